@@ -1,0 +1,335 @@
+//! The program around a stage, as the CLI runs it: the `>> ` console, Ctrl-C, and a
+//! `quit` that never hangs.
+//!
+//! The notes end stages 3-7 with the same console loop:
+//!
+//! ```python
+//! while True:
+//!     cmd = input('>> ').strip()
+//!     if cmd == 'quit':
+//!         cs.stop()
+//!         threading.Event().wait(3)
+//!         break
+//!     logging.info(threading.enumerate())
+//!     logging.info(cs.clients)
+//! ```
+//!
+//! netlab keeps it, with four changes a classroom needs, each announced when it happens:
+//! after `quit`, Python waits forever for threads that closing their sockets did not
+//! wake; netlab says which ones and why, and cuts them short after a grace period (or a
+//! second Ctrl-C). Ctrl-C and SIGTERM take the same path as `quit` (in Python, Ctrl-C only
+//! kills the console). When stdin ends, the server keeps serving and netlab says how to
+//! stop it. And stages 3-4, whose console ignores other lines, log the threads and
+//! clients too, as the notes' stage 5 does.
+
+use crate::logging::NETLAB;
+use crate::py::{self, Interpreter, ThreadInfo};
+use crate::stage::{describe, Lifecycle, QuitOptions, Running};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What the program's main loop reacts to.
+enum Input {
+    /// A line typed at the `>> ` prompt.
+    Line(String),
+    /// Standard input has ended.
+    Eof,
+    /// SIGINT or SIGTERM.
+    Signal(i32),
+    /// Every thread of the program has ended.
+    ThreadsDone,
+}
+
+/// Runs a started stage until it ends, the way its Python program lives; returns the
+/// process exit code.
+pub fn run_stage(running: &Running, grace: Duration) -> i32 {
+    let interp = running.interpreter().clone();
+    interp.clone().enter(|| match running.stage.lifecycle {
+        Lifecycle::Script => run_script(running, &interp),
+        Lifecycle::Forever => run_forever(running),
+        Lifecycle::Console => run_console(running, &interp, grace),
+    })
+}
+
+/// Stage 1: the script ends by itself; exit with its status, as Python does.
+fn run_script(running: &Running, interp: &Arc<Interpreter>) -> i32 {
+    let (tx, rx) = channel();
+    spawn_signals(tx.clone(), None);
+    watch_threads(interp.clone(), tx);
+    loop {
+        match rx.recv() {
+            Ok(Input::ThreadsDone) => {
+                let failed = interp.threads().into_iter().any(|t| t.exception.is_some());
+                return if failed {
+                    log::info!(target: NETLAB, "the script ended with an exception: exit code 1, as Python's");
+                    1
+                } else {
+                    log::info!(target: NETLAB, "the script served its two clients and ended: exit code 0");
+                    0
+                };
+            }
+            Ok(Input::Signal(sig)) => {
+                log::info!(
+                    target: NETLAB,
+                    "{}: stage {} is a script with no stop(); like Python (KeyboardInterrupt), it ends at once",
+                    signal_name(sig),
+                    running.stage.number
+                );
+                return 128 + sig;
+            }
+            Ok(_) => {}
+            Err(_) => return 1,
+        }
+    }
+}
+
+/// Stage 2: no console, no stop(); a signal ends the process at once, as in Python.
+fn run_forever(running: &Running) -> i32 {
+    log::info!(
+        target: NETLAB,
+        "stage {} has no console and no way to stop: it serves until Ctrl-C (SIGINT) or SIGTERM, as the Python program does",
+        running.stage.number
+    );
+    let (tx, rx) = channel();
+    spawn_signals(tx, None);
+    loop {
+        if let Ok(Input::Signal(sig)) = rx.recv() {
+            log::info!(
+                target: NETLAB,
+                "{}: the process ends at once, as Python's does (exit code 0); clients see the connection close",
+                signal_name(sig)
+            );
+            return 0;
+        }
+    }
+}
+
+/// Stages 3-7: the `>> ` console; `quit` (or a signal) runs stop() and the bounded wait.
+fn run_console(running: &Running, interp: &Arc<Interpreter>, grace: Duration) -> i32 {
+    let (tx, rx) = channel();
+    let quitting = Arc::new(AtomicBool::new(false));
+    spawn_signals(tx.clone(), Some((quitting.clone(), interp.clone())));
+    let prompt = spawn_stdin(tx);
+    let _ = prompt.send(());
+    loop {
+        match rx.recv() {
+            Ok(Input::Line(line)) => {
+                if py::strip(&line) == "quit" {
+                    quitting.store(true, Ordering::SeqCst);
+                    break;
+                }
+                log_threads_and_clients(running, interp);
+                let _ = prompt.send(());
+            }
+            Ok(Input::Eof) => log::info!(
+                target: NETLAB,
+                "standard input has ended, so the console is gone (Python's dies with EOFError); the server keeps \
+                 serving. Stop it with Ctrl-C, or `kill {}` (SIGTERM).",
+                std::process::id()
+            ),
+            Ok(Input::Signal(sig)) => {
+                log::info!(
+                    target: NETLAB,
+                    "{}: stopping as if `quit` had been typed (in Python, Ctrl-C only kills the console and the \
+                     server keeps running). Press Ctrl-C again to cut the wait short.",
+                    signal_name(sig)
+                );
+                break;
+            }
+            Ok(Input::ThreadsDone) => {}
+            Err(_) => break,
+        }
+    }
+    let report = running.quit(QuitOptions::cli(grace));
+    if report.clean() {
+        log::info!(
+            target: NETLAB,
+            "every thread has ended, {:.1} s after quit: the program exits, as Python's would (exit code 0)",
+            report.elapsed.as_secs_f64()
+        );
+    } else {
+        log::info!(
+            target: NETLAB,
+            "exiting {:.1} s after quit, having cut {} thread(s) short (exit code 0)",
+            report.elapsed.as_secs_f64(),
+            report.stuck.len()
+        );
+    }
+    0
+}
+
+/// The notes' `logging.info(threading.enumerate())` and `logging.info(cs.clients)`.
+fn log_threads_and_clients(running: &Running, interp: &Interpreter) {
+    let mut threads = vec!["<_MainThread(MainThread, started, in the >> console)>".to_string()];
+    threads.extend(interp.alive_threads().iter().map(ThreadInfo::to_string));
+    log::info!(target: "root", "[{}]", threads.join(", "));
+    log::info!(target: "root", "{}", running.server().clients());
+}
+
+/// `netlab client`: the notes' client, with its hangs and spins bounded. Returns the exit code.
+pub fn run_client(addr: SocketAddr) -> i32 {
+    let interp = Interpreter::new(false);
+    interp.clone().enter(|| {
+        let client = match (crate::stages::CLIENT.start)(addr) {
+            Ok(client) => client,
+            Err(e) => {
+                log::error!(
+                    target: NETLAB,
+                    "could not connect to {addr}: {e}. Is a server running there? Start one with `netlab stage 7` \
+                     (or `make run`) in another terminal."
+                );
+                return 1;
+            }
+        };
+        let (tx, rx) = channel();
+        spawn_signals(tx.clone(), None);
+        watch_threads(interp.clone(), tx.clone());
+        let prompt = spawn_stdin(tx);
+        let _ = prompt.send(());
+        loop {
+            match rx.recv() {
+                Ok(Input::Line(line)) if py::strip(&line) == "quit" => {
+                    client.stop();
+                    if !interp.alive_threads().is_empty() {
+                        log::info!(
+                            target: NETLAB,
+                            "Python's client would hang here: its recv thread is still blocked in recv(), and close() \
+                             neither woke it nor sent FIN, so the server has not seen you leave. netlab shuts the \
+                             connection down instead and exits."
+                        );
+                        interp.cut_short();
+                    }
+                    return 0;
+                }
+                Ok(Input::Line(line)) => {
+                    if let Err(e) = client.send(&line) {
+                        log::error!(
+                            target: NETLAB,
+                            "send failed: {e}. The connection is gone; Python's client would stop with this \
+                             traceback at its prompt."
+                        );
+                        interp.cut_short();
+                        return 1;
+                    }
+                    let _ = prompt.send(());
+                }
+                Ok(Input::Eof) => log::info!(
+                    target: NETLAB,
+                    "standard input has ended: Python's client dies at its prompt with EOFError but keeps its recv \
+                     thread running; netlab keeps receiving until the server closes, or Ctrl-C."
+                ),
+                Ok(Input::Signal(sig)) => {
+                    log::info!(
+                        target: NETLAB,
+                        "{}: Python's client would lose only its console (KeyboardInterrupt) and keep receiving; \
+                         netlab closes the connection and exits.",
+                        signal_name(sig)
+                    );
+                    interp.cut_short();
+                    return 128 + sig;
+                }
+                Ok(Input::ThreadsDone) | Err(_) => {
+                    log::info!(
+                        target: NETLAB,
+                        "the recv thread has ended, so nothing receives any more. Python's client would go on \
+                         showing its prompt with no one listening; netlab exits."
+                    );
+                    interp.cut_short();
+                    return 0;
+                }
+            }
+        }
+    })
+}
+
+/// Reads the console: prints `>> ` each time the main loop asks for a line (as `input()`
+/// does, on stdout), and forwards what was typed. Returns the "ask for a line" sender.
+fn spawn_stdin(tx: Sender<Input>) -> Sender<()> {
+    let (prompt_tx, prompt_rx): (Sender<()>, Receiver<()>) = channel();
+    std::thread::Builder::new()
+        .name("console".into())
+        .spawn(move || {
+            let stdin = std::io::stdin();
+            while prompt_rx.recv().is_ok() {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(b">> ");
+                let _ = out.flush();
+                drop(out);
+                let mut line = String::new();
+                match stdin.lock().read_line(&mut line) {
+                    Ok(0) | Err(_) => {
+                        let _ = tx.send(Input::Eof);
+                        return;
+                    }
+                    Ok(_) => {
+                        if tx.send(Input::Line(line)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        })
+        .expect("start the console thread");
+    prompt_tx
+}
+
+/// Forwards SIGINT and SIGTERM to the main loop. Once `quitting` is set, a further
+/// signal cuts everything short at once and exits: the second Ctrl-C.
+fn spawn_signals(tx: Sender<Input>, quitting: Option<(Arc<AtomicBool>, Arc<Interpreter>)>) {
+    let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
+        Ok(s) => s,
+        Err(e) => {
+            log::warn!(target: NETLAB, "cannot catch Ctrl-C ({e}); it will end the process at once");
+            return;
+        }
+    };
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                if let Some((quitting, interp)) = &quitting {
+                    if quitting.swap(true, Ordering::SeqCst) {
+                        let stuck = interp.alive_threads();
+                        log::warn!(
+                            target: NETLAB,
+                            "{} again: cutting short now; {} thread(s) were still running:\n{}",
+                            signal_name(sig),
+                            stuck.len(),
+                            describe(&stuck)
+                        );
+                        interp.cut_short();
+                        std::process::exit(128 + sig);
+                    }
+                }
+                if tx.send(Input::Signal(sig)).is_err() {
+                    return;
+                }
+            }
+        })
+        .expect("start the signal thread");
+}
+
+/// Tells the main loop when every thread of `interp` has ended.
+fn watch_threads(interp: Arc<Interpreter>, tx: Sender<Input>) {
+    std::thread::Builder::new()
+        .name("watch".into())
+        .spawn(move || {
+            // Far enough to mean "until they end"; the loop only guards against wake-ups.
+            while !interp.wait_threads(Instant::now() + Duration::from_secs(3600)) {}
+            let _ = tx.send(Input::ThreadsDone);
+        })
+        .expect("start the watcher thread");
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        SIGINT => "Ctrl-C (SIGINT)",
+        SIGTERM => "SIGTERM",
+        _ => "signal",
+    }
+}

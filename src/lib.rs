@@ -1,0 +1,29 @@
+//! netlab: a classroom toolkit for network programming.
+//!
+//! netlab runs, stage by stage, the TCP group-chat server that a Chinese Python socket
+//! tutorial builds, with the same bytes on the wire and the same flaws, and shows each
+//! flaw in a bounded, observable way. See README.md for the classroom walk-through.
+//!
+//! - [`stages`]: the tutorial's code blocks, one file each under `stages/`, listed by
+//!   `stages/stages.toml`.
+//! - [`py`]: the Python semantics the stages depend on (sockets, dicts, threads, ...).
+//! - [`stage`]: the interface every stage offers, and a running stage's lifecycle.
+//! - [`console`]: the `>> ` console, signals and the bounded `quit` of the CLI.
+//! - [`scenario`]: what clients do and what they must receive, per stage: the tests'
+//!   exercises, and what a grader runs against a student's server.
+//! - [`demo`] and [`ports`]: live experiments for the questions the notes raise.
+
+pub mod console;
+pub mod demo;
+pub mod logging;
+pub mod ports;
+pub mod py;
+pub mod scenario;
+pub mod stage;
+pub mod wire;
+
+/// The tutorial's stages, generated from `stages/stages.toml` by `build.rs`: one module
+/// per stage file, plus the [`stages::STAGES`] table and the [`stages::CLIENT`] entry.
+pub mod stages {
+    include!(concat!(env!("OUT_DIR"), "/stages.rs"));
+}

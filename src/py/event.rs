@@ -1,0 +1,81 @@
+//! `Event`: `threading.Event()`, the switch stage 3 adds so that `stop()` can tell every
+//! loop to end. Setting it wakes threads waiting in `wait()`, but not threads blocked in
+//! `accept()` or `recv()`: those check the event only after their call returns.
+
+use super::threading::{blocking, lock};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// A flag that threads can set, test, and wait for.
+#[derive(Default)]
+pub struct Event {
+    /// Whether `set()` has been called (and `clear()` not since).
+    flag: Mutex<bool>,
+    /// Wakes the threads in `wait()` when the flag is set.
+    cond: Condvar,
+}
+
+impl Event {
+    /// `threading.Event()`
+    pub fn new() -> Event {
+        Event::default()
+    }
+
+    /// `event.set()`
+    pub fn set(&self) {
+        *lock(&self.flag) = true;
+        self.cond.notify_all();
+    }
+
+    /// `event.clear()`
+    pub fn clear(&self) {
+        *lock(&self.flag) = false;
+    }
+
+    /// `event.is_set()`
+    pub fn is_set(&self) -> bool {
+        *lock(&self.flag)
+    }
+
+    /// `event.wait(timeout)`: true if the flag is set, false if the timeout passed first.
+    /// `threading.Event().wait(3)` in the notes is a three-second sleep.
+    pub fn wait(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        blocking(
+            || format!("Event.wait({:.0})", timeout.as_secs_f64()),
+            || "the notes wait here on purpose".to_string(),
+            || {
+                let mut flag = lock(&self.flag);
+                while !*flag {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return false;
+                    }
+                    flag = self
+                        .cond
+                        .wait_timeout(flag, deadline - now)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0;
+                }
+                true
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn wait_returns_when_set_from_another_thread() {
+        let e = Arc::new(Event::new());
+        let setter = e.clone();
+        std::thread::spawn(move || setter.set());
+        assert!(e.wait(Duration::from_secs(5)));
+        assert!(e.is_set());
+        e.clear();
+        assert!(!e.wait(Duration::from_millis(10)));
+    }
+}

@@ -1,0 +1,65 @@
+//! `Lock`: `threading.Lock()`, used as the notes use it: `with self.lock: ...`.
+//!
+//! In Rust the `with` block is a scope holding the guard:
+//! `{ let _lock = self.lock.acquire(); ... }` releases the lock at the closing brace,
+//! and also when `?` leaves the scope early, as `with` does when an exception flies.
+
+use super::threading::{blocking, current_thread_name, lock};
+use std::sync::{Mutex, MutexGuard};
+
+/// A lock that knows who holds it, so a report can say who a waiting thread waits for.
+#[derive(Default)]
+pub struct Lock {
+    /// The lock itself. Like Python's, it protects nothing by itself: only the code that
+    /// takes it around an operation is protected.
+    mutex: Mutex<()>,
+    /// The name of the thread holding it, for "waiting for self.lock, held by ...".
+    holder: Mutex<Option<String>>,
+}
+
+/// The `with self.lock:` block: the lock is held until this guard is dropped.
+pub struct LockGuard<'a> {
+    lock: &'a Lock,
+    _guard: MutexGuard<'a, ()>,
+}
+
+impl Lock {
+    /// `threading.Lock()`
+    pub fn new() -> Lock {
+        Lock::default()
+    }
+
+    /// `with self.lock:`: waits until the lock is free, then holds it until the guard drops.
+    #[must_use = "the lock is released as soon as the guard is dropped"]
+    pub fn acquire(&self) -> LockGuard<'_> {
+        let guard = match self.mutex.try_lock() {
+            Ok(g) => g,
+            Err(_) => blocking(
+                || "a wait for self.lock".to_string(),
+                || match lock(&self.holder).as_deref() {
+                    Some(holder) => {
+                        format!("self.lock is held by thread {holder}, which is itself stuck")
+                    }
+                    None => "self.lock is held by another thread".to_string(),
+                },
+                || self.mutex.lock().unwrap_or_else(|p| p.into_inner()),
+            ),
+        };
+        *lock(&self.holder) = Some(current_thread_name());
+        LockGuard {
+            lock: self,
+            _guard: guard,
+        }
+    }
+
+    /// `lock.locked()`
+    pub fn locked(&self) -> bool {
+        lock(&self.holder).is_some()
+    }
+}
+
+impl Drop for LockGuard<'_> {
+    fn drop(&mut self) {
+        *lock(&self.lock.holder) = None;
+    }
+}

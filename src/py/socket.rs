@@ -1,0 +1,346 @@
+//! `Socket`: a Python `socket.socket`, with the semantics the notes run into.
+//!
+//! A Python socket is one object that several threads may hold: the accept thread puts it
+//! in `clients`, the client's recv thread reads from it, `stop()` closes it. Three rules
+//! of CPython on Linux matter for the stages, and `Socket` keeps all three:
+//!
+//! * `close()` from another thread neither wakes a thread blocked in `recv()` or
+//!   `accept()` on that socket nor sends FIN: the OS socket stays open until the blocked
+//!   call returns (REFERENCE §12 M3). Here the OS socket is an `Arc` that a blocked call
+//!   holds a clone of; `close()` drops only the socket object's own reference.
+//! * After `close()`, every call raises `OSError: [Errno 9] Bad file descriptor`.
+//! * While a `makefile()` is open, `close()` only marks the socket closed; the OS socket
+//!   closes when the file object closes too.
+
+use super::threading::{self, blocking, lock};
+use super::{Exception, File, Result};
+use socket2::{Domain, SockAddr, Type};
+use std::fmt;
+use std::io::{self, Read};
+use std::net::{Shutdown, SocketAddr};
+use std::os::fd::AsRawFd;
+use std::panic::Location;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// How many times in a row `recv()` may return `b''` before netlab stops the loop that
+/// keeps calling it. After the peer's FIN, `recv()` returns `b''` at once, every time: a
+/// loop that does not check for it (stages 2-3, the client) spins at full speed, tens of
+/// thousands of times a second in Python (REFERENCE §4, §11). netlab lets the flaw show
+/// this many times, then raises [`SPIN_STOPPED`] to end that thread.
+pub const SPIN_LIMIT: usize = 20;
+
+/// The class of the exception netlab raises to end a spinning `recv()` loop.
+pub const SPIN_STOPPED: &str = "netlab.SpinStopped";
+
+const WHY_ACCEPT: &str =
+    "closing the listening socket from another thread does not wake accept() on Linux; \
+     the next client that connects does (REFERENCE §12 M3)";
+const WHY_RECV: &str =
+    "closing this socket from another thread neither wakes recv() nor sends FIN on Linux; \
+     recv() returns only when this client sends something or disconnects (REFERENCE §12 M3)";
+const WHY_SEND: &str =
+    "the client does not read: its receive buffer and this socket's send buffer are full, \
+     so send() waits for room";
+
+/// A Python socket object: shared by every thread that holds a clone of it.
+#[derive(Clone)]
+pub struct Socket(Arc<Inner>);
+
+struct Inner {
+    state: Mutex<State>,
+    /// `AF_INET` or `AF_INET6`, for the repr.
+    family: i32,
+    /// Consecutive `recv()` calls that returned `b''`: what the spin guard counts.
+    empty_reads: AtomicUsize,
+}
+
+struct State {
+    /// The OS socket, shared with every call in progress on it; `None` once really closed.
+    os: Option<Arc<socket2::Socket>>,
+    /// `close()` was called (the OS socket may stay open for a makefile or a blocked call).
+    closed: bool,
+    /// Open `makefile()` objects, which keep the OS socket open (CPython's `_io_refs`).
+    io_refs: usize,
+    /// The file descriptor number, for the repr.
+    fd: i32,
+    /// The local and peer addresses, remembered so reports can name a closed socket.
+    laddr: Option<SocketAddr>,
+    raddr: Option<SocketAddr>,
+}
+
+/// Turns an OS error into the Python exception raised at `at` (a stage file line).
+fn raise(at: &'static Location<'static>) -> impl Fn(io::Error) -> Exception {
+    move |err| {
+        let mut e = Exception::os(&err);
+        e.at = Some(at);
+        e
+    }
+}
+
+/// Retries a call that a signal interrupted, as CPython does since PEP 475.
+fn retry<T>(mut call: impl FnMut() -> io::Result<T>) -> io::Result<T> {
+    loop {
+        match call() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+impl Socket {
+    /// `socket.socket()`: a TCP socket of the address family of `addr` (Python's default
+    /// is IPv4; netlab also takes an IPv6 `--host`). No options are set: in particular
+    /// not SO_REUSEADDR, which Rust's `TcpListener::bind` would set behind your back.
+    #[track_caller]
+    pub fn new(addr: &SocketAddr) -> Result<Socket> {
+        let at = Location::caller();
+        let os = socket2::Socket::new(Domain::for_address(*addr), Type::STREAM, None)
+            .map_err(raise(at))?;
+        Ok(Socket::wrap(os, None))
+    }
+
+    pub(crate) fn wrap(os: socket2::Socket, raddr: Option<SocketAddr>) -> Socket {
+        let os = Arc::new(os);
+        threading::current().register_socket(&os);
+        let laddr = os.local_addr().ok().and_then(|a| a.as_socket());
+        let family = match laddr {
+            Some(SocketAddr::V6(_)) => nix::libc::AF_INET6,
+            _ => nix::libc::AF_INET,
+        };
+        Socket(Arc::new(Inner {
+            family,
+            empty_reads: AtomicUsize::new(0),
+            state: Mutex::new(State {
+                fd: os.as_raw_fd(),
+                os: Some(os),
+                closed: false,
+                io_refs: 0,
+                laddr,
+                raddr,
+            }),
+        }))
+    }
+
+    /// The OS socket for one call, or EBADF if this socket object is closed.
+    fn os(&self, at: &'static Location<'static>) -> Result<Arc<socket2::Socket>> {
+        lock(&self.0.state).os.clone().ok_or_else(|| {
+            let mut e = Exception::bad_file_descriptor();
+            e.at = Some(at);
+            e
+        })
+    }
+
+    /// `sock.bind(addr)`
+    #[track_caller]
+    pub fn bind(&self, addr: SocketAddr) -> Result<()> {
+        let at = Location::caller();
+        let os = self.os(at)?;
+        os.bind(&SockAddr::from(addr)).map_err(raise(at))?;
+        lock(&self.0.state).laddr = os.local_addr().ok().and_then(|a| a.as_socket());
+        Ok(())
+    }
+
+    /// `sock.listen(backlog)`: the notes pass 5.
+    #[track_caller]
+    pub fn listen(&self, backlog: i32) -> Result<()> {
+        let at = Location::caller();
+        self.os(at)?.listen(backlog).map_err(raise(at))
+    }
+
+    /// `sock.accept()`: blocks until a client connects; returns its socket and address.
+    #[track_caller]
+    pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
+        let at = Location::caller();
+        let os = self.os(at)?;
+        let laddr = self.getsockname();
+        let (conn, addr) = blocking(
+            || format!("accept() on {}", show(laddr)),
+            || WHY_ACCEPT.to_string(),
+            || retry(|| os.accept()),
+        )
+        .map_err(raise(at))?;
+        let addr = addr
+            .as_socket()
+            .ok_or_else(|| Exception::new("OSError", "accept() returned a non-IP address"))?;
+        Ok((Socket::wrap(conn, Some(addr)), addr))
+    }
+
+    /// `sock.connect(addr)`
+    #[track_caller]
+    pub fn connect(&self, addr: SocketAddr) -> Result<()> {
+        let at = Location::caller();
+        let os = self.os(at)?;
+        retry(|| os.connect(&SockAddr::from(addr))).map_err(raise(at))?;
+        let mut state = lock(&self.0.state);
+        state.laddr = os.local_addr().ok().and_then(|a| a.as_socket());
+        state.raddr = Some(addr);
+        Ok(())
+    }
+
+    /// `sock.recv(bufsize)`: blocks until data arrives; `b''` means the peer closed.
+    #[track_caller]
+    pub fn recv(&self, bufsize: usize) -> Result<Vec<u8>> {
+        self.recv_in(bufsize, "recv()", Location::caller())
+    }
+
+    /// `recv()` on behalf of `call` (`recv()`, or a makefile's `readline()`), raising at `at`.
+    pub(crate) fn recv_in(
+        &self,
+        bufsize: usize,
+        call: &str,
+        at: &'static Location<'static>,
+    ) -> Result<Vec<u8>> {
+        let os = self.os(at)?;
+        let peer = self.getpeername();
+        let mut buf = vec![0u8; bufsize];
+        let n = blocking(
+            || format!("{call} from {}", show(peer)),
+            || WHY_RECV.to_string(),
+            || retry(|| (&*os).read(&mut buf)),
+        )
+        .map_err(raise(at))?;
+        if n > 0 {
+            self.0.empty_reads.store(0, Ordering::Relaxed);
+            buf.truncate(n);
+            return Ok(buf);
+        }
+        let empties = self.0.empty_reads.fetch_add(1, Ordering::Relaxed) + 1;
+        if empties > SPIN_LIMIT {
+            let mut e = Exception::new(
+                SPIN_STOPPED,
+                format!(
+                    "{call} returned b'' {SPIN_LIMIT} times in a row: the peer closed its side, and a loop \
+                     that never checks for b'' calls it again at once, forever. Python would spin here at \
+                     full speed (tens of thousands of times a second); netlab ends this thread instead"
+                ),
+            );
+            e.at = Some(at);
+            return Err(e);
+        }
+        Ok(Vec::new())
+    }
+
+    /// `sock.send(data)`: one send call; returns how many bytes the kernel took. The
+    /// notes ignore the count (on Linux a blocking send takes everything).
+    #[track_caller]
+    pub fn send(&self, data: &[u8]) -> Result<usize> {
+        let at = Location::caller();
+        let os = self.os(at)?;
+        let peer = self.getpeername();
+        blocking(
+            || format!("send() to {}", show(peer)),
+            || WHY_SEND.to_string(),
+            || retry(|| os.send(data)),
+        )
+        .map_err(raise(at))
+    }
+
+    /// `sock.sendall(data)`: sends until every byte is taken.
+    #[track_caller]
+    pub fn sendall(&self, data: &[u8]) -> Result<()> {
+        self.sendall_in(data, Location::caller())
+    }
+
+    pub(crate) fn sendall_in(&self, mut data: &[u8], at: &'static Location<'static>) -> Result<()> {
+        let os = self.os(at)?;
+        let peer = self.getpeername();
+        while !data.is_empty() {
+            let n = blocking(
+                || format!("send() to {}", show(peer)),
+                || WHY_SEND.to_string(),
+                || retry(|| os.send(data)),
+            )
+            .map_err(raise(at))?;
+            data = &data[n..];
+        }
+        Ok(())
+    }
+
+    /// `sock.close()`: the socket object is closed at once; the OS socket closes (and the
+    /// peer sees FIN) when no call is still blocked on it and no makefile holds it.
+    pub fn close(&self) {
+        let mut state = lock(&self.0.state);
+        state.closed = true;
+        if state.io_refs == 0 {
+            state.os = None;
+            state.fd = -1;
+        }
+    }
+
+    /// `sock.shutdown(how)`: unlike `close()`, this acts on the connection itself and
+    /// wakes every thread blocked on it. The notes never call it; netlab's tools do.
+    #[track_caller]
+    pub fn shutdown(&self, how: Shutdown) -> Result<()> {
+        let at = Location::caller();
+        self.os(at)?.shutdown(how).map_err(raise(at))
+    }
+
+    /// `sock.makefile('rw')`: a text file object for line I/O over this socket.
+    pub fn makefile(&self) -> File {
+        lock(&self.0.state).io_refs += 1;
+        File::new(self.clone())
+    }
+
+    /// A makefile was closed: the OS socket may now close, if the socket was closed too.
+    pub(crate) fn decref_io(&self) {
+        let mut state = lock(&self.0.state);
+        state.io_refs = state.io_refs.saturating_sub(1);
+        if state.closed && state.io_refs == 0 {
+            state.os = None;
+            state.fd = -1;
+        }
+    }
+
+    /// `sock.getsockname()`, remembered even after close.
+    pub fn getsockname(&self) -> Option<SocketAddr> {
+        lock(&self.0.state).laddr
+    }
+
+    /// `sock.getpeername()`, remembered even after close.
+    pub fn getpeername(&self) -> Option<SocketAddr> {
+        lock(&self.0.state).raddr
+    }
+
+    /// The OS socket, for netlab's own tools (socket options, shutdown); None once closed.
+    pub fn os_socket(&self) -> Option<Arc<socket2::Socket>> {
+        lock(&self.0.state).os.clone()
+    }
+}
+
+fn show(addr: Option<SocketAddr>) -> String {
+    addr.map_or_else(|| "?".to_string(), |a| a.to_string())
+}
+
+impl fmt::Display for Socket {
+    /// CPython 3.11's repr: `<socket.socket fd=4, family=2, type=1, proto=0,
+    /// laddr=('127.0.0.1', 60000), raddr=('127.0.0.1', 51234)>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = lock(&self.0.state);
+        let family = self.0.family;
+        if state.os.is_none() || (state.closed && state.io_refs == 0) {
+            return write!(
+                f,
+                "<socket.socket [closed] fd=-1, family={family}, type=1, proto=0>"
+            );
+        }
+        write!(
+            f,
+            "<socket.socket fd={}, family={family}, type=1, proto=0",
+            state.fd
+        )?;
+        if let Some(a) = &state.laddr {
+            write!(f, ", laddr={}", super::addr_repr(a))?;
+        }
+        if let Some(a) = &state.raddr {
+            write!(f, ", raddr={}", super::addr_repr(a))?;
+        }
+        f.write_str(">")
+    }
+}
+
+impl fmt::Debug for Socket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}

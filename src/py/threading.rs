@@ -1,0 +1,475 @@
+//! `threading` as the notes use it: named threads, `threading.enumerate()`, and the
+//! "Exception in thread ..." report Python prints when an exception ends a thread.
+//!
+//! A Python process is one interpreter with one list of threads. netlab runs several
+//! stage servers side by side in one test process, so that state lives in an
+//! [`Interpreter`] value: each stage server gets its own, and every thread a stage starts
+//! belongs to the interpreter of the thread that started it. The interpreter also knows
+//! what each thread is blocked in, which is how netlab can say, after `quit`, which
+//! threads Python would be waiting for and why they do not wake up.
+
+use super::{Exception, Result};
+use std::cell::RefCell;
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+/// The threads, sockets and output of one running program (one stage server, one client).
+pub struct Interpreter {
+    /// Threads and captured records, behind one lock so that waiting on `changed` sees both.
+    state: Mutex<State>,
+    /// Signalled when a thread ends, a record is captured, or a cut-short is requested:
+    /// what tests and the quit sequence wait on instead of sleeping.
+    changed: Condvar,
+    /// Whether to keep log records and prints in memory (tests, demos). The CLI does not.
+    capture: bool,
+    /// Every OS socket this program opened, weakly: what a cut-short shuts down.
+    sockets: Mutex<Vec<Weak<socket2::Socket>>>,
+    /// Set once netlab has cut the program short; thread deaths after that are expected.
+    cut_short: AtomicBool,
+    /// Python's `threading.get_ident()` stand-in: a number per thread, in start order.
+    next_ident: AtomicU64,
+}
+
+struct State {
+    threads: Vec<Arc<ThreadState>>,
+    records: Vec<Record>,
+}
+
+/// One thread as `threading.enumerate()` would list it, plus what it is blocked in.
+pub struct ThreadState {
+    /// What the thread is for: `accept`, `recv 127.0.0.1:51234`.
+    pub name: String,
+    /// Daemon threads do not keep a Python process alive; the tutorial's threads are not.
+    pub daemon: bool,
+    /// Start order, from 1.
+    pub ident: u64,
+    alive: AtomicBool,
+    blocked: Mutex<Option<Blocked>>,
+    /// The exception that ended the thread, if one did.
+    exception: Mutex<Option<Exception>>,
+}
+
+/// What a thread is waiting for right now, and why it will not wake by itself.
+#[derive(Clone, Debug)]
+pub struct Blocked {
+    /// The call it sits in, as a student would read it: `recv() from 127.0.0.1:51234`.
+    pub what: String,
+    /// Why that call does not return when the server stops, for the quit report.
+    pub why: String,
+    /// When it started waiting.
+    pub since: Instant,
+}
+
+/// A snapshot of one thread for reports: name, whether alive, what it waits for.
+#[derive(Clone, Debug)]
+pub struct ThreadInfo {
+    pub name: String,
+    pub daemon: bool,
+    pub alive: bool,
+    pub blocked: Option<Blocked>,
+    /// The exception that ended it (Python's "Exception in thread ..."), if any.
+    pub exception: Option<Exception>,
+}
+
+/// Something a program did that tests and demos want to observe.
+#[derive(Clone, Debug)]
+pub enum Record {
+    /// A log record (`logging.info(msg)` in the notes), with the thread that logged it.
+    Log {
+        target: String,
+        level: log::Level,
+        thread: String,
+        message: String,
+    },
+    /// A line written with `print()`.
+    Print(String),
+    /// A thread started.
+    Started { thread: String },
+    /// A thread ended: normally, or killed by an exception (Python's "Exception in thread").
+    Ended {
+        thread: String,
+        exception: Option<Exception>,
+    },
+}
+
+impl Record {
+    /// The log message, if this is a log record.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Record::Log { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+}
+
+/// Which interpreter an OS thread belongs to, and its entry there (None for a thread
+/// that entered the interpreter without being started by it, such as a test's).
+type Membership = (Arc<Interpreter>, Option<Arc<ThreadState>>);
+
+thread_local! {
+    /// The interpreter (and the thread entry) the current OS thread belongs to.
+    static CURRENT: RefCell<Option<Membership>> = const { RefCell::new(None) };
+}
+
+/// The interpreter of code that runs outside any stage (demos that just need threads).
+fn default_interpreter() -> Arc<Interpreter> {
+    static DEFAULT: OnceLock<Arc<Interpreter>> = OnceLock::new();
+    DEFAULT.get_or_init(|| Interpreter::new(false)).clone()
+}
+
+/// The interpreter the calling thread belongs to.
+pub fn current() -> Arc<Interpreter> {
+    CURRENT
+        .with(|c| c.borrow().as_ref().map(|(i, _)| i.clone()))
+        .unwrap_or_else(default_interpreter)
+}
+
+fn current_thread() -> Option<Arc<ThreadState>> {
+    CURRENT.with(|c| c.borrow().as_ref().and_then(|(_, t)| t.clone()))
+}
+
+/// `threading.current_thread().name`
+pub fn current_thread_name() -> String {
+    if let Some(t) = current_thread() {
+        return t.name.clone();
+    }
+    match std::thread::current().name() {
+        // The process's first thread, which Python calls MainThread.
+        Some("main") | None => "MainThread".to_string(),
+        Some(name) => name.to_string(),
+    }
+}
+
+/// Runs `call`, noting meanwhile that the current thread is blocked in `what` (for `why`).
+/// Every blocking call of the `py` types goes through here, so a report can always say
+/// where each thread is.
+pub fn blocking<R>(
+    what: impl FnOnce() -> String,
+    why: impl FnOnce() -> String,
+    call: impl FnOnce() -> R,
+) -> R {
+    let Some(thread) = current_thread() else {
+        return call();
+    };
+    *lock(&thread.blocked) = Some(Blocked {
+        what: what(),
+        why: why(),
+        since: Instant::now(),
+    });
+    let result = call();
+    *lock(&thread.blocked) = None;
+    result
+}
+
+/// Locks a mutex, carrying on if a panicking thread poisoned it: one broken thread must
+/// not take the whole classroom server down with it.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Interpreter {
+    /// A fresh interpreter; `capture` keeps log records and prints for tests and demos.
+    pub fn new(capture: bool) -> Arc<Interpreter> {
+        Arc::new(Interpreter {
+            state: Mutex::new(State {
+                threads: Vec::new(),
+                records: Vec::new(),
+            }),
+            changed: Condvar::new(),
+            capture,
+            sockets: Mutex::new(Vec::new()),
+            cut_short: AtomicBool::new(false),
+            next_ident: AtomicU64::new(1),
+        })
+    }
+
+    /// Runs `f` on the calling thread as part of this interpreter: threads and sockets it
+    /// creates belong here, and its log records are captured here.
+    pub fn enter<R>(self: &Arc<Self>, f: impl FnOnce() -> R) -> R {
+        let previous = CURRENT.with(|c| c.replace(Some((self.clone(), None))));
+        let result = f();
+        CURRENT.with(|c| *c.borrow_mut() = previous);
+        result
+    }
+
+    /// Whether this program's output is kept in its records instead of being shown.
+    pub fn captures(&self) -> bool {
+        self.capture
+    }
+
+    /// A snapshot of every thread ever started here, in start order.
+    pub fn threads(&self) -> Vec<ThreadInfo> {
+        lock(&self.state)
+            .threads
+            .iter()
+            .map(|t| ThreadInfo {
+                name: t.name.clone(),
+                daemon: t.daemon,
+                alive: t.alive.load(Ordering::SeqCst),
+                blocked: lock(&t.blocked).clone(),
+                exception: lock(&t.exception).clone(),
+            })
+            .collect()
+    }
+
+    /// The threads still running (what `threading.enumerate()` lists, minus MainThread).
+    pub fn alive_threads(&self) -> Vec<ThreadInfo> {
+        self.threads().into_iter().filter(|t| t.alive).collect()
+    }
+
+    /// Waits until every non-daemon thread has ended (true) or `deadline` passes (false).
+    /// This is Python's wait for its threads at exit, with a bound.
+    pub fn wait_threads(&self, deadline: Instant) -> bool {
+        let mut state = lock(&self.state);
+        loop {
+            let running = state
+                .threads
+                .iter()
+                .any(|t| !t.daemon && t.alive.load(Ordering::SeqCst));
+            if !running {
+                return true;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            state = self
+                .changed
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    /// Everything captured so far (empty unless created with `capture`).
+    pub fn records(&self) -> Vec<Record> {
+        lock(&self.state).records.clone()
+    }
+
+    /// Waits up to `timeout` for a captured record that satisfies `pred`, looking at each
+    /// record once; returns it, or `None` on timeout.
+    pub fn wait_for(
+        &self,
+        timeout: Duration,
+        mut pred: impl FnMut(&Record) -> bool,
+    ) -> Option<Record> {
+        let deadline = Instant::now() + timeout;
+        let mut seen = 0;
+        let mut state = lock(&self.state);
+        loop {
+            if let Some(r) = state.records[seen..].iter().find(|r| pred(r)) {
+                return Some(r.clone());
+            }
+            seen = state.records.len();
+            let now = Instant::now();
+            if now >= deadline {
+                return None;
+            }
+            state = self
+                .changed
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    pub(crate) fn push(&self, record: Record) {
+        if self.capture {
+            lock(&self.state).records.push(record);
+        }
+        self.changed.notify_all();
+    }
+
+    pub(crate) fn register_socket(&self, sock: &Arc<socket2::Socket>) {
+        let mut sockets = lock(&self.sockets);
+        if sockets.len() % 64 == 63 {
+            sockets.retain(|w| w.strong_count() > 0);
+        }
+        sockets.push(Arc::downgrade(sock));
+    }
+
+    /// Ends what Python would wait for forever: shuts down every socket still open, which
+    /// (unlike `close()`) wakes the threads blocked in `accept()`, `recv()` or `send()` on
+    /// them. Returns how many sockets it shut down.
+    pub fn cut_short(&self) -> usize {
+        self.cut_short.store(true, Ordering::SeqCst);
+        let sockets: Vec<_> = lock(&self.sockets)
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        for s in &sockets {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+        self.changed.notify_all();
+        sockets.len()
+    }
+
+    /// True once [`Interpreter::cut_short`] has run.
+    pub fn is_cut_short(&self) -> bool {
+        self.cut_short.load(Ordering::SeqCst)
+    }
+}
+
+/// `threading.Thread(target=..., name=...)`
+pub struct Thread {
+    name: String,
+    daemon: bool,
+    target: Box<dyn FnOnce() -> Result<()> + Send>,
+}
+
+/// A started thread: `is_alive()` and `join()`.
+pub struct ThreadHandle {
+    state: Arc<ThreadState>,
+    interp: Arc<Interpreter>,
+}
+
+impl Thread {
+    /// A thread that will run `target`; an `Err` it returns is the exception that kills it.
+    pub fn new(
+        name: impl Into<String>,
+        target: impl FnOnce() -> Result<()> + Send + 'static,
+    ) -> Thread {
+        Thread {
+            name: name.into(),
+            daemon: false,
+            target: Box::new(target),
+        }
+    }
+
+    /// `daemon=True`: the program does not wait for this thread when it exits.
+    pub fn daemon(mut self, daemon: bool) -> Thread {
+        self.daemon = daemon;
+        self
+    }
+
+    /// `thread.start()`. Fails (as Python's `RuntimeError: can't start new thread`) only
+    /// when the OS refuses another thread.
+    #[track_caller]
+    pub fn start(self) -> Result<ThreadHandle> {
+        let interp = current();
+        let state = Arc::new(ThreadState {
+            name: self.name.clone(),
+            daemon: self.daemon,
+            ident: interp.next_ident.fetch_add(1, Ordering::SeqCst),
+            alive: AtomicBool::new(true),
+            blocked: Mutex::new(None),
+            exception: Mutex::new(None),
+        });
+        lock(&interp.state).threads.push(state.clone());
+        interp.push(Record::Started {
+            thread: self.name.clone(),
+        });
+        let (child_interp, child_state) = (interp.clone(), state.clone());
+        let target = self.target;
+        let spawned = std::thread::Builder::new()
+            .name(self.name.clone())
+            .spawn(move || {
+                CURRENT.with(|c| {
+                    *c.borrow_mut() = Some((child_interp.clone(), Some(child_state.clone())))
+                });
+                let outcome = catch_unwind(AssertUnwindSafe(target));
+                let exception = match outcome {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(e),
+                    Err(_) => Some(Exception::new(
+                        "SystemError",
+                        "netlab bug: this thread panicked",
+                    )),
+                };
+                if let Some(e) = &exception {
+                    report_death(&child_interp, &child_state.name, e);
+                    *lock(&child_state.exception) = Some(e.clone());
+                }
+                child_state.alive.store(false, Ordering::SeqCst);
+                child_interp.push(Record::Ended {
+                    thread: child_state.name.clone(),
+                    exception,
+                });
+            });
+        match spawned {
+            Ok(_) => Ok(ThreadHandle { state, interp }),
+            Err(err) => {
+                state.alive.store(false, Ordering::SeqCst);
+                interp.push(Record::Ended {
+                    thread: self.name,
+                    exception: None,
+                });
+                Err(Exception::new(
+                    "RuntimeError",
+                    format!("can't start new thread ({err})"),
+                ))
+            }
+        }
+    }
+}
+
+impl ThreadHandle {
+    /// `thread.is_alive()`
+    pub fn is_alive(&self) -> bool {
+        self.state.alive.load(Ordering::SeqCst)
+    }
+
+    /// `thread.join(timeout)`: true if the thread has ended.
+    pub fn join(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut state = lock(&self.interp.state);
+        while self.is_alive() {
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            state = self
+                .interp
+                .changed
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        true
+    }
+
+    /// The thread's name.
+    pub fn name(&self) -> &str {
+        &self.state.name
+    }
+}
+
+/// What Python prints when an exception escapes a thread, shaped like its traceback:
+/// the thread, the line of the stage file, that line's code, and the exception.
+fn report_death(interp: &Interpreter, name: &str, e: &Exception) {
+    if interp.is_cut_short() {
+        log::info!(target: "netlab", "thread {name} ended when netlab cut the program short ({e})");
+        return;
+    }
+    let mut text = format!("Exception in thread {name}:\nTraceback (most recent call last):\n");
+    if let Some(at) = e.at {
+        let (file, code) = crate::stage::source_line(at);
+        text.push_str(&format!("  File \"{file}\", line {}\n", at.line()));
+        if let Some(code) = code {
+            text.push_str(&format!("    {}\n", code.trim()));
+        }
+    }
+    text.push_str(&e.to_string());
+    log::error!(target: "threading", "{text}");
+}
+
+/// `threading.enumerate()`, shaped like Python's list of `<Thread(...)>` reprs.
+pub fn enumerate() -> Vec<ThreadInfo> {
+    current().alive_threads()
+}
+
+impl fmt::Display for ThreadInfo {
+    /// `<Thread(recv 127.0.0.1:51234, started, in recv() from 127.0.0.1:51234)>`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let daemon = if self.daemon { " daemon" } else { "" };
+        let status = if self.alive { "started" } else { "stopped" };
+        write!(f, "<Thread({}, {status}{daemon}", self.name)?;
+        if let Some(b) = &self.blocked {
+            write!(f, ", in {}", b.what)?;
+        }
+        f.write_str(")>")
+    }
+}

@@ -1,0 +1,1 @@
+//! Scenarios (being written).

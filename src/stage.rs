@@ -1,0 +1,282 @@
+//! What every stage offers the CLI, the tests and the grader, and how a running stage is
+//! started, observed and stopped.
+//!
+//! The list of stages itself is generated from `stages/stages.toml` (see `build.rs`) into
+//! [`crate::stages`]; this module defines the shape of an entry and the lifecycle around it.
+
+use crate::logging::NETLAB;
+use crate::py::{self, Event, Interpreter, Thread, ThreadInfo};
+use std::net::SocketAddr;
+use std::panic::Location;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// One server stage of the tutorial, as listed in `stages/stages.toml`.
+pub struct Stage {
+    /// What students type: `netlab stage 3`.
+    pub number: u8,
+    /// A short name for tables and file names.
+    pub slug: &'static str,
+    /// The tutorial's heading for this code block.
+    pub title_zh: &'static str,
+    /// What the stage adds, in English.
+    pub title_en: &'static str,
+    /// The stage file, relative to the repository (`stages/stage3_event.rs`).
+    pub source_file: &'static str,
+    /// The stage file itself, embedded so `netlab source 3` works anywhere.
+    pub source: &'static str,
+    /// The stage's page in `docs/`.
+    pub docs_file: &'static str,
+    /// That page, embedded for `netlab explain 3`.
+    pub docs: &'static str,
+    /// How the Python program lives and ends.
+    pub lifecycle: Lifecycle,
+    /// The notes' `logging.basicConfig` format for this stage.
+    pub log_format: &'static str,
+    /// Starts the stage's server on an address; returns once it listens.
+    pub start: fn(SocketAddr) -> py::Result<Arc<dyn Server>>,
+}
+
+/// How a stage's Python program lives, which decides what the CLI does around it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// Runs to its end by itself (stage 1): the CLI waits for it and exits with its status.
+    Script,
+    /// No console, no stop(): only a signal ends it (stage 2).
+    Forever,
+    /// A `>> ` console; `quit` calls stop() (stages 3-7).
+    Console,
+}
+
+/// The chat client of the notes' last code block.
+pub struct Client {
+    pub slug: &'static str,
+    pub title_zh: &'static str,
+    pub title_en: &'static str,
+    pub source_file: &'static str,
+    pub source: &'static str,
+    pub docs_file: &'static str,
+    pub docs: &'static str,
+    pub log_format: &'static str,
+    /// Connects to a server and starts receiving; returns once connected.
+    pub start: fn(SocketAddr) -> py::Result<Arc<dyn ChatClient>>,
+}
+
+/// The small interface every server stage implements (at the bottom of its file).
+pub trait Server: Send + Sync {
+    /// The address the server listens on, with the kernel's port when started on port 0.
+    fn local_addr(&self) -> SocketAddr;
+    /// The notes' `stop()`: set the event, close the sockets. Like the notes, it does not
+    /// wait for the threads, and in stages 6-7 it can block (REFERENCE §9).
+    fn stop(&self) -> py::Result<()>;
+    /// The clients dict as `logging.info(cs.clients)` prints it.
+    fn clients(&self) -> String;
+}
+
+/// The interface of the stage-7 client.
+pub trait ChatClient: Send + Sync {
+    /// The client's own address (what the server's broadcast header shows for it).
+    fn local_addr(&self) -> SocketAddr;
+    /// Sends one typed line: stripped, plus `\n`.
+    fn send(&self, line: &str) -> py::Result<()>;
+    /// The notes' `stop()`: close the socket, wait 3 s, log "Client stops".
+    fn stop(&self);
+}
+
+/// The stage numbered `number`, if there is one.
+pub fn find(number: u8) -> Option<&'static Stage> {
+    crate::stages::STAGES.iter().find(|s| s.number == number)
+}
+
+/// For a line of a stage file, the path to show and the code on that line: what a
+/// traceback prints. Lines outside the stage files give just the path.
+pub fn source_line(at: &Location<'_>) -> (String, Option<String>) {
+    let file = at.file();
+    let sources = crate::stages::STAGES
+        .iter()
+        .map(|s| (s.source_file, s.source))
+        .chain([(
+            crate::stages::CLIENT.source_file,
+            crate::stages::CLIENT.source,
+        )]);
+    for (name, source) in sources {
+        if file.ends_with(name) {
+            let code = source
+                .lines()
+                .nth(at.line() as usize - 1)
+                .map(str::to_string);
+            return (name.to_string(), code);
+        }
+    }
+    (file.to_string(), None)
+}
+
+/// A stage server started in this process: the handle tests, demos and the CLI hold.
+pub struct Running {
+    /// Which stage this is.
+    pub stage: &'static Stage,
+    /// The program's threads, sockets and (when captured) output.
+    interp: Arc<Interpreter>,
+    /// The stage's server object.
+    server: Arc<dyn Server>,
+}
+
+/// How to run the quit sequence.
+#[derive(Clone, Copy, Debug)]
+pub struct QuitOptions {
+    /// How long "MainThread" waits after stop(), as the notes' `threading.Event().wait(3)`.
+    pub main_wait: Duration,
+    /// How long netlab waits in all for the threads before it cuts them short.
+    pub grace: Duration,
+}
+
+impl QuitOptions {
+    /// What the CLI does: the notes' 3 s wait, within the given grace period.
+    pub fn cli(grace: Duration) -> QuitOptions {
+        QuitOptions {
+            main_wait: Duration::from_secs(3),
+            grace,
+        }
+    }
+}
+
+/// What happened after `quit`.
+#[derive(Debug)]
+pub struct QuitReport {
+    /// Time from `quit` to the end (all threads done, or the cut).
+    pub elapsed: Duration,
+    /// The threads still blocked when the grace period ran out (empty if all ended).
+    pub stuck: Vec<ThreadInfo>,
+    /// Sockets netlab shut down to end them.
+    pub sockets_cut: usize,
+}
+
+impl QuitReport {
+    /// True if every thread ended by itself within the grace period.
+    pub fn clean(&self) -> bool {
+        self.stuck.is_empty()
+    }
+}
+
+impl Running {
+    /// Starts `stage` on `addr`. With `capture`, the program's log records and prints are
+    /// kept for [`Running::interpreter`] instead of being shown (tests, demos).
+    pub fn start(stage: &'static Stage, addr: SocketAddr, capture: bool) -> py::Result<Running> {
+        crate::logging::ensure_installed();
+        let interp = Interpreter::new(capture);
+        let server = interp.enter(|| (stage.start)(addr))?;
+        Ok(Running {
+            stage,
+            interp,
+            server,
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr()
+    }
+
+    /// The program's interpreter: its threads, and its records when captured.
+    pub fn interpreter(&self) -> &Arc<Interpreter> {
+        &self.interp
+    }
+
+    /// The stage's server object.
+    pub fn server(&self) -> &Arc<dyn Server> {
+        &self.server
+    }
+
+    /// The console's `quit`: runs the notes' `stop()` (and their 3 s wait) on a thread
+    /// named MainThread, then waits for every thread, as Python waits for its non-daemon
+    /// threads at exit, but never longer than `options.grace`: then it reports which
+    /// threads are stuck and why, and cuts them short.
+    pub fn quit(&self, options: QuitOptions) -> QuitReport {
+        let started = Instant::now();
+        let deadline = started + options.grace;
+        let server = self.server.clone();
+        let main_wait = options.main_wait;
+        let main = self.interp.enter(|| {
+            Thread::new("MainThread", move || {
+                server.stop()?;
+                Event::new().wait(main_wait);
+                Ok(())
+            })
+            .start()
+        });
+        // Python's main thread returns from stop() and its 3 s wait, then waits at exit
+        // for the other threads: say which ones, and why they do not end.
+        if let Ok(main) = &main {
+            if main.join(deadline.saturating_duration_since(Instant::now())) {
+                let waiting = self.interp.alive_threads();
+                if !waiting.is_empty() {
+                    log::info!(
+                        target: NETLAB,
+                        "stop() has returned; Python would now wait for {} thread(s) that stop() did not wake:\n{}\
+                         netlab waits for them until {:.1} s after quit (--grace), then cuts them short.",
+                        waiting.len(),
+                        describe(&waiting),
+                        options.grace.as_secs_f64()
+                    );
+                }
+            }
+        }
+        if self.interp.wait_threads(deadline) {
+            return QuitReport {
+                elapsed: started.elapsed(),
+                stuck: Vec::new(),
+                sockets_cut: 0,
+            };
+        }
+        let stuck = self.interp.alive_threads();
+        let sockets_cut = self.cut_short(&stuck, started.elapsed());
+        QuitReport {
+            elapsed: started.elapsed(),
+            stuck,
+            sockets_cut,
+        }
+    }
+
+    /// Ends what is still running: logs the stuck threads, shuts down every socket (which
+    /// wakes their blocked calls), and waits a moment for the threads to finish.
+    pub fn cut_short(&self, stuck: &[ThreadInfo], after: Duration) -> usize {
+        if !stuck.is_empty() {
+            log::warn!(
+                target: NETLAB,
+                "{:.1} s after quit, {} thread(s) are still blocked; Python would wait for them forever:\n{}\
+                 netlab cuts them short: every socket is shut down, so clients see the connection close.",
+                after.as_secs_f64(),
+                stuck.len(),
+                describe(stuck)
+            );
+        }
+        let n = self.interp.cut_short();
+        self.interp
+            .wait_threads(Instant::now() + Duration::from_secs(1));
+        n
+    }
+}
+
+/// One line per thread: its name, the call it is blocked in, and why that call stays blocked.
+pub fn describe(threads: &[ThreadInfo]) -> String {
+    let mut out = String::new();
+    for t in threads {
+        match &t.blocked {
+            Some(b) => out.push_str(&format!("  - {}: in {}: {}\n", t.name, b.what, b.why)),
+            None => out.push_str(&format!("  - {}: running\n", t.name)),
+        }
+    }
+    out
+}
+
+impl Drop for Running {
+    /// A dropped server must not leave threads and ports behind (tests start hundreds):
+    /// whatever still runs is cut short.
+    fn drop(&mut self) {
+        if !self.interp.alive_threads().is_empty() {
+            self.interp.cut_short();
+            self.interp
+                .wait_threads(Instant::now() + Duration::from_secs(2));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The chat's wire format, from the toolkit's side: what a broadcast looks like, and how
+//! to recognise one whose timestamp is not known in advance. The stage files format their
+//! own messages, as the notes do; scenarios, the grader and the demos use this module.
+//!
+//! Every message a chat server (stages 2-7) sends is a header line, then the body, then
+//! `\n`: `"{time} {ip}:{port}\n" + body + "\n"`. The time uses the notes' format string
+//! `%Y%m/%d %H:%M:%S`, which glues year and month and puts the slash before the day:
+//! `202611/25 16:35:53`. The address is the sender's, as the server sees it.
+
+use chrono::{DateTime, Local};
+use std::net::SocketAddr;
+
+/// The notes' timestamp format (`"{:%Y%m/%d %H:%M:%S}"`).
+pub const TIMESTAMP_FORMAT: &str = "%Y%m/%d %H:%M:%S";
+
+/// A timestamp's length in bytes: `202611/25 16:35:53`.
+pub const TIMESTAMP_LEN: usize = 18;
+
+/// The shape of a timestamp: `D` is a digit, anything else must match exactly.
+const TIMESTAMP_SHAPE: &[u8; TIMESTAMP_LEN] = b"DDDDDD/DD DD:DD:DD";
+
+/// The header line of a message `sender` sent at `now`.
+pub fn header(now: DateTime<Local>, sender: SocketAddr) -> String {
+    format!(
+        "{} {}:{}\n",
+        now.format(TIMESTAMP_FORMAT),
+        sender.ip(),
+        sender.port()
+    )
+}
+
+/// The header line for `sender` with the timestamp left as `{TS}`: how expectations print.
+pub fn header_pattern(sender: SocketAddr) -> String {
+    format!("{{TS}} {}:{}\n", sender.ip(), sender.port())
+}
+
+/// How many leading bytes of `data` match a timestamp of the notes' shape; equal to
+/// [`TIMESTAMP_LEN`] when `data` starts with a whole one.
+pub fn timestamp_prefix(data: &[u8]) -> usize {
+    data.iter()
+        .zip(TIMESTAMP_SHAPE)
+        .take_while(|(b, shape)| match shape {
+            b'D' => b.is_ascii_digit(),
+            other => *b == *other,
+        })
+        .count()
+}
+
+/// Every header in `data`, in order: (offset, sender address as text `ip:port`).
+pub fn headers(data: &[u8]) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut line_start = 0;
+    while line_start < data.len() {
+        let line_end = data[line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(data.len(), |i| line_start + i);
+        let line = &data[line_start..line_end];
+        if timestamp_prefix(line) == TIMESTAMP_LEN && line.get(TIMESTAMP_LEN) == Some(&b' ') {
+            let addr = String::from_utf8_lossy(&line[TIMESTAMP_LEN + 1..]).into_owned();
+            if addr.parse::<SocketAddr>().is_ok()
+                || addr
+                    .rsplit_once(':')
+                    .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+            {
+                found.push((line_start, addr));
+            }
+        }
+        line_start = line_end + 1;
+    }
+    found
+}
+
+/// How many messages in `data` are empty broadcasts (`header + "\n"`, the body `''`): what
+/// a stage 2-3 server sends for every `b''` it receives from a closed client.
+pub fn empty_broadcasts(data: &[u8]) -> usize {
+    headers(data)
+        .iter()
+        .filter(|(at, addr)| {
+            let end = at + TIMESTAMP_LEN + 1 + addr.len() + 1;
+            data.get(end) == Some(&b'\n')
+                && (data.len() == end + 1 || timestamp_prefix(&data[end + 1..]) == TIMESTAMP_LEN)
+        })
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_has_the_notes_quirky_timestamp() {
+        let now = chrono::TimeZone::with_ymd_and_hms(&Local, 2026, 11, 25, 16, 35, 53).unwrap();
+        let addr: SocketAddr = "127.0.0.1:50844".parse().unwrap();
+        let h = header(now, addr);
+        assert_eq!(h, "202611/25 16:35:53 127.0.0.1:50844\n");
+        assert_eq!(h.len(), 35);
+        assert_eq!(timestamp_prefix(h.as_bytes()), TIMESTAMP_LEN);
+    }
+
+    #[test]
+    fn finds_headers_and_empty_broadcasts() {
+        let data = b"202611/25 16:35:53 127.0.0.1:1\nhello\n\n202611/25 16:35:53 127.0.0.1:2\n\n";
+        let h = headers(data);
+        assert_eq!(h.len(), 2);
+        assert_eq!(h[1].1, "127.0.0.1:2");
+        assert_eq!(empty_broadcasts(data), 1);
+        assert_eq!(timestamp_prefix(b"2026-11-25"), 4);
+    }
+}
