@@ -192,69 +192,83 @@ impl Running {
     /// threads at exit, but never longer than `options.grace`: then it reports which
     /// threads are stuck and why, and cuts them short.
     pub fn quit(&self, options: QuitOptions) -> QuitReport {
-        let started = Instant::now();
-        let deadline = started + options.grace;
-        let server = self.server.clone();
-        let main_wait = options.main_wait;
-        let main = self.interp.enter(|| {
-            Thread::new("MainThread", move || {
-                server.stop()?;
-                Event::new().wait(main_wait);
-                Ok(())
-            })
-            .start()
-        });
-        // Python's main thread returns from stop() and its 3 s wait, then waits at exit
-        // for the other threads: say which ones, and why they do not end.
-        if let Ok(main) = &main {
-            if main.join(deadline.saturating_duration_since(Instant::now())) {
-                let waiting = self.interp.alive_threads();
-                if !waiting.is_empty() {
-                    log::info!(
-                        target: NETLAB,
-                        "stop() has returned; Python would now wait for {} thread(s) that stop() did not wake:\n{}\
-                         netlab waits for them until {:.1} s after quit (--grace), then cuts them short.",
-                        waiting.len(),
-                        describe(&waiting),
-                        options.grace.as_secs_f64()
-                    );
-                }
-            }
-        }
-        if self.interp.wait_threads(deadline) {
-            return QuitReport {
-                elapsed: started.elapsed(),
-                stuck: Vec::new(),
-                sockets_cut: 0,
-            };
-        }
-        let stuck = self.interp.alive_threads();
-        let sockets_cut = self.cut_short(&stuck, started.elapsed());
-        QuitReport {
-            elapsed: started.elapsed(),
-            stuck,
-            sockets_cut,
-        }
+        quit_sequence(&self.interp, &self.server, options)
     }
 
-    /// Ends what is still running: logs the stuck threads, shuts down every socket (which
-    /// wakes their blocked calls), and waits a moment for the threads to finish.
-    pub fn cut_short(&self, stuck: &[ThreadInfo], after: Duration) -> usize {
-        if !stuck.is_empty() {
-            log::warn!(
-                target: NETLAB,
-                "{:.1} s after quit, {} thread(s) are still blocked; Python would wait for them forever:\n{}\
-                 netlab cuts them short: every socket is shut down, so clients see the connection close.",
-                after.as_secs_f64(),
-                stuck.len(),
-                describe(stuck)
-            );
-        }
-        let n = self.interp.cut_short();
-        self.interp
-            .wait_threads(Instant::now() + Duration::from_secs(1));
-        n
+    /// [`Running::quit`] on a thread of its own, so the caller can act (as clients do in
+    /// class) while the server stops; join the handle for the report.
+    pub fn quit_in_background(&self, options: QuitOptions) -> std::thread::JoinHandle<QuitReport> {
+        let (interp, server) = (self.interp.clone(), self.server.clone());
+        std::thread::spawn(move || quit_sequence(&interp, &server, options))
     }
+}
+
+fn quit_sequence(
+    interp: &Arc<Interpreter>,
+    server: &Arc<dyn Server>,
+    options: QuitOptions,
+) -> QuitReport {
+    let started = Instant::now();
+    let deadline = started + options.grace;
+    let server = server.clone();
+    let main_wait = options.main_wait;
+    let main = interp.enter(|| {
+        Thread::new("MainThread", move || {
+            server.stop()?;
+            Event::new().wait(main_wait);
+            Ok(())
+        })
+        .start()
+    });
+    // Python's main thread returns from stop() and its 3 s wait, then waits at exit for
+    // the other threads: say which ones, and why they do not end.
+    if let Ok(main) = &main {
+        if main.join(deadline.saturating_duration_since(Instant::now())) {
+            let waiting = interp.alive_threads();
+            if !waiting.is_empty() {
+                log::info!(
+                    target: NETLAB,
+                    "stop() has returned; Python would now wait for {} thread(s) that stop() did not wake:\n{}\
+                     netlab waits for them until {:.1} s after quit (--grace), then cuts them short.",
+                    waiting.len(),
+                    describe(&waiting),
+                    options.grace.as_secs_f64()
+                );
+            }
+        }
+    }
+    if interp.wait_threads(deadline) {
+        return QuitReport {
+            elapsed: started.elapsed(),
+            stuck: Vec::new(),
+            sockets_cut: 0,
+        };
+    }
+    let stuck = interp.alive_threads();
+    let sockets_cut = cut_short(interp, &stuck, started.elapsed());
+    QuitReport {
+        elapsed: started.elapsed(),
+        stuck,
+        sockets_cut,
+    }
+}
+
+/// Ends what is still running: logs the stuck threads, shuts down every socket (which
+/// wakes their blocked calls), and waits a moment for the threads to finish.
+fn cut_short(interp: &Interpreter, stuck: &[ThreadInfo], after: Duration) -> usize {
+    if !stuck.is_empty() {
+        log::warn!(
+            target: NETLAB,
+            "{:.1} s after quit, {} thread(s) are still blocked; Python would wait for them forever:\n{}\
+             netlab cuts them short: every socket is shut down, so clients see the connection close.",
+            after.as_secs_f64(),
+            stuck.len(),
+            describe(stuck)
+        );
+    }
+    let n = interp.cut_short();
+    interp.wait_threads(Instant::now() + Duration::from_secs(1));
+    n
 }
 
 /// One line per thread: its name, the call it is blocked in, and why that call stays blocked.

@@ -1,1 +1,141 @@
-//! Scenarios (being written).
+//! Scenarios: what each client does and exactly what it must receive, per stage.
+//!
+//! A scenario is data: a list of steps (`connect A`, `send A "hello\n"`, `expect B ...`),
+//! with the stages it applies to. The tests run every scenario against netlab's own stages;
+//! a grader runs the same scenarios against a student's server, in any language, since
+//! they only need a TCP port. Steps that look inside the server (its log, its threads) are
+//! checked only when the server is one of netlab's, started in-process; against another
+//! server they are listed as not checked.
+//!
+//! Running a scenario prints a transcript a student can replay by hand with `nc`:
+//!
+//! ```text
+//! [A] $ connect 127.0.0.1:41234                  (A is 127.0.0.1:51234)
+//! [A] $ send "hello\n"
+//! [B] received "{TS} 127.0.0.1:51234\nhello\n\n"
+//! ```
+//!
+//! and on a mismatch, the expected and received bytes with a caret under the first
+//! difference, plus a hint for the usual mistakes.
+
+mod client;
+mod library;
+mod load;
+mod runner;
+
+pub use client::{contains, ClientOptions, End, TestClient};
+pub use library::SCENARIOS;
+pub use load::{churn, slow_reader, ChurnOptions, ChurnReport, SlowOptions, SlowReport};
+pub use runner::{escape, run, run_on_stage, Failure, Transcript};
+
+/// One exercise: steps for named clients, and the stages whose servers must pass it.
+pub struct Scenario {
+    /// Its name, also the name of the test that runs it (after the `stageN_` prefix).
+    pub name: &'static str,
+    /// What it shows, in a sentence a student can read as the exercise.
+    pub shows: &'static str,
+    /// The stages it applies to.
+    pub stages: &'static [u8],
+    /// What happens, in order.
+    pub steps: &'static [Step],
+}
+
+/// Bytes to send or expect, written compactly.
+#[derive(Clone, Copy, Debug)]
+pub enum Data {
+    /// These bytes.
+    Bytes(&'static [u8]),
+    /// These bytes, repeated.
+    Repeat(&'static [u8], usize),
+    /// These parts, one after the other.
+    Parts(&'static [Data]),
+}
+
+impl Data {
+    /// The bytes themselves.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Data::Bytes(b) => b.to_vec(),
+            Data::Repeat(b, n) => b.repeat(*n),
+            Data::Parts(parts) => parts.iter().flat_map(Data::to_bytes).collect(),
+        }
+    }
+}
+
+/// Part of what a client must receive.
+#[derive(Clone, Copy, Debug)]
+pub enum Piece {
+    /// A chat message from client `from`: the header `"{TS} ip:port\n"`, the body, `"\n"`;
+    /// `times` times in a row.
+    Message {
+        from: &'static str,
+        body: Data,
+        times: usize,
+    },
+    /// Exactly these bytes.
+    Raw(Data),
+}
+
+/// One step of a scenario. `{A}` in a text stands for client A's address (`127.0.0.1:51234`)
+/// and `{A.repr}` for its Python repr (`('127.0.0.1', 51234)`).
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// A new client connects (and, with netlab's server, is registered before the next step).
+    Connect(&'static str),
+    /// A new client connects, and the next step does not wait for the server to register
+    /// it (for a server that is stuck and will not).
+    Arrive(&'static str),
+    /// The client sends these bytes.
+    Send(&'static str, Data),
+    /// The client receives exactly these bytes next.
+    Expect(&'static str, &'static [Piece]),
+    /// The client receives nothing more during this many milliseconds.
+    Quiet(&'static str, u64),
+    /// The server ends the client's connection: `End::Eof` (FIN) or `End::Reset` (RST),
+    /// with nothing unread before it.
+    Ends(&'static str, End),
+    /// The client closes its connection (FIN).
+    Close(&'static str),
+    /// The client resets its connection (RST).
+    Reset(&'static str),
+    /// The client shuts down its sending side (FIN) and keeps reading.
+    HalfClose(&'static str),
+    /// Wait this many milliseconds (to split a line across two TCP segments).
+    Pause(u64),
+    /// The server logs or prints a line containing this text.
+    Says(&'static str),
+    /// The server's thread of this name ends with an exception containing this text.
+    ThreadDies(&'static str, &'static str),
+    /// The server's thread of this name ends, without an exception.
+    ThreadEnds(&'static str),
+    /// The server's thread of this name is blocked in a call containing this text.
+    ThreadBlocked(&'static str, &'static str),
+    /// The console's `quit` is typed, with this grace period in milliseconds.
+    Quit(u64),
+    /// The quit sequence ends: every thread ended by itself (true), or was cut short (false).
+    QuitEnds(bool),
+}
+
+/// A chat message from `from` with this body.
+pub const fn msg(from: &'static str, body: &'static [u8]) -> Piece {
+    Piece::Message {
+        from,
+        body: Data::Bytes(body),
+        times: 1,
+    }
+}
+
+/// Exactly these bytes.
+pub const fn raw(bytes: &'static [u8]) -> Piece {
+    Piece::Raw(Data::Bytes(bytes))
+}
+
+/// All scenarios that apply to stage `number`.
+pub fn for_stage(number: u8) -> impl Iterator<Item = &'static Scenario> {
+    SCENARIOS.iter().filter(move |s| s.stages.contains(&number))
+}
+
+/// The scenario called `name`.
+pub fn find(name: &str) -> Option<&'static Scenario> {
+    SCENARIOS.iter().find(|s| s.name == name)
+}

@@ -1,0 +1,299 @@
+//! Two experiments that need many clients at once, used by the tests and the demos:
+//! connect/quit churn next to a chatty client (the dict race of stages 4-5), and a client
+//! that never reads next to a flood (the freeze of stages 6-7). Both are bounded in
+//! connections and time, and stop by themselves.
+
+use super::{ClientOptions, TestClient};
+use crate::py::Record;
+use crate::stage::Running;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How the churn runs.
+#[derive(Clone, Copy, Debug)]
+pub struct ChurnOptions {
+    /// Threads that connect, say `hi`, send `quit`, wait for the close, and start over.
+    pub churners: usize,
+    /// How long to churn at most.
+    pub duration: Duration,
+    /// With netlab's server: stop as soon as a thread dies of the dict race.
+    pub stop_at_first_race: bool,
+    /// The most connections to open in all.
+    pub max_connections: usize,
+}
+
+impl Default for ChurnOptions {
+    fn default() -> Self {
+        ChurnOptions {
+            churners: 6,
+            duration: Duration::from_secs(3),
+            stop_at_first_race: false,
+            max_connections: 20_000,
+        }
+    }
+}
+
+/// What the churn did and what it saw.
+#[derive(Clone, Debug, Default)]
+pub struct ChurnReport {
+    /// How long it ran.
+    pub elapsed: Duration,
+    /// Connections the churners opened.
+    pub connections: usize,
+    /// Lines the chatty client sent (one a millisecond).
+    pub lines_sent: usize,
+    /// Of those, how many came back to it (its own broadcasts).
+    pub lines_echoed: usize,
+    /// Server threads that died of `RuntimeError: dictionary changed size during iteration`
+    /// (known only for netlab's server).
+    pub races: usize,
+    /// Server threads that died of anything (known only for netlab's server).
+    pub deaths: usize,
+}
+
+const RACE: &str = "dictionary changed size during iteration";
+
+/// Runs the churn of REFERENCE §6: client A sends a line every millisecond while
+/// `churners` threads connect, say `hi`, quit and close, over and over.
+pub fn churn(
+    addr: SocketAddr,
+    server: Option<&Running>,
+    options: ChurnOptions,
+) -> std::io::Result<ChurnReport> {
+    let started = Instant::now();
+    let deadline = started + options.duration;
+    let stop = Arc::new(AtomicBool::new(false));
+    let connections = Arc::new(AtomicUsize::new(0));
+    let chatty = TestClient::connect("A", addr)?;
+    std::thread::sleep(Duration::from_millis(50));
+    let churners: Vec<_> = (0..options.churners)
+        .map(|i| {
+            let (stop, connections) = (stop.clone(), connections.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst)
+                    && connections.fetch_add(1, Ordering::SeqCst) < options.max_connections
+                {
+                    let Ok(mut c) = TestClient::connect(&format!("churn{i}"), addr) else {
+                        continue;
+                    };
+                    let short = Duration::from_millis(500);
+                    let _ = c.send(b"hi\n");
+                    c.wait_for_text(b"\nhi\n", short);
+                    let _ = c.send(b"quit\n");
+                    c.wait_end(short);
+                    c.close();
+                }
+            })
+        })
+        .collect();
+    let mut sent: usize = 0;
+    while Instant::now() < deadline && !stop.load(Ordering::SeqCst) {
+        if chatty.send(format!("spam {sent}\n").as_bytes()).is_err() {
+            break;
+        }
+        sent += 1;
+        if options.stop_at_first_race && server.is_some_and(|s| count_deaths(s, Some(RACE)) > 0) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    stop.store(true, Ordering::SeqCst);
+    for c in churners {
+        let _ = c.join();
+    }
+    // Let the last echoes arrive: every line, if the server's thread for A is alive.
+    let last = format!("spam {}\n", sent.saturating_sub(1)).into_bytes();
+    chatty.wait_for_text(&last, Duration::from_secs(2));
+    let echoed = count(&chatty.received(), b"spam ");
+    Ok(ChurnReport {
+        elapsed: started.elapsed(),
+        connections: connections
+            .load(Ordering::SeqCst)
+            .min(options.max_connections),
+        lines_sent: sent,
+        lines_echoed: echoed,
+        races: server.map_or(0, |s| count_deaths(s, Some(RACE))),
+        deaths: server.map_or(0, |s| count_deaths(s, None)),
+    })
+}
+
+/// Server threads that died, of an exception containing `what` if given.
+fn count_deaths(server: &Running, what: Option<&str>) -> usize {
+    server
+        .interpreter()
+        .records()
+        .iter()
+        .filter(|r| match r {
+            Record::Ended {
+                exception: Some(e), ..
+            } => what.is_none_or(|w| e.message.contains(w)),
+            _ => false,
+        })
+        .count()
+}
+
+fn count(data: &[u8], needle: &[u8]) -> usize {
+    data.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+/// How the slow-reader experiment runs.
+#[derive(Clone, Copy, Debug)]
+pub struct SlowOptions {
+    /// The length of each flood line, newline included.
+    pub line_len: usize,
+    /// The most bytes to flood.
+    pub max_flood: usize,
+    /// How long to flood at most.
+    pub max_time: Duration,
+    /// A send that cannot finish in this long means the server stopped reading the flooder.
+    pub stall_after: Duration,
+    /// How long to wait for an ordinary message to arrive.
+    pub wait: Duration,
+}
+
+impl Default for SlowOptions {
+    fn default() -> Self {
+        SlowOptions {
+            line_len: 10_000,
+            max_flood: 256 << 20,
+            max_time: Duration::from_secs(8),
+            stall_after: Duration::from_millis(300),
+            wait: Duration::from_secs(1),
+        }
+    }
+}
+
+/// What happened, with a timeline for people.
+#[derive(Clone, Debug, Default)]
+pub struct SlowReport {
+    /// What happened when, from the start.
+    pub timeline: Vec<(Duration, String)>,
+    /// How many bytes the flooder got the server to take.
+    pub flooded: usize,
+    /// Whether the server stopped reading the flooder.
+    pub flood_stalled: bool,
+    /// Whether B's message, sent after the stall, reached B and D.
+    pub message_delivered: bool,
+    /// Whether a client connecting after the stall got its message to B and D.
+    pub newcomer_served: bool,
+}
+
+impl SlowReport {
+    fn note(&mut self, started: Instant, what: String) {
+        self.timeline.push((started.elapsed(), what));
+    }
+}
+
+/// The slow reader of REFERENCE §4 and §9: A floods long lines, C never reads (small
+/// receive buffer), B and D are ordinary clients. Once the server stops reading A, B
+/// sends a message and a new client E connects and sends one: do they get through?
+pub fn slow_reader(addr: SocketAddr, options: SlowOptions) -> std::io::Result<SlowReport> {
+    let started = Instant::now();
+    let mut report = SlowReport::default();
+    let counting = ClientOptions {
+        keep: false,
+        ..ClientOptions::default()
+    };
+    // C joins last, so that every broadcast reaches A, B and D before it reaches C.
+    let a = TestClient::connect_with("A", addr, counting)?;
+    let b = TestClient::connect("B", addr)?;
+    let d = TestClient::connect("D", addr)?;
+    let c = TestClient::connect_with(
+        "C",
+        addr,
+        ClientOptions {
+            read: false,
+            recv_buffer: Some(4096),
+            keep: false,
+        },
+    )?;
+    std::thread::sleep(Duration::from_millis(100));
+    report.note(
+        started,
+        "A, B and D connect and read; C connects last, with a 4 KB receive buffer, and never reads"
+            .into(),
+    );
+
+    let mut line = vec![b'x'; options.line_len.max(2) - 1];
+    line.push(b'\n');
+    report.note(
+        started,
+        format!(
+            "A starts sending {}-byte lines as fast as the server takes them",
+            line.len()
+        ),
+    );
+    let flood_end = started + options.max_time;
+    while report.flooded < options.max_flood && Instant::now() < flood_end {
+        let n = a.send_within(&line, options.stall_after)?;
+        report.flooded += n;
+        if n < line.len() {
+            report.flood_stalled = true;
+            break;
+        }
+    }
+    report.note(
+        started,
+        if report.flood_stalled {
+            format!(
+                "A's sends block after {:.1} MB: the server stopped reading A (its thread for A is stuck sending to C)",
+                report.flooded as f64 / 1e6
+            )
+        } else {
+            format!("A sent {:.1} MB and the server kept reading", report.flooded as f64 / 1e6)
+        },
+    );
+
+    b.send(b"hello from B\n")?;
+    report.note(started, "B sends \"hello from B\"".into());
+    report.message_delivered = [&b, &d]
+        .iter()
+        .all(|x| x.wait_for_text(b"\nhello from B\n", options.wait));
+    report.note(
+        started,
+        if report.message_delivered {
+            "B's message reaches B and D".to_string()
+        } else {
+            format!(
+                "B's message reaches no one within {:.1} s",
+                options.wait.as_secs_f64()
+            )
+        },
+    );
+
+    let e = TestClient::connect("E", addr)?;
+    std::thread::sleep(Duration::from_millis(50));
+    e.send(b"hello from E\n")?;
+    report.note(
+        started,
+        "a new client E connects and sends \"hello from E\"".into(),
+    );
+    report.newcomer_served = [&b, &d]
+        .iter()
+        .all(|x| x.wait_for_text(b"\nhello from E\n", options.wait));
+    report.note(
+        started,
+        if report.newcomer_served {
+            "E is served: B and D get its message".to_string()
+        } else {
+            format!(
+                "E is not served: nothing from E within {:.1} s",
+                options.wait.as_secs_f64()
+            )
+        },
+    );
+    drop((a, b, c, d, e));
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_occurrences() {
+        assert_eq!(count(b"spam 1\nspam 2\nx", b"spam "), 2);
+    }
+}
