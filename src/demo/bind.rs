@@ -1,10 +1,591 @@
-//! `netlab demo bind` (being written).
+//! `netlab demo bind`: the notes ask "两次绑定同一个监听端口会怎么样?" (what happens when
+//! the same listening port is bound twice?) and answer "会出现绑定端口重复" (the port is
+//! taken). This demo asks the kernel, and adds the question every student meets next:
+//! why can't I restart my server right away?
+//!
+//! Every experiment is real: sockets on 127.0.0.1, one `bind()` that succeeds or not, and
+//! the error the kernel gave, untouched. [`experiments`] runs them and returns a
+//! [`Report`]; [`run`] prints it. A real application would pick its options once and
+//! live with them; the demo tries each combination on a fresh port so that no experiment
+//! disturbs the next.
+//!
+//! Which port: experiment 1 (the notes' question) uses `--port` when it is given, for
+//! example the notes' 60000; it leaves no TIME-WAIT there, so the demo can run again at
+//! once. Every other experiment binds port 0 to get a fresh port from the kernel, because
+//! experiment 2 deliberately leaves its ports blocked for about a minute.
+
+use crate::ports::{self, State, TcpSocket};
+use crate::py::{errno_name, strerror};
+use anyhow::{bail, Context};
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use std::fmt;
+use std::io::{self, Read};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
 
 /// Options of `netlab demo bind`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// The port of experiment 1 (bind twice), for example the notes' 60000. 0 (the
+    /// default) lets the kernel pick a free one. The other experiments always use fresh
+    /// ports, so the demo leaves no TIME-WAIT on this port and can run again at once.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// How many clients experiment 3 connects to its two SO_REUSEPORT listeners.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=200))]
+    pub clients: u16,
+}
 
-/// Runs the demo.
-pub fn run(_args: &Args) -> anyhow::Result<()> {
-    anyhow::bail!("netlab demo bind is not written yet")
+/// Every experiment happens on loopback: nothing leaves this machine.
+const LOOPBACK: Ipv4Addr = Ipv4Addr::LOCALHOST;
+
+/// The longest the demo waits for anything (a connect, an accept, a state in /proc).
+/// On loopback each takes well under a millisecond; the bound only keeps a broken
+/// machine from hanging the demo.
+const WAIT: Duration = Duration::from_secs(1);
+
+/// The socket option a socket sets before `bind()`. Each socket of the demo sets at
+/// most one, which keeps each experiment about one idea.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reuse {
+    /// No option, like the notes' `socket.socket()` and netlab's own stages.
+    Off,
+    /// `SO_REUSEADDR`: bind even though connections of an earlier socket on this port are
+    /// still in TIME-WAIT, if that earlier socket set it too.
+    Addr,
+    /// `SO_REUSEPORT`: several sockets listen on one port, and the kernel shares the
+    /// incoming connections among them.
+    Port,
+}
+
+impl fmt::Display for Reuse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Reuse::Off => "-",
+            Reuse::Addr => "SO_REUSEADDR",
+            Reuse::Port => "SO_REUSEPORT",
+        })
+    }
+}
+
+/// One line of the demo's table: one socket tries to bind a port that another one holds
+/// (or held).
+#[derive(Debug)]
+pub struct Row {
+    /// The experiment's number, e.g. `2b`, so that the explanation can point at it.
+    pub id: &'static str,
+    /// What the experiment does, in a few words.
+    pub what: &'static str,
+    /// The port it binds, so that a student can look at it with `netlab ports --all --port`.
+    pub port: u16,
+    /// The option on the socket that holds (or held) the port first; `None` when there is
+    /// no such socket.
+    pub old: Option<Reuse>,
+    /// The option on the socket that binds the port now.
+    pub new: Reuse,
+    /// What `bind()` then `listen()` on the new socket returned: `Ok`, or the kernel's
+    /// error exactly as it came (Python would raise it as `OSError`).
+    pub outcome: io::Result<()>,
+    /// What the experiment measured besides the outcome (the port the kernel picked, how
+    /// connections were shared); empty when there is nothing more.
+    pub note: String,
+}
+
+impl Row {
+    /// The errno of a failed bind (98 for EADDRINUSE on Linux), `None` if it succeeded.
+    pub fn errno(&self) -> Option<i32> {
+        self.outcome
+            .as_ref()
+            .err()
+            .and_then(io::Error::raw_os_error)
+    }
+
+    /// `OK`, or the errno's name and number as the kernel gave them: `EADDRINUSE (98)`.
+    pub fn outcome_text(&self) -> String {
+        let text = match &self.outcome {
+            Ok(()) => "OK".to_string(),
+            Err(e) => error_text(e),
+        };
+        if self.note.is_empty() {
+            text
+        } else {
+            format!("{text}: {}", self.note)
+        }
+    }
+}
+
+/// An error as the table shows it: the errno's name and number, `EADDRINUSE (98)`, taken
+/// from the error itself (std's text for an error that has no errno).
+fn error_text(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(errno) => format!("{} ({errno})", errno_name(errno)),
+        None => e.to_string(),
+    }
+}
+
+/// Everything one run of the demo observed, experiment by experiment.
+#[derive(Debug)]
+pub struct Report {
+    /// 1: a second socket binds the port while the first listens: the notes' question.
+    pub bind_twice: Row,
+    /// 1b: the same with SO_REUSEADDR on both: it does not let two servers listen.
+    pub bind_twice_reuse_addr: Row,
+    /// 2: the TIME-WAIT lines that experiment 2's servers left, as `ss -tan` shows them
+    /// (read from /proc); empty if none appeared within [`WAIT`].
+    pub time_wait: Vec<TcpSocket>,
+    /// 2a: the server restarts on its port, no options anywhere (the notes' code).
+    pub restart: Row,
+    /// 2b: the restarted server sets SO_REUSEADDR, the old one had not.
+    pub restart_reuse_addr_new: Row,
+    /// 2c: both the old and the restarted server set SO_REUSEADDR.
+    pub restart_reuse_addr_both: Row,
+    /// 2d: only the old server had set SO_REUSEADDR.
+    pub restart_reuse_addr_old: Row,
+    /// 3: two listeners with SO_REUSEPORT on one port.
+    pub reuse_port: Row,
+    /// 3: how many of the clients each of those two listeners accepted (old, new).
+    pub accepted: [usize; 2],
+    /// 4: a bind to port 0.
+    pub port_zero: Row,
+    /// 4: the address the kernel chose for it.
+    pub picked: SocketAddr,
+}
+
+impl Report {
+    /// The rows in the order of the table.
+    pub fn rows(&self) -> [&Row; 8] {
+        [
+            &self.bind_twice,
+            &self.bind_twice_reuse_addr,
+            &self.restart,
+            &self.restart_reuse_addr_new,
+            &self.restart_reuse_addr_both,
+            &self.restart_reuse_addr_old,
+            &self.reuse_port,
+            &self.port_zero,
+        ]
+    }
+}
+
+/// Runs every experiment. `port` is experiment 1's port (0: a fresh one); `clients` is
+/// how many clients experiment 3 connects. Every socket is closed when this returns.
+/// An error means the demo itself could not run (for example, `port` is taken); what
+/// the kernel answers to the binds under test is in the report, not an error.
+pub fn experiments(port: u16, clients: usize) -> anyhow::Result<Report> {
+    let bind_twice =
+        bind_while_listening("1", "bind while another socket listens", port, Reuse::Off)?;
+    let bind_twice_reuse_addr =
+        bind_while_listening("1b", "the same, SO_REUSEADDR on both", port, Reuse::Addr)?;
+
+    // Two servers like the notes' stage 1, each closing its connection first: one without
+    // options (2a, 2b), one with SO_REUSEADDR (2c, 2d). Then each restarts on its port.
+    let (plain_port, plain_line) = serve_one_client_and_exit(Reuse::Off)?;
+    let (reuse_addr_port, reuse_addr_line) = serve_one_client_and_exit(Reuse::Addr)?;
+    let time_wait = plain_line.into_iter().chain(reuse_addr_line).collect();
+    let restart_plain = restart(
+        "2a",
+        "restart after TIME-WAIT",
+        plain_port,
+        Reuse::Off,
+        Reuse::Off,
+    );
+    let restart_reuse_addr_new = restart(
+        "2b",
+        "the same, SO_REUSEADDR on the new one",
+        plain_port,
+        Reuse::Off,
+        Reuse::Addr,
+    );
+    // 2c's restarted server closes at once without a connection, so it leaves nothing
+    // behind: 2d meets the same TIME-WAIT as 2c.
+    let restart_reuse_addr_both = restart(
+        "2c",
+        "the same, SO_REUSEADDR on both",
+        reuse_addr_port,
+        Reuse::Addr,
+        Reuse::Addr,
+    );
+    let restart_reuse_addr_old = restart(
+        "2d",
+        "the same, SO_REUSEADDR on the old one",
+        reuse_addr_port,
+        Reuse::Addr,
+        Reuse::Off,
+    );
+
+    let (reuse_port, accepted) = share_one_port(clients)?;
+    let (port_zero, picked) = port_zero()?;
+
+    Ok(Report {
+        bind_twice,
+        bind_twice_reuse_addr,
+        time_wait,
+        restart: restart_plain,
+        restart_reuse_addr_new,
+        restart_reuse_addr_both,
+        restart_reuse_addr_old,
+        reuse_port,
+        accepted,
+        port_zero,
+        picked,
+    })
+}
+
+/// A TCP socket on loopback with `reuse` set, bound to `port` (0: the kernel picks).
+/// The option must be set before `bind()`: bind is where the kernel checks it.
+fn bind(reuse: Reuse, port: u16) -> io::Result<Socket> {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
+    match reuse {
+        Reuse::Off => {}
+        Reuse::Addr => socket.set_reuse_address(true)?,
+        Reuse::Port => socket.set_reuse_port(true)?,
+    }
+    socket.bind(&SockAddr::from(SocketAddr::from((LOOPBACK, port))))?;
+    Ok(socket)
+}
+
+/// A listening socket, as the notes' `s.bind(...)` then `s.listen(5)` make. The backlog
+/// is larger than the notes' 5 so that experiment 3's clients all fit in the queue.
+fn listen(reuse: Reuse, port: u16) -> io::Result<Socket> {
+    let socket = bind(reuse, port)?;
+    socket.listen(128)?;
+    Ok(socket)
+}
+
+/// The local address of a bound socket, as a std address.
+fn local_addr(socket: &Socket) -> io::Result<SocketAddr> {
+    socket
+        .local_addr()?
+        .as_socket()
+        .ok_or_else(|| io::Error::other("not an IP socket"))
+}
+
+/// Experiment 1: a listener holds the port, a second socket binds it.
+fn bind_while_listening(
+    id: &'static str,
+    what: &'static str,
+    port: u16,
+    reuse: Reuse,
+) -> anyhow::Result<Row> {
+    let old = match listen(reuse, port) {
+        Ok(old) => old,
+        Err(e) if port == 0 => return Err(e).context("could not listen on a fresh port"),
+        Err(e) => bail!(
+            "could not listen on 127.0.0.1:{port} for experiment 1: {} {:?}. Something holds the \
+             port already (that is the demo's answer); `netlab ports --all --port {port}` shows \
+             what. Try another --port, or leave it out to use a fresh one",
+            error_text(&e),
+            e.raw_os_error().map(strerror).unwrap_or_default()
+        ),
+    };
+    let port = local_addr(&old)?.port();
+    // The old socket is still listening while the new one binds: the notes' question.
+    let outcome = listen(reuse, port).map(drop);
+    Ok(Row {
+        id,
+        what,
+        port,
+        old: Some(reuse),
+        new: reuse,
+        outcome,
+        note: String::new(),
+    })
+}
+
+/// Experiment 2's server, shaped like the notes' stage 1: listen on a fresh port, accept
+/// one client, close that connection first, then exit (close the listener). Returns the
+/// port and the TIME-WAIT line it left, if it appeared within [`WAIT`].
+fn serve_one_client_and_exit(reuse: Reuse) -> anyhow::Result<(u16, Option<TcpSocket>)> {
+    let server = listen(reuse, 0).context("could not listen on a fresh port")?;
+    let addr = local_addr(&server)?;
+    let mut client = TcpStream::connect_timeout(&addr, WAIT)
+        .with_context(|| format!("could not connect to {addr}"))?;
+    let client_addr = client.local_addr()?;
+    let connection = accept_within(&server, Instant::now() + WAIT)?;
+    // The server closes first, like the notes' `s1.close()`. TCP makes the side that
+    // closes first wait in TIME-WAIT, so the wait lands on the server's port.
+    drop(connection);
+    // The client reads the end of the stream (recv() returns b''), then closes as well.
+    // Its FIN is what moves the server's side from FIN-WAIT-2 into TIME-WAIT. Reading
+    // first keeps the notes' order (server, then client); two closes crossing each other
+    // would put both sides in TIME-WAIT, the client's too.
+    client.set_read_timeout(Some(WAIT))?;
+    let n = client
+        .read(&mut [0; 1])
+        .context("the client did not see the server close")?;
+    if n != 0 {
+        bail!("the client received data from a server that sent none");
+    }
+    drop(client);
+    // The program exits: its listener closes. The port is still not free.
+    drop(server);
+    let line = wait_for_time_wait(addr, client_addr, Instant::now() + WAIT)?;
+    Ok((addr.port(), line))
+}
+
+/// Experiment 2's restart: a new server binds and listens on `port`, where an old server
+/// with option `old` has just exited and left a connection in TIME-WAIT.
+fn restart(id: &'static str, what: &'static str, port: u16, old: Reuse, new: Reuse) -> Row {
+    Row {
+        id,
+        what,
+        port,
+        old: Some(old),
+        new,
+        // The new server closes at once: only whether it could start matters here.
+        outcome: listen(new, port).map(drop),
+        note: String::new(),
+    }
+}
+
+/// Accepts one connection, waiting until `deadline` at most. A blocking accept() could
+/// wait forever if the connection never came, so the listener is polled instead.
+fn accept_within(listener: &Socket, deadline: Instant) -> anyhow::Result<Socket> {
+    listener.set_nonblocking(true)?;
+    loop {
+        match listener.accept() {
+            Ok((connection, _)) => return Ok(connection),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && Instant::now() < deadline => {
+                thread::sleep(Duration::from_millis(1));
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                bail!("no connection to accept within {WAIT:?}")
+            }
+            Err(e) => return Err(e).context("accept() failed"),
+        }
+    }
+}
+
+/// The TIME-WAIT line of the connection `local`-`remote`, read from /proc until it shows
+/// or `deadline` passes (on loopback it is there at once).
+fn wait_for_time_wait(
+    local: SocketAddr,
+    remote: SocketAddr,
+    deadline: Instant,
+) -> anyhow::Result<Option<TcpSocket>> {
+    loop {
+        let found = ports::sockets()
+            .context("could not read /proc/net/tcp")?
+            .into_iter()
+            .find(|s| s.state == State::TimeWait && s.local == local && s.remote == remote);
+        if found.is_some() || Instant::now() >= deadline {
+            return Ok(found);
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Experiment 3: two listeners with SO_REUSEPORT on one port, `clients` connections,
+/// and how many each listener accepted.
+fn share_one_port(clients: usize) -> anyhow::Result<(Row, [usize; 2])> {
+    let old = listen(Reuse::Port, 0).context("could not listen on a fresh port")?;
+    let addr = local_addr(&old)?;
+    let mut row = Row {
+        id: "3",
+        what: "two listeners on one port",
+        port: addr.port(),
+        old: Some(Reuse::Port),
+        new: Reuse::Port,
+        outcome: Ok(()),
+        note: String::new(),
+    };
+    let new = match listen(Reuse::Port, addr.port()) {
+        Ok(new) => new,
+        Err(e) => {
+            row.outcome = Err(e);
+            return Ok((row, [0, 0]));
+        }
+    };
+    // connect() returns once the kernel has completed the handshake and queued the
+    // connection on one of the two listeners; nobody has to accept() yet.
+    let streams = (0..clients)
+        .map(|_| TcpStream::connect_timeout(&addr, WAIT))
+        .collect::<io::Result<Vec<_>>>()
+        .with_context(|| format!("could not connect to {addr}"))?;
+    // Now see which listener got each one: poll both without blocking, for at most WAIT.
+    let listeners = [old, new];
+    for listener in &listeners {
+        listener.set_nonblocking(true)?;
+    }
+    let mut accepted = [0; 2];
+    let mut connections = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    while accepted.iter().sum::<usize>() < clients && Instant::now() < deadline {
+        let mut progress = false;
+        for (count, listener) in accepted.iter_mut().zip(&listeners) {
+            match listener.accept() {
+                Ok((connection, _)) => {
+                    *count += 1;
+                    connections.push(connection);
+                    progress = true;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e).context("accept() failed"),
+            }
+        }
+        if !progress {
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+    let total = accepted[0] + accepted[1];
+    row.note = format!(
+        "the old one accepted {}, the new one {} (of {clients})",
+        accepted[0], accepted[1]
+    );
+    if total < clients {
+        row.note
+            .push_str(&format!("; only {total} arrived within {WAIT:?}"));
+    }
+    // The clients close first, so the TIME-WAITs stay on their own ephemeral ports.
+    drop(streams);
+    drop(connections);
+    Ok((row, accepted))
+}
+
+/// Experiment 4: bind port 0 and let the kernel choose.
+fn port_zero() -> anyhow::Result<(Row, SocketAddr)> {
+    let (outcome, picked) = match listen(Reuse::Off, 0) {
+        Ok(socket) => (Ok(()), local_addr(&socket)?),
+        Err(e) => (Err(e), SocketAddr::from((LOOPBACK, 0))),
+    };
+    let row = Row {
+        id: "4",
+        what: "bind port 0",
+        port: 0,
+        old: None,
+        new: Reuse::Off,
+        note: match outcome {
+            Ok(()) => format!("the kernel picked port {}", picked.port()),
+            Err(_) => String::new(),
+        },
+        outcome,
+    };
+    Ok((row, picked))
+}
+
+/// The report as a table: experiment, port, the options of the old and the new socket,
+/// and the outcome.
+pub fn table(report: &Report) -> String {
+    let mut rows = vec![[
+        "#",
+        "experiment",
+        "port",
+        "old socket",
+        "new socket",
+        "outcome",
+    ]
+    .map(String::from)];
+    rows.extend(report.rows().into_iter().map(|row| {
+        [
+            row.id.to_string(),
+            row.what.to_string(),
+            row.port.to_string(),
+            row.old.map_or("(none)".to_string(), |old| old.to_string()),
+            row.new.to_string(),
+            row.outcome_text(),
+        ]
+    }));
+    ports::aligned(&rows)
+}
+
+/// What the table means, in the words of this run's results.
+fn explanation(report: &Report) -> String {
+    let refused = match &report.bind_twice.outcome {
+        Ok(()) => "succeeded, which Linux does not normally allow".to_string(),
+        Err(e) => match e.raw_os_error() {
+            Some(errno) => format!(
+                "fails with {}, which Python raises as `OSError: [Errno {errno}] {}`",
+                error_text(e),
+                strerror(errno)
+            ),
+            None => format!("fails: {e}"),
+        },
+    };
+    let points = [
+        format!(
+            "1: one port, one listener: the second bind() {refused}. SO_REUSEADDR does not \
+             change that (1b); only SO_REUSEPORT lets two sockets listen on one port (3)."
+        ),
+        "2: the side that closes a connection first keeps it in TIME-WAIT for about 60 s \
+         (REFERENCE §10 measured 61-62 s), and its port cannot be bound meanwhile (2a). \
+         SO_REUSEADDR on the new socket alone does not help (2b): the old listener must have \
+         set it before its connections reached TIME-WAIT (2c), and the new one must set it \
+         too (2d)."
+            .to_string(),
+        "3: with SO_REUSEPORT on every listener, the kernel hands each new connection to one \
+         of them (by a hash of the client's address and port)."
+            .to_string(),
+        "4: port 0 asks the kernel for any free port, which sidesteps all of this: \
+         `netlab stage 1 --port 0`."
+            .to_string(),
+        format!(
+            "netlab's stages, like the tutorial's code, do not set SO_REUSEADDR: after a stage \
+             has served clients, wait about a minute or use another port. \
+             `netlab ports --all --port {}` shows experiment 2a's TIME-WAIT until it ends.",
+            report.restart.port
+        ),
+    ];
+    let mut out = String::from("What it means:\n");
+    for point in points {
+        out.push_str(&wrap(&point, "- ", "  "));
+    }
+    out
+}
+
+/// `text` in lines of at most about 88 characters, the first starting with `first`, the
+/// others with `rest`, so that the explanation reads well in a terminal. A `command` in
+/// backquotes stays on one line, so that it can be copied.
+fn wrap(text: &str, first: &str, rest: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut in_command = false;
+    for word in text.split_whitespace() {
+        match words.last_mut() {
+            Some(last) if in_command => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_string()),
+        }
+        if word.matches('`').count() % 2 == 1 {
+            in_command = !in_command;
+        }
+    }
+    let mut out = String::new();
+    let mut line = first.to_string();
+    for word in words {
+        if line.chars().count() + word.chars().count() >= 88 && line != first {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = rest.to_string();
+        }
+        line.push_str(&word);
+        line.push(' ');
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
+/// `netlab demo bind`: runs the experiments and prints the table, experiment 2's
+/// TIME-WAIT lines, and what they mean.
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let report = experiments(args.port, usize::from(args.clients))?;
+    println!("两次绑定同一个监听端口会怎么样? What happens when a port is bound twice?");
+    println!(
+        "Each row is a real bind() then listen() on 127.0.0.1; the outcome is what they returned."
+    );
+    println!();
+    print!("{}", table(&report));
+    println!();
+    if report.time_wait.is_empty() {
+        println!("Experiment 2: no TIME-WAIT line appeared in /proc/net/tcp within {WAIT:?}.");
+    } else {
+        println!("Experiment 2's servers closed first; `ss -tan` shows what they left behind:");
+        println!();
+        print!("{}", ports::table(&report.time_wait));
+    }
+    println!();
+    print!("{}", explanation(&report));
+    Ok(())
 }
