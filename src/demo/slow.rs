@@ -1,10 +1,95 @@
-//! `netlab demo slow` (being written).
+//! `netlab demo slow [--stage N]`: one client that never reads, next to a flood.
+//!
+//! Students ask why one stuck client can freeze the chat. This demo starts a stage in this
+//! process, connects a client C that never reads, a client A that floods long lines, and
+//! ordinary clients B and D; once the server stops reading A, B sends a message and a new
+//! client E connects and sends one. Then it prints the timeline, what each server thread
+//! is blocked in, and what it means:
+//!
+//! - stages 2-5: only the thread that sends to C stalls (A's, then B's and E's, each
+//!   after its message has reached the clients before C in the dict): the chat goes on;
+//! - stages 6-7: A's thread blocks in `flush()` to C **holding the lock**, every other
+//!   thread waits for the lock, and nothing gets through: the whole server is frozen.
+//!
+//! The numbers come from the run. It ends by itself (the flood and every wait are
+//! bounded) and cuts the server short before returning.
+
+use crate::scenario::{slow_reader, SlowOptions};
+use crate::stage::{self, describe, Running};
+use std::net::SocketAddr;
 
 /// Options of `netlab demo slow`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// The stage whose server to run (`netlab stages` lists them).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u8).range(1..=crate::stages::STAGES.len() as i64))]
+    pub stage: u8,
+}
 
-/// Runs the demo.
-pub fn run(_args: &Args) -> anyhow::Result<()> {
-    anyhow::bail!("netlab demo slow is not written yet")
+/// Runs the experiment and prints the timeline and the verdict.
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let stage = stage::find(args.stage).expect("clap checked the range");
+    if stage.number == 1 {
+        println!(
+            "netlab demo slow --stage 1: stage 1 serves one client at a time and broadcasts nothing, so there is \
+             no other client for a slow one to hold up. Try --stage 2 (only one thread stalls) or --stage 7 \
+             (everything freezes)."
+        );
+        return Ok(());
+    }
+    // Captured: the server's own log (10 KB lines) stays out of the demo's output.
+    let server = Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true)
+        .map_err(|e| anyhow::anyhow!("could not start stage {}: {e}", stage.number))?;
+    println!(
+        "netlab demo slow --stage {}: stage {} ({}) runs here on {}.\n\
+         A floods long lines, C never reads, B and D are ordinary clients; then B speaks and E joins.\n",
+        stage.number,
+        stage.number,
+        stage.title_en,
+        server.local_addr()
+    );
+    let report = slow_reader(server.local_addr(), Some(&server), SlowOptions::default())?;
+    for (at, what) in &report.timeline {
+        println!("  +{:5.2} s  {what}", at.as_secs_f64());
+    }
+    if !report.stuck_threads.is_empty() {
+        println!(
+            "\nServer threads stuck at the end of the run:\n{}",
+            describe(&report.stuck_threads).trim_end()
+        );
+    }
+    println!("\n{}", verdict(stage.number, &report));
+    Ok(())
+}
+
+/// What the measured outcome means.
+fn verdict(stage: u8, report: &crate::scenario::SlowReport) -> String {
+    if !report.flood_stalled {
+        return format!(
+            "The server kept reading A for {:.1} MB: this run never filled C's buffers, so it shows nothing. \
+             (The kernel's buffer sizes decide when the stall comes.)",
+            report.flooded as f64 / 1e6
+        );
+    }
+    match (report.message_delivered, report.newcomer_served) {
+        (false, false) => format!(
+            "The whole server froze. Stage {stage} writes each broadcast while holding self.lock; A's thread \
+             holds it while flush() waits for C to read, which C never does. B's thread waits for the lock, \
+             and so does the accept thread, so E is connected by the kernel but never served. One client \
+             that does not read stops the chat for everyone. (REFERENCE §9; tests \
+             stage6_slow_reader_freezes_everyone, stage7_slow_reader_freezes_everyone.)"
+        ),
+        (true, true) => format!(
+            "Only the sending threads stalled. Stage {stage} takes no lock around the broadcast, so A's thread \
+             waits alone in send() to C, and the others carry on: B's message and E's reach the clients that \
+             come before C in the dict. (Small messages may still fit in C's send buffer; when they do not, \
+             that sender's thread stalls at C too: the list above shows which did.) The chat goes on, leaking \
+             a stuck thread per sender. (REFERENCE §4, §8; test stage2_slow_reader_stalls_only_the_sender.)"
+        ),
+        (delivered, served) => format!(
+            "Mixed result: B's message {} and E {}. The timeline above says when.",
+            if delivered { "got through" } else { "did not get through" },
+            if served { "was served" } else { "was not served" }
+        ),
+    }
 }

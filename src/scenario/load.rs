@@ -178,6 +178,9 @@ pub struct SlowReport {
     pub message_delivered: bool,
     /// Whether a client connecting after the stall got its message to B and D.
     pub newcomer_served: bool,
+    /// With netlab's server: its threads that were stuck at the end of the run (before the
+    /// clients closed), and in what.
+    pub stuck_threads: Vec<crate::py::ThreadInfo>,
 }
 
 impl SlowReport {
@@ -189,7 +192,11 @@ impl SlowReport {
 /// The slow reader of REFERENCE §4 and §9: A floods long lines, C never reads (small
 /// receive buffer), B and D are ordinary clients. Once the server stops reading A, B
 /// sends a message and a new client E connects and sends one: do they get through?
-pub fn slow_reader(addr: SocketAddr, options: SlowOptions) -> std::io::Result<SlowReport> {
+pub fn slow_reader(
+    addr: SocketAddr,
+    server: Option<&Running>,
+    options: SlowOptions,
+) -> std::io::Result<SlowReport> {
     let started = Instant::now();
     let mut report = SlowReport::default();
     let counting = ClientOptions {
@@ -212,8 +219,11 @@ pub fn slow_reader(addr: SocketAddr, options: SlowOptions) -> std::io::Result<Sl
     std::thread::sleep(Duration::from_millis(100));
     report.note(
         started,
-        "A, B and D connect and read; C connects last, with a 4 KB receive buffer, and never reads"
-            .into(),
+        format!(
+            "A ({}), B ({}) and D ({}) connect and read; C ({}) connects last, with a 4 KB receive buffer, \
+             and never reads",
+            a.local, b.local, d.local, c.local
+        ),
     );
 
     let mut line = vec![b'x'; options.line_len.max(2) - 1];
@@ -284,6 +294,21 @@ pub fn slow_reader(addr: SocketAddr, options: SlowOptions) -> std::io::Result<Sl
             )
         },
     );
+    // Idle threads wait in recv(), readline() or accept(); the others are what got stuck.
+    if let Some(server) = server {
+        report.stuck_threads = server
+            .interpreter()
+            .alive_threads()
+            .into_iter()
+            .filter(|t| {
+                t.blocked.as_ref().is_some_and(|b| {
+                    !["recv()", "readline()", "accept()"]
+                        .iter()
+                        .any(|idle| b.what.starts_with(idle))
+                })
+            })
+            .collect();
+    }
     drop((a, b, c, d, e));
     Ok(report)
 }

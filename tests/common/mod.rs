@@ -67,7 +67,7 @@ pub fn race_never_appears(number: u8) {
 /// must stop (stages 6-7) or only the flooder's thread (stages 2-5).
 pub fn slow_reader(number: u8, freezes: bool) {
     let server = start(number);
-    let report = scenario::slow_reader(server.local_addr(), SlowOptions::default())
+    let report = scenario::slow_reader(server.local_addr(), Some(&server), SlowOptions::default())
         .expect("the experiment runs");
     let timeline: String = report
         .timeline
