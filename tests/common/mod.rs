@@ -2,6 +2,8 @@
 //! two load experiments with their verdicts.
 #![allow(dead_code)]
 
+pub mod process;
+
 use netlab::scenario::{self, ChurnOptions, SlowOptions};
 use netlab::stage::{self, Running};
 use std::time::Duration;
