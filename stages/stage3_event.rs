@@ -117,7 +117,7 @@ impl crate::stage::Server for ChatServer {
     }
 
     fn clients(&self) -> String {
-        format!("{:?}", self.clients)
+        py::Repr::repr(&self.clients)
     }
 }
 

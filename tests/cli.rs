@@ -277,7 +277,8 @@ fn console_line_logs_threads_and_clients() {
     server.type_line("who");
     server.expect_stderr("<_MainThread(MainThread, started", SHORT);
     server.expect_stderr("<Thread(accept, started, in accept() on 127.0.0.1:", SHORT);
-    server.expect_stderr(&format!("{{{}: <socket.socket fd=", a.local), SHORT);
+    let key = netlab::py::addr_repr(&a.local);
+    server.expect_stderr(&format!("{{{key}: <socket.socket fd="), SHORT);
     server.expect_stdout(">> >> ", SHORT);
 }
 

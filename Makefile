@@ -1,0 +1,38 @@
+# netlab: the two commands a classroom needs are `make run` and `make test`.
+# Both build what they need with cargo (Rust's toolchain, from rustup).
+
+CARGO ?= cargo
+HOST ?= 127.0.0.1
+PORT ?= 60000
+
+.PHONY: run test lint fmt build toolchain
+
+## run: the full chat server (stage 7) on $(HOST):$(PORT); type `quit` at its >> prompt
+run: toolchain
+	$(CARGO) run --quiet -- stage 7 --host $(HOST) --port $(PORT)
+
+## test: every test: unit, doc (compile_fail included), stages, demos, CLI, client
+test: toolchain
+	$(CARGO) test --all-targets
+	$(CARGO) test --doc
+
+## lint: formatting and clippy, as CI checks them
+lint: toolchain
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+## fmt: format the code
+fmt: toolchain
+	$(CARGO) fmt --all
+
+## build: just build the netlab binary (target/debug/netlab)
+build: toolchain
+	$(CARGO) build
+
+# Checks for cargo, and adds rustfmt and clippy where rustup lacks them.
+toolchain:
+	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust from https://rustup.rs, then run make again" >&2; exit 1; }
+	@if command -v rustup >/dev/null; then \
+	  rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt; \
+	  rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy; \
+	fi
