@@ -70,6 +70,12 @@ fn stage6_long_line_is_one_message() {
     common::check(6, "long_line_is_one_message");
 }
 
+/// Send a 10 MB line: it is read whole, however many packets it took, and sent to all.
+#[test]
+fn stage6_ten_megabyte_line_goes_through() {
+    common::check(6, "ten_megabyte_line_goes_through");
+}
+
 /// Send 400 Chinese characters: the line reader decodes whole lines, so nothing breaks.
 #[test]
 fn stage6_chinese_line_is_one_message() {

@@ -58,6 +58,12 @@ fn stage7_long_line_is_one_message() {
     common::check(7, "long_line_is_one_message");
 }
 
+/// Send a 10 MB line: it is read whole, however many packets it took, and sent to all.
+#[test]
+fn stage7_ten_megabyte_line_goes_through() {
+    common::check(7, "ten_megabyte_line_goes_through");
+}
+
 /// Send 400 Chinese characters: the line reader decodes whole lines, so nothing breaks.
 #[test]
 fn stage7_chinese_line_is_one_message() {
@@ -80,6 +86,13 @@ fn stage7_quit_is_matched_per_line() {
 #[test]
 fn stage7_reset_is_handled() {
     common::check(7, "reset_is_handled");
+}
+
+/// Send a line longer than 64 MiB: netlab refuses it (Python would buffer until memory ran
+/// out), and stage 7 handles that like any error: log it, remove the sender.
+#[test]
+fn stage7_line_over_the_limit_is_refused() {
+    common::check(7, "line_over_the_limit_is_refused");
 }
 
 /// Send invalid UTF-8: stage 7 logs the error and removes the sender.

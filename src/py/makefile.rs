@@ -65,8 +65,13 @@ impl File {
             return Err(closed_file(at));
         }
         let mut buf = lock(&self.0.reader);
+        // Where to look for the end of the line: bytes before it have no line end (a long
+        // line is scanned once, not once per chunk).
+        let mut scanned = 0;
         loop {
-            if let Some((len, skip)) = line_end(&buf) {
+            if let Some((len, skip)) =
+                line_end(&buf[scanned..]).map(|(len, skip)| (scanned + len, skip))
+            {
                 let mut line: Vec<u8> = buf.drain(..len + skip).collect();
                 line.truncate(len);
                 line.push(b'\n');
@@ -96,6 +101,8 @@ impl File {
                     e
                 });
             }
+            // Keep the last byte in view: a `\r` there may be the first half of `\r\n`.
+            scanned = buf.len().saturating_sub(1);
             buf.extend_from_slice(&data);
         }
     }

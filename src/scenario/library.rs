@@ -437,6 +437,26 @@ pub static SCENARIOS: &[Scenario] = &[
         ],
     },
     Scenario {
+        name: "ten_megabyte_line_goes_through",
+        shows: "a 10 MB line is buffered until its newline and broadcast whole, to everyone",
+        stages: &[6, 7],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Send("A", Parts(&[Repeat(b"0123456789", 1_000_000), Bytes(b"\n")])),
+            Expect(
+                "B",
+                &[Message {
+                    from: "A",
+                    body: Parts(&[Repeat(b"0123456789", 1_000_000), Bytes(b"\n")]),
+                    times: 1,
+                }],
+            ),
+            Send("B", Bytes(b"after\n")),
+            Expect("B", &[msg("B", b"after\n")]),
+        ],
+    },
+    Scenario {
         name: "chinese_line_is_one_message",
         shows: "the line reader decodes whole lines, so a character across a packet boundary is fine",
         stages: &[6, 7],
@@ -507,6 +527,21 @@ pub static SCENARIOS: &[Scenario] = &[
             Send("C", Bytes(b"from-C\n")),
             Expect("B", &[msg("C", b"from-C\n")]),
             Expect("C", &[msg("C", b"from-C\n")]),
+        ],
+    },
+    Scenario {
+        name: "line_over_the_limit_is_refused",
+        shows: "a line longer than netlab's 64 MiB limit is refused: stage 7 logs the error and removes the sender",
+        stages: &[7],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Send("A", Repeat(b"x", crate::py::MAX_LINE + 1)),
+            Says("line longer than 64 MiB"),
+            Ends("A", End::Eof),
+            Says("{A.repr} quits"),
+            Send("B", Bytes(b"still-here\n")),
+            Expect("B", &[msg("B", b"still-here\n")]),
         ],
     },
     Scenario {
