@@ -26,6 +26,7 @@ use crate::logging::NETLAB;
 use crate::py::{self, Interpreter, ThreadInfo};
 use crate::stage::{describe, Lifecycle, QuitOptions, Running};
 use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,21 +46,36 @@ enum Input {
     ThreadsDone,
 }
 
+/// Catches SIGINT and SIGTERM from now on: call it first thing, so that a Ctrl-C that
+/// comes before the console is ready waits for it instead of killing the process.
+pub fn catch_signals() -> Option<Signals> {
+    match Signals::new([SIGINT, SIGTERM]) {
+        Ok(signals) => Some(signals),
+        Err(e) => {
+            // The logger is not set up yet: say it directly.
+            eprintln!(
+                "netlab: warning: cannot catch Ctrl-C ({e}); it will end the process at once"
+            );
+            None
+        }
+    }
+}
+
 /// Runs a started stage until it ends, the way its Python program lives; returns the
-/// process exit code.
-pub fn run_stage(running: &Running, grace: Duration) -> i32 {
+/// process exit code. `signals` comes from [`catch_signals`].
+pub fn run_stage(running: &Running, grace: Duration, signals: Option<Signals>) -> i32 {
     let interp = running.interpreter().clone();
     interp.clone().enter(|| match running.stage.lifecycle {
-        Lifecycle::Script => run_script(running, &interp),
-        Lifecycle::Forever => run_forever(running),
-        Lifecycle::Console => run_console(running, &interp, grace),
+        Lifecycle::Script => run_script(running, &interp, signals),
+        Lifecycle::Forever => run_forever(running, signals),
+        Lifecycle::Console => run_console(running, &interp, grace, signals),
     })
 }
 
 /// Stage 1: the script ends by itself; exit with its status, as Python does.
-fn run_script(running: &Running, interp: &Arc<Interpreter>) -> i32 {
+fn run_script(running: &Running, interp: &Arc<Interpreter>, signals: Option<Signals>) -> i32 {
     let (tx, rx) = channel();
-    spawn_signals(tx.clone(), None);
+    spawn_signals(signals, tx.clone(), None);
     watch_threads(interp.clone(), tx);
     loop {
         match rx.recv() {
@@ -89,14 +105,14 @@ fn run_script(running: &Running, interp: &Arc<Interpreter>) -> i32 {
 }
 
 /// Stage 2: no console, no stop(); a signal ends the process at once, as in Python.
-fn run_forever(running: &Running) -> i32 {
+fn run_forever(running: &Running, signals: Option<Signals>) -> i32 {
     log::info!(
         target: NETLAB,
         "stage {} has no console and no way to stop: it serves until Ctrl-C (SIGINT) or SIGTERM, as the Python program does",
         running.stage.number
     );
     let (tx, rx) = channel();
-    spawn_signals(tx, None);
+    spawn_signals(signals, tx, None);
     loop {
         if let Ok(Input::Signal(sig)) = rx.recv() {
             log::info!(
@@ -110,10 +126,19 @@ fn run_forever(running: &Running) -> i32 {
 }
 
 /// Stages 3-7: the `>> ` console; `quit` (or a signal) runs stop() and the bounded wait.
-fn run_console(running: &Running, interp: &Arc<Interpreter>, grace: Duration) -> i32 {
+fn run_console(
+    running: &Running,
+    interp: &Arc<Interpreter>,
+    grace: Duration,
+    signals: Option<Signals>,
+) -> i32 {
     let (tx, rx) = channel();
     let quitting = Arc::new(AtomicBool::new(false));
-    spawn_signals(tx.clone(), Some((quitting.clone(), interp.clone())));
+    spawn_signals(
+        signals,
+        tx.clone(),
+        Some((quitting.clone(), interp.clone())),
+    );
     let prompt = spawn_stdin(tx);
     let _ = prompt.send(());
     loop {
@@ -172,7 +197,7 @@ fn log_threads_and_clients(running: &Running, interp: &Interpreter) {
 }
 
 /// `netlab client`: the notes' client, with its hangs and spins bounded. Returns the exit code.
-pub fn run_client(addr: SocketAddr) -> i32 {
+pub fn run_client(addr: SocketAddr, signals: Option<Signals>) -> i32 {
     let interp = Interpreter::new(false);
     interp.clone().enter(|| {
         let client = match (crate::stages::CLIENT.start)(addr) {
@@ -187,7 +212,7 @@ pub fn run_client(addr: SocketAddr) -> i32 {
             }
         };
         let (tx, rx) = channel();
-        spawn_signals(tx.clone(), None);
+        spawn_signals(signals, tx.clone(), None);
         watch_threads(interp.clone(), tx.clone());
         let prompt = spawn_stdin(tx);
         let _ = prompt.send(());
@@ -280,13 +305,13 @@ fn spawn_stdin(tx: Sender<Input>) -> Sender<()> {
 
 /// Forwards SIGINT and SIGTERM to the main loop. Once `quitting` is set, a further
 /// signal cuts everything short at once and exits: the second Ctrl-C.
-fn spawn_signals(tx: Sender<Input>, quitting: Option<(Arc<AtomicBool>, Arc<Interpreter>)>) {
-    let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
-        Ok(s) => s,
-        Err(e) => {
-            log::warn!(target: NETLAB, "cannot catch Ctrl-C ({e}); it will end the process at once");
-            return;
-        }
+fn spawn_signals(
+    signals: Option<Signals>,
+    tx: Sender<Input>,
+    quitting: Option<(Arc<AtomicBool>, Arc<Interpreter>)>,
+) {
+    let Some(mut signals) = signals else {
+        return;
     };
     std::thread::Builder::new()
         .name("signals".into())

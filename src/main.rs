@@ -127,8 +127,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Stage(args) => run_stage(args),
         Command::Client(args) => {
+            let signals = console::catch_signals();
             netlab::logging::init(CLIENT.log_format);
-            let code = console::run_client(SocketAddr::new(args.host, args.port));
+            let code = console::run_client(SocketAddr::new(args.host, args.port), signals);
             Ok(code as u8)
         }
         Command::Explain { stage } => {
@@ -191,6 +192,7 @@ fn page(which: &str) -> anyhow::Result<(&'static str, &'static str)> {
 
 fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
     let stage = stage::find(args.number).expect("clap checked the range");
+    let signals = console::catch_signals();
     netlab::logging::init(stage.log_format);
     let addr = SocketAddr::new(args.host, args.port);
     let running = match Running::start(stage, addr, false) {
@@ -208,7 +210,7 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
             running.local_addr().port()
         );
     }
-    let code = console::run_stage(&running, Duration::from_secs_f64(args.grace));
+    let code = console::run_stage(&running, Duration::from_secs_f64(args.grace), signals);
     // Exit now: a thread Python would still wait for must not keep the process alive.
     std::process::exit(code);
 }

@@ -244,6 +244,28 @@ impl Interpreter {
         }
     }
 
+    /// Waits up to `timeout` until every running thread is blocked in a call (the program
+    /// is idle, waiting for the network or a lock); true if it got there. A thread that has
+    /// just been started is not blocked yet: this is how a test knows that the server is
+    /// back in `accept()` and the new client's thread in `recv()`. Blocked states are not
+    /// events, so this polls.
+    pub fn wait_idle(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let busy = lock(&self.state)
+                .threads
+                .iter()
+                .any(|t| t.alive.load(Ordering::SeqCst) && lock(&t.blocked).is_none());
+            if !busy {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     /// Everything captured so far (empty unless created with `capture`).
     pub fn records(&self) -> Vec<Record> {
         lock(&self.state).records.clone()

@@ -33,6 +33,8 @@ pub struct Failure {
     pub hint: Option<String>,
     /// Everything up to the failure.
     pub transcript: Transcript,
+    /// The server's last log lines, prints and thread ends (netlab's own server only).
+    pub server_said: Vec<String>,
 }
 
 impl fmt::Display for Failure {
@@ -50,6 +52,12 @@ impl fmt::Display for Failure {
         }
         if let Some(hint) = &self.hint {
             writeln!(f, "  hint: {hint}")?;
+        }
+        if !self.server_said.is_empty() {
+            writeln!(f, "  the server's last records:")?;
+            for line in &self.server_said {
+                writeln!(f, "    {line}")?;
+            }
         }
         Ok(())
     }
@@ -115,7 +123,35 @@ impl Run<'_> {
             message: message.into(),
             hint,
             transcript: self.transcript.clone(),
+            server_said: self.server_said(),
         }
+    }
+
+    /// The server's last records (netlab's own server only), for a failure report.
+    fn server_said(&self) -> Vec<String> {
+        let Some(interp) = self.observed() else {
+            return Vec::new();
+        };
+        let shown: Vec<String> = interp
+            .records()
+            .iter()
+            .filter_map(|r| match r {
+                Record::Log { message, .. } => {
+                    Some(format!("log: {}", shorten(&escape(message.as_bytes()))))
+                }
+                Record::Print(line) => {
+                    Some(format!("print: {}", shorten(&escape(line.as_bytes()))))
+                }
+                Record::Ended { thread, exception } => Some(format!(
+                    "thread {thread} ended{}",
+                    exception
+                        .as_ref()
+                        .map_or(String::new(), |e| format!(": {e}"))
+                )),
+                Record::Started { .. } => None,
+            })
+            .collect();
+        shown[shown.len().saturating_sub(20)..].to_vec()
     }
 
     fn client(&self, name: &str) -> Result<&TestClient, Failure> {
@@ -183,13 +219,10 @@ impl Run<'_> {
                     .clients
                     .get_mut(name)
                     .expect("reset of an unknown client");
-                c.reset().map_err(|e| Failure {
-                    scenario: self.scenario.name,
-                    step: self.step,
-                    message: format!("[{name}] reset failed: {e}"),
-                    hint: None,
-                    transcript: self.transcript.clone(),
-                })
+                if let Err(e) = c.reset() {
+                    return Err(self.fail(format!("[{name}] reset failed: {e}"), None));
+                }
+                Ok(())
             }
             Step::HalfClose(name) => {
                 self.transcript.push(format!(
@@ -251,6 +284,10 @@ impl Run<'_> {
                         None,
                     ));
                 }
+                // Started is not enough: wait until the new thread sits in its recv() and
+                // the accept thread in accept() again, as they would by the time a person
+                // types the next line.
+                interp.wait_idle(WAIT);
             }
             Some(_) => {}
             None => std::thread::sleep(SETTLE),
@@ -486,7 +523,18 @@ impl Run<'_> {
                     format!(
                         "[server] expected thread {thread} to be blocked in {call:?}; it is {}",
                         match found {
-                            None => "not running".to_string(),
+                            None => match interp
+                                .threads()
+                                .into_iter()
+                                .rev()
+                                .find(|t| t.name == thread)
+                            {
+                                Some(t) => format!(
+                                    "not running: it ended{}",
+                                    t.exception.map_or(String::new(), |e| format!(" with {e}"))
+                                ),
+                                None => "not running: it never started".to_string(),
+                            },
                             Some(t) => t
                                 .blocked
                                 .map_or("running".to_string(), |b| format!("in {}", b.what)),
@@ -504,6 +552,8 @@ impl Run<'_> {
             self.note_unchecked("quit typed at the console".into());
             return Ok(());
         };
+        // Typed when the server is idle, as a teacher would.
+        server.interpreter().wait_idle(WAIT);
         self.transcript
             .push(format!("[console] >> quit    (grace {grace_ms} ms)"));
         self.quit = Some(server.quit_in_background(QuitOptions {
