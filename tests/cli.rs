@@ -12,6 +12,21 @@ use std::time::{Duration, Instant};
 
 const SHORT: Duration = Duration::from_secs(10);
 
+/// Connects a client and returns once the server has accepted it: the echo of a first
+/// line proves that. The pause after it lets the client's server thread get back into
+/// recv(), which nothing outside the process can observe.
+fn joined(name: &str, port: u16) -> TestClient {
+    let c = TestClient::connect(name, ([127, 0, 0, 1], port).into()).unwrap();
+    let hello = format!("{name} joins\n");
+    c.send(hello.as_bytes()).unwrap();
+    assert!(
+        c.wait_for_text(format!("\n{hello}\n").as_bytes(), SHORT),
+        "{name} got no echo"
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    c
+}
+
 fn netlab() -> Command {
     let mut cmd = Command::cargo_bin("netlab").unwrap();
     cmd.timeout(Duration::from_secs(30));
@@ -124,14 +139,15 @@ fn non_loopback_host_warns() {
 #[test]
 fn stage2_logs_like_python() {
     let (server, port) = Netlab::stage(2, &[]);
-    let mut a = TestClient::connect("A", ([127, 0, 0, 1], port).into()).unwrap();
-    let b = TestClient::connect("B", ([127, 0, 0, 1], port).into()).unwrap();
-    std::thread::sleep(Duration::from_millis(100));
+    let mut a = joined("A", port);
+    let b = joined("B", port);
     a.send(b"hello\n").unwrap();
-    assert!(b.wait_for_text(b"hello", SHORT));
-    server.expect_stderr(&format!(" root [{}", ""), SHORT);
+    assert!(b.wait_for_text(b"\nhello\n", SHORT));
+    server.expect_stderr("\nhello\n\n]\n", SHORT);
     let err = server.stderr();
-    let record = err.lines().find(|l| l.contains(" root [")).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    let at = lines.iter().position(|l| *l == "hello").unwrap();
+    let record = lines[at - 1];
     // 2026-11-25 16:35:53,312 root [202611/25 16:35:53 127.0.0.1:51234
     let (asctime, rest) = record.split_at(23);
     assert!(
@@ -199,6 +215,10 @@ fn stage2_ctrl_c_exits_at_once() {
     let (mut server, port) = Netlab::stage(2, &[]);
     let a = TestClient::connect("A", ([127, 0, 0, 1], port).into()).unwrap();
     server.expect_stderr("no console", SHORT);
+    // Its echo proves A was accepted: a connection still in the listen backlog would be
+    // reset, not closed, when the process ends.
+    a.send(b"hi\n").unwrap();
+    assert!(a.wait_for_text(b"\nhi\n\n", SHORT), "{}", server.all());
     let t = Instant::now();
     server.signal(Signal::SIGINT);
     assert_eq!(server.expect_exit(SHORT).code(), Some(0));
@@ -215,8 +235,7 @@ fn stage2_ctrl_c_exits_at_once() {
 #[test]
 fn console_quit_is_cut_short_after_the_grace_period() {
     let (mut server, port) = Netlab::stage(3, &["--grace", "4"]);
-    let a = TestClient::connect("A", ([127, 0, 0, 1], port).into()).unwrap();
-    std::thread::sleep(Duration::from_millis(100));
+    let a = joined("A", port);
     let t = Instant::now();
     server.type_line("quit");
     // Closing A's socket neither wakes the thread blocked on it nor tells A anything.
@@ -249,9 +268,8 @@ fn console_quit_is_cut_short_after_the_grace_period() {
 #[test]
 fn console_quit_ends_when_every_thread_has() {
     let (mut server, port) = Netlab::stage(4, &["--grace", "30"]);
-    let a = TestClient::connect("A", ([127, 0, 0, 1], port).into()).unwrap();
-    let mut b = TestClient::connect("B", ([127, 0, 0, 1], port).into()).unwrap();
-    std::thread::sleep(Duration::from_millis(100));
+    let a = joined("A", port);
+    let mut b = joined("B", port);
     let t = Instant::now();
     server.type_line("quit");
     server.expect_stderr("stop() has returned", SHORT);
@@ -272,8 +290,7 @@ fn console_quit_ends_when_every_thread_has() {
 #[test]
 fn console_line_logs_threads_and_clients() {
     let (mut server, port) = Netlab::stage(5, &[]);
-    let a = TestClient::connect("A", ([127, 0, 0, 1], port).into()).unwrap();
-    std::thread::sleep(Duration::from_millis(100));
+    let a = joined("A", port);
     server.type_line("who");
     server.expect_stderr("<_MainThread(MainThread, started", SHORT);
     server.expect_stderr("<Thread(accept, started, in accept() on 127.0.0.1:", SHORT);
@@ -306,8 +323,7 @@ fn stdin_eof_keeps_serving() {
 #[test]
 fn second_ctrl_c_cuts_short_at_once() {
     let (mut server, port) = Netlab::stage(6, &["--grace", "60"]);
-    let _a = TestClient::connect("A", ([127, 0, 0, 1], port).into()).unwrap();
-    std::thread::sleep(Duration::from_millis(100));
+    let _a = joined("A", port);
     server.signal(Signal::SIGINT);
     server.expect_stderr("stopping as if `quit` had been typed", SHORT);
     // Give stop() a moment to reach f.close(): nothing outside the process reports it.

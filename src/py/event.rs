@@ -2,9 +2,9 @@
 //! loop to end. Setting it wakes threads waiting in `wait()`, but not threads blocked in
 //! `accept()` or `recv()`: those check the event only after their call returns.
 
-use super::threading::{blocking, lock};
+use super::threading::{blocking, lock, wait_while};
 use std::sync::{Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A flag that threads can set, test, and wait for.
 #[derive(Default)]
@@ -40,25 +40,10 @@ impl Event {
     /// `event.wait(timeout)`: true if the flag is set, false if the timeout passed first.
     /// `threading.Event().wait(3)` in the notes is a three-second sleep.
     pub fn wait(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
         blocking(
             || format!("Event.wait({:.0})", timeout.as_secs_f64()),
             || "the notes wait here on purpose".to_string(),
-            || {
-                let mut flag = lock(&self.flag);
-                while !*flag {
-                    let now = Instant::now();
-                    if now >= deadline {
-                        return false;
-                    }
-                    flag = self
-                        .cond
-                        .wait_timeout(flag, deadline - now)
-                        .unwrap_or_else(|p| p.into_inner())
-                        .0;
-                }
-                true
-            },
+            || *wait_while(&self.cond, lock(&self.flag), timeout, |flag| !*flag),
         )
     }
 }

@@ -170,6 +170,20 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Waits on `cond` while `keep_waiting` says so, for `timeout` at most; returns the guard
+/// so the caller can read the state it was waiting for.
+pub(crate) fn wait_while<'a, T>(
+    cond: &Condvar,
+    guard: MutexGuard<'a, T>,
+    timeout: Duration,
+    keep_waiting: impl FnMut(&mut T) -> bool,
+) -> MutexGuard<'a, T> {
+    match cond.wait_timeout_while(guard, timeout, keep_waiting) {
+        Ok((guard, _)) => guard,
+        Err(poisoned) => poisoned.into_inner().0,
+    }
+}
+
 impl Interpreter {
     /// A fresh interpreter; `capture` keeps log records and prints for tests and demos.
     pub fn new(capture: bool) -> Arc<Interpreter> {
@@ -223,25 +237,15 @@ impl Interpreter {
     /// Waits until every non-daemon thread has ended (true) or `deadline` passes (false).
     /// This is Python's wait for its threads at exit, with a bound.
     pub fn wait_threads(&self, deadline: Instant) -> bool {
-        let mut state = lock(&self.state);
-        loop {
-            let running = state
+        let running = |state: &mut State| {
+            state
                 .threads
                 .iter()
-                .any(|t| !t.daemon && t.alive.load(Ordering::SeqCst));
-            if !running {
-                return true;
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return false;
-            }
-            state = self
-                .changed
-                .wait_timeout(state, deadline - now)
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
-        }
+                .any(|t| !t.daemon && t.alive.load(Ordering::SeqCst))
+        };
+        let timeout = deadline.saturating_duration_since(Instant::now());
+        let mut state = wait_while(&self.changed, lock(&self.state), timeout, running);
+        !running(&mut state)
     }
 
     /// Waits up to `timeout` until every running thread is blocked in a call (the program
@@ -278,24 +282,19 @@ impl Interpreter {
         timeout: Duration,
         mut pred: impl FnMut(&Record) -> bool,
     ) -> Option<Record> {
-        let deadline = Instant::now() + timeout;
         let mut seen = 0;
-        let mut state = lock(&self.state);
-        loop {
-            if let Some(r) = state.records[seen..].iter().find(|r| pred(r)) {
-                return Some(r.clone());
-            }
-            seen = state.records.len();
-            let now = Instant::now();
-            if now >= deadline {
-                return None;
-            }
-            state = self
-                .changed
-                .wait_timeout(state, deadline - now)
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
-        }
+        let mut found = None;
+        drop(wait_while(
+            &self.changed,
+            lock(&self.state),
+            timeout,
+            |state| {
+                found = state.records[seen..].iter().find(|r| pred(r)).cloned();
+                seen = state.records.len();
+                found.is_none()
+            },
+        ));
+        found
     }
 
     pub(crate) fn push(&self, record: Record) {
@@ -436,21 +435,11 @@ impl ThreadHandle {
 
     /// `thread.join(timeout)`: true if the thread has ended.
     pub fn join(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut state = lock(&self.interp.state);
-        while self.is_alive() {
-            let now = Instant::now();
-            if now >= deadline {
-                return false;
-            }
-            state = self
-                .interp
-                .changed
-                .wait_timeout(state, deadline - now)
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
-        }
-        true
+        let state = lock(&self.interp.state);
+        drop(wait_while(&self.interp.changed, state, timeout, |_| {
+            self.is_alive()
+        }));
+        !self.is_alive()
     }
 
     /// The thread's name.

@@ -6,13 +6,14 @@
 //! closes the connection: a server that later sends to it gets a reset, as it would from
 //! a real program that exited.
 
+use crate::py::threading::wait_while;
 use socket2::{Domain, SockAddr, Socket, Type};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How often the reader thread looks up from `recv()` to see if it should stop.
 const POLL: Duration = Duration::from_millis(20);
@@ -185,22 +186,11 @@ impl TestClient {
         timeout: Duration,
         mut done: impl FnMut(&[u8], Option<&End>) -> bool,
     ) -> bool {
-        let deadline = Instant::now() + timeout;
         let (inbox, cond) = &*self.inbox;
-        let mut state = lock(inbox);
-        loop {
-            if done(&state.data, state.end.as_ref()) {
-                return true;
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return false;
-            }
-            state = cond
-                .wait_timeout(state, deadline - now)
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
-        }
+        let state = wait_while(cond, lock(inbox), timeout, |state| {
+            !done(&state.data, state.end.as_ref())
+        });
+        done(&state.data, state.end.as_ref())
     }
 
     /// Waits until at least `n` bytes have arrived in all, or the connection ends.
