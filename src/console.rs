@@ -249,10 +249,14 @@ pub fn run_client(addr: SocketAddr, signals: Option<Signals>) -> i32 {
                      thread running; netlab keeps receiving until the server closes, or Ctrl-C."
                 ),
                 Ok(Input::Signal(sig)) => {
+                    let python = if sig == SIGINT {
+                        "Python's client would lose only its console (KeyboardInterrupt) and keep receiving"
+                    } else {
+                        "Python's client would end at once too"
+                    };
                     log::info!(
                         target: NETLAB,
-                        "{}: Python's client would lose only its console (KeyboardInterrupt) and keep receiving; \
-                         netlab closes the connection and exits.",
+                        "{}: {python}; netlab closes the connection and exits.",
                         signal_name(sig)
                     );
                     interp.cut_short();

@@ -212,10 +212,14 @@ fn quit_sequence(
     let deadline = started + options.grace;
     let server = server.clone();
     let main_wait = options.main_wait;
+    // The notes' `threading.Event().wait(3)`: a pause on an event nobody sets. netlab keeps
+    // a handle on it so that cutting short also ends the pause: --grace bounds it too.
+    let pause = Arc::new(Event::new());
     let main = interp.enter(|| {
+        let pause = pause.clone();
         Thread::new("MainThread", move || {
             server.stop()?;
-            Event::new().wait(main_wait);
+            pause.wait(main_wait);
             Ok(())
         })
         .start()
@@ -246,6 +250,8 @@ fn quit_sequence(
     }
     let stuck = interp.alive_threads();
     let sockets_cut = cut_short(interp, &stuck, started.elapsed());
+    pause.set();
+    interp.wait_threads(Instant::now() + Duration::from_secs(1));
     QuitReport {
         elapsed: started.elapsed(),
         stuck,
@@ -253,22 +259,21 @@ fn quit_sequence(
     }
 }
 
-/// Ends what is still running: logs the stuck threads, shuts down every socket (which
-/// wakes their blocked calls), and waits a moment for the threads to finish.
+/// Ends what is still running: logs the stuck threads and shuts down every socket (which
+/// wakes their blocked calls). Returns how many sockets it shut down.
 fn cut_short(interp: &Interpreter, stuck: &[ThreadInfo], after: Duration) -> usize {
     if !stuck.is_empty() {
         log::warn!(
             target: NETLAB,
-            "{:.1} s after quit, {} thread(s) are still blocked; Python would wait for them forever:\n{}\
+            "{:.1} s after quit (--grace), {} thread(s) are still running; Python would wait for them, \
+             forever for those blocked in a socket call:\n{}\
              netlab cuts them short: every socket is shut down, so clients see the connection close.",
             after.as_secs_f64(),
             stuck.len(),
             describe(stuck)
         );
     }
-    let n = interp.cut_short();
-    interp.wait_threads(Instant::now() + Duration::from_secs(1));
-    n
+    interp.cut_short()
 }
 
 /// One line per thread: its name, the call it is blocked in, and why that call stays blocked.

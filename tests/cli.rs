@@ -209,6 +209,15 @@ fn stage1_exits_1_after_a_reset() {
     );
 }
 
+/// Stage 1 is a script with no stop(): Ctrl-C ends it at once, with the shell's 130 for SIGINT.
+#[test]
+fn stage1_ctrl_c_exits_130() {
+    let (mut server, _port) = Netlab::stage(1, &[]);
+    server.signal(Signal::SIGINT);
+    assert_eq!(server.expect_exit(SHORT).code(), Some(130));
+    server.expect_stderr("it ends at once", SHORT);
+}
+
 /// Stage 2 has no console and no stop(): Ctrl-C ends it at once, exit code 0.
 #[test]
 fn stage2_ctrl_c_exits_at_once() {
@@ -261,6 +270,25 @@ fn console_quit_is_cut_short_after_the_grace_period() {
         "{err}"
     );
     assert!(err.contains("netlab cuts them short"), "{err}");
+}
+
+/// `--grace` bounds the whole wait after `quit`, the notes' 3 s pause included: with
+/// `--grace 2` the program exits after about 2 s, not 3.
+#[test]
+fn console_grace_shorter_than_the_notes_pause() {
+    let (mut server, port) = Netlab::stage(3, &["--grace", "2"]);
+    let a = joined("A", port);
+    let t = Instant::now();
+    server.type_line("quit");
+    assert_eq!(server.expect_exit(SHORT).code(), Some(0));
+    let took = t.elapsed();
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_millis(2800),
+        "took {took:?}\n{}",
+        server.all()
+    );
+    assert_eq!(a.wait_end(SHORT), Some(End::Eof));
+    server.expect_stderr("- MainThread: in Event.wait(3)", SHORT);
 }
 
 /// `quit`, then the clients act: each blocked thread returns, and the program exits as

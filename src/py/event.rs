@@ -42,7 +42,7 @@ impl Event {
     pub fn wait(&self, timeout: Duration) -> bool {
         blocking(
             || format!("Event.wait({:.0})", timeout.as_secs_f64()),
-            || "the notes wait here on purpose".to_string(),
+            || "a pause on an event that nobody sets: the notes wait here on purpose".to_string(),
             || *wait_while(&self.cond, lock(&self.flag), timeout, |flag| !*flag),
         )
     }

@@ -36,9 +36,13 @@ pub const SPIN_STOPPED: &str = "netlab.SpinStopped";
 const WHY_ACCEPT: &str =
     "closing the listening socket from another thread does not wake accept() on Linux; \
      the next client that connects does (REFERENCE §12 M3)";
-const WHY_RECV: &str =
-    "closing this socket from another thread neither wakes recv() nor sends FIN on Linux; \
-     recv() returns only when this client sends something or disconnects (REFERENCE §12 M3)";
+/// Why a `recv()` (or a `readline()`, which calls it) stays blocked, for `call`.
+fn why_recv(call: &str) -> String {
+    format!(
+        "closing this socket from another thread neither wakes {call} nor sends FIN on Linux; \
+         {call} returns only when this client sends something or disconnects (REFERENCE §12 M3)"
+    )
+}
 const WHY_SEND: &str =
     "the client does not read: its receive buffer and this socket's send buffer are full, \
      so send() waits for room";
@@ -196,7 +200,7 @@ impl Socket {
         let mut buf = vec![0u8; bufsize];
         let n = blocking(
             || format!("{call} from {}", show(peer)),
-            || WHY_RECV.to_string(),
+            || why_recv(call),
             || retry(|| (&*os).read(&mut buf)),
         )
         .map_err(raise(at))?;
