@@ -5,7 +5,7 @@ CARGO ?= cargo
 HOST ?= 127.0.0.1
 PORT ?= 60000
 
-.PHONY: run test lint fmt build toolchain
+.PHONY: run test bench lint fmt build toolchain
 
 ## run: the full chat server (stage 7) on $(HOST):$(PORT); type `quit` at its >> prompt
 run: toolchain
@@ -15,6 +15,10 @@ run: toolchain
 test: toolchain
 	$(CARGO) test --all-targets
 	$(CARGO) test --doc
+
+## bench: speed and memory of the full server (stage 7) against docs/bench.md's targets
+bench: toolchain
+	$(CARGO) bench --bench chat
 
 ## lint: formatting and clippy, as CI checks them
 lint: toolchain

@@ -193,9 +193,14 @@ impl TestClient {
         done(&state.data, state.end.as_ref())
     }
 
-    /// Waits until at least `n` bytes have arrived in all, or the connection ends.
+    /// Waits until at least `n` bytes have arrived in all (kept or only counted); false if
+    /// the connection ends or `timeout` passes first.
     pub fn wait_for_bytes(&self, n: usize, timeout: Duration) -> bool {
-        self.wait_until(timeout, |data, _| data.len() >= n)
+        let (inbox, cond) = &*self.inbox;
+        let state = wait_while(cond, lock(inbox), timeout, |state| {
+            state.count < n && state.end.is_none()
+        });
+        state.count >= n
     }
 
     /// Waits until `needle` appears in what was received.
