@@ -203,6 +203,9 @@ impl Running {
     }
 }
 
+/// How long stop() may take before netlab says that it is blocked.
+const STOP_BLOCKED_AFTER: Duration = Duration::from_secs(1);
+
 fn quit_sequence(
     interp: &Arc<Interpreter>,
     server: &Arc<dyn Server>,
@@ -215,18 +218,36 @@ fn quit_sequence(
     // The notes' `threading.Event().wait(3)`: a pause on an event nobody sets. netlab keeps
     // a handle on it so that cutting short also ends the pause: --grace bounds it too.
     let pause = Arc::new(Event::new());
+    // Set once stop() has returned, so that netlab can tell a blocked stop() from the pause.
+    let stopped = Arc::new(Event::new());
     let main = interp.enter(|| {
-        let pause = pause.clone();
+        let (pause, stopped) = (pause.clone(), stopped.clone());
         Thread::new("MainThread", move || {
             server.stop()?;
+            stopped.set();
             pause.wait(main_wait);
             Ok(())
         })
         .start()
     });
-    // Python's main thread returns from stop() and its 3 s wait, then waits at exit for
-    // the other threads: say which ones, and why they do not end.
     if let Ok(main) = &main {
+        // stop() returns at once in stages 3-5; in stages 6-7 it blocks in f.close() until
+        // each client's readline() returns (REFERENCE §9). Say so while the class waits,
+        // rather than only when the grace period ends.
+        let soon = STOP_BLOCKED_AFTER.min(deadline.saturating_duration_since(Instant::now()));
+        if !stopped.wait(soon) && main.is_alive() && Instant::now() < deadline {
+            log::info!(
+                target: NETLAB,
+                "stop() has not returned after {:.0} s: it is blocked, as Python's is (REFERENCE §9). Threads:\n{}\
+                 A client that sends a line or leaves now unblocks its part. netlab waits until {:.1} s after \
+                 quit (--grace), then cuts them short.",
+                STOP_BLOCKED_AFTER.as_secs_f64(),
+                describe(&interp.alive_threads()),
+                options.grace.as_secs_f64()
+            );
+        }
+        // Python's main thread returns from stop() and its 3 s wait, then waits at exit for
+        // the other threads: say which ones, and why they do not end.
         if main.join(deadline.saturating_duration_since(Instant::now())) {
             let waiting = interp.alive_threads();
             if !waiting.is_empty() {

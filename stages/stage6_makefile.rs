@@ -30,7 +30,7 @@ pub struct ChatServer {
     clients: Dict<SocketAddr, (File, Socket)>,
     /// Set by `stop()`: every loop checks it before it blocks again.
     event: Event,
-    /// Taken around every change to `clients`, and by `stop()` (not by the broadcast).
+    /// Taken around every change to `clients`, by `stop()`, and around the whole broadcast.
     lock: Lock,
 }
 

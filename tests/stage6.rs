@@ -76,6 +76,13 @@ fn stage6_ten_megabyte_line_goes_through() {
     common::check(6, "ten_megabyte_line_goes_through");
 }
 
+/// Send a line over netlab's 64 MiB limit: readline() raises ValueError, which stage 6
+/// does not catch: the thread dies and the sender stays in the dict (stage 7 catches it).
+#[test]
+fn stage6_line_over_the_limit_kills_the_thread() {
+    common::check(6, "line_over_the_limit_kills_the_thread");
+}
+
 /// Send 400 Chinese characters: the line reader decodes whole lines, so nothing breaks.
 #[test]
 fn stage6_chinese_line_is_one_message() {

@@ -530,6 +530,20 @@ pub static SCENARIOS: &[Scenario] = &[
         ],
     },
     Scenario {
+        name: "line_over_the_limit_kills_the_thread",
+        shows: "a line longer than netlab's 64 MiB limit raises ValueError in readline(): stage 6 does not catch it, so the sender's thread dies and it stays in the dict",
+        stages: &[6],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Send("A", Repeat(b"x", crate::py::MAX_LINE + 1)),
+            ThreadDies("recv {A}", "ValueError: line longer than 64 MiB"),
+            Send("B", Bytes(b"from-B\n")),
+            Expect("A", &[msg("B", b"from-B\n")]),
+            Expect("B", &[msg("B", b"from-B\n")]),
+        ],
+    },
+    Scenario {
         name: "line_over_the_limit_is_refused",
         shows: "a line longer than netlab's 64 MiB limit is refused: stage 7 logs the error and removes the sender",
         stages: &[7],
