@@ -326,7 +326,7 @@ fn spawn_signals(
                         let stuck = interp.alive_threads();
                         log::warn!(
                             target: NETLAB,
-                            "{} again: cutting short now; {} thread(s) were still running:\n{}",
+                            "{} while quitting: cutting short now; {} thread(s) were still running:\n{}",
                             signal_name(sig),
                             stuck.len(),
                             describe(&stuck)

@@ -240,7 +240,7 @@ fn quit_sequence(
                 target: NETLAB,
                 "stop() has not returned after {:.0} s: it is blocked, as Python's is (REFERENCE §9). Threads:\n{}\
                  A client that sends a line or leaves now unblocks its part. netlab waits until {:.1} s after \
-                 quit (--grace), then cuts them short.",
+                 quit (--grace), then cuts them short; Ctrl-C cuts short now.",
                 STOP_BLOCKED_AFTER.as_secs_f64(),
                 describe(&interp.alive_threads()),
                 options.grace.as_secs_f64()
@@ -254,7 +254,7 @@ fn quit_sequence(
                 log::info!(
                     target: NETLAB,
                     "stop() has returned; Python would now wait for {} thread(s) that stop() did not wake:\n{}\
-                     netlab waits for them until {:.1} s after quit (--grace), then cuts them short.",
+                     netlab waits for them until {:.1} s after quit (--grace), then cuts them short; Ctrl-C cuts short now.",
                     waiting.len(),
                     describe(&waiting),
                     options.grace.as_secs_f64()

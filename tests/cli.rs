@@ -367,7 +367,7 @@ fn second_ctrl_c_cuts_short_at_once() {
         t.elapsed()
     );
     assert_eq!(status.code(), Some(130));
-    server.expect_stderr("again: cutting short now", SHORT);
+    server.expect_stderr("Ctrl-C (SIGINT) while quitting: cutting short now", SHORT);
     // Stage 6's stop() is stuck in f.close() for A: the report says so.
     server.expect_stderr("- MainThread: in f.close() of the makefile for", SHORT);
 }

@@ -82,6 +82,12 @@ fn stage3_reset_client_kills_later_senders() {
     common::check(3, "reset_client_kills_later_senders");
 }
 
+/// A client that never reads stalls only the thread sending to it: B's message and a new client still get through.
+#[test]
+fn stage3_slow_reader_stalls_only_the_sender() {
+    common::slow_reader(3, false);
+}
+
 /// Type quit with two clients connected: nothing happens to them until each one acts.
 #[test]
 fn stage3_quit_waits_for_blocked_threads() {
