@@ -92,9 +92,10 @@ fn run_script(running: &Running, interp: &Arc<Interpreter>, signals: Option<Sign
             Ok(Input::Signal(sig)) => {
                 log::info!(
                     target: NETLAB,
-                    "{}: stage {} is a script with no stop(); like Python (KeyboardInterrupt), it ends at once",
+                    "{}: stage {} is a script with no stop(); it ends at once, as Python's does ({})",
                     signal_name(sig),
-                    running.stage.number
+                    running.stage.number,
+                    if sig == SIGINT { "KeyboardInterrupt" } else { "killed by the signal" }
                 );
                 return 128 + sig;
             }
@@ -115,12 +116,15 @@ fn run_forever(running: &Running, signals: Option<Signals>) -> i32 {
     spawn_signals(signals, tx, None);
     loop {
         if let Ok(Input::Signal(sig)) = rx.recv() {
+            // Python's main thread has already finished: Ctrl-C interrupts its wait for the
+            // other threads and it exits 0 (REFERENCE §4); SIGTERM kills it (143).
+            let code = if sig == SIGINT { 0 } else { 128 + sig };
             log::info!(
                 target: NETLAB,
-                "{}: the process ends at once, as Python's does (exit code 0); clients see the connection close",
+                "{}: the process ends at once, as Python's does (exit code {code}); clients see the connection close",
                 signal_name(sig)
             );
-            return 0;
+            return code;
         }
     }
 }

@@ -239,6 +239,16 @@ fn stage2_ctrl_c_exits_at_once() {
     assert_eq!(a.wait_end(SHORT), Some(End::Eof));
 }
 
+/// Stage 2 and SIGTERM: Python's process is killed by it (143), and so is netlab's stage 2.
+#[test]
+fn stage2_sigterm_exits_143() {
+    let (mut server, _port) = Netlab::stage(2, &[]);
+    server.expect_stderr("no console", SHORT);
+    server.signal(Signal::SIGTERM);
+    assert_eq!(server.expect_exit(SHORT).code(), Some(143));
+    server.expect_stderr("exit code 143", SHORT);
+}
+
 /// `quit` with idle clients: netlab lists the threads Python would wait for, waits the
 /// grace period, cuts them short (the clients see EOF) and exits 0.
 #[test]
