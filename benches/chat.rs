@@ -226,8 +226,16 @@ fn run(options: &Options, rows: &mut Vec<Row>) -> Result<(), String> {
     }
     let elapsed = started.elapsed();
     let ms = |q: f64| histogram.value_at_quantile(q) as f64 / 1000.0;
-    rows.push(Row::new("round trip to the whole class, median", ms(0.5), "ms"));
-    rows.push(Row::new("round trip to the whole class, p90", ms(0.9), "ms"));
+    rows.push(Row::new(
+        "round trip to the whole class, median",
+        ms(0.5),
+        "ms",
+    ));
+    rows.push(Row::new(
+        "round trip to the whole class, p90",
+        ms(0.9),
+        "ms",
+    ));
     rows.push(Row::new("round trip to the whole class, p99", ms(0.99), "ms").at_most(100.0));
     let slow = histogram.count_between(10_000, histogram.max());
     rows.push(Row::new(
