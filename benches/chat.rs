@@ -205,9 +205,10 @@ fn run(options: &Options, rows: &mut Vec<Row>) -> Result<(), String> {
                 .map_err(|e| format!("client {i} could not connect: {e}"))?,
         );
         received.push(0);
+        // A client is in the server's dict once its own first line comes back to it (the
+        // newest entry is written to last): until then, a broadcast may miss it.
+        broadcast(&class, &mut received, i, b"hello\n")?;
     }
-    // The server is ready for the class when a first message reaches everyone.
-    broadcast(&class, &mut received, 0, b"hello\n")?;
     // Each client has a thread in the server: once the class has left, this many remain.
     let mut server_threads = 0;
     if let (Some(server), Some(idle)) = (&server, idle) {
