@@ -202,6 +202,7 @@ fn log_threads_and_clients(running: &Running, interp: &Interpreter) {
 
 /// `netlab client`: the notes' client, with its hangs and spins bounded. Returns the exit code.
 pub fn run_client(addr: SocketAddr, signals: Option<Signals>) -> i32 {
+    crate::stage::register_sources();
     let interp = Interpreter::new(false);
     interp.clone().enter(|| {
         let client = match (crate::stages::CLIENT.start)(addr) {

@@ -468,7 +468,7 @@ fn report_death(interp: &Interpreter, name: &str, e: &Exception) {
     }
     let mut text = format!("Exception in thread {name}:\nTraceback (most recent call last):\n");
     if let Some(at) = e.at {
-        let (file, code) = crate::stage::source_line(at);
+        let (file, code) = super::source_line(at);
         text.push_str(&format!("  File \"{file}\", line {}\n", at.line()));
         if let Some(code) = code {
             text.push_str(&format!("    {}\n", code.trim()));

@@ -176,17 +176,14 @@ impl Expected {
 /// How far a header's time (of the notes' shape) is from this machine's local time, in
 /// seconds (positive: ahead), when it is further than a few minutes; None when it is close.
 pub(crate) fn clock_offset(timestamp: &[u8]) -> Option<i64> {
-    let text = std::str::from_utf8(timestamp).ok()?;
-    let then = chrono::NaiveDateTime::parse_from_str(text, crate::wire::TIMESTAMP_FORMAT).ok()?;
+    let then = crate::wire::parse_timestamp(timestamp)?;
     let offset = (then - chrono::Local::now().naive_local()).num_seconds();
     (offset.abs() > CLOCK_SLACK_SECONDS).then_some(offset)
 }
 
 fn push_message(tokens: &mut Vec<Token>, sender: SocketAddr, body_nl: &[u8]) {
     tokens.push(Token::Timestamp);
-    tokens.push(Token::Bytes(
-        format!(" {}:{}\n", sender.ip(), sender.port()).into_bytes(),
-    ));
+    tokens.push(Token::Bytes(crate::wire::after_time(sender).into_bytes()));
     tokens.push(Token::Bytes(body_nl.to_vec()));
 }
 

@@ -3,7 +3,7 @@
 
 use super::expect::{clock_offset, Expected};
 use super::End;
-use crate::wire::{timestamp_prefix, TIMESTAMP_LEN};
+use crate::wire::{starts_with_header as is_header, timestamp_prefix, TIMESTAMP_LEN};
 use std::net::SocketAddr;
 
 /// What an `Expect` step saw, for a hint.
@@ -229,11 +229,6 @@ fn clock_hint(offset: i64) -> String {
         minutes % 60,
         if offset < 0 { "behind" } else { "ahead of" }
     )
-}
-
-/// Whether `data` starts with a header line of the notes' shape.
-fn is_header(data: &[u8]) -> bool {
-    timestamp_prefix(data) == TIMESTAMP_LEN && data.get(TIMESTAMP_LEN) == Some(&b' ')
 }
 
 /// Where the line that holds byte `at` starts.
