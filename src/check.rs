@@ -84,7 +84,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         if let Some(holder) = listener_on(port) {
             eprintln!(
                 "netlab check: port {port} is taken: {holder}. Stop that program, or drop --port so \
-                 that netlab picks a free port (the program then takes it from {{port}} or $PORT)"
+                 that netlab picks a free port (the program then takes it from {{port}} or $PORT: \
+                 `netlab explain check` shows the one-line change)"
             );
             return Ok(NOT_STARTED);
         }
@@ -118,6 +119,16 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             }
         ),
     )?;
+    if args.only.is_none() && !scenarios.iter().any(|s| s.introduced() == stage.number) {
+        say(
+            &mut out,
+            &format!(
+                "\nstage {} adds no scenario of its own: what it changes shows only under load \
+                 (`netlab explain {}`); the scenarios below must still hold",
+                stage.number, stage.number
+            ),
+        )?;
+    }
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut group = None;
     for s in scenarios {
