@@ -165,6 +165,16 @@ impl TestClient {
         result
     }
 
+    /// Says `{name} joins` and waits until `witness` (this client itself, or another one
+    /// that reads) receives it: a chat server sends a line only to the clients in its dict,
+    /// and puts a client there before it reads from it, so this client is then registered,
+    /// and so is every client that connected before it. False if it did not come in time.
+    pub fn announce(&self, witness: &TestClient, timeout: Duration) -> bool {
+        let line = format!("{} joins\n", self.name);
+        self.send(line.as_bytes()).is_ok()
+            && witness.wait_for_text(format!("\n{line}\n").as_bytes(), timeout)
+    }
+
     /// Everything received so far.
     pub fn received(&self) -> Vec<u8> {
         lock(&self.inbox.0).data.clone()

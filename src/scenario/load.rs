@@ -67,7 +67,9 @@ pub fn churn(
     let stop = Arc::new(AtomicBool::new(false));
     let connections = Arc::new(AtomicUsize::new(0));
     let chatty = TestClient::connect("A", addr)?;
-    std::thread::sleep(Duration::from_millis(50));
+    if !chatty.announce(&chatty, Duration::from_secs(5)) {
+        return Err(not_registered("A"));
+    }
     let churners: Vec<_> = (0..options.churners)
         .map(|i| {
             let (stop, connections) = (stop.clone(), connections.clone());
@@ -117,6 +119,13 @@ pub fn churn(
         races: server.map_or(0, |s| count_deaths(s, Some(RACE))),
         deaths: server.map_or(0, |s| count_deaths(s, None)),
     })
+}
+
+fn not_registered(name: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        format!("client {name}'s first line never came back: the server did not register it"),
+    )
 }
 
 /// Server threads that died, of an exception containing `what` if given.
@@ -216,7 +225,14 @@ pub fn slow_reader(
             keep: false,
         },
     )?;
-    std::thread::sleep(Duration::from_millis(100));
+    // D joins last of those who read: once its line comes back, A, B and D are all in the
+    // dict; C's line reaching D says C is in it too.
+    if !d.announce(&d, options.wait * 5) {
+        return Err(not_registered("D"));
+    }
+    if !c.announce(&d, options.wait * 5) {
+        return Err(not_registered("C"));
+    }
     report.note(
         started,
         format!(
@@ -273,8 +289,8 @@ pub fn slow_reader(
         },
     );
 
+    // E cannot wait for its own line (the server may be frozen): it only arrives.
     let e = TestClient::connect("E", addr)?;
-    std::thread::sleep(Duration::from_millis(50));
     e.send(b"hello from E\n")?;
     report.note(
         started,
