@@ -12,6 +12,8 @@
 //! - [`scenario`]: what clients do and what they must receive, per stage: the tests'
 //!   exercises, and what a grader runs against a student's server.
 //! - [`demo`] and [`ports`]: live experiments for the questions the notes raise.
+//! - [`terminal`]: what netlab writes to the terminal (a closed pipe ends a command
+//!   quietly; a very long message is shortened).
 
 pub mod console;
 pub mod demo;
@@ -20,6 +22,7 @@ pub mod ports;
 pub mod py;
 pub mod scenario;
 pub mod stage;
+pub mod terminal;
 pub mod wire;
 
 /// The tutorial's stages, generated from `stages/stages.toml` by `build.rs`: one module

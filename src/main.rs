@@ -6,7 +6,7 @@ use netlab::logging::NETLAB;
 use netlab::py::{errno_name, Exception};
 use netlab::stage::{self, Running};
 use netlab::stages::{CLIENT, STAGES};
-use netlab::{console, demo, ports};
+use netlab::{console, demo, errln, out, ports};
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -113,7 +113,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("netlab: error: {e:#}");
+            errln!("netlab: error: {e:#}");
             ExitCode::from(1)
         }
     }
@@ -122,7 +122,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Stages => {
-            print!("{}", stages_table());
+            out!("{}", stages_table());
             Ok(0)
         }
         Command::Stage(args) => run_stage(args),
@@ -133,11 +133,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(code as u8)
         }
         Command::Explain { stage } => {
-            print!("{}", page(&stage)?.0);
+            out!("{}", page(&stage)?.0);
             Ok(0)
         }
         Command::Source { stage } => {
-            print!("{}", page(&stage)?.1);
+            out!("{}", page(&stage)?.1);
             Ok(0)
         }
         Command::Demo { demo } => {
@@ -200,7 +200,7 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
         Err(e) => bail!("{}", start_failure(stage.number, addr, &e)),
     };
     // Scripts and tests wait for this exact line to learn the port.
-    eprintln!("listening on {}", running.local_addr());
+    errln!("listening on {}", running.local_addr());
     if !args.host.is_loopback() {
         log::warn!(
             target: NETLAB,
