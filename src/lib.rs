@@ -13,7 +13,8 @@
 //!   exercises, and what a grader runs against a student's server.
 //! - [`demo`] and [`ports`]: live experiments for the questions the notes raise.
 //! - [`terminal`]: what netlab writes to the terminal (a closed pipe ends a command
-//!   quietly; a very long message is shortened).
+//!   quietly; a very long message is shortened), and [`thread_list`]: the quit's list of
+//!   threads, grouped for a projector.
 
 pub mod console;
 pub mod demo;
@@ -23,6 +24,7 @@ pub mod py;
 pub mod scenario;
 pub mod stage;
 pub mod terminal;
+pub mod thread_list;
 pub mod wire;
 
 /// The tutorial's stages, generated from `stages/stages.toml` by `build.rs`: one module

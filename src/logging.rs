@@ -22,10 +22,14 @@
 //! explanations, `RUST_LOG=threading=off` the tracebacks. The stages' records are filtered
 //! under the name `root`, as they print, whatever Rust module logs them.
 //!
+//! A record longer than [`crate::terminal::SHOWN`] bytes (one student's 10 MB line) shows
+//! its beginning and its length on the terminal ([`crate::terminal::shorten`]).
+//!
 //! When a test or demo captures a program (see `py::Interpreter`), that program's records
 //! go to its interpreter instead of the terminal, whole and unfiltered.
 
 use crate::py::{threading, Record};
+use crate::terminal::shorten;
 use log::LevelFilter;
 use std::io::Write;
 use std::sync::OnceLock;
@@ -146,7 +150,7 @@ fn short_target(target: &str) -> &str {
     }
 }
 
-/// One record as the terminal shows it.
+/// One record as the terminal shows it (a long chat message shortened).
 pub fn format_record(target: &str, level: log::Level, message: &str) -> String {
     match short_target(target) {
         ROOT => python_format(
@@ -154,7 +158,7 @@ pub fn format_record(target: &str, level: log::Level, message: &str) -> String {
                 .get()
                 .map_or("%(asctime)s %(name)s %(message)s", String::as_str),
             level,
-            message,
+            &shorten(message),
         ),
         // Python prints a dying thread's traceback as it is, with no timestamp.
         THREADING => message.to_string(),

@@ -270,10 +270,7 @@ fn console_quit_is_cut_short_after_the_grace_period() {
     );
     assert_eq!(a.wait_end(SHORT), Some(End::Eof));
     let err = server.stderr();
-    assert!(
-        err.contains("Python would now wait for 2 thread(s)"),
-        "{err}"
-    );
+    assert!(err.contains("Python now waits for 2 threads"), "{err}");
     assert!(err.contains("- accept: in accept() on 127.0.0.1:"), "{err}");
     assert!(
         err.contains(&format!("- recv {}: in recv() from {}", a.local, a.local)),
@@ -408,4 +405,115 @@ fn explain_and_source_print_embedded_files() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("no stage \"9\""));
+}
+
+/// `text` with its line breaks and runs of spaces made single spaces: netlab wraps its
+/// explanations to the terminal, and a sentence may span two lines.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Lines of `text` that are not inside a chat record (`... root [` up to the `]` line):
+/// what netlab and the console print around the stage's own records.
+fn around_records(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut in_record = false;
+    for line in text.lines() {
+        if line.contains(" root [") {
+            in_record = !line.ends_with(']');
+        } else if in_record {
+            in_record = line != "]";
+        } else {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// A class of 30 on the projector: after `quit`, each list of threads is printed once,
+/// grouped by reason (one line for the 30 recv threads' reason, not 30), no line wider
+/// than 100 columns, and one line for how the cut threads ended.
+#[test]
+fn quit_with_a_class_of_30_fits_the_projector() {
+    let (mut server, port) = Netlab::stage(3, &["--grace", "4"]);
+    let clients: Vec<TestClient> = (0..30).map(|i| joined(&format!("C{i}"), port)).collect();
+    let before = server.stderr().len();
+    server.type_line("quit");
+    assert_eq!(
+        server.expect_exit(SHORT).code(),
+        Some(0),
+        "{}",
+        server.all()
+    );
+    let err = server.stderr();
+    let quit = &err[before..];
+    let netlab = around_records(quit);
+    let shown = netlab.join("\n");
+    assert!(
+        words(&shown).contains("Python now waits for 31 threads that stop() did not wake:"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  - 30 threads in recv() from ...:"),
+        "{shown}"
+    );
+    assert_eq!(
+        quit.matches("neither wakes recv() nor sends FIN").count(),
+        1,
+        "the reason once:\n{shown}"
+    );
+    assert!(
+        shown.contains("  - the 31 listed above, each still where it was"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("the threads cut short have ended:\n  - accept: OSError: [Errno 22]"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\n  - 30 threads: OSError: [Errno 9] Bad file descriptor"),
+        "{shown}"
+    );
+    assert!(netlab.len() <= 25, "{} lines:\n{shown}", netlab.len());
+    let widest = quit.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest <= 100, "a line of {widest} columns:\n{quit}");
+    drop(clients);
+}
+
+/// One student's 10 MB line: the server's terminal shows its first 1200 bytes and its
+/// length, in the log record and in stage 7's print(), not 10 MB twice; the student still
+/// gets every byte back.
+#[test]
+fn a_10_mb_line_is_shortened_on_the_terminal() {
+    let (server, port) = Netlab::stage(7, &[]);
+    let a = TestClient::connect("A", ([127, 0, 0, 1], port).into()).unwrap();
+    let line = "x".repeat(10 * 1024 * 1024);
+    a.send(format!("{line}\n").as_bytes()).unwrap();
+    let note = "bytes in all; netlab shows the first 1200)";
+    server.expect_stdout(&format!("{}... (10485780 {note}", "x".repeat(1200)), SHORT);
+    server.expect_stderr(note, SHORT);
+    // The header `202612/04 14:47:38 127.0.0.1:50238\n` is 35 bytes.
+    assert!(
+        a.wait_for_bytes(line.len() + 35, SHORT),
+        "A got {} bytes",
+        a.received_count()
+    );
+    assert!(server.stdout().len() < 3000, "{}", server.stdout().len());
+    assert!(server.stderr().len() < 3000, "{}", server.stderr().len());
+}
+
+/// Counts agree with their noun: one thread is `1 thread`, never `thread(s)`.
+#[test]
+fn one_thread_is_singular() {
+    let (mut server, _) = Netlab::stage(3, &["--grace", "3.5"]);
+    server.type_line("quit");
+    assert_eq!(server.expect_exit(SHORT).code(), Some(0));
+    let err = words(&server.stderr());
+    assert!(
+        err.contains("Python now waits for 1 thread that stop() did not wake"),
+        "{err}"
+    );
+    assert!(err.contains("1 thread is still running"), "{err}");
+    assert!(err.contains("having cut 1 thread short"), "{err}");
+    assert!(!err.contains("(s)"), "{err}");
 }
