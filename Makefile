@@ -7,9 +7,11 @@ PORT ?= 60000
 
 .PHONY: run test bench lint fmt build toolchain
 
-## run: the full chat server (stage 7) on $(HOST):$(PORT); type `quit` at its >> prompt
+## run: the full chat server (stage 7) on $(HOST):$(PORT); type `quit` at its >> prompt.
+## `PORT=0 make run` lets the kernel pick a free port. The recipe is not echoed, so that
+## netlab's own lines (and its hint if the port is taken) come first.
 run: toolchain
-	$(CARGO) run --quiet -- stage 7 --host $(HOST) --port $(PORT)
+	@$(CARGO) run --quiet -- stage 7 --host $(HOST) --port $(PORT)
 
 ## test: every test: unit, doc (compile_fail included), stages, demos, CLI, client
 test: toolchain

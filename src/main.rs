@@ -4,8 +4,9 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use netlab::logging::NETLAB;
 use netlab::py::{errno_name, Exception};
-use netlab::stage::{self, Running};
+use netlab::stage::{self, Running, StartOptions};
 use netlab::stages::{CLIENT, STAGES};
+use netlab::terminal::count;
 use netlab::{console, demo, errln, out, ports};
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
@@ -74,6 +75,11 @@ struct StageArgs {
     /// forever, before cutting them short.
     #[arg(long, default_value_t = 5.0, value_parser = parse_seconds)]
     grace: f64,
+    /// Bind as the notes' code does, without SO_REUSEADDR: after a run with clients, the
+    /// port cannot be bound again for about 60 s (TIME-WAIT). By default netlab sets it, so
+    /// the next stage starts on the same port at once; nothing on the wire changes.
+    #[arg(long)]
+    no_reuseaddr: bool,
 }
 
 #[derive(clap::Args)]
@@ -195,9 +201,16 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
     let signals = console::catch_signals();
     netlab::logging::init(stage.log_format);
     let addr = SocketAddr::new(args.host, args.port);
-    let running = match Running::start(stage, addr, false) {
+    let options = StartOptions {
+        capture: false,
+        reuse_addr: !args.no_reuseaddr,
+    };
+    let running = match Running::start_with(stage, addr, options) {
         Ok(running) => running,
-        Err(e) => bail!("{}", start_failure(stage.number, addr, &e)),
+        Err(e) => bail!(
+            "{}",
+            start_failure(stage.number, addr, &e, options.reuse_addr)
+        ),
     };
     // Scripts and tests wait for this exact line to learn the port.
     errln!("listening on {}", running.local_addr());
@@ -216,7 +229,7 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
 }
 
 /// One clear line for a server that could not start, with what to try next.
-fn start_failure(stage: u8, addr: SocketAddr, e: &Exception) -> String {
+fn start_failure(stage: u8, addr: SocketAddr, e: &Exception, reuse_addr: bool) -> String {
     let Some(errno) = e.errno else {
         return format!("could not start stage {stage} on {addr}: {e}");
     };
@@ -226,14 +239,67 @@ fn start_failure(stage: u8, addr: SocketAddr, e: &Exception) -> String {
         netlab::py::strerror(errno)
     );
     let hint = match errno {
-        nix::libc::EADDRINUSE => {
-            "another server is listening there (another netlab?), or connections of an earlier run are still in \
-             TIME_WAIT (about 60 s; `netlab ports --all` lists them, `netlab demo bind` explains). Try another \
-             --port, or --port 0 to let the kernel pick one"
+        nix::libc::EADDRINUSE => format!(
+            "{}. {}",
+            port_in_use(addr.port(), reuse_addr),
+            try_another_port()
+        ),
+        nix::libc::EACCES => format!("ports below 1024 need root. {}", try_another_port()),
+        nix::libc::EADDRNOTAVAIL => {
+            "that address is not on this machine: use 127.0.0.1 (or ::1)".to_string()
         }
-        nix::libc::EACCES => "ports below 1024 need root: use a port from 1024 up, or --port 0",
-        nix::libc::EADDRNOTAVAIL => "that address is not on this machine: use 127.0.0.1 (or ::1)",
-        _ => "try --port 0, or another --host",
+        _ => "try --port 0, or another --host".to_string(),
     };
     format!("{what}: {hint}")
+}
+
+/// Why `port` is in use, from this machine's socket table (what `netlab ports` reads).
+fn port_in_use(port: u16, reuse_addr: bool) -> String {
+    let sockets = ports::sockets().unwrap_or_default();
+    let on_port = |state: ports::State| {
+        sockets
+            .iter()
+            .filter(|s| s.state == state && s.local.port() == port)
+            .count()
+    };
+    let time_wait = on_port(ports::State::TimeWait);
+    if on_port(ports::State::Listen) > 0 {
+        format!(
+            "another server is listening there (another netlab? `netlab ports --port {port}` shows it)"
+        )
+    } else if time_wait > 0 && !reuse_addr {
+        format!(
+            "{} of an earlier run on port {port} {} in TIME-WAIT (`netlab ports --all --port {port}` lists \
+             them): the server closed them first, so the kernel keeps them about 60 s, and with --no-reuseaddr \
+             this stage sets no SO_REUSEADDR, like the notes' code, so it cannot bind until they end. Wait \
+             about a minute, or leave out --no-reuseaddr: netlab then sets SO_REUSEADDR, which gets past \
+             them if the earlier run set it too (netlab's stages do, unless --no-reuseaddr)",
+            count(time_wait, "connection", "connections"),
+            if time_wait == 1 { "is" } else { "are" }
+        )
+    } else if time_wait > 0 {
+        format!(
+            "{} of an earlier run on port {port} {} in TIME-WAIT (`netlab ports --all --port {port}` lists \
+             them), left by a server that set no SO_REUSEADDR (the notes' Python code, or netlab with \
+             --no-reuseaddr); SO_REUSEADDR on the new socket alone does not get past them (`netlab demo \
+             bind`, 2b). Wait about a minute",
+            count(time_wait, "connection", "connections"),
+            if time_wait == 1 { "is" } else { "are" }
+        )
+    } else {
+        "another server is listening there (another netlab?), or connections of an earlier run are still \
+         closing (`netlab ports --all` lists them, `netlab demo bind` explains)"
+            .to_string()
+    }
+}
+
+/// How to choose another port: `--port`, and under make (`make run` sets MAKELEVEL in its
+/// children), `PORT=... make run`, since the command line is make's.
+fn try_another_port() -> &'static str {
+    if std::env::var_os("MAKELEVEL").is_some() {
+        "Try another port with `PORT=61001 make run`, or `PORT=0 make run` to let the kernel pick one \
+         (`netlab stage 7 --port 0` outside make)"
+    } else {
+        "Try another --port, or --port 0 to let the kernel pick one"
+    }
 }

@@ -162,12 +162,51 @@ impl QuitReport {
     }
 }
 
+/// How to start a stage server; [`Running::start`] takes the defaults but for `capture`.
+#[derive(Clone, Copy, Debug)]
+pub struct StartOptions {
+    /// Keep the program's log records and prints for [`Running::interpreter`] instead of
+    /// showing them (tests, demos).
+    pub capture: bool,
+    /// Set SO_REUSEADDR on the listening socket before `bind()` (the default), so that a
+    /// stage restarts on its port at once after a run with clients. `false` binds exactly
+    /// as the notes' code does (`--no-reuseaddr`): the restart then fails for about 60 s,
+    /// while the connections the last run closed wait in TIME-WAIT. Nothing on the wire
+    /// changes either way, and a second server on a port in use still fails.
+    pub reuse_addr: bool,
+}
+
+impl Default for StartOptions {
+    fn default() -> StartOptions {
+        StartOptions {
+            capture: false,
+            reuse_addr: true,
+        }
+    }
+}
+
 impl Running {
     /// Starts `stage` on `addr`. With `capture`, the program's log records and prints are
     /// kept for [`Running::interpreter`] instead of being shown (tests, demos).
     pub fn start(stage: &'static Stage, addr: SocketAddr, capture: bool) -> py::Result<Running> {
+        Running::start_with(
+            stage,
+            addr,
+            StartOptions {
+                capture,
+                ..StartOptions::default()
+            },
+        )
+    }
+
+    /// Starts `stage` on `addr` with `options`.
+    pub fn start_with(
+        stage: &'static Stage,
+        addr: SocketAddr,
+        options: StartOptions,
+    ) -> py::Result<Running> {
         crate::logging::ensure_installed();
-        let interp = Interpreter::new(capture);
+        let interp = Interpreter::with_reuse_addr(options.capture, options.reuse_addr);
         let server = interp.enter(|| (stage.start)(addr))?;
         Ok(Running {
             stage,

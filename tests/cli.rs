@@ -97,6 +97,7 @@ fn port_in_use_is_one_clear_line() {
         .to_string();
     let out = netlab()
         .args(["stage", "7", "--port", &port])
+        .env_remove("MAKELEVEL")
         .write_stdin("")
         .assert()
         .code(1)
@@ -108,7 +109,30 @@ fn port_in_use_is_one_clear_line() {
     assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
     assert!(err.contains("EADDRINUSE (98)"), "{err}");
     assert!(err.contains("--port 0"), "{err}");
+    assert!(!err.contains("make run"), "not run by make:\n{err}");
+    assert!(err.contains("another server is listening there"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Under make (`make run`; make sets MAKELEVEL in its children), the port is chosen with
+/// `PORT=... make run`: the hint says so, and still gives `--port 0` for outside make.
+#[test]
+fn port_in_use_under_make_says_port_equals() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = netlab()
+        .args(["stage", "7", "--port", &port])
+        .env("MAKELEVEL", "1")
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert_eq!(err.lines().count(), 1, "one line:\n{err}");
+    assert!(err.contains("`PORT=0 make run`"), "{err}");
+    assert!(err.contains("--port 0"), "{err}");
 }
 
 /// `--port 0` lets the kernel pick, and the `listening on` line gives the real port.
@@ -405,6 +429,98 @@ fn explain_and_source_print_embedded_files() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("no stage \"9\""));
+}
+
+/// Waits (at most `timeout`) until this machine has a connection in TIME-WAIT on `port`.
+fn time_wait_on(port: u16, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let found = netlab::ports::sockets()
+            .unwrap()
+            .iter()
+            .any(|s| s.state == netlab::ports::State::TimeWait && s.local.port() == port);
+        if found || Instant::now() >= deadline {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A class's stage 3 on port P with a client: `quit`, the client leaves; the server side
+/// closed first, so its connection waits in TIME-WAIT on P. Returns P.
+fn stage3_leaves_time_wait(extra: &[&str]) -> u16 {
+    let mut args = vec!["--grace", "0.5"];
+    args.extend_from_slice(extra);
+    let (mut server, port) = Netlab::stage(3, &args);
+    let mut a = joined("A", port);
+    server.type_line("quit");
+    assert_eq!(
+        server.expect_exit(SHORT).code(),
+        Some(0),
+        "{}",
+        server.all()
+    );
+    // The cut shut A's connection down from the server's side: A reads the end, closes.
+    assert_eq!(a.wait_end(SHORT), Some(End::Eof));
+    a.close();
+    assert!(
+        time_wait_on(port, SHORT),
+        "no TIME-WAIT on port {port}:\n{}",
+        server.all()
+    );
+    port
+}
+
+/// `netlab stage 3`, `quit`, `netlab stage 4` on the same port: netlab's stages set
+/// SO_REUSEADDR, so stage 4 binds at once despite stage 3's connection in TIME-WAIT.
+#[test]
+fn next_stage_binds_the_same_port_at_once() {
+    let port = stage3_leaves_time_wait(&[]);
+    let p = port.to_string();
+    let mut next = Netlab::start(&["stage", "4", "--port", &p, "--grace", "0.5"]);
+    assert_eq!(next.port(), port, "{}", next.all());
+    next.type_line("quit");
+    assert_eq!(next.expect_exit(SHORT).code(), Some(0), "{}", next.all());
+}
+
+/// SO_REUSEADDR does not let two servers listen on one port: the notes' "bind the same
+/// port twice" still fails with EADDRINUSE while a stage listens there.
+#[test]
+fn a_second_stage_on_a_busy_port_still_fails() {
+    let (mut first, port) = Netlab::stage(3, &["--grace", "0.5"]);
+    let p = port.to_string();
+    let mut second = Netlab::start(&["stage", "4", "--port", &p]);
+    assert_eq!(
+        second.expect_exit(SHORT).code(),
+        Some(1),
+        "{}",
+        second.all()
+    );
+    let err = second.stderr();
+    assert!(err.contains("EADDRINUSE (98)"), "{err}");
+    assert!(err.contains("another server is listening there"), "{err}");
+    first.type_line("quit");
+    assert_eq!(first.expect_exit(SHORT).code(), Some(0), "{}", first.all());
+}
+
+/// With `--no-reuseaddr` on both, the stages bind as the notes' code does: stage 4 cannot
+/// bind while stage 3's connection is in TIME-WAIT, and the hint says exactly that.
+#[test]
+fn no_reuseaddr_restart_fails_with_the_time_wait_hint() {
+    let port = stage3_leaves_time_wait(&["--no-reuseaddr"]);
+    let p = port.to_string();
+    let mut next = Netlab::start(&["stage", "4", "--port", &p, "--no-reuseaddr"]);
+    assert_eq!(next.expect_exit(SHORT).code(), Some(1), "{}", next.all());
+    let err = next.stderr();
+    assert_eq!(err.lines().count(), 1, "one line:\n{err}");
+    assert!(err.contains("EADDRINUSE (98)"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "1 connection of an earlier run on port {port} is in TIME-WAIT"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("leave out --no-reuseaddr"), "{err}");
 }
 
 /// `text` with its line breaks and runs of spaces made single spaces: netlab wraps its

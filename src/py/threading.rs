@@ -25,6 +25,10 @@ pub struct Interpreter {
     changed: Condvar,
     /// Whether to keep log records and prints in memory (tests, demos). The CLI does not.
     capture: bool,
+    /// Whether this program's sockets set SO_REUSEADDR before `bind()`: netlab's stage
+    /// servers do by default, so a stage restarts on its port at once after a run with
+    /// clients (TIME-WAIT); the notes' code does not (`netlab stage N --no-reuseaddr`).
+    reuse_addr: bool,
     /// Every OS socket this program opened, weakly: what a cut-short shuts down.
     sockets: Mutex<Vec<Weak<socket2::Socket>>>,
     /// Set once netlab has cut the program short; thread deaths after that are expected.
@@ -189,7 +193,14 @@ pub(crate) fn wait_while<'a, T>(
 
 impl Interpreter {
     /// A fresh interpreter; `capture` keeps log records and prints for tests and demos.
+    /// Its sockets behave as Python's do: no SO_REUSEADDR.
     pub fn new(capture: bool) -> Arc<Interpreter> {
+        Interpreter::with_reuse_addr(capture, false)
+    }
+
+    /// A fresh interpreter whose sockets set SO_REUSEADDR before `bind()` when
+    /// `reuse_addr` is true (see [`Interpreter::reuse_addr`]).
+    pub fn with_reuse_addr(capture: bool, reuse_addr: bool) -> Arc<Interpreter> {
         Arc::new(Interpreter {
             state: Mutex::new(State {
                 threads: Vec::new(),
@@ -197,6 +208,7 @@ impl Interpreter {
             }),
             changed: Condvar::new(),
             capture,
+            reuse_addr,
             sockets: Mutex::new(Vec::new()),
             cut_short: AtomicBool::new(false),
             quiet_deaths: AtomicBool::new(false),
@@ -216,6 +228,15 @@ impl Interpreter {
     /// Whether this program's output is kept in its records instead of being shown.
     pub fn captures(&self) -> bool {
         self.capture
+    }
+
+    /// Whether this program's sockets set SO_REUSEADDR before `bind()`. Only the kernel
+    /// sees the option: nothing on the wire changes, and a second listener on a port in
+    /// use still fails with EADDRINUSE. What it changes is a restart: the connections of
+    /// the last run wait about 60 s in TIME-WAIT, and a new listener can bind their port
+    /// only if both the old listener and the new one set SO_REUSEADDR (`netlab demo bind`).
+    pub fn reuse_addr(&self) -> bool {
+        self.reuse_addr
     }
 
     /// A snapshot of every thread ever started here, in start order.
