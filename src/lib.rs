@@ -12,12 +12,14 @@
 //! - [`scenario`]: what clients do and what they must receive, per stage: the tests'
 //!   exercises, and what a grader runs against a student's server.
 //! - [`demo`] and [`ports`]: live experiments for the questions the notes raise.
+//! - [`docs`]: netlab's pages, generated from `docs/` by `build.rs`, for `netlab explain`.
 //! - [`terminal`]: what netlab writes to the terminal (a closed pipe ends a command
 //!   quietly; a very long message is shortened), and [`thread_list`]: the quit's list of
 //!   threads, grouped for a projector.
 
 pub mod console;
 pub mod demo;
+pub mod docs;
 pub mod logging;
 pub mod ports;
 pub mod py;

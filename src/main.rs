@@ -1,10 +1,12 @@
 //! The `netlab` command line. Every subcommand is a thin layer over the library.
 
-use anyhow::{bail, Context};
+use anyhow::bail;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
+use netlab::docs::{self, Page};
 use netlab::logging::NETLAB;
 use netlab::py::{errno_name, Exception};
-use netlab::stage::{self, Running, StartOptions};
+use netlab::stage::{self, Lifecycle, Running, StartOptions};
 use netlab::stages::{CLIENT, STAGES};
 use netlab::terminal::count;
 use netlab::{console, demo, errln, out, ports};
@@ -31,15 +33,18 @@ enum Command {
     Stage(StageArgs),
     /// Run the tutorial's chat client (sends `I'm ready`, then each line you type).
     Client(ClientArgs),
-    /// Print a stage's page: what it adds, the flaw it keeps, how to see it.
+    /// Print a page: a stage's (what it adds, the flaws it keeps, how to see each), the
+    /// client's, the console's, a demo's... With no page, list them.
     Explain {
-        /// A stage number (1-7), or `client`.
-        stage: String,
+        /// A stage number (1-7), `client`, or a page's name (`console`, `demo-race`, ...).
+        #[arg(value_parser = parse_page)]
+        page: Option<&'static Page>,
     },
     /// Print a stage's source file, as netlab runs it.
     Source {
         /// A stage number (1-7), or `client`.
-        stage: String,
+        #[arg(value_parser = parse_source)]
+        stage: &'static str,
     },
     /// Live experiments: the dict race, binding a port twice, a client that never reads.
     Demo {
@@ -72,15 +77,19 @@ struct StageArgs {
     #[arg(long, default_value_t = 60000)]
     port: u16,
     /// After `quit`, how many seconds to wait for the threads that Python would wait for
-    /// forever, before cutting them short.
-    #[arg(long, default_value_t = 5.0, value_parser = parse_seconds)]
-    grace: f64,
+    /// forever, before cutting them short [default: 5]. Stages 3-7 only: stages 1 and 2
+    /// have no `quit`, and say so if given one.
+    #[arg(long, value_parser = parse_seconds)]
+    grace: Option<f64>,
     /// Bind as the notes' code does, without SO_REUSEADDR: after a run with clients, the
     /// port cannot be bound again for about 60 s (TIME-WAIT). By default netlab sets it, so
     /// the next stage starts on the same port at once; nothing on the wire changes.
     #[arg(long)]
     no_reuseaddr: bool,
 }
+
+/// The grace period when `--grace` is not given.
+const DEFAULT_GRACE: f64 = 5.0;
 
 #[derive(clap::Args)]
 struct ClientArgs {
@@ -114,8 +123,40 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `netlab explain`'s argument: a page of `docs/`.
+fn parse_page(text: &str) -> Result<&'static Page, String> {
+    docs::find(text).ok_or_else(|| {
+        let names: Vec<&str> = docs::PAGES.iter().map(|p| p.name).collect();
+        format!(
+            "no page {text:?}; the pages are {} (`netlab explain` lists them)",
+            names.join(", ")
+        )
+    })
+}
+
+/// `netlab source`'s argument: a stage number or `client`, and the source it names.
+fn parse_source(text: &str) -> Result<&'static str, String> {
+    if text == CLIENT.slug {
+        return Ok(CLIENT.source);
+    }
+    text.parse::<u8>()
+        .ok()
+        .and_then(stage::find)
+        .map(|stage| stage.source)
+        .ok_or_else(|| {
+            format!(
+                "no stage {text:?}: give a number from 1 to {}, or `client`",
+                STAGES.len()
+            )
+        })
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A usage error (or --help): clap prints it and exits, 2 for an error.
+        Err(e) => with_port_tip(e).exit(),
+    };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -123,6 +164,49 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `netlab client 61000` means `--port 61000`: clap only says "unexpected argument", so
+/// add the tip, with the command as it should have been typed.
+fn with_port_tip(mut e: clap::Error) -> clap::Error {
+    if e.kind() != ErrorKind::UnknownArgument {
+        return e;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return e;
+    };
+    let arg = arg.clone();
+    if arg.parse::<u16>().is_err() {
+        return e;
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let takes_port = match args.first().map(String::as_str) {
+        Some("stage" | "client" | "ports") => true,
+        Some("demo") => args.get(1).is_some_and(|d| d == "bind"),
+        _ => false,
+    };
+    if !takes_port {
+        return e;
+    }
+    let fixed: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if *a == arg {
+                format!("--port {a}")
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    e.insert(
+        ContextKind::Suggested,
+        ContextValue::StyledStrs(vec![format!(
+            "a port is given with --port: `netlab {}`",
+            fixed.join(" ")
+        )
+        .into()]),
+    );
+    e
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -138,12 +222,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let code = console::run_client(SocketAddr::new(args.host, args.port), signals);
             Ok(code as u8)
         }
-        Command::Explain { stage } => {
-            out!("{}", page(&stage)?.0);
+        Command::Explain { page } => {
+            match page {
+                Some(page) => out!("{}", page.text),
+                None => out!("{}", docs::list()),
+            }
             Ok(0)
         }
         Command::Source { stage } => {
-            out!("{}", page(&stage)?.1);
+            out!("{stage}");
             Ok(0)
         }
         Command::Demo { demo } => {
@@ -178,24 +265,6 @@ fn stages_table() -> String {
     out
 }
 
-/// The docs page and the source of a stage number or `client`.
-fn page(which: &str) -> anyhow::Result<(&'static str, &'static str)> {
-    if which == "client" {
-        return Ok((CLIENT.docs, CLIENT.source));
-    }
-    let stage = which
-        .parse::<u8>()
-        .ok()
-        .and_then(stage::find)
-        .with_context(|| {
-            format!(
-                "no stage {which:?}: give a number from 1 to {}, or `client`",
-                STAGES.len()
-            )
-        })?;
-    Ok((stage.docs, stage.source))
-}
-
 fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
     let stage = stage::find(args.number).expect("clap checked the range");
     let signals = console::catch_signals();
@@ -223,9 +292,27 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
             running.local_addr().port()
         );
     }
-    let code = console::run_stage(&running, Duration::from_secs_f64(args.grace), signals);
+    if let (Some(grace), Some(why)) = (args.grace, no_quit(stage)) {
+        log::warn!(
+            target: NETLAB,
+            "--grace {grace} does nothing in stage {}: {why}. It bounds the wait after `quit` in the stages \
+             with a console (3-7).",
+            stage.number
+        );
+    }
+    let grace = Duration::from_secs_f64(args.grace.unwrap_or(DEFAULT_GRACE));
+    let code = console::run_stage(&running, grace, signals);
     // Exit now: a thread Python would still wait for must not keep the process alive.
     std::process::exit(code);
+}
+
+/// Why a stage has no `quit` for `--grace` to bound, if it has none.
+fn no_quit(stage: &stage::Stage) -> Option<&'static str> {
+    match stage.lifecycle {
+        Lifecycle::Script => Some("the script ends by itself once it has served its two clients"),
+        Lifecycle::Forever => Some("it has no console and no stop(); a signal ends it at once"),
+        Lifecycle::Console => None,
+    }
 }
 
 /// One clear line for a server that could not start, with what to try next.

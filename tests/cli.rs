@@ -427,8 +427,8 @@ fn explain_and_source_print_embedded_files() {
     netlab()
         .args(["explain", "9"])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("no stage \"9\""));
+        .code(2)
+        .stderr(predicate::str::contains("no page \"9\""));
 }
 
 /// Waits (at most `timeout`) until this machine has a connection in TIME-WAIT on `port`.
@@ -616,6 +616,126 @@ fn a_10_mb_line_is_shortened_on_the_terminal() {
     );
     assert!(server.stdout().len() < 3000, "{}", server.stdout().len());
     assert!(server.stderr().len() < 3000, "{}", server.stderr().len());
+}
+
+/// Every file in docs/ is a page of `netlab explain`, printed as it is; `netlab explain`
+/// alone lists each of them, one line with its name and title.
+#[test]
+fn every_docs_page_is_explained_and_listed() {
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let mut files = Vec::new();
+    let mut dirs = vec![docs.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() >= 15, "{files:?}");
+    let list = netlab()
+        .arg("explain")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list = String::from_utf8(list).unwrap();
+    for file in files {
+        let relative = file.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let relative = relative.to_str().unwrap();
+        let page = netlab::docs::PAGES
+            .iter()
+            .find(|p| p.file == relative)
+            .unwrap_or_else(|| panic!("no page for {relative}"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        netlab()
+            .args(["explain", page.name])
+            .assert()
+            .success()
+            .stdout(predicate::str::diff(text.clone()));
+        let title = text.lines().next().unwrap().trim_start_matches("# ");
+        assert!(
+            list.lines()
+                .any(|l| l.split_whitespace().next() == Some(page.name) && l.ends_with(title)),
+            "{relative} ({}) is not listed:\n{list}",
+            page.name
+        );
+    }
+    // The names the pages point to.
+    for name in [
+        "console",
+        "client",
+        "demo-race",
+        "demo-bind",
+        "demo-slow",
+        "ports",
+        "cpython-quirks",
+        "bench",
+        "stage3-event",
+    ] {
+        netlab().args(["explain", name]).assert().success();
+    }
+}
+
+/// `netlab client 61000` is a usage error whose tip gives `--port`; so is `stage 7 61000`.
+#[test]
+fn a_bare_port_gets_a_tip() {
+    netlab()
+        .args(["client", "61000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unexpected argument '61000'"))
+        .stderr(predicate::str::contains(
+            "tip: a port is given with --port: `netlab client --port 61000`",
+        ));
+    netlab()
+        .args(["stage", "7", "61000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`netlab stage 7 --port 61000`"));
+}
+
+/// One convention for usage errors: exit code 2, for `explain` and `source` as for `stage`.
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["explain", "8"][..],
+        &["explain", "nothing"],
+        &["source", "8"],
+        &["source", "console"],
+        &["stage", "8"],
+    ] {
+        netlab().args(args).assert().code(2);
+    }
+}
+
+/// `--grace` means nothing to stages 1 and 2 (no `quit`): they say so, and run.
+#[test]
+fn grace_on_stages_without_quit_warns() {
+    for (stage, why) in [
+        (1, "the script ends by itself"),
+        (2, "it has no console and no stop()"),
+    ] {
+        let (mut server, _) = Netlab::stage(stage, &["--grace", "2"]);
+        server.expect_stderr(
+            &format!("netlab: warning: --grace 2 does nothing in stage {stage}: {why}"),
+            SHORT,
+        );
+        server.signal(Signal::SIGTERM);
+        server.expect_exit(SHORT);
+    }
+    let (mut server, _) = Netlab::stage(3, &["--grace", "0.5"]);
+    server.type_line("quit");
+    server.expect_exit(SHORT);
+    assert!(
+        !server.stderr().contains("does nothing"),
+        "{}",
+        server.all()
+    );
 }
 
 /// Counts agree with their noun: one thread is `1 thread`, never `thread(s)`.

@@ -31,10 +31,17 @@ fn stages_stops_quietly() {
     quiet_on_closed_stdout(&["stages"]);
 }
 
-/// `netlab explain 3 | true`
+/// `netlab explain 3 | true`, and a page that is not a stage's.
 #[test]
 fn explain_stops_quietly() {
     quiet_on_closed_stdout(&["explain", "3"]);
+    quiet_on_closed_stdout(&["explain", "console"]);
+}
+
+/// `netlab explain | true`: the list of pages.
+#[test]
+fn explain_list_stops_quietly() {
+    quiet_on_closed_stdout(&["explain"]);
 }
 
 /// `netlab source 3 | true`
@@ -76,12 +83,12 @@ fn demo_slow_stops_quietly() {
     quiet_on_closed_stdout(&["demo", "slow", "--stage", "2"]);
 }
 
-/// An error that nobody reads (stderr closed) keeps its exit status, 1 (`explain 9`, a
-/// server that cannot start), instead of a panic (101).
+/// An error that nobody reads (stderr closed) keeps its exit status: 2 for a usage error
+/// of netlab's own (`explain 9`), 1 for a server that cannot start; no panic (101).
 #[test]
 fn errors_keep_their_status_on_a_closed_stderr() {
     let mut p = Netlab::start_with(&["explain", "9"], &[], Stream::Collected, Stream::Closed);
-    assert_eq!(p.expect_exit(WAIT).code(), Some(1), "{}", p.all());
+    assert_eq!(p.expect_exit(WAIT).code(), Some(2), "{}", p.all());
 
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
