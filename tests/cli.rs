@@ -753,3 +753,22 @@ fn one_thread_is_singular() {
     assert!(err.contains("having cut 1 thread short"), "{err}");
     assert!(!err.contains("(s)"), "{err}");
 }
+
+/// The README says `netlab stages` prints the list it shows: it does, word for word.
+#[test]
+fn readme_shows_what_netlab_stages_prints() {
+    let out = netlab()
+        .arg("stages")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("$ netlab stages\n{out}```")),
+        "README.md does not show this output of `netlab stages`:\n{out}"
+    );
+}
