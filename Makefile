@@ -1,15 +1,22 @@
-# netlab: the two commands a classroom needs are `make run` and `make test`.
-# Both build what they need with cargo (Rust's toolchain, from rustup).
+# netlab: the two commands a classroom needs are `make run` and `make test`;
+# `make install` puts `netlab` on the PATH. All build what they need with cargo
+# (Rust's toolchain, from rustup).
 
 CARGO ?= cargo
 HOST ?= 127.0.0.1
 PORT ?= 60000
 
-.PHONY: run test bench lint fmt build toolchain
+.PHONY: run test install bench lint fmt build toolchain
 
-## run: the full chat server (stage 7) on $(HOST):$(PORT); type `quit` at its >> prompt
+## run: the full chat server (stage 7) on $(HOST):$(PORT); type `quit` at its >> prompt.
+## `PORT=0 make run` lets the kernel pick a free port. The recipe is not echoed, so that
+## netlab's own lines (and its hint if the port is taken) come first.
 run: toolchain
-	$(CARGO) run --quiet -- stage 7 --host $(HOST) --port $(PORT)
+	@$(CARGO) run --quiet -- stage 7 --host $(HOST) --port $(PORT)
+
+## install: `cargo install --path . --locked`: `netlab` in ~/.cargo/bin, on the PATH
+install: toolchain
+	$(CARGO) install --path . --locked
 
 ## test: every test: unit, doc (compile_fail included), stages, demos, CLI, client
 test: toolchain

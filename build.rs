@@ -1,8 +1,14 @@
-//! Generates the stage table from `stages/stages.toml`, the one list of stages.
+//! Generates the stage table from `stages/stages.toml`, the one list of stages, and the
+//! page table from the `docs/` directory, the one list of pages.
 //!
-//! For every entry it declares the stage's module (the file in `stages/`) and one
+//! For every stage it declares the stage's module (the file in `stages/`) and one
 //! `netlab::stage::Stage` value that points at it, with the stage's source and docs page
 //! embedded so that `netlab explain 3` works without a checkout.
+//!
+//! For every `.md` file under `docs/` it writes one `netlab::docs::Page`, embedded, named
+//! as `netlab explain` takes it: a stage's page by the stage's number, the client's by
+//! `client`, any other by its path without `.md` (`console`, `demo-race`). A page added to
+//! `docs/` is listed and explained without a change to the code.
 
 use std::env;
 use std::fmt::Write as _;
@@ -86,6 +92,96 @@ fn main() {
 
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("stages.rs");
     fs::write(dest, out).unwrap();
+
+    // The pages: a stage's by its number, the client's by its slug, the others by name.
+    let mut named: Vec<(String, String)> = stages
+        .iter()
+        .map(|s| {
+            let s = s.as_table().unwrap();
+            (
+                field(s, "docs").to_string(),
+                s["number"].as_integer().unwrap().to_string(),
+            )
+        })
+        .collect();
+    named.push((
+        field(client, "docs").to_string(),
+        field(client, "slug").to_string(),
+    ));
+    let pages = pages_table(root, &named);
+    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("pages.rs");
+    fs::write(dest, pages).unwrap();
+}
+
+/// `&[Page { .. }, ..]` for every `.md` file under `docs/`: the stages' pages in stage
+/// order, then the client's, then the others by name. `named` maps a page's path
+/// (`docs/stage3-event.md`) to the name `netlab explain` takes for it (`3`).
+fn pages_table(root: &Path, named: &[(String, String)]) -> String {
+    let docs = root.join("docs");
+    // A directory as rerun-if-changed: cargo looks at every file under it, new ones too.
+    println!("cargo::rerun-if-changed={}", docs.display());
+    let mut files = Vec::new();
+    collect_md(&docs, &mut files);
+    let mut pages: Vec<(usize, String, String)> = files
+        .iter()
+        .map(|path| {
+            let relative = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_str()
+                .expect("a docs/ path that is UTF-8")
+                .replace('\\', "/");
+            let stem = relative
+                .trim_start_matches("docs/")
+                .trim_end_matches(".md")
+                .to_string();
+            match named.iter().position(|(file, _)| *file == relative) {
+                Some(i) => (i, named[i].1.clone(), relative),
+                None => (named.len(), stem, relative),
+            }
+        })
+        .collect();
+    pages.sort();
+    for (file, _) in named {
+        assert!(
+            pages.iter().any(|(_, _, path)| path == file),
+            "stages/stages.toml names {file}, which is not in docs/"
+        );
+    }
+    let mut out = String::from("&[\n");
+    for (_, name, relative) in pages {
+        let path = root.join(&relative);
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {relative}: {e}"));
+        let title = text
+            .lines()
+            .find_map(|l| l.strip_prefix("# "))
+            .unwrap_or_else(|| panic!("{relative} has no `# ` heading for its title"))
+            .trim();
+        let stem = relative.trim_start_matches("docs/").trim_end_matches(".md");
+        writeln!(
+            out,
+            "    crate::docs::Page {{ name: {name:?}, stem: {stem:?}, file: {relative:?}, title: {title:?}, \
+             text: include_str!({path:?}) }},",
+            path = path.display().to_string(),
+        )
+        .unwrap();
+    }
+    out.push(']');
+    out
+}
+
+/// Every `.md` file under `dir`, recursively.
+fn collect_md(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+    let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect_md(&path, files);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            println!("cargo::rerun-if-changed={}", path.display());
+            files.push(path);
+        }
+    }
 }
 
 fn field<'a>(table: &'a toml::Table, key: &str) -> &'a str {

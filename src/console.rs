@@ -25,6 +25,7 @@
 use crate::logging::NETLAB;
 use crate::py::{self, Interpreter, ThreadInfo};
 use crate::stage::{describe, Lifecycle, QuitOptions, Running};
+use crate::terminal::count;
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use std::io::{BufRead, Write};
@@ -184,9 +185,9 @@ fn run_console(
     } else {
         log::info!(
             target: NETLAB,
-            "exiting {:.1} s after quit, having cut {} thread(s) short (exit code 0)",
+            "exiting {:.1} s after quit, having cut {} short (exit code 0)",
             report.elapsed.as_secs_f64(),
-            report.stuck.len()
+            count(report.stuck.len(), "thread", "threads")
         );
     }
     0
@@ -331,9 +332,13 @@ fn spawn_signals(
                         let stuck = interp.alive_threads();
                         log::warn!(
                             target: NETLAB,
-                            "{} while quitting: cutting short now; {} thread(s) were still running:\n{}",
+                            "{} while quitting: cutting short now; {} still running:\n{}",
                             signal_name(sig),
-                            stuck.len(),
+                            if stuck.len() == 1 {
+                                "1 thread was".to_string()
+                            } else {
+                                format!("{} threads were", stuck.len())
+                            },
                             describe(&stuck)
                         );
                         interp.cut_short();

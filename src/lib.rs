@@ -14,16 +14,23 @@
 //! - [`program`]: a server that is not netlab's, run as a separate process.
 //! - [`check`]: `netlab check`, grading such a program with the scenarios.
 //! - [`demo`] and [`ports`]: live experiments for the questions the notes raise.
+//! - [`docs`]: netlab's pages, generated from `docs/` by `build.rs`, for `netlab explain`.
+//! - [`terminal`]: what netlab writes to the terminal (a closed pipe ends a command
+//!   quietly; a very long message is shortened), and [`thread_list`]: the quit's list of
+//!   threads, grouped for a projector.
 
 pub mod check;
 pub mod console;
 pub mod demo;
+pub mod docs;
 pub mod logging;
 pub mod ports;
 pub mod program;
 pub mod py;
 pub mod scenario;
 pub mod stage;
+pub mod terminal;
+pub mod thread_list;
 pub mod wire;
 
 /// The tutorial's stages, generated from `stages/stages.toml` by `build.rs`: one module

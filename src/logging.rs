@@ -4,45 +4,92 @@
 //! print in the stage's own Python format (`2026-11-25 16:35:53,312 root [message]`),
 //! with `root` as the logger name, as in Python. netlab's own explanations are marked
 //! `netlab:`, and a thread killed by an exception prints Python's "Exception in thread".
-//! `RUST_LOG` filters as usual: `RUST_LOG=root=off` hides the chat records, for example.
+//!
+//! `RUST_LOG` filters by three targets, one for each kind of line:
+//!
+//! | target      | what it names                                                   |
+//! |-------------|-----------------------------------------------------------------|
+//! | `root`      | the chat's records: what the notes' `logging.info` prints       |
+//! | `threading` | Python's "Exception in thread ..." tracebacks                   |
+//! | `netlab`    | netlab's own explanations, the lines that start with `netlab:` |
+//!
+//! netlab starts from `info` for all three and puts `RUST_LOG` on top: a directive for a
+//! target replaces netlab's, and a bare level (`RUST_LOG=warn`, `RUST_LOG=off`) applies to
+//! the chat's records only, since `netlab` and `threading` keep their own `info` unless
+//! named. So `RUST_LOG=root=off` (or `RUST_LOG=off`) hides the chat records and keeps the
+//! tracebacks and the explanations; `RUST_LOG=warn` keeps only the chat's errors (stage 7
+//! and the client log some with `logging.error`); `RUST_LOG=netlab=off` hides netlab's
+//! explanations, `RUST_LOG=threading=off` the tracebacks. The stages' records are filtered
+//! under the name `root`, as they print, whatever Rust module logs them.
+//!
+//! A record longer than [`crate::terminal::SHOWN`] bytes (one student's 10 MB line) shows
+//! its beginning and its length on the terminal ([`crate::terminal::shorten`]).
 //!
 //! When a test or demo captures a program (see `py::Interpreter`), that program's records
-//! go to its interpreter instead of the terminal.
+//! go to its interpreter instead of the terminal, whole and unfiltered.
 
 use crate::py::{threading, Record};
+use crate::terminal::shorten;
+use log::LevelFilter;
 use std::io::Write;
 use std::sync::OnceLock;
 
 /// The Python logging format in effect (`%(asctime)s %(name)s [%(message)s]`).
 static FORMAT: OnceLock<String> = OnceLock::new();
 
-/// The target of netlab's own explanations.
+/// The target of netlab's own explanations (`netlab: ...`).
 pub const NETLAB: &str = "netlab";
 
+/// The target of the stages' records, Python's root logger.
+pub const ROOT: &str = "root";
+
+/// The target of the tracebacks of threads that an exception killed.
+pub const THREADING: &str = "threading";
+
 /// Installs the logger for the CLI: records print to stderr in `python_format`, at level
-/// info unless `RUST_LOG` says otherwise.
+/// info, with `RUST_LOG` on top (see the module doc).
 pub fn init(python_format: &str) {
     let _ = FORMAT.set(python_format.to_string());
-    install("info");
+    install(true);
 }
 
 /// Makes sure some logger is installed, so that captured programs' records are kept even
-/// when nothing called [`init`] (tests, library use). Prints nothing unless `RUST_LOG` is set.
+/// when nothing called [`init`] (tests, library use). Prints nothing unless `RUST_LOG` is set,
+/// and then only what it names.
 pub fn ensure_installed() {
-    install("off");
+    install(false);
 }
 
-fn install(default_filter: &str) {
+/// The filter: with `cli`, `info` for the three targets, then `RUST_LOG` on top (a
+/// directive for the same target replaces netlab's; directives are matched longest name
+/// first, so `root=off` does not touch `netlab`); without, `RUST_LOG` alone, or nothing.
+fn filter(cli: bool, rust_log: Option<&str>) -> env_logger::Builder {
+    let mut builder = env_logger::Builder::new();
+    if cli {
+        builder
+            .filter_level(LevelFilter::Info)
+            .filter_module(NETLAB, LevelFilter::Info)
+            .filter_module(THREADING, LevelFilter::Info);
+    } else {
+        builder.filter_level(LevelFilter::Off);
+    }
+    if let Some(spec) = rust_log {
+        builder.parse_filters(spec);
+    }
+    builder
+}
+
+fn install(cli: bool) {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
-        let inner = env_logger::Builder::from_env(
-            env_logger::Env::default().default_filter_or(default_filter),
-        )
-        .format(|buf, record| {
-            let text = format_record(record.target(), record.level(), &record.args().to_string());
-            writeln!(buf, "{text}")
-        })
-        .build();
+        let rust_log = std::env::var("RUST_LOG").ok();
+        let inner = filter(cli, rust_log.as_deref())
+            .format(|buf, record| {
+                let text =
+                    format_record(record.target(), record.level(), &record.args().to_string());
+                writeln!(buf, "{text}")
+            })
+            .build();
         if log::set_boxed_logger(Box::new(Logger { inner })).is_ok() {
             log::set_max_level(log::LevelFilter::Trace);
         }
@@ -56,20 +103,36 @@ struct Logger {
 
 impl log::Log for Logger {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        threading::current().captures() || self.inner.enabled(metadata)
+        threading::current().captures()
+            || self.inner.enabled(
+                &log::Metadata::builder()
+                    .level(metadata.level())
+                    .target(short_target(metadata.target()))
+                    .build(),
+            )
     }
 
     fn log(&self, record: &log::Record<'_>) {
         let interp = threading::current();
+        let target = short_target(record.target());
         if interp.captures() {
             interp.push(Record::Log {
-                target: short_target(record.target()).to_string(),
+                target: target.to_string(),
                 level: record.level(),
                 thread: threading::current_thread_name(),
                 message: record.args().to_string(),
             });
-        } else if self.inner.matches(record) {
-            self.inner.log(record);
+            return;
+        }
+        // Filtered and printed under the name it prints with: a stage's record is `root`,
+        // whichever module of netlab logs it.
+        let shown = log::Record::builder()
+            .args(*record.args())
+            .level(record.level())
+            .target(target)
+            .build();
+        if self.inner.matches(&shown) {
+            self.inner.log(&shown);
         }
     }
 
@@ -80,25 +143,25 @@ impl log::Log for Logger {
 
 /// `root` for the stages' records (Python's root logger), else the target as given.
 fn short_target(target: &str) -> &str {
-    if target == "root" || target.contains("::stages::") {
-        "root"
+    if target == ROOT || target.contains("::stages::") {
+        ROOT
     } else {
         target
     }
 }
 
-/// One record as the terminal shows it.
+/// One record as the terminal shows it (a long chat message shortened).
 pub fn format_record(target: &str, level: log::Level, message: &str) -> String {
     match short_target(target) {
-        "root" => python_format(
+        ROOT => python_format(
             FORMAT
                 .get()
                 .map_or("%(asctime)s %(name)s %(message)s", String::as_str),
             level,
-            message,
+            &shorten(message),
         ),
         // Python prints a dying thread's traceback as it is, with no timestamp.
-        "threading" => message.to_string(),
+        THREADING => message.to_string(),
         NETLAB => match level {
             log::Level::Error => format!("netlab: error: {message}"),
             log::Level::Warn => format!("netlab: warning: {message}"),
@@ -120,4 +183,59 @@ pub fn python_format(format: &str, level: log::Level, message: &str) -> String {
         .replace("%(threadName)s", &threading::current_thread_name())
         .replace("%(levelname)s", &level.to_string().to_uppercase())
         .replace("%(message)s", message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use log::Level::{Error, Info};
+
+    /// Whether the CLI's logger shows a record of `target` at `level` under `rust_log`.
+    fn shows(rust_log: Option<&str>, target: &str, level: log::Level) -> bool {
+        let logger = filter(true, rust_log).build();
+        log::Log::enabled(
+            &logger,
+            &log::Metadata::builder().level(level).target(target).build(),
+        )
+    }
+
+    #[test]
+    fn by_default_everything_shows() {
+        for target in [ROOT, THREADING, NETLAB] {
+            assert!(shows(None, target, Info), "{target}");
+        }
+    }
+
+    #[test]
+    fn root_off_hides_only_the_chat_records() {
+        for spec in ["root=off", "off"] {
+            assert!(!shows(Some(spec), ROOT, Error), "{spec}");
+            assert!(shows(Some(spec), THREADING, Error), "{spec}");
+            assert!(shows(Some(spec), NETLAB, Info), "{spec}");
+        }
+    }
+
+    #[test]
+    fn a_bare_level_leaves_netlab_and_tracebacks_alone() {
+        assert!(!shows(Some("warn"), ROOT, Info));
+        assert!(shows(Some("warn"), ROOT, Error), "stage 7's logging.error");
+        assert!(shows(Some("warn"), NETLAB, Info));
+        assert!(shows(Some("warn"), THREADING, Error));
+    }
+
+    #[test]
+    fn a_named_target_replaces_netlabs_default() {
+        assert!(!shows(Some("netlab=off"), NETLAB, Error));
+        assert!(shows(Some("netlab=off"), ROOT, Info));
+        assert!(!shows(Some("threading=off"), THREADING, Error));
+        assert!(shows(Some("threading=off"), NETLAB, Info));
+        assert!(!shows(Some("netlab=warn"), NETLAB, Info));
+        assert!(shows(Some("netlab=warn"), NETLAB, log::Level::Warn));
+    }
+
+    #[test]
+    fn stage_modules_are_filtered_as_root() {
+        assert_eq!(short_target("netlab::stages::stage3_event"), ROOT);
+        assert_eq!(short_target(NETLAB), NETLAB);
+    }
 }

@@ -1,12 +1,15 @@
 //! The `netlab` command line. Every subcommand is a thin layer over the library.
 
-use anyhow::{bail, Context};
+use anyhow::bail;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
+use netlab::docs::{self, Page};
 use netlab::logging::NETLAB;
 use netlab::py::{errno_name, Exception};
-use netlab::stage::{self, Running};
+use netlab::stage::{self, Lifecycle, Running, StartOptions};
 use netlab::stages::{CLIENT, STAGES};
-use netlab::{console, demo, ports};
+use netlab::terminal::count;
+use netlab::{console, demo, errln, out, ports};
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -33,15 +36,18 @@ enum Command {
     /// Grade a chat server, in any language, with a stage's scenarios:
     /// `netlab check 4 -- python3 my_stage4.py {port}`.
     Check(netlab::check::Args),
-    /// Print a stage's page: what it adds, the flaw it keeps, how to see it.
+    /// Print a page: a stage's (what it adds, the flaws it keeps, how to see each), the
+    /// client's, the console's, a demo's... With no page, list them.
     Explain {
-        /// A stage number (1-7), or `client`.
-        stage: String,
+        /// A stage number (1-7), `client`, or a page's name (`console`, `demo-race`, ...).
+        #[arg(value_parser = parse_page)]
+        page: Option<&'static Page>,
     },
     /// Print a stage's source file, as netlab runs it.
     Source {
         /// A stage number (1-7), or `client`.
-        stage: String,
+        #[arg(value_parser = parse_source)]
+        stage: &'static str,
     },
     /// Live experiments: the dict race, binding a port twice, a client that never reads.
     Demo {
@@ -74,10 +80,19 @@ struct StageArgs {
     #[arg(long, default_value_t = 60000)]
     port: u16,
     /// After `quit`, how many seconds to wait for the threads that Python would wait for
-    /// forever, before cutting them short.
-    #[arg(long, default_value_t = 5.0, value_parser = parse_seconds)]
-    grace: f64,
+    /// forever, before cutting them short [default: 5]. Stages 3-7 only: stages 1 and 2
+    /// have no `quit`, and say so if given one.
+    #[arg(long, value_parser = parse_seconds)]
+    grace: Option<f64>,
+    /// Bind as the notes' code does, without SO_REUSEADDR: after a run with clients, the
+    /// port cannot be bound again for about 60 s (TIME-WAIT). By default netlab sets it, so
+    /// the next stage starts on the same port at once; nothing on the wire changes.
+    #[arg(long)]
+    no_reuseaddr: bool,
 }
+
+/// The grace period when `--grace` is not given.
+const DEFAULT_GRACE: f64 = 5.0;
 
 #[derive(clap::Args)]
 struct ClientArgs {
@@ -111,21 +126,96 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `netlab explain`'s argument: a page of `docs/`.
+fn parse_page(text: &str) -> Result<&'static Page, String> {
+    docs::find(text).ok_or_else(|| {
+        let names: Vec<&str> = docs::PAGES.iter().map(|p| p.name).collect();
+        format!(
+            "no page {text:?}; the pages are {} (`netlab explain` lists them)",
+            names.join(", ")
+        )
+    })
+}
+
+/// `netlab source`'s argument: a stage number or `client`, and the source it names.
+fn parse_source(text: &str) -> Result<&'static str, String> {
+    if text == CLIENT.slug {
+        return Ok(CLIENT.source);
+    }
+    text.parse::<u8>()
+        .ok()
+        .and_then(stage::find)
+        .map(|stage| stage.source)
+        .ok_or_else(|| {
+            format!(
+                "no stage {text:?}: give a number from 1 to {}, or `client`",
+                STAGES.len()
+            )
+        })
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A usage error (or --help): clap prints it and exits, 2 for an error.
+        Err(e) => with_port_tip(e).exit(),
+    };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("netlab: error: {e:#}");
+            errln!("netlab: error: {e:#}");
             ExitCode::from(1)
         }
     }
 }
 
+/// `netlab client 61000` means `--port 61000`: clap only says "unexpected argument", so
+/// add the tip, with the command as it should have been typed.
+fn with_port_tip(mut e: clap::Error) -> clap::Error {
+    if e.kind() != ErrorKind::UnknownArgument {
+        return e;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return e;
+    };
+    let arg = arg.clone();
+    if arg.parse::<u16>().is_err() {
+        return e;
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let takes_port = match args.first().map(String::as_str) {
+        Some("stage" | "client" | "ports") => true,
+        Some("demo") => args.get(1).is_some_and(|d| d == "bind"),
+        _ => false,
+    };
+    if !takes_port {
+        return e;
+    }
+    let fixed: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if *a == arg {
+                format!("--port {a}")
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    e.insert(
+        ContextKind::Suggested,
+        ContextValue::StyledStrs(vec![format!(
+            "a port is given with --port: `netlab {}`",
+            fixed.join(" ")
+        )
+        .into()]),
+    );
+    e
+}
+
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Stages => {
-            print!("{}", stages_table());
+            out!("{}", stages_table());
             Ok(0)
         }
         Command::Stage(args) => run_stage(args),
@@ -136,12 +226,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(code as u8)
         }
         Command::Check(args) => netlab::check::run(&args),
-        Command::Explain { stage } => {
-            print!("{}", page(&stage)?.0);
+        Command::Explain { page } => {
+            match page {
+                Some(page) => out!("{}", page.text),
+                None => out!("{}", docs::list()),
+            }
             Ok(0)
         }
         Command::Source { stage } => {
-            print!("{}", page(&stage)?.1);
+            out!("{stage}");
             Ok(0)
         }
         Command::Demo { demo } => {
@@ -176,35 +269,24 @@ fn stages_table() -> String {
     out
 }
 
-/// The docs page and the source of a stage number or `client`.
-fn page(which: &str) -> anyhow::Result<(&'static str, &'static str)> {
-    if which == "client" {
-        return Ok((CLIENT.docs, CLIENT.source));
-    }
-    let stage = which
-        .parse::<u8>()
-        .ok()
-        .and_then(stage::find)
-        .with_context(|| {
-            format!(
-                "no stage {which:?}: give a number from 1 to {}, or `client`",
-                STAGES.len()
-            )
-        })?;
-    Ok((stage.docs, stage.source))
-}
-
 fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
     let stage = stage::find(args.number).expect("clap checked the range");
     let signals = console::catch_signals();
     netlab::logging::init(stage.log_format);
     let addr = SocketAddr::new(args.host, args.port);
-    let running = match Running::start(stage, addr, false) {
+    let options = StartOptions {
+        capture: false,
+        reuse_addr: !args.no_reuseaddr,
+    };
+    let running = match Running::start_with(stage, addr, options) {
         Ok(running) => running,
-        Err(e) => bail!("{}", start_failure(stage.number, addr, &e)),
+        Err(e) => bail!(
+            "{}",
+            start_failure(stage.number, addr, &e, options.reuse_addr)
+        ),
     };
     // Scripts and tests wait for this exact line to learn the port.
-    eprintln!("listening on {}", running.local_addr());
+    errln!("listening on {}", running.local_addr());
     if !args.host.is_loopback() {
         log::warn!(
             target: NETLAB,
@@ -214,13 +296,31 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
             running.local_addr().port()
         );
     }
-    let code = console::run_stage(&running, Duration::from_secs_f64(args.grace), signals);
+    if let (Some(grace), Some(why)) = (args.grace, no_quit(stage)) {
+        log::warn!(
+            target: NETLAB,
+            "--grace {grace} does nothing in stage {}: {why}. It bounds the wait after `quit` in the stages \
+             with a console (3-7).",
+            stage.number
+        );
+    }
+    let grace = Duration::from_secs_f64(args.grace.unwrap_or(DEFAULT_GRACE));
+    let code = console::run_stage(&running, grace, signals);
     // Exit now: a thread Python would still wait for must not keep the process alive.
     std::process::exit(code);
 }
 
+/// Why a stage has no `quit` for `--grace` to bound, if it has none.
+fn no_quit(stage: &stage::Stage) -> Option<&'static str> {
+    match stage.lifecycle {
+        Lifecycle::Script => Some("the script ends by itself once it has served its two clients"),
+        Lifecycle::Forever => Some("it has no console and no stop(); a signal ends it at once"),
+        Lifecycle::Console => None,
+    }
+}
+
 /// One clear line for a server that could not start, with what to try next.
-fn start_failure(stage: u8, addr: SocketAddr, e: &Exception) -> String {
+fn start_failure(stage: u8, addr: SocketAddr, e: &Exception, reuse_addr: bool) -> String {
     let Some(errno) = e.errno else {
         return format!("could not start stage {stage} on {addr}: {e}");
     };
@@ -230,14 +330,67 @@ fn start_failure(stage: u8, addr: SocketAddr, e: &Exception) -> String {
         netlab::py::strerror(errno)
     );
     let hint = match errno {
-        nix::libc::EADDRINUSE => {
-            "another server is listening there (another netlab?), or connections of an earlier run are still in \
-             TIME_WAIT (about 60 s; `netlab ports --all` lists them, `netlab demo bind` explains). Try another \
-             --port, or --port 0 to let the kernel pick one"
+        nix::libc::EADDRINUSE => format!(
+            "{}. {}",
+            port_in_use(addr.port(), reuse_addr),
+            try_another_port()
+        ),
+        nix::libc::EACCES => format!("ports below 1024 need root. {}", try_another_port()),
+        nix::libc::EADDRNOTAVAIL => {
+            "that address is not on this machine: use 127.0.0.1 (or ::1)".to_string()
         }
-        nix::libc::EACCES => "ports below 1024 need root: use a port from 1024 up, or --port 0",
-        nix::libc::EADDRNOTAVAIL => "that address is not on this machine: use 127.0.0.1 (or ::1)",
-        _ => "try --port 0, or another --host",
+        _ => "try --port 0, or another --host".to_string(),
     };
     format!("{what}: {hint}")
+}
+
+/// Why `port` is in use, from this machine's socket table (what `netlab ports` reads).
+fn port_in_use(port: u16, reuse_addr: bool) -> String {
+    let sockets = ports::sockets().unwrap_or_default();
+    let on_port = |state: ports::State| {
+        sockets
+            .iter()
+            .filter(|s| s.state == state && s.local.port() == port)
+            .count()
+    };
+    let time_wait = on_port(ports::State::TimeWait);
+    if on_port(ports::State::Listen) > 0 {
+        format!(
+            "another server is listening there (another netlab? `netlab ports --port {port}` shows it)"
+        )
+    } else if time_wait > 0 && !reuse_addr {
+        format!(
+            "{} of an earlier run on port {port} {} in TIME-WAIT (`netlab ports --all --port {port}` lists \
+             them): the server closed them first, so the kernel keeps them about 60 s, and with --no-reuseaddr \
+             this stage sets no SO_REUSEADDR, like the notes' code, so it cannot bind until they end. Wait \
+             about a minute, or leave out --no-reuseaddr: netlab then sets SO_REUSEADDR, which gets past \
+             them if the earlier run set it too (netlab's stages do, unless --no-reuseaddr)",
+            count(time_wait, "connection", "connections"),
+            if time_wait == 1 { "is" } else { "are" }
+        )
+    } else if time_wait > 0 {
+        format!(
+            "{} of an earlier run on port {port} {} in TIME-WAIT (`netlab ports --all --port {port}` lists \
+             them), left by a server that set no SO_REUSEADDR (the notes' Python code, or netlab with \
+             --no-reuseaddr); SO_REUSEADDR on the new socket alone does not get past them (`netlab demo \
+             bind`, 2b). Wait about a minute",
+            count(time_wait, "connection", "connections"),
+            if time_wait == 1 { "is" } else { "are" }
+        )
+    } else {
+        "another server is listening there (another netlab?), or connections of an earlier run are still \
+         closing (`netlab ports --all` lists them, `netlab demo bind` explains)"
+            .to_string()
+    }
+}
+
+/// How to choose another port: `--port`, and under make (`make run` sets MAKELEVEL in its
+/// children), `PORT=... make run`, since the command line is make's.
+fn try_another_port() -> &'static str {
+    if std::env::var_os("MAKELEVEL").is_some() {
+        "Try another port with `PORT=61001 make run`, or `PORT=0 make run` to let the kernel pick one \
+         (`netlab stage 7 --port 0` outside make)"
+    } else {
+        "Try another --port, or --port 0 to let the kernel pick one"
+    }
 }

@@ -289,7 +289,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .filter(|s| args.all || s.state == State::Listen)
         .filter(|s| args.port.is_none_or(|port| s.has_port(port)))
         .collect();
-    print!("{}", table(&shown));
+    crate::out!("{}", table(&shown));
     if shown.is_empty() {
         // An empty table alone looks like a bug; say what was looked for.
         let which = if args.all { "TCP" } else { "listening" };
@@ -302,7 +302,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         } else {
             " (--all also shows ESTAB and TIME-WAIT)"
         };
-        eprintln!("netlab: no {which} socket{port}{hint}");
+        crate::errln!("netlab: no {which} socket{port}{hint}");
     }
     Ok(())
 }

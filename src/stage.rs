@@ -6,9 +6,13 @@
 
 use crate::logging::NETLAB;
 use crate::py::{self, Event, Interpreter, Thread, ThreadInfo};
+use crate::terminal::count;
+use crate::thread_list::describe_changes;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+pub use crate::thread_list::describe;
 
 /// One server stage of the tutorial, as listed in `stages/stages.toml`.
 pub struct Stage {
@@ -147,13 +151,52 @@ impl QuitReport {
     }
 }
 
+/// How to start a stage server; [`Running::start`] takes the defaults but for `capture`.
+#[derive(Clone, Copy, Debug)]
+pub struct StartOptions {
+    /// Keep the program's log records and prints for [`Running::interpreter`] instead of
+    /// showing them (tests, demos).
+    pub capture: bool,
+    /// Set SO_REUSEADDR on the listening socket before `bind()` (the default), so that a
+    /// stage restarts on its port at once after a run with clients. `false` binds exactly
+    /// as the notes' code does (`--no-reuseaddr`): the restart then fails for about 60 s,
+    /// while the connections the last run closed wait in TIME-WAIT. Nothing on the wire
+    /// changes either way, and a second server on a port in use still fails.
+    pub reuse_addr: bool,
+}
+
+impl Default for StartOptions {
+    fn default() -> StartOptions {
+        StartOptions {
+            capture: false,
+            reuse_addr: true,
+        }
+    }
+}
+
 impl Running {
     /// Starts `stage` on `addr`. With `capture`, the program's log records and prints are
     /// kept for [`Running::interpreter`] instead of being shown (tests, demos).
     pub fn start(stage: &'static Stage, addr: SocketAddr, capture: bool) -> py::Result<Running> {
+        Running::start_with(
+            stage,
+            addr,
+            StartOptions {
+                capture,
+                ..StartOptions::default()
+            },
+        )
+    }
+
+    /// Starts `stage` on `addr` with `options`.
+    pub fn start_with(
+        stage: &'static Stage,
+        addr: SocketAddr,
+        options: StartOptions,
+    ) -> py::Result<Running> {
         crate::logging::ensure_installed();
         register_sources();
-        let interp = Interpreter::new(capture);
+        let interp = Interpreter::with_reuse_addr(options.capture, options.reuse_addr);
         let server = interp.enter(|| (stage.start)(addr))?;
         Ok(Running {
             stage,
@@ -220,20 +263,33 @@ fn quit_sequence(
         })
         .start()
     });
+    // Each list of threads is printed once: a later report says what changed since.
+    let mut listed: Option<Vec<ThreadInfo>> = None;
     if let Ok(main) = &main {
         // stop() returns at once in stages 3-5; in stages 6-7 it blocks in f.close() until
         // each client's readline() returns (REFERENCE §9). Say so while the class waits,
         // rather than only when the grace period ends.
         let soon = STOP_BLOCKED_AFTER.min(deadline.saturating_duration_since(Instant::now()));
         if !stopped.wait(soon) && main.is_alive() && Instant::now() < deadline {
+            let threads = list(&mut listed, interp.alive_threads());
             log::info!(
                 target: NETLAB,
-                "stop() has not returned after {:.0} s: it is blocked, as Python's is (REFERENCE §9). Threads:\n{}\
-                 A client that sends a line or leaves now unblocks its part. netlab waits until {:.1} s after \
-                 quit (--grace), then cuts them short; Ctrl-C cuts short now.",
-                STOP_BLOCKED_AFTER.as_secs_f64(),
-                describe(&interp.alive_threads()),
-                options.grace.as_secs_f64()
+                "{}\n{threads}{}",
+                paragraph(
+                    "netlab: ",
+                    &format!(
+                        "stop() has not returned after {:.0} s: it is blocked, as Python's is (REFERENCE §9):",
+                        STOP_BLOCKED_AFTER.as_secs_f64()
+                    )
+                ),
+                paragraph(
+                    "",
+                    &format!(
+                        "A client that sends a line or leaves now unblocks its part. netlab waits until \
+                         {:.1} s after quit (--grace), then cuts them short; Ctrl-C cuts short now.",
+                        options.grace.as_secs_f64()
+                    )
+                )
             );
         }
         // Python's main thread returns from stop() and its 3 s wait, then waits at exit for
@@ -241,13 +297,28 @@ fn quit_sequence(
         if main.join(deadline.saturating_duration_since(Instant::now())) {
             let waiting = interp.alive_threads();
             if !waiting.is_empty() {
+                let n = waiting.len();
+                let threads = list(&mut listed, waiting);
                 log::info!(
                     target: NETLAB,
-                    "stop() has returned; Python would now wait for {} thread(s) that stop() did not wake:\n{}\
-                     netlab waits for them until {:.1} s after quit (--grace), then cuts them short; Ctrl-C cuts short now.",
-                    waiting.len(),
-                    describe(&waiting),
-                    options.grace.as_secs_f64()
+                    "{}\n{threads}{}",
+                    paragraph(
+                        "netlab: ",
+                        &format!(
+                            "stop() has returned; Python now waits for {} that stop() did not wake:",
+                            count(n, "thread", "threads")
+                        )
+                    ),
+                    paragraph(
+                        "",
+                        &format!(
+                            "netlab waits for {} until {:.1} s after quit (--grace), then cuts {} short; \
+                             Ctrl-C cuts short now.",
+                            if n == 1 { "it" } else { "them" },
+                            options.grace.as_secs_f64(),
+                            if n == 1 { "it" } else { "them" },
+                        )
+                    )
                 );
             }
         }
@@ -260,9 +331,10 @@ fn quit_sequence(
         };
     }
     let stuck = interp.alive_threads();
-    let sockets_cut = cut_short(interp, &stuck, started.elapsed());
+    let sockets_cut = cut_short(interp, &stuck, started.elapsed(), listed);
     pause.set();
     interp.wait_threads(Instant::now() + Duration::from_secs(1));
+    log::info!(target: NETLAB, "{}", how_they_ended(interp, &stuck));
     QuitReport {
         elapsed: started.elapsed(),
         stuck,
@@ -270,31 +342,91 @@ fn quit_sequence(
     }
 }
 
-/// Ends what is still running: logs the stuck threads and shuts down every socket (which
-/// wakes their blocked calls). Returns how many sockets it shut down.
-fn cut_short(interp: &Interpreter, stuck: &[ThreadInfo], after: Duration) -> usize {
-    if !stuck.is_empty() {
-        log::warn!(
-            target: NETLAB,
-            "{:.1} s after quit (--grace), {} thread(s) are still running; Python would wait for them, \
-             forever for those blocked in a socket call:\n{}\
-             netlab cuts them short: every socket is shut down, so clients see the connection close.",
-            after.as_secs_f64(),
-            stuck.len(),
-            describe(stuck)
-        );
-    }
-    interp.cut_short()
+/// The threads for a report: the whole list the first time, then only what changed since
+/// the list above (`listed`), so a class of 40 does not see 40 lines twice.
+fn list(listed: &mut Option<Vec<ThreadInfo>>, now: Vec<ThreadInfo>) -> String {
+    let text = match listed {
+        Some(before) => describe_changes(before, &now),
+        None => describe(&now),
+    };
+    *listed = Some(now);
+    text
 }
 
-/// One line per thread: its name, the call it is blocked in, and why that call stays blocked.
-pub fn describe(threads: &[ThreadInfo]) -> String {
-    let mut out = String::new();
-    for t in threads {
-        match &t.blocked {
-            Some(b) => out.push_str(&format!("  - {}: in {}: {}\n", t.name, b.what, b.why)),
-            None => out.push_str(&format!("  - {}: running\n", t.name)),
+/// `text` wrapped for the terminal, its first line after `prefix` (what the logger puts
+/// before it: `netlab: `), with no newline at the end.
+fn paragraph(prefix: &str, text: &str) -> String {
+    let wrapped = crate::thread_list::wrap(text, &" ".repeat(prefix.len()), "");
+    wrapped[prefix.len()..].trim_end().to_string()
+}
+
+/// Ends what is still running: logs the stuck threads (what changed since `listed`, if
+/// they were listed before) and shuts down every socket (which wakes their blocked calls).
+/// Returns how many sockets it shut down.
+fn cut_short(
+    interp: &Interpreter,
+    stuck: &[ThreadInfo],
+    after: Duration,
+    mut listed: Option<Vec<ThreadInfo>>,
+) -> usize {
+    if !stuck.is_empty() {
+        let n = stuck.len();
+        let threads = list(&mut listed, stuck.to_vec());
+        log::warn!(
+            target: NETLAB,
+            "{}\n{threads}{}",
+            paragraph(
+                "netlab: warning: ",
+                &format!(
+                    "{:.1} s after quit (--grace), {} still running; Python would wait for {}, \
+                     forever for those blocked in a socket call:",
+                    after.as_secs_f64(),
+                    if n == 1 {
+                        "1 thread is".to_string()
+                    } else {
+                        format!("{n} threads are")
+                    },
+                    if n == 1 { "it" } else { "them" },
+                )
+            ),
+            paragraph(
+                "",
+                &format!(
+                    "netlab cuts {} short: every socket is shut down, so clients see the connection close.",
+                    if n == 1 { "it" } else { "them" }
+                )
+            )
+        );
+    }
+    interp.cut_short_quietly()
+}
+
+/// How the threads cut short ended, one line per way: threads that ended the same way are
+/// counted together (`- 29 threads: OSError: [Errno 9] Bad file descriptor`).
+fn how_they_ended(interp: &Interpreter, stuck: &[ThreadInfo]) -> String {
+    let now = interp.threads();
+    let mut ways: Vec<(String, Vec<&str>)> = Vec::new();
+    for t in stuck {
+        let Some(after) = now.iter().find(|a| a.name == t.name) else {
+            continue;
+        };
+        let way = match (&after.exception, after.alive) {
+            (_, true) => "still running".to_string(),
+            (Some(e), false) => e.to_string(),
+            (None, false) => "returned normally".to_string(),
+        };
+        match ways.iter_mut().find(|(w, _)| *w == way) {
+            Some((_, names)) => names.push(&t.name),
+            None => ways.push((way, vec![&t.name])),
         }
+    }
+    let mut out = String::from("the threads cut short have ended:");
+    for (way, names) in ways {
+        let who = match names.as_slice() {
+            [one] => one.to_string(),
+            _ => count(names.len(), "thread", "threads"),
+        };
+        out.push_str(&format!("\n  - {who}: {way}"));
     }
     out
 }

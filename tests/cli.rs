@@ -97,6 +97,7 @@ fn port_in_use_is_one_clear_line() {
         .to_string();
     let out = netlab()
         .args(["stage", "7", "--port", &port])
+        .env_remove("MAKELEVEL")
         .write_stdin("")
         .assert()
         .code(1)
@@ -108,7 +109,30 @@ fn port_in_use_is_one_clear_line() {
     assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
     assert!(err.contains("EADDRINUSE (98)"), "{err}");
     assert!(err.contains("--port 0"), "{err}");
+    assert!(!err.contains("make run"), "not run by make:\n{err}");
+    assert!(err.contains("another server is listening there"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Under make (`make run`; make sets MAKELEVEL in its children), the port is chosen with
+/// `PORT=... make run`: the hint says so, and still gives `--port 0` for outside make.
+#[test]
+fn port_in_use_under_make_says_port_equals() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = netlab()
+        .args(["stage", "7", "--port", &port])
+        .env("MAKELEVEL", "1")
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert_eq!(err.lines().count(), 1, "one line:\n{err}");
+    assert!(err.contains("`PORT=0 make run`"), "{err}");
+    assert!(err.contains("--port 0"), "{err}");
 }
 
 /// `--port 0` lets the kernel pick, and the `listening on` line gives the real port.
@@ -270,10 +294,7 @@ fn console_quit_is_cut_short_after_the_grace_period() {
     );
     assert_eq!(a.wait_end(SHORT), Some(End::Eof));
     let err = server.stderr();
-    assert!(
-        err.contains("Python would now wait for 2 thread(s)"),
-        "{err}"
-    );
+    assert!(err.contains("Python now waits for 2 threads"), "{err}");
     assert!(err.contains("- accept: in accept() on 127.0.0.1:"), "{err}");
     assert!(
         err.contains(&format!("- recv {}: in recv() from {}", a.local, a.local)),
@@ -406,6 +427,348 @@ fn explain_and_source_print_embedded_files() {
     netlab()
         .args(["explain", "9"])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("no stage \"9\""));
+        .code(2)
+        .stderr(predicate::str::contains("no page \"9\""));
+}
+
+/// Waits (at most `timeout`) until this machine has a connection in TIME-WAIT on `port`.
+fn time_wait_on(port: u16, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let found = netlab::ports::sockets()
+            .unwrap()
+            .iter()
+            .any(|s| s.state == netlab::ports::State::TimeWait && s.local.port() == port);
+        if found || Instant::now() >= deadline {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A class's stage 3 on port P with a client: `quit`, the client leaves; the server side
+/// closed first, so its connection waits in TIME-WAIT on P. Returns P.
+fn stage3_leaves_time_wait(extra: &[&str]) -> u16 {
+    let mut args = vec!["--grace", "0.5"];
+    args.extend_from_slice(extra);
+    let (mut server, port) = Netlab::stage(3, &args);
+    let mut a = joined("A", port);
+    server.type_line("quit");
+    assert_eq!(
+        server.expect_exit(SHORT).code(),
+        Some(0),
+        "{}",
+        server.all()
+    );
+    // The cut shut A's connection down from the server's side: A reads the end, closes.
+    assert_eq!(a.wait_end(SHORT), Some(End::Eof));
+    a.close();
+    assert!(
+        time_wait_on(port, SHORT),
+        "no TIME-WAIT on port {port}:\n{}",
+        server.all()
+    );
+    port
+}
+
+/// `netlab stage 3`, `quit`, `netlab stage 4` on the same port: netlab's stages set
+/// SO_REUSEADDR, so stage 4 binds at once despite stage 3's connection in TIME-WAIT.
+#[test]
+fn next_stage_binds_the_same_port_at_once() {
+    let port = stage3_leaves_time_wait(&[]);
+    let p = port.to_string();
+    let mut next = Netlab::start(&["stage", "4", "--port", &p, "--grace", "0.5"]);
+    assert_eq!(next.port(), port, "{}", next.all());
+    next.type_line("quit");
+    assert_eq!(next.expect_exit(SHORT).code(), Some(0), "{}", next.all());
+}
+
+/// SO_REUSEADDR does not let two servers listen on one port: the notes' "bind the same
+/// port twice" still fails with EADDRINUSE while a stage listens there.
+#[test]
+fn a_second_stage_on_a_busy_port_still_fails() {
+    let (mut first, port) = Netlab::stage(3, &["--grace", "0.5"]);
+    let p = port.to_string();
+    let mut second = Netlab::start(&["stage", "4", "--port", &p]);
+    assert_eq!(
+        second.expect_exit(SHORT).code(),
+        Some(1),
+        "{}",
+        second.all()
+    );
+    let err = second.stderr();
+    assert!(err.contains("EADDRINUSE (98)"), "{err}");
+    assert!(err.contains("another server is listening there"), "{err}");
+    first.type_line("quit");
+    assert_eq!(first.expect_exit(SHORT).code(), Some(0), "{}", first.all());
+}
+
+/// With `--no-reuseaddr` on both, the stages bind as the notes' code does: stage 4 cannot
+/// bind while stage 3's connection is in TIME-WAIT, and the hint says exactly that.
+#[test]
+fn no_reuseaddr_restart_fails_with_the_time_wait_hint() {
+    let port = stage3_leaves_time_wait(&["--no-reuseaddr"]);
+    let p = port.to_string();
+    let mut next = Netlab::start(&["stage", "4", "--port", &p, "--no-reuseaddr"]);
+    assert_eq!(next.expect_exit(SHORT).code(), Some(1), "{}", next.all());
+    let err = next.stderr();
+    assert_eq!(err.lines().count(), 1, "one line:\n{err}");
+    assert!(err.contains("EADDRINUSE (98)"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "1 connection of an earlier run on port {port} is in TIME-WAIT"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("leave out --no-reuseaddr"), "{err}");
+}
+
+/// `text` with its line breaks and runs of spaces made single spaces: netlab wraps its
+/// explanations to the terminal, and a sentence may span two lines.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Lines of `text` that are not inside a chat record (`... root [` up to the `]` line):
+/// what netlab and the console print around the stage's own records.
+fn around_records(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut in_record = false;
+    for line in text.lines() {
+        if line.contains(" root [") {
+            in_record = !line.ends_with(']');
+        } else if in_record {
+            in_record = line != "]";
+        } else {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// A class of 30 on the projector: after `quit`, each list of threads is printed once,
+/// grouped by reason (one line for the 30 recv threads' reason, not 30), no line wider
+/// than 100 columns, and one line for how the cut threads ended.
+#[test]
+fn quit_with_a_class_of_30_fits_the_projector() {
+    let (mut server, port) = Netlab::stage(3, &["--grace", "4"]);
+    let clients: Vec<TestClient> = (0..30).map(|i| joined(&format!("C{i}"), port)).collect();
+    let before = server.stderr().len();
+    server.type_line("quit");
+    assert_eq!(
+        server.expect_exit(SHORT).code(),
+        Some(0),
+        "{}",
+        server.all()
+    );
+    let err = server.stderr();
+    let quit = &err[before..];
+    let netlab = around_records(quit);
+    let shown = netlab.join("\n");
+    assert!(
+        words(&shown).contains("Python now waits for 31 threads that stop() did not wake:"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  - 30 threads in recv() from ...:"),
+        "{shown}"
+    );
+    assert_eq!(
+        quit.matches("neither wakes recv() nor sends FIN").count(),
+        1,
+        "the reason once:\n{shown}"
+    );
+    assert!(
+        shown.contains("  - the 31 listed above, each still where it was"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("the threads cut short have ended:\n  - accept: OSError: [Errno 22]"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\n  - 30 threads: OSError: [Errno 9] Bad file descriptor"),
+        "{shown}"
+    );
+    assert!(netlab.len() <= 25, "{} lines:\n{shown}", netlab.len());
+    let widest = quit.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest <= 100, "a line of {widest} columns:\n{quit}");
+    drop(clients);
+}
+
+/// One student's 10 MB line: the server's terminal shows its first 1200 bytes and its
+/// length, in the log record and in stage 7's print(), not 10 MB twice; the student still
+/// gets every byte back.
+#[test]
+fn a_10_mb_line_is_shortened_on_the_terminal() {
+    let (server, port) = Netlab::stage(7, &[]);
+    let a = TestClient::connect("A", ([127, 0, 0, 1], port).into()).unwrap();
+    let line = "x".repeat(10 * 1024 * 1024);
+    a.send(format!("{line}\n").as_bytes()).unwrap();
+    let note = "bytes in all; netlab shows the first 1200)";
+    server.expect_stdout(&format!("{}... (10485780 {note}", "x".repeat(1200)), SHORT);
+    server.expect_stderr(note, SHORT);
+    // The header `202612/04 14:47:38 127.0.0.1:50238\n` is 35 bytes.
+    assert!(
+        a.wait_for_bytes(line.len() + 35, SHORT),
+        "A got {} bytes",
+        a.received_count()
+    );
+    assert!(server.stdout().len() < 3000, "{}", server.stdout().len());
+    assert!(server.stderr().len() < 3000, "{}", server.stderr().len());
+}
+
+/// Every file in docs/ is a page of `netlab explain`, printed as it is; `netlab explain`
+/// alone lists each of them, one line with its name and title.
+#[test]
+fn every_docs_page_is_explained_and_listed() {
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let mut files = Vec::new();
+    let mut dirs = vec![docs.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() >= 15, "{files:?}");
+    let list = netlab()
+        .arg("explain")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list = String::from_utf8(list).unwrap();
+    for file in files {
+        let relative = file.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let relative = relative.to_str().unwrap();
+        let page = netlab::docs::PAGES
+            .iter()
+            .find(|p| p.file == relative)
+            .unwrap_or_else(|| panic!("no page for {relative}"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        netlab()
+            .args(["explain", page.name])
+            .assert()
+            .success()
+            .stdout(predicate::str::diff(text.clone()));
+        let title = text.lines().next().unwrap().trim_start_matches("# ");
+        assert!(
+            list.lines()
+                .any(|l| l.split_whitespace().next() == Some(page.name) && l.ends_with(title)),
+            "{relative} ({}) is not listed:\n{list}",
+            page.name
+        );
+    }
+    // The names the pages point to.
+    for name in [
+        "console",
+        "client",
+        "demo-race",
+        "demo-bind",
+        "demo-slow",
+        "ports",
+        "cpython-quirks",
+        "bench",
+        "stage3-event",
+    ] {
+        netlab().args(["explain", name]).assert().success();
+    }
+}
+
+/// `netlab client 61000` is a usage error whose tip gives `--port`; so is `stage 7 61000`.
+#[test]
+fn a_bare_port_gets_a_tip() {
+    netlab()
+        .args(["client", "61000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unexpected argument '61000'"))
+        .stderr(predicate::str::contains(
+            "tip: a port is given with --port: `netlab client --port 61000`",
+        ));
+    netlab()
+        .args(["stage", "7", "61000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`netlab stage 7 --port 61000`"));
+}
+
+/// One convention for usage errors: exit code 2, for `explain` and `source` as for `stage`.
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["explain", "8"][..],
+        &["explain", "nothing"],
+        &["source", "8"],
+        &["source", "console"],
+        &["stage", "8"],
+    ] {
+        netlab().args(args).assert().code(2);
+    }
+}
+
+/// `--grace` means nothing to stages 1 and 2 (no `quit`): they say so, and run.
+#[test]
+fn grace_on_stages_without_quit_warns() {
+    for (stage, why) in [
+        (1, "the script ends by itself"),
+        (2, "it has no console and no stop()"),
+    ] {
+        let (mut server, _) = Netlab::stage(stage, &["--grace", "2"]);
+        server.expect_stderr(
+            &format!("netlab: warning: --grace 2 does nothing in stage {stage}: {why}"),
+            SHORT,
+        );
+        server.signal(Signal::SIGTERM);
+        server.expect_exit(SHORT);
+    }
+    let (mut server, _) = Netlab::stage(3, &["--grace", "0.5"]);
+    server.type_line("quit");
+    server.expect_exit(SHORT);
+    assert!(
+        !server.stderr().contains("does nothing"),
+        "{}",
+        server.all()
+    );
+}
+
+/// Counts agree with their noun: one thread is `1 thread`, never `thread(s)`.
+#[test]
+fn one_thread_is_singular() {
+    let (mut server, _) = Netlab::stage(3, &["--grace", "3.5"]);
+    server.type_line("quit");
+    assert_eq!(server.expect_exit(SHORT).code(), Some(0));
+    let err = words(&server.stderr());
+    assert!(
+        err.contains("Python now waits for 1 thread that stop() did not wake"),
+        "{err}"
+    );
+    assert!(err.contains("1 thread is still running"), "{err}");
+    assert!(err.contains("having cut 1 thread short"), "{err}");
+    assert!(!err.contains("(s)"), "{err}");
+}
+
+/// The README says `netlab stages` prints the list it shows: it does, word for word.
+#[test]
+fn readme_shows_what_netlab_stages_prints() {
+    let out = netlab()
+        .arg("stages")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("$ netlab stages\n{out}```")),
+        "README.md does not show this output of `netlab stages`:\n{out}"
+    );
 }

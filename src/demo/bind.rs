@@ -571,21 +571,23 @@ fn wrap(text: &str, first: &str, rest: &str) -> String {
 /// TIME-WAIT lines, and what they mean.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let report = experiments(args.port, usize::from(args.clients))?;
-    println!("两次绑定同一个监听端口会怎么样? What happens when a port is bound twice?");
-    println!(
+    crate::outln!("两次绑定同一个监听端口会怎么样? What happens when a port is bound twice?");
+    crate::outln!(
         "Each row is a real bind() then listen() on 127.0.0.1; the outcome is what they returned."
     );
-    println!();
-    print!("{}", table(&report));
-    println!();
+    crate::outln!();
+    crate::out!("{}", table(&report));
+    crate::outln!();
     if report.time_wait.is_empty() {
-        println!("Experiment 2: no TIME-WAIT line appeared in /proc/net/tcp within {WAIT:?}.");
+        crate::outln!("Experiment 2: no TIME-WAIT line appeared in /proc/net/tcp within {WAIT:?}.");
     } else {
-        println!("Experiment 2's servers closed first; `ss -tan` shows what they left behind:");
-        println!();
-        print!("{}", ports::table(&report.time_wait));
+        crate::outln!(
+            "Experiment 2's servers closed first; `ss -tan` shows what they left behind:"
+        );
+        crate::outln!();
+        crate::out!("{}", ports::table(&report.time_wait));
     }
-    println!();
-    print!("{}", explanation(&report));
+    crate::outln!();
+    crate::out!("{}", explanation(&report));
     Ok(())
 }

@@ -204,6 +204,11 @@ over 1 ms per sleep(0.001)): what the locked row lacks is time spent waiting. st
 Mutex is not fair, so iterdict often takes the lock again before the woken additem
 can: \"longest wait\" shows how long additem was kept out at worst.";
 
+/// One line of the demo's report on standard output (a closed one ends the demo quietly).
+fn print(line: impl std::fmt::Display) {
+    crate::outln!("{line}");
+}
+
 /// Runs the demo.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let limit = Duration::from_secs_f64(args.seconds);
@@ -224,41 +229,41 @@ fn run_single(limit: Duration) {
     match &outcome.first_failure {
         Some(f) => {
             // The last lines of Python's report of a thread killed by an exception.
-            py::print("Exception in thread Thread-2 (iterdict):");
+            print("Exception in thread Thread-2 (iterdict):");
             if let Some(at) = f.error.at {
-                py::print(format!(
+                print(format!(
                     "  File \"{}\", line {}, in one_pass: for item in d.items()",
                     at.file(),
                     at.line()
                 ));
             }
-            py::print(&f.error);
-            py::print(format!(
+            print(&f.error);
+            print(format!(
                 "iterdict died {} after the start, after {} of its pass;\n\
-                 it had completed {} passes before, and the dict held {} keys.",
+                 it had completed {} before, and the dict held {}.",
                 ms(f.after),
                 plural(f.items_in_pass, "item"),
-                f.passes_before,
-                f.keys_in_dict
+                plural(f.passes_before, "pass"),
+                plural(f.keys_in_dict as u64, "key")
             ));
         }
-        None => py::print(format!(
-            "No RuntimeError within {} ({} passes, {} keys added): try a longer --seconds.",
+        None => print(format!(
+            "No RuntimeError within {} ({}, {} added): try a longer --seconds.",
             secs(limit),
-            outcome.passes,
-            outcome.keys_added
+            plural(outcome.passes, "pass"),
+            plural(outcome.keys_added, "key")
         )),
     }
-    py::print("");
-    py::print(PYTHON_SAYS);
-    py::print("");
-    py::print(RUSTC_SAYS);
+    print("");
+    print(PYTHON_SAYS);
+    print("");
+    print(RUSTC_SAYS);
 }
 
 /// The script `runs` times: one row per run, then time to failure next to Python's.
 fn run_table(runs: u32, limit: Duration) {
     print_header(limit);
-    py::print(format!(
+    print(format!(
         "{:>4}  {:<22} {:>13} {:>12} {:>14}",
         "run", "RuntimeError after", "items in pass", "keys in dict", "passes before"
     ));
@@ -283,17 +288,17 @@ fn run_table(runs: u32, limit: Duration) {
                 outcome.passes
             ),
         };
-        py::print(row);
+        print(row);
         outcomes.push(outcome);
     }
     let s = summarize(&outcomes);
     let show = |d: Option<Duration>| d.map_or("-".to_string(), ms);
-    py::print("");
-    py::print(format!(
+    print("");
+    print(format!(
         "{:<16} {:>11} {:>9} {:>9} {:>9}",
         "time to failure", "failed", "min", "median", "max"
     ));
-    py::print(format!(
+    print(format!(
         "{:<16} {:>11} {:>9} {:>9} {:>9}",
         "netlab",
         format!("{} of {}", s.failed, s.runs),
@@ -301,26 +306,26 @@ fn run_table(runs: u32, limit: Duration) {
         show(s.median),
         show(s.max)
     ));
-    py::print(format!(
+    print(format!(
         "{:<16} {:>11} {:>9} {:>9} {:>9}",
         "Python (§7)", "25 of 25", "38 ms", "-", "930 ms"
     ));
-    py::print("");
-    py::print(PYTHON_SAYS);
-    py::print("");
-    py::print(RUSTC_SAYS);
+    print("");
+    print(PYTHON_SAYS);
+    print("");
+    print(RUSTC_SAYS);
 }
 
 /// The locked script and the unlocked one, each for the full time, counts side by side.
 fn run_locked(runs: u32, limit: Duration) {
-    py::print(format!(
+    print(format!(
         "netlab demo race --locked: the race script with `with lock:` around each insert\n\
          and around each whole pass, then without the lock (a new iterdict taking over\n\
          after each RuntimeError), {} each.",
         secs(limit)
     ));
-    py::print("");
-    py::print(format!(
+    print("");
+    print(format!(
         "{:<20} {:>3} {:>13} {:>8} {:>10} {:>13} {:>14}",
         "variant", "run", "RuntimeErrors", "passes", "keys added", "items visited", "longest wait"
     ));
@@ -332,7 +337,7 @@ fn run_locked(runs: u32, limit: Duration) {
             } else {
                 "-".to_string()
             };
-            py::print(format!(
+            print(format!(
                 "{:<20} {:>3} {:>13} {:>8} {:>10} {:>13} {:>14}",
                 variant.label(),
                 n,
@@ -344,22 +349,22 @@ fn run_locked(runs: u32, limit: Duration) {
             ));
         }
     }
-    py::print("");
-    py::print(LOCKED_SAYS);
-    py::print("");
-    py::print(RUSTC_SAYS);
+    print("");
+    print(LOCKED_SAYS);
+    print("");
+    print(RUSTC_SAYS);
 }
 
 /// The first lines of the unlocked report: what runs.
 fn print_header(limit: Duration) {
-    py::print(format!(
+    print(format!(
         "netlab demo race: the notes' race script (多线程读写出错的代码) on a\n\
          Python-rules dict, no lock, at most {} per run.",
         secs(limit)
     ));
-    py::print("  Thread-1 (additem):  d[count] = randint(10, 20); count += 1; sleep(0.001)");
-    py::print("  Thread-2 (iterdict): for k, v in d.items(): d[k] = randint(1, 10)   (forever)");
-    py::print("");
+    print("  Thread-1 (additem):  d[count] = randint(10, 20); count += 1; sleep(0.001)");
+    print("  Thread-2 (iterdict): for k, v in d.items(): d[k] = randint(1, 10)   (forever)");
+    print("");
 }
 
 /// Runs the race script once, for at most `limit`, and reports what happened.
@@ -582,6 +587,8 @@ fn secs(d: Duration) -> String {
 fn plural(n: u64, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
+    } else if word.ends_with('s') {
+        format!("{n} {word}es")
     } else {
         format!("{n} {word}s")
     }

@@ -30,7 +30,7 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let stage = stage::find(args.stage).expect("clap checked the range");
     if stage.number == 1 {
-        println!(
+        crate::outln!(
             "netlab demo slow --stage 1: stage 1 serves one client at a time and broadcasts nothing, so there is \
              no other client for a slow one to hold up. Try --stage 2 (only one thread stalls) or --stage 7 \
              (everything freezes)."
@@ -40,7 +40,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     // Captured: the server's own log (10 KB lines) stays out of the demo's output.
     let server = Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true)
         .map_err(|e| anyhow::anyhow!("could not start stage {}: {e}", stage.number))?;
-    println!(
+    crate::outln!(
         "netlab demo slow --stage {}: stage {} ({}) runs here on {}.\n\
          A floods long lines, C never reads, B and D are ordinary clients; then B speaks and E joins.\n",
         stage.number,
@@ -50,15 +50,15 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     );
     let report = slow_reader(server.local_addr(), Some(&server), SlowOptions::default())?;
     for (at, what) in &report.timeline {
-        println!("  +{:5.2} s  {what}", at.as_secs_f64());
+        crate::outln!("  +{:5.2} s  {what}", at.as_secs_f64());
     }
     if !report.stuck_threads.is_empty() {
-        println!(
+        crate::outln!(
             "\nServer threads stuck at the end of the run:\n{}",
             describe(&report.stuck_threads).trim_end()
         );
     }
-    println!("\n{}", verdict(stage.number, &report));
+    crate::outln!("\n{}", verdict(stage.number, &report));
     Ok(())
 }
 

@@ -42,12 +42,19 @@ use std::io::Write;
 
 /// `print(line)`: writes the line to standard output, or, when a test or demo captures
 /// this program's output, to its records. A closed stdout (`netlab stage 1 | head`) is
-/// ignored rather than fatal.
+/// ignored rather than fatal: the chat goes on. A line longer than
+/// [`crate::terminal::SHOWN`] bytes shows its beginning and its length; the records keep
+/// it whole.
 pub fn print(line: impl std::fmt::Display) {
     let interp = threading::current();
+    let line = line.to_string();
     if interp.captures() {
-        interp.push(Record::Print(line.to_string()));
+        interp.push(Record::Print(line));
     } else {
-        let _ = writeln!(std::io::stdout().lock(), "{line}");
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            crate::terminal::shorten(&line)
+        );
     }
 }

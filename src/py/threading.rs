@@ -25,10 +25,17 @@ pub struct Interpreter {
     changed: Condvar,
     /// Whether to keep log records and prints in memory (tests, demos). The CLI does not.
     capture: bool,
+    /// Whether this program's sockets set SO_REUSEADDR before `bind()`: netlab's stage
+    /// servers do by default, so a stage restarts on its port at once after a run with
+    /// clients (TIME-WAIT); the notes' code does not (`netlab stage N --no-reuseaddr`).
+    reuse_addr: bool,
     /// Every OS socket this program opened, weakly: what a cut-short shuts down.
     sockets: Mutex<Vec<Weak<socket2::Socket>>>,
     /// Set once netlab has cut the program short; thread deaths after that are expected.
     cut_short: AtomicBool,
+    /// Set when the one who cut short reports the deaths that follow together (the quit
+    /// sequence), so each thread does not announce its own end.
+    quiet_deaths: AtomicBool,
     /// Python's `threading.get_ident()` stand-in: a number per thread, in start order.
     next_ident: AtomicU64,
 }
@@ -186,7 +193,14 @@ pub(crate) fn wait_while<'a, T>(
 
 impl Interpreter {
     /// A fresh interpreter; `capture` keeps log records and prints for tests and demos.
+    /// Its sockets behave as Python's do: no SO_REUSEADDR.
     pub fn new(capture: bool) -> Arc<Interpreter> {
+        Interpreter::with_reuse_addr(capture, false)
+    }
+
+    /// A fresh interpreter whose sockets set SO_REUSEADDR before `bind()` when
+    /// `reuse_addr` is true (see [`Interpreter::reuse_addr`]).
+    pub fn with_reuse_addr(capture: bool, reuse_addr: bool) -> Arc<Interpreter> {
         Arc::new(Interpreter {
             state: Mutex::new(State {
                 threads: Vec::new(),
@@ -194,8 +208,10 @@ impl Interpreter {
             }),
             changed: Condvar::new(),
             capture,
+            reuse_addr,
             sockets: Mutex::new(Vec::new()),
             cut_short: AtomicBool::new(false),
+            quiet_deaths: AtomicBool::new(false),
             next_ident: AtomicU64::new(1),
         })
     }
@@ -212,6 +228,15 @@ impl Interpreter {
     /// Whether this program's output is kept in its records instead of being shown.
     pub fn captures(&self) -> bool {
         self.capture
+    }
+
+    /// Whether this program's sockets set SO_REUSEADDR before `bind()`. Only the kernel
+    /// sees the option: nothing on the wire changes, and a second listener on a port in
+    /// use still fails with EADDRINUSE. What it changes is a restart: the connections of
+    /// the last run wait about 60 s in TIME-WAIT, and a new listener can bind their port
+    /// only if both the old listener and the new one set SO_REUSEADDR (`netlab demo bind`).
+    pub fn reuse_addr(&self) -> bool {
+        self.reuse_addr
     }
 
     /// A snapshot of every thread ever started here, in start order.
@@ -339,6 +364,13 @@ impl Interpreter {
         sockets.len()
     }
 
+    /// [`Interpreter::cut_short`], for a caller that then reports how the threads ended,
+    /// all together: they do not each log a line (40 clients would make 40).
+    pub fn cut_short_quietly(&self) -> usize {
+        self.quiet_deaths.store(true, Ordering::SeqCst);
+        self.cut_short()
+    }
+
     /// True once [`Interpreter::cut_short`] has run.
     pub fn is_cut_short(&self) -> bool {
         self.cut_short.load(Ordering::SeqCst)
@@ -463,7 +495,9 @@ impl ThreadHandle {
 /// the thread, the line of the stage file, that line's code, and the exception.
 fn report_death(interp: &Interpreter, name: &str, e: &Exception) {
     if interp.is_cut_short() {
-        log::info!(target: "netlab", "thread {name} ended when netlab cut the program short ({e})");
+        if !interp.quiet_deaths.load(Ordering::SeqCst) {
+            log::info!(target: "netlab", "thread {name} ended when netlab cut the program short ({e})");
+        }
         return;
     }
     let mut text = format!("Exception in thread {name}:\nTraceback (most recent call last):\n");

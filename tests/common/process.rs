@@ -1,5 +1,9 @@
 //! Runs the `netlab` binary as a user would, with its stdin, stdout and stderr piped, and
 //! waits on what it prints (never longer than a timeout). Killed when dropped.
+//!
+//! [`Netlab::start_with`] also sets environment variables (`RUST_LOG`, `MAKELEVEL`) and
+//! can give the process an output whose reader has gone ([`Stream::Closed`]), as
+//! `netlab stages | true` does.
 
 use std::io::{Read, Write};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -35,19 +39,60 @@ fn collect(mut stream: impl Read + Send + 'static) -> Output {
     out
 }
 
+/// Where the started process's stdout or stderr goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// A pipe the test reads, keeping everything printed.
+    Collected,
+    /// A pipe whose reading end is closed before the process starts: every write fails
+    /// with EPIPE, as after `| head -1` has exited. Nothing is kept.
+    Closed,
+}
+
+impl Stream {
+    fn stdio(self) -> Stdio {
+        match self {
+            Stream::Collected => Stdio::piped(),
+            Stream::Closed => {
+                let (read, write) = nix::unistd::pipe().expect("a pipe");
+                drop(read);
+                Stdio::from(write)
+            }
+        }
+    }
+}
+
+fn empty() -> Output {
+    Arc::new((Mutex::new(String::new()), Condvar::new()))
+}
+
 impl Netlab {
     /// Starts `netlab args...`.
     pub fn start(args: &[&str]) -> Netlab {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_netlab"))
+        Netlab::start_with(args, &[], Stream::Collected, Stream::Collected)
+    }
+
+    /// Starts `netlab args...` with the variables `env` set (and `RUST_LOG` unset unless
+    /// given), its stdout and stderr as asked.
+    pub fn start_with(
+        args: &[&str],
+        env: &[(&str, &str)],
+        stdout: Stream,
+        stderr: Stream,
+    ) -> Netlab {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_netlab"));
+        command
             .args(args)
             .env_remove("RUST_LOG")
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start netlab");
-        let stdout = collect(child.stdout.take().unwrap());
-        let stderr = collect(child.stderr.take().unwrap());
+            .stdout(stdout.stdio())
+            .stderr(stderr.stdio());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().expect("start netlab");
+        let stdout = child.stdout.take().map_or_else(empty, collect);
+        let stderr = child.stderr.take().map_or_else(empty, collect);
         Netlab {
             stdin: child.stdin.take(),
             child,
