@@ -7,13 +7,56 @@ mod common;
 use common::process::Netlab;
 use netlab::py::SPIN_LIMIT;
 use netlab::scenario::TestClient;
-use std::net::{SocketAddr, TcpListener};
+use nix::sys::signal::Signal;
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 const SHORT: Duration = Duration::from_secs(10);
 
 fn client(port: u16) -> Netlab {
     Netlab::start(&["client", "--port", &port.to_string()])
+}
+
+/// A bare listener in place of a server: what the client puts on the wire, unchanged.
+fn bare() -> (TcpListener, u16) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    (listener, port)
+}
+
+/// Accepts the client (waiting at most [`SHORT`]) and reads its `I'm ready\n`.
+fn accept_ready(listener: &TcpListener) -> TcpStream {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let l = listener.try_clone().unwrap();
+    std::thread::spawn(move || {
+        let _ = tx.send(l.accept());
+    });
+    let (mut conn, _) = rx
+        .recv_timeout(SHORT)
+        .expect("the client connects")
+        .unwrap();
+    conn.set_read_timeout(Some(SHORT)).unwrap();
+    assert_eq!(read_n(&mut conn, 10), b"I'm ready\n");
+    conn
+}
+
+/// Reads exactly `n` bytes (at most [`SHORT`] per read).
+fn read_n(conn: &mut TcpStream, n: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; n];
+    conn.read_exact(&mut buf).unwrap();
+    buf
+}
+
+/// What the client printed after the line that contains `needle` (which must be there).
+fn after_line(err: &str, needle: &str) -> String {
+    let at = err
+        .find(needle)
+        .unwrap_or_else(|| panic!("no {needle:?} in:\n{err}"));
+    let rest = &err[at..];
+    rest.split_once('\n')
+        .map_or("", |(_, after)| after)
+        .to_string()
 }
 
 /// The client says `I'm ready` first, and the server broadcasts it to everyone.
@@ -160,4 +203,106 @@ fn client_without_server_fails_clearly() {
     );
     assert!(err.contains("netlab stage 7"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// A signal during `quit`'s 3 s wait (the notes' stop(): close, `event.wait(3)`) ends the
+/// client at once with 128 + the signal, and nothing follows netlab's line for it.
+fn signal_during_quit(sig: Signal, code: i32) {
+    let server = common::start(7);
+    let mut c = client(server.local_addr().port());
+    c.expect_stderr("I'm ready", SHORT);
+    c.type_line("quit");
+    c.expect_stderr("netlab: quit: the notes' stop()", SHORT);
+    let t = Instant::now();
+    c.signal(sig);
+    assert_eq!(c.expect_exit(SHORT).code(), Some(code), "{}", c.all());
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "the notes' 3 s wait was not cut: {:?}\n{}",
+        t.elapsed(),
+        c.all()
+    );
+    let err = c.stderr();
+    assert!(!err.contains("root Client stops"), "{err}");
+    assert_eq!(
+        after_line(&err, "netlab closes the connection and exits"),
+        "",
+        "{err}"
+    );
+    // netlab shut the connection down: the server sees the client leave.
+    let left = server.interpreter().wait_for(SHORT, |r| {
+        r.message().is_some_and(|m| m.ends_with(" quits"))
+    });
+    assert!(left.is_some(), "the server never saw the client leave");
+}
+
+/// Ctrl-C during `quit`'s 3 s wait exits 130 at once.
+#[test]
+fn client_ctrl_c_during_quit_exits_130_at_once() {
+    signal_during_quit(Signal::SIGINT, 130);
+}
+
+/// SIGTERM during `quit`'s 3 s wait exits 143 at once.
+#[test]
+fn client_sigterm_during_quit_exits_143_at_once() {
+    signal_during_quit(Signal::SIGTERM, 143);
+}
+
+/// How many clients the "says nothing more" tests run at once. What they catch is a race
+/// (the woken recv thread printing before the process is gone): one client at a time
+/// showed it in about one run in five, so they run several, each a separate process.
+const RACERS: usize = 12;
+
+/// Starts [`RACERS`] clients against one bare listener; returns each with the server's end.
+fn racers() -> (TcpListener, Vec<(Netlab, TcpStream)>) {
+    let (listener, port) = bare();
+    let clients = (0..RACERS)
+        .map(|_| {
+            let c = client(port);
+            let conn = accept_ready(&listener);
+            (c, conn)
+        })
+        .collect();
+    (listener, clients)
+}
+
+/// After Ctrl-C the client exits 130 and says nothing more: netlab's shutdown() wakes the
+/// recv thread, which would log `b''` (and "the peer closed its side") if it still spoke.
+#[test]
+fn client_says_nothing_after_a_signal() {
+    let (_listener, mut clients) = racers();
+    for (c, _) in &clients {
+        c.signal(Signal::SIGINT);
+    }
+    for (c, conn) in &mut clients {
+        assert_eq!(c.expect_exit(SHORT).code(), Some(130), "{}", c.all());
+        let err = c.stderr();
+        assert_eq!(after_line(&err, "Ctrl-C (SIGINT)"), "", "{err}");
+        assert!(
+            !err.contains("b''") && !err.contains("peer closed"),
+            "{err}"
+        );
+        // The connection was shut down: the server's end reads EOF.
+        let mut buf = [0u8; 16];
+        assert_eq!(conn.read(&mut buf).unwrap(), 0);
+    }
+}
+
+/// After `quit`, once netlab has said why it exits, nothing follows: the `b''` that its
+/// shutdown() makes the recv thread read is not logged.
+#[test]
+fn client_says_nothing_after_quit() {
+    let (_listener, mut clients) = racers();
+    for (c, _) in &mut clients {
+        c.type_line("quit");
+    }
+    for (c, _) in &mut clients {
+        assert_eq!(c.expect_exit(SHORT).code(), Some(0), "{}", c.all());
+        let err = c.stderr();
+        let after = after_line(&err, "MainThread root Client stops");
+        assert!(
+            !after.is_empty() && after.lines().all(|l| l.starts_with("netlab: ")),
+            "the recv thread spoke after Client stops:\n{err}"
+        );
+    }
 }
