@@ -14,13 +14,14 @@
 //!     logging.info(cs.clients)
 //! ```
 //!
-//! netlab keeps it, with four changes a classroom needs, each announced when it happens:
+//! netlab keeps it, with five changes a classroom needs, each announced when it happens:
 //! after `quit`, Python waits forever for threads that closing their sockets did not
 //! wake; netlab says which ones and why, and cuts them short after a grace period (or a
 //! second Ctrl-C). Ctrl-C and SIGTERM take the same path as `quit` (in Python, Ctrl-C only
 //! kills the console). When stdin ends, the server keeps serving and netlab says how to
-//! stop it. And stages 3-4, whose console ignores other lines, log the threads and
-//! clients too, as the notes' stage 5 does.
+//! stop it. A line that is not UTF-8 is skipped with a warning, where Python's console
+//! would die of `UnicodeDecodeError`. And stages 3-4, whose console ignores other lines,
+//! log the threads and clients too, as the notes' stage 5 does.
 
 use crate::logging::NETLAB;
 use crate::py::{self, Interpreter, ThreadInfo};
@@ -357,6 +358,11 @@ fn spawn_client_signals(signals: Option<Signals>, ending: Arc<Ending>) {
 
 /// Reads the console: prints `>> ` each time the main loop asks for a line (as `input()`
 /// does, on stdout), and forwards what was typed. Returns the "ask for a line" sender.
+///
+/// A line that is not UTF-8 is skipped with a warning, and the prompt comes again: Python's
+/// `input()` would raise `UnicodeDecodeError` there, which ends its console (the server
+/// keeps serving without one; the client keeps receiving without one). Only the end of
+/// standard input, or an error reading it, is [`Input::Eof`].
 fn spawn_stdin(tx: Sender<Input>) -> Sender<()> {
     let (prompt_tx, prompt_rx): (Sender<()>, Receiver<()>) = channel();
     std::thread::Builder::new()
@@ -364,21 +370,30 @@ fn spawn_stdin(tx: Sender<Input>) -> Sender<()> {
         .spawn(move || {
             let stdin = std::io::stdin();
             while prompt_rx.recv().is_ok() {
-                let mut out = std::io::stdout().lock();
-                let _ = out.write_all(b">> ");
-                let _ = out.flush();
-                drop(out);
-                let mut line = String::new();
-                match stdin.lock().read_line(&mut line) {
-                    Ok(0) | Err(_) => {
-                        let _ = tx.send(Input::Eof);
-                        return;
-                    }
-                    Ok(_) => {
-                        if tx.send(Input::Line(line)).is_err() {
+                let line = loop {
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(b">> ");
+                    let _ = out.flush();
+                    drop(out);
+                    let mut line = Vec::new();
+                    match stdin.lock().read_until(b'\n', &mut line) {
+                        Ok(0) | Err(_) => {
+                            let _ = tx.send(Input::Eof);
                             return;
                         }
+                        Ok(_) => match py::decode(&line) {
+                            Ok(text) => break text,
+                            Err(e) => log::warn!(
+                                target: NETLAB,
+                                "that line is not UTF-8: Python's input() would raise {e} (under a UTF-8 locale), and \
+                                 the console would die with it. netlab skips the line, so nothing was done or sent, \
+                                 and keeps the console."
+                            ),
+                        },
                     }
+                };
+                if tx.send(Input::Line(line)).is_err() {
+                    return;
                 }
             }
         })

@@ -306,3 +306,22 @@ fn client_says_nothing_after_quit() {
         );
     }
 }
+
+/// A typed line that is not UTF-8 is skipped with a word (Python's input() would raise
+/// UnicodeDecodeError); the console goes on, and the next line is sent.
+#[test]
+fn client_skips_a_line_that_is_not_utf8() {
+    let (listener, port) = bare();
+    let mut c = client(port);
+    let mut conn = accept_ready(&listener);
+    c.type_bytes(b"caf\xe9\n");
+    c.expect_stderr("that line is not UTF-8", SHORT);
+    c.type_line("hello");
+    assert_eq!(read_n(&mut conn, 6), b"hello\n", "{}", c.all());
+    let err = c.stderr();
+    assert!(
+        err.contains("UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9 in position 3"),
+        "{err}"
+    );
+    assert!(!err.contains("standard input has ended"), "{err}");
+}
