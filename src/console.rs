@@ -22,7 +22,11 @@
 //! stop it. A line that is not UTF-8 is skipped with a warning, where Python's console
 //! would die of `UnicodeDecodeError`. And stages 3-4, whose console ignores other lines,
 //! log the threads and clients too, as the notes' stage 5 does.
+//!
+//! `netlab client` runs the notes' client the same way ([`run_client`]), with netlab's `/`
+//! commands beside its typed lines (`crate::client_command`).
 
+use crate::client_command::{After, ClientCommand};
 use crate::logging::NETLAB;
 use crate::py::{self, Interpreter, ThreadInfo};
 use crate::stage::{describe, Lifecycle, QuitOptions, Running};
@@ -201,7 +205,8 @@ fn log_threads_and_clients(running: &Running, interp: &Interpreter) {
     log::info!(target: "root", "{}", running.server().clients());
 }
 
-/// `netlab client`: the notes' client, with its hangs and spins bounded. Returns the exit code.
+/// `netlab client`: the notes' client, with its hangs and spins bounded, and netlab's `/`
+/// commands ([`ClientCommand`]). Returns the exit code.
 pub fn run_client(addr: SocketAddr, signals: Option<Signals>) -> i32 {
     let interp = Interpreter::new(false);
     interp.clone().enter(|| {
@@ -244,16 +249,33 @@ pub fn run_client(addr: SocketAddr, signals: Option<Signals>) -> i32 {
                     return ending.finish(0);
                 }
                 Ok(Input::Line(line)) => {
-                    if let Err(e) = client.send(&line) {
-                        ending.decide();
-                        log::error!(
-                            target: NETLAB,
-                            "send failed: {e}. The connection is gone; Python's client would stop with this \
-                             traceback at its prompt."
-                        );
-                        return ending.finish(1);
+                    // A typed line is the notes' send(); a line starting with `/` is netlab's.
+                    let (what, outcome) = match ClientCommand::parse(&line) {
+                        None => ("send", client.send(&line).map(|()| After::Continue)),
+                        Some(Ok(command)) => (command.name(), command.run(&*client, &interp)),
+                        Some(Err(why)) => {
+                            log::error!(target: NETLAB, "{why}");
+                            ("", Ok(After::Continue))
+                        }
+                    };
+                    match outcome {
+                        Ok(After::Continue) => {
+                            let _ = prompt.send(());
+                        }
+                        Ok(After::Exit(code)) => {
+                            ending.decide();
+                            return ending.finish(code);
+                        }
+                        Err(e) => {
+                            ending.decide();
+                            log::error!(
+                                target: NETLAB,
+                                "{what} failed: {e}. The connection is gone; Python's client would stop with this \
+                                 traceback at its prompt."
+                            );
+                            return ending.finish(1);
+                        }
                     }
-                    let _ = prompt.send(());
                 }
                 Ok(Input::Eof) => log::info!(
                     target: NETLAB,

@@ -5,10 +5,11 @@
 mod common;
 
 use common::process::Netlab;
+use netlab::client_command::MAX_FLOOD;
 use netlab::py::SPIN_LIMIT;
 use netlab::scenario::TestClient;
 use nix::sys::signal::Signal;
-use std::io::Read;
+use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -324,4 +325,111 @@ fn client_skips_a_line_that_is_not_utf8() {
         "{err}"
     );
     assert!(!err.contains("standard input has ended"), "{err}");
+}
+
+/// `/reset`: SO_LINGER 0 and close(): the server's end gets a reset, not EOF; the client
+/// says so and exits 0, and its recv thread says nothing after that.
+#[test]
+fn client_reset_sends_rst() {
+    let (listener, port) = bare();
+    let mut c = client(port);
+    let mut conn = accept_ready(&listener);
+    c.type_line("/reset");
+    let mut buf = [0u8; 16];
+    let got = conn.read(&mut buf);
+    assert_eq!(
+        got.as_ref().map_err(|e| e.kind()),
+        Err(ErrorKind::ConnectionReset),
+        "{got:?}\n{}",
+        c.all()
+    );
+    assert_eq!(c.expect_exit(SHORT).code(), Some(0), "{}", c.all());
+    let err = c.stderr();
+    assert_eq!(after_line(&err, "netlab: /reset: SO_LINGER"), "", "{err}");
+}
+
+/// `/halfclose`: the server's end reads EOF (FIN) while the client still receives; a line
+/// typed after it fails (the sending side is shut), and the client exits 1 saying so.
+#[test]
+fn client_halfclose_sends_fin_and_keeps_reading() {
+    let (listener, port) = bare();
+    let mut c = client(port);
+    let mut conn = accept_ready(&listener);
+    c.type_line("/halfclose");
+    let mut buf = [0u8; 16];
+    assert_eq!(conn.read(&mut buf).unwrap(), 0, "no FIN:\n{}", c.all());
+    conn.write_all(b"still here\n").unwrap();
+    c.expect_stderr("b'still here'", SHORT);
+    c.type_line("late");
+    assert_eq!(c.expect_exit(SHORT).code(), Some(1), "{}", c.all());
+    let err = c.stderr();
+    assert!(err.contains("send failed: BrokenPipeError"), "{err}");
+    assert_eq!(after_line(&err, "send failed"), "", "{err}");
+}
+
+/// `/bytes ff fe 0a` sends exactly those three bytes: no strip, no newline added.
+#[test]
+fn client_bytes_sends_exactly_those_bytes() {
+    let (listener, port) = bare();
+    let mut c = client(port);
+    let mut conn = accept_ready(&listener);
+    c.type_line("/bytes ff fe 0a");
+    c.type_line("/bytes 20 68 69");
+    c.type_line("after");
+    assert_eq!(
+        read_n(&mut conn, 12),
+        b"\xff\xfe\n hiafter\n",
+        "{}",
+        c.all()
+    );
+}
+
+/// `/flood N` sends N numbered lines; a count above the bound is refused, nothing sent.
+#[test]
+fn client_flood_sends_n_numbered_lines() {
+    let (listener, port) = bare();
+    let mut c = client(port);
+    let mut conn = accept_ready(&listener);
+    c.type_line(&format!("/flood {}", MAX_FLOOD + 1));
+    c.type_line("/flood 0");
+    c.type_line("/flood 1000");
+    let want: String = (1..=1000).map(|i| format!("flood {i}\n")).collect();
+    assert_eq!(
+        String::from_utf8(read_n(&mut conn, want.len())).unwrap(),
+        want,
+        "{}",
+        c.all()
+    );
+    c.expect_stderr("/flood: sent 1000 line(s)", SHORT);
+    assert_eq!(
+        c.stderr().matches("/flood needs a number of lines").count(),
+        2,
+        "{}",
+        c.all()
+    );
+}
+
+/// `/help`, an unknown `/command` and a bad argument send nothing; `//text` sends `/text`.
+#[test]
+fn client_slash_lines_that_are_not_commands() {
+    let (listener, port) = bare();
+    let mut c = client(port);
+    let mut conn = accept_ready(&listener);
+    c.type_line("/help");
+    c.type_line("/nope");
+    c.type_line("/bytes xyz");
+    c.type_line("//nope");
+    assert_eq!(read_n(&mut conn, 6), b"/nope\n", "{}", c.all());
+    let err = c.stderr();
+    assert!(
+        err.contains("/reset") && err.contains("/halfclose"),
+        "{err}"
+    );
+    let unknown: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("unknown command `/nope`"))
+        .collect();
+    assert_eq!(unknown.len(), 1, "{err}");
+    assert!(unknown[0].starts_with("netlab: error: "), "{err}");
+    assert!(err.contains("/bytes: `xyz` is not bytes in hex"), "{err}");
 }
