@@ -40,7 +40,8 @@ enum Command {
         /// A stage number (1-7), or `client`.
         stage: String,
     },
-    /// Live experiments: the dict race, binding a port twice, a client that never reads.
+    /// Live experiments: the dict race, binding a port twice, a client that never reads,
+    /// connection churn.
     Demo {
         #[command(subcommand)]
         demo: Demo,
@@ -57,6 +58,8 @@ enum Demo {
     Bind(demo::bind::Args),
     /// One client that never reads: which stages freeze, which only stall one thread.
     Slow(demo::slow::Args),
+    /// Clients that come and go next to one that talks: the dict race of stages 4-5.
+    Churn(demo::churn::Args),
 }
 
 #[derive(clap::Args)]
@@ -146,6 +149,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 Demo::Race(args) => demo::race::run(&args)?,
                 Demo::Bind(args) => demo::bind::run(&args)?,
                 Demo::Slow(args) => demo::slow::run(&args)?,
+                Demo::Churn(args) => demo::churn::run(&args)?,
             }
             Ok(0)
         }
