@@ -46,7 +46,8 @@ enum Command {
         #[command(subcommand)]
         demo: Demo,
     },
-    /// List TCP sockets (LISTEN; with --all also ESTABLISHED and TIME-WAIT), like `ss -tan`.
+    /// List TCP sockets (LISTEN; with --all also ESTABLISHED and TIME-WAIT) and the process
+    /// that holds each, like `ss -tanp`.
     Ports(ports::Args),
 }
 
