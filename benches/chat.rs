@@ -30,9 +30,6 @@ use std::time::{Duration, Instant};
 /// How long any single wait may take before the bench gives up on the server.
 const WAIT: Duration = Duration::from_secs(30);
 
-/// The header's timestamp, `%Y%m/%d %H:%M:%S`, is always this long (`202612/02 11:28:27`).
-const TS_LEN: usize = 18;
-
 /// What the bench is asked to do.
 struct Options {
     /// Bench a server that is already running there, instead of starting netlab's.
@@ -365,7 +362,7 @@ fn size(bytes: usize) -> String {
 /// The bytes one message from `sender` with a `body` of that many bytes takes on the wire:
 /// `"{TS} ip:port\n" + body + "\n"`.
 fn message_len(sender: &TestClient, body: usize) -> usize {
-    TS_LEN + 1 + sender.local.to_string().len() + 1 + body + 1
+    netlab::wire::message_len(sender.local, body)
 }
 
 /// `class[from]` sends `line`; returns once every client has received it.

@@ -208,6 +208,7 @@ fn log_threads_and_clients(running: &Running, interp: &Interpreter) {
 /// `netlab client`: the notes' client, with its hangs and spins bounded, and netlab's `/`
 /// commands ([`ClientCommand`]). Returns the exit code.
 pub fn run_client(addr: SocketAddr, signals: Option<Signals>) -> i32 {
+    crate::stage::register_sources();
     let interp = Interpreter::new(false);
     interp.clone().enter(|| {
         let client = match (crate::stages::CLIENT.start)(addr) {

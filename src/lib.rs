@@ -12,13 +12,17 @@
 //!   [`client_command`]: the `/` commands of `netlab client`.
 //! - [`scenario`]: what clients do and what they must receive, per stage: the tests'
 //!   exercises, and what a grader runs against a student's server.
+//! - [`program`]: a server that is not netlab's, run as a separate process.
+//! - [`check`]: `netlab check`, grading such a program with the scenarios.
 //! - [`demo`] and [`ports`]: live experiments for the questions the notes raise.
 
+pub mod check;
 pub mod client_command;
 pub mod console;
 pub mod demo;
 pub mod logging;
 pub mod ports;
+pub mod program;
 pub mod py;
 pub mod scenario;
 pub mod stage;

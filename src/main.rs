@@ -30,6 +30,9 @@ enum Command {
     Stage(StageArgs),
     /// Run the tutorial's chat client (sends `I'm ready`, then each line you type).
     Client(ClientArgs),
+    /// Grade a chat server, in any language, with a stage's scenarios:
+    /// `netlab check 4 -- python3 my_stage4.py {port}`.
+    Check(netlab::check::Args),
     /// Print a stage's page: what it adds, the flaw it keeps, how to see it.
     Explain {
         /// A stage number (1-7), or `client`.
@@ -136,6 +139,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let code = console::run_client(SocketAddr::new(args.host, args.port), signals);
             Ok(code as u8)
         }
+        Command::Check(args) => netlab::check::run(&args),
         Command::Explain { stage } => {
             print!("{}", page(&stage)?.0);
             Ok(0)

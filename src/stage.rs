@@ -7,7 +7,6 @@
 use crate::logging::NETLAB;
 use crate::py::{self, Event, Interpreter, Thread, ThreadInfo};
 use std::net::SocketAddr;
-use std::panic::Location;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -91,27 +90,17 @@ pub fn find(number: u8) -> Option<&'static Stage> {
     crate::stages::STAGES.iter().find(|s| s.number == number)
 }
 
-/// For a line of a stage file, the path to show and the code on that line: what a
-/// traceback prints. Lines outside the stage files give just the path.
-pub fn source_line(at: &Location<'_>) -> (String, Option<String>) {
-    let file = at.file();
-    let sources = crate::stages::STAGES
+/// Hands the stage files and the client's down to the tracebacks (`py::source_line`),
+/// so that a thread's death quotes the line of the stage file that raised.
+pub fn register_sources() {
+    let stages = crate::stages::STAGES
         .iter()
-        .map(|s| (s.source_file, s.source))
-        .chain([(
-            crate::stages::CLIENT.source_file,
-            crate::stages::CLIENT.source,
-        )]);
-    for (name, source) in sources {
-        if file.ends_with(name) {
-            let code = source
-                .lines()
-                .nth(at.line() as usize - 1)
-                .map(str::to_string);
-            return (name.to_string(), code);
-        }
-    }
-    (file.to_string(), None)
+        .map(|s| (s.source_file, s.source));
+    let client = [(
+        crate::stages::CLIENT.source_file,
+        crate::stages::CLIENT.source,
+    )];
+    py::register_sources(stages.chain(client));
 }
 
 /// A stage server started in this process: the handle tests, demos and the CLI hold.
@@ -166,6 +155,7 @@ impl Running {
     /// kept for [`Running::interpreter`] instead of being shown (tests, demos).
     pub fn start(stage: &'static Stage, addr: SocketAddr, capture: bool) -> py::Result<Running> {
         crate::logging::ensure_installed();
+        register_sources();
         let interp = Interpreter::new(capture);
         let server = interp.enter(|| (stage.start)(addr))?;
         Ok(Running {

@@ -7,7 +7,7 @@
 //! `%Y%m/%d %H:%M:%S`, which glues year and month and puts the slash before the day:
 //! `202611/25 16:35:53`. The address is the sender's, as the server sees it.
 
-use chrono::{DateTime, Local};
+use chrono::{DateTime, Local, NaiveDateTime};
 use std::net::SocketAddr;
 
 /// The notes' timestamp format (`"{:%Y%m/%d %H:%M:%S}"`).
@@ -21,17 +21,29 @@ const TIMESTAMP_SHAPE: &[u8; TIMESTAMP_LEN] = b"DDDDDD/DD DD:DD:DD";
 
 /// The header line of a message `sender` sent at `now`.
 pub fn header(now: DateTime<Local>, sender: SocketAddr) -> String {
-    format!(
-        "{} {}:{}\n",
-        now.format(TIMESTAMP_FORMAT),
-        sender.ip(),
-        sender.port()
-    )
+    format!("{}{}", now.format(TIMESTAMP_FORMAT), after_time(sender))
 }
 
-/// The header line for `sender` with the timestamp left as `{TS}`: how expectations print.
-pub fn header_pattern(sender: SocketAddr) -> String {
-    format!("{{TS}} {}:{}\n", sender.ip(), sender.port())
+/// The header after its timestamp: `" 127.0.0.1:51234\n"`, the sender's address.
+pub fn after_time(sender: SocketAddr) -> String {
+    format!(" {}:{}\n", sender.ip(), sender.port())
+}
+
+/// How many bytes a whole message from `sender` with a body of `body` bytes takes on the
+/// wire: the header, the body, and the `\n` after it.
+pub fn message_len(sender: SocketAddr, body: usize) -> usize {
+    TIMESTAMP_LEN + after_time(sender).len() + body + 1
+}
+
+/// The time a timestamp of the notes' format stands for, if `data` is one.
+pub fn parse_timestamp(data: &[u8]) -> Option<NaiveDateTime> {
+    let text = std::str::from_utf8(data.get(..TIMESTAMP_LEN)?).ok()?;
+    NaiveDateTime::parse_from_str(text, TIMESTAMP_FORMAT).ok()
+}
+
+/// Whether `data` starts with a header's timestamp and the space after it.
+pub fn starts_with_header(data: &[u8]) -> bool {
+    timestamp_prefix(data) == TIMESTAMP_LEN && data.get(TIMESTAMP_LEN) == Some(&b' ')
 }
 
 /// How many leading bytes of `data` match a timestamp of the notes' shape; equal to
@@ -56,7 +68,7 @@ pub fn headers(data: &[u8]) -> Vec<(usize, String)> {
             .position(|&b| b == b'\n')
             .map_or(data.len(), |i| line_start + i);
         let line = &data[line_start..line_end];
-        if timestamp_prefix(line) == TIMESTAMP_LEN && line.get(TIMESTAMP_LEN) == Some(&b' ') {
+        if starts_with_header(line) {
             let addr = String::from_utf8_lossy(&line[TIMESTAMP_LEN + 1..]).into_owned();
             if addr.parse::<SocketAddr>().is_ok()
                 || addr
@@ -95,6 +107,9 @@ mod tests {
         let h = header(now, addr);
         assert_eq!(h, "202611/25 16:35:53 127.0.0.1:50844\n");
         assert_eq!(h.len(), 35);
+        assert_eq!(message_len(addr, 6), 35 + 6 + 1);
+        assert!(starts_with_header(h.as_bytes()));
+        assert_eq!(parse_timestamp(h.as_bytes()), Some(now.naive_local()));
         assert_eq!(timestamp_prefix(h.as_bytes()), TIMESTAMP_LEN);
     }
 

@@ -1,51 +1,54 @@
-//! The project checks itself: every scenario runs, as a named test, on every stage it
-//! applies to, and the README lists every stage.
+//! The project checks itself: the scenario and experiment tables are sound, so every test
+//! `tests/stages.rs` generates from them runs on a stage that exists; and the README lists
+//! every stage.
 
-use netlab::scenario::SCENARIOS;
+use netlab::scenario::{Step, EXPERIMENTS, SCENARIOS};
 use netlab::stages::STAGES;
 
-/// The stage test files, as the tests are written.
-const STAGE_TESTS: [&str; 7] = [
-    include_str!("stage1.rs"),
-    include_str!("stage2.rs"),
-    include_str!("stage3.rs"),
-    include_str!("stage4.rs"),
-    include_str!("stage5.rs"),
-    include_str!("stage6.rs"),
-    include_str!("stage7.rs"),
-];
-
-/// Each scenario of the library has a test `stageN_<name>` for every stage N it lists,
-/// so no exercise is silently left unrun.
+/// Every scenario and experiment applies to at least one stage, and only to stages of the
+/// stage table: a typo in a `stages` list would otherwise silently drop its tests.
 #[test]
-fn every_scenario_runs_on_every_stage_it_applies_to() {
-    assert_eq!(STAGE_TESTS.len(), STAGES.len());
-    let mut missing = Vec::new();
-    for scenario in SCENARIOS {
-        for &n in scenario.stages {
-            let test = format!("fn stage{n}_{}()", scenario.name);
-            let call = format!("common::check({n}, \"{}\")", scenario.name);
-            let file = STAGE_TESTS[n as usize - 1];
-            if !file.contains(&test) || !file.contains(&call) {
-                missing.push(format!("tests/stage{n}.rs: {test} calling {call}"));
-            }
+fn every_scenario_applies_to_stages_that_exist() {
+    let tables = SCENARIOS
+        .iter()
+        .map(|s| (s.name, s.stages))
+        .chain(EXPERIMENTS.iter().map(|e| (e.name, e.stages)));
+    for (name, stages) in tables {
+        assert!(!stages.is_empty(), "{name} applies to no stage");
+        for n in stages {
+            assert!(
+                STAGES.iter().any(|s| s.number == *n),
+                "{name} lists stage {n}, which the stage table does not have"
+            );
         }
     }
-    assert!(
-        missing.is_empty(),
-        "scenarios without a test:\n{}",
-        missing.join("\n")
-    );
 }
 
-/// No two scenarios share a name, and every scenario applies to at least one stage.
+/// No two scenarios or experiments share a name: each name is a test's name.
 #[test]
-fn scenario_names_are_unique() {
-    for (i, s) in SCENARIOS.iter().enumerate() {
-        assert!(!s.stages.is_empty(), "{} applies to no stage", s.name);
+fn names_are_unique() {
+    let names: Vec<&str> = SCENARIOS
+        .iter()
+        .map(|s| s.name)
+        .chain(EXPERIMENTS.iter().map(|e| e.name))
+        .collect();
+    for (i, name) in names.iter().enumerate() {
         assert!(
-            SCENARIOS[i + 1..].iter().all(|t| t.name != s.name),
-            "two scenarios are called {}",
+            !names[i + 1..].contains(name),
+            "two scenarios or experiments are called {name}"
+        );
+    }
+}
+
+/// A scenario that connects clients in a stage that broadcasts waits for their
+/// registration (`Connect`); stage 1 serves one client at a time and broadcasts nothing,
+/// so its clients only `Arrive`.
+#[test]
+fn stage_one_clients_only_arrive() {
+    for s in SCENARIOS.iter().filter(|s| s.stages.contains(&1)) {
+        assert!(
+            !s.steps.iter().any(|step| matches!(step, Step::Connect(_))),
+            "{}: stage 1 sends nothing back to register a client with; use Arrive",
             s.name
         );
     }

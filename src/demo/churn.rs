@@ -168,7 +168,7 @@ fn where_raised(e: &Exception) -> String {
     let Some(at) = e.at else {
         return String::new();
     };
-    let (file, code) = stage::source_line(at);
+    let (file, code) = crate::py::source_line(at);
     match code {
         Some(code) => format!(", at {file} line {}: {}", at.line(), code.trim()),
         None => String::new(),

@@ -25,6 +25,7 @@ mod repr;
 mod socket;
 mod text;
 pub mod threading;
+mod traceback;
 
 pub use dict::{Dict, Iter};
 pub use event::Event;
@@ -35,6 +36,7 @@ pub use repr::Repr;
 pub use socket::{Socket, SPIN_LIMIT, SPIN_STOPPED};
 pub use text::{addr_repr, bytes_repr, decode, strip, strip_bytes};
 pub use threading::{Interpreter, Record, Thread, ThreadHandle, ThreadInfo};
+pub use traceback::{register_sources, source_line};
 
 use std::io::Write;
 

@@ -261,12 +261,23 @@ impl Interpreter {
     /// back in `accept()` and the new client's thread in `recv()`. Blocked states are not
     /// events, so this polls.
     pub fn wait_idle(&self, timeout: Duration) -> bool {
+        self.wait_until_all_blocked(timeout, |_| true)
+    }
+
+    /// Waits up to `timeout` until every running thread waits for input (in `recv()`,
+    /// `readline()` or `accept()`); true if it got there. Unlike [`Interpreter::wait_idle`],
+    /// a thread still marked in `send()` is not done yet: its broadcast may just have
+    /// written its last byte, with the end of its loop still to run.
+    pub fn wait_receiving(&self, timeout: Duration) -> bool {
+        self.wait_until_all_blocked(timeout, |b| !b.what.starts_with("send()"))
+    }
+
+    fn wait_until_all_blocked(&self, timeout: Duration, done: impl Fn(&Blocked) -> bool) -> bool {
         let deadline = Instant::now() + timeout;
         loop {
-            let busy = lock(&self.state)
-                .threads
-                .iter()
-                .any(|t| t.alive.load(Ordering::SeqCst) && lock(&t.blocked).is_none());
+            let busy = lock(&self.state).threads.iter().any(|t| {
+                t.alive.load(Ordering::SeqCst) && !lock(&t.blocked).as_ref().is_some_and(&done)
+            });
             if !busy {
                 return true;
             }
@@ -486,7 +497,7 @@ fn report_death(interp: &Interpreter, name: &str, e: &Exception) {
     }
     let mut text = format!("Exception in thread {name}:\nTraceback (most recent call last):\n");
     if let Some(at) = e.at {
-        let (file, code) = crate::stage::source_line(at);
+        let (file, code) = super::source_line(at);
         text.push_str(&format!("  File \"{file}\", line {}\n", at.line()));
         if let Some(code) = code {
             text.push_str(&format!("    {}\n", code.trim()));

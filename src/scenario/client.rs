@@ -219,9 +219,32 @@ impl TestClient {
     }
 
     /// Closes the connection normally (FIN). A server that sends to it afterwards gets RST.
+    /// What has already arrived is read first: closing a socket with unread bytes makes the
+    /// kernel send RST instead of FIN, which is a different test.
     pub fn close(&mut self) {
         self.stop_reader();
+        self.drain();
         self.sock = None;
+    }
+
+    /// Reads, without waiting, whatever is in the socket's receive buffer.
+    fn drain(&self) {
+        let Some(sock) = &self.sock else {
+            return;
+        };
+        if sock.set_nonblocking(true).is_err() {
+            return;
+        }
+        let mut buf = vec![0u8; 64 * 1024];
+        while let Ok(n) = (&**sock).read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let mut state = lock(&self.inbox.0);
+            state.count += n;
+            state.data.extend_from_slice(&buf[..n]);
+            self.inbox.1.notify_all();
+        }
     }
 
     /// Resets the connection (SO_LINGER 0, then close: the kernel sends RST, not FIN).

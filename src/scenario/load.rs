@@ -313,6 +313,88 @@ pub fn slow_reader(
     Ok(report)
 }
 
+/// Experiment: churning connections next to a chatty client makes a server thread die of
+/// the dict race within 15 s.
+pub(crate) fn race_appears(server: &Running) -> Result<(), String> {
+    let report = churn(
+        server.local_addr(),
+        Some(server),
+        ChurnOptions {
+            duration: Duration::from_secs(15),
+            stop_at_first_race: true,
+            ..ChurnOptions::default()
+        },
+    )
+    .map_err(|e| format!("the churn could not run: {e}"))?;
+    if report.races == 0 {
+        return Err(format!(
+            "no thread died of `{RACE}` in {:.1} s of churn: {report:?}",
+            report.elapsed.as_secs_f64()
+        ));
+    }
+    Ok(())
+}
+
+/// Experiment: 1.5 s of churn kills no thread, and the chatty client gets back every line
+/// it sent (netlab does not lose lines, docs/cpython-quirks.md).
+pub(crate) fn race_never_appears(server: &Running) -> Result<(), String> {
+    let report = churn(
+        server.local_addr(),
+        Some(server),
+        ChurnOptions {
+            duration: Duration::from_millis(1500),
+            ..ChurnOptions::default()
+        },
+    )
+    .map_err(|e| format!("the churn could not run: {e}"))?;
+    if report.races > 0 || report.deaths > 0 {
+        return Err(format!("server threads died: {report:?}"));
+    }
+    if report.connections <= 10 {
+        return Err(format!("the churn hardly ran: {report:?}"));
+    }
+    if report.lines_echoed != report.lines_sent {
+        return Err(format!("lines were lost: {report:?}"));
+    }
+    Ok(())
+}
+
+/// Experiment: a client that never reads stalls only the thread sending to it.
+pub(crate) fn slow_reader_stalls_only_the_sender(server: &Running) -> Result<(), String> {
+    slow_reader_verdict(server, false)
+}
+
+/// Experiment: a client that never reads freezes the whole server.
+pub(crate) fn slow_reader_freezes_everyone(server: &Running) -> Result<(), String> {
+    slow_reader_verdict(server, true)
+}
+
+fn slow_reader_verdict(server: &Running, freezes: bool) -> Result<(), String> {
+    let report = slow_reader(server.local_addr(), Some(server), SlowOptions::default())
+        .map_err(|e| format!("the experiment could not run: {e}"))?;
+    let timeline: String = report
+        .timeline
+        .iter()
+        .map(|(t, what)| format!("  +{:.2} s {what}\n", t.as_secs_f64()))
+        .collect();
+    if !report.flood_stalled {
+        return Err(format!("the flood never stalled:\n{timeline}"));
+    }
+    if report.message_delivered == freezes {
+        return Err(format!(
+            "B's message was {}delivered:\n{timeline}",
+            if freezes { "" } else { "not " }
+        ));
+    }
+    if report.newcomer_served == freezes {
+        return Err(format!(
+            "the newcomer was {}served:\n{timeline}",
+            if freezes { "" } else { "not " }
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,16 +1,16 @@
 //! Scenarios: what each client does and exactly what it must receive, per stage.
 //!
 //! A scenario is data: a list of steps (`connect A`, `send A "hello\n"`, `expect B ...`),
-//! with the stages it applies to. The tests run every scenario against netlab's own stages;
-//! a grader runs the same scenarios against a student's server, in any language, since
-//! they only need a TCP port. Steps that look inside the server (its log, its threads) are
-//! checked only when the server is one of netlab's, started in-process; against another
-//! server they are listed as not checked.
+//! with the stages it applies to. The tests run every scenario against netlab's own stages,
+//! and `netlab check` runs the same scenarios against a student's server, in any language,
+//! since they only need a TCP port. The runner sees a server through a [`Target`]: netlab's
+//! own stage in this process (its log and its threads can be checked too), or an external
+//! program (its output and its console, as far as they tell; the rest is "not checked").
 //!
-//! Running a scenario prints a transcript a student can replay by hand with `nc`:
+//! Running a scenario writes a transcript a student can replay by hand with `nc`:
 //!
 //! ```text
-//! [A] $ connect 127.0.0.1:41234                  (A is 127.0.0.1:51234)
+//! [A] $ connect 127.0.0.1:41234    (A is 127.0.0.1:51234)
 //! [A] $ send "hello\n"
 //! [B] received "{TS} 127.0.0.1:51234\nhello\n\n"
 //! ```
@@ -19,16 +19,28 @@
 //! difference, plus a hint for the usual mistakes.
 
 mod client;
+mod expect;
+mod hint;
 mod library;
 mod load;
+mod outcome;
 mod runner;
+mod target;
 
 pub use client::{contains, ClientOptions, End, TestClient};
-pub use library::SCENARIOS;
+pub use expect::escape;
+pub use library::{EXPERIMENTS, SCENARIOS};
 pub use load::{churn, slow_reader, ChurnOptions, ChurnReport, SlowOptions, SlowReport};
-pub use runner::{escape, run, run_on_stage, Failure, Transcript};
+pub use outcome::{Failure, Outcome, Verdict};
+pub use runner::{
+    run, run_on_stage, run_program, NotStarted, ProgramOptions, Transcript, DEFAULT_WAIT,
+};
+pub use target::{External, InProcess, Seen, Target};
+
+use crate::stage::Running;
 
 /// One exercise: steps for named clients, and the stages whose servers must pass it.
+#[derive(Debug)]
 pub struct Scenario {
     /// Its name, also the name of the test that runs it (after the `stageN_` prefix).
     pub name: &'static str,
@@ -38,6 +50,27 @@ pub struct Scenario {
     pub stages: &'static [u8],
     /// What happens, in order.
     pub steps: &'static [Step],
+}
+
+impl Scenario {
+    /// The first stage it applies to: where it is new.
+    pub fn introduced(&self) -> u8 {
+        self.stages.iter().copied().min().unwrap_or(0)
+    }
+}
+
+/// A check that needs many clients at once, or netlab's own server to look into (its
+/// threads' deaths): the dict race under churn, a client that never reads. Run by the
+/// tests against netlab's stages in this process.
+pub struct Experiment {
+    /// Its name, also the name of its test (after the `stageN_` prefix).
+    pub name: &'static str,
+    /// What it shows.
+    pub shows: &'static str,
+    /// The stages it applies to.
+    pub stages: &'static [u8],
+    /// Runs it against a started stage: Err says what went otherwise.
+    pub run: fn(&Running) -> Result<(), String>,
 }
 
 /// Bytes to send or expect, written compactly.
@@ -80,10 +113,14 @@ pub enum Piece {
 /// and `{A.repr}` for its Python repr (`('127.0.0.1', 51234)`).
 #[derive(Clone, Debug)]
 pub enum Step {
-    /// A new client connects (and, with netlab's server, is registered before the next step).
+    /// A new client connects, and is in the server's clients dict before the next step: it
+    /// sends a line of its own (`A joins`) and waits for it to come back, since a chat
+    /// server sends every message to every client, the sender included. Other clients'
+    /// copies of that line are taken out of what later steps expect.
     Connect(&'static str),
-    /// A new client connects, and the next step does not wait for the server to register
-    /// it (for a server that is stuck and will not).
+    /// A new client connects, and nothing waits for the server to register it: for stage 1,
+    /// which serves one client at a time, and for a server that is stuck or whose chat is
+    /// dead and will not send the line back.
     Arrive(&'static str),
     /// The client sends these bytes.
     Send(&'static str, Data),
@@ -114,6 +151,27 @@ pub enum Step {
     Quit(u64),
     /// The quit sequence ends: every thread ended by itself (true), or was cut short (false).
     QuitEnds(bool),
+    /// From here on, the steps show what netlab does where the Python program would hang,
+    /// spin, lose a line or run out of memory (the text says which): they hold for netlab's
+    /// own stages, and are not checked against another program.
+    NetlabOnly(&'static str),
+}
+
+impl Step {
+    /// Whether the step checks something (rather than only acting).
+    pub fn checks(&self) -> bool {
+        !matches!(
+            self,
+            Step::Arrive(_)
+                | Step::Send(..)
+                | Step::Close(_)
+                | Step::Reset(_)
+                | Step::HalfClose(_)
+                | Step::Pause(_)
+                | Step::Quit(_)
+                | Step::NetlabOnly(_)
+        )
+    }
 }
 
 /// A chat message from `from` with this body.
@@ -130,9 +188,19 @@ pub const fn raw(bytes: &'static [u8]) -> Piece {
     Piece::Raw(Data::Bytes(bytes))
 }
 
-/// All scenarios that apply to stage `number`.
+/// The scenarios that apply to stage `number`: those it introduces first, then those of
+/// earlier stages that still hold at it (a grader's regression), each group in table order.
 pub fn for_stage(number: u8) -> impl Iterator<Item = &'static Scenario> {
-    SCENARIOS.iter().filter(move |s| s.stages.contains(&number))
+    let applies = move |s: &&Scenario| s.stages.contains(&number);
+    let new = SCENARIOS
+        .iter()
+        .filter(applies)
+        .filter(move |s| s.introduced() == number);
+    let earlier = SCENARIOS
+        .iter()
+        .filter(applies)
+        .filter(move |s| s.introduced() < number);
+    new.chain(earlier)
 }
 
 /// The scenario called `name`.

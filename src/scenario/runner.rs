@@ -1,73 +1,30 @@
 //! Runs a scenario against a server and writes the transcript.
 
-use super::{End, Piece, Scenario, Step, TestClient};
-use crate::py::{addr_repr, Record};
-use crate::stage::{QuitOptions, QuitReport, Running};
-use crate::wire::{timestamp_prefix, TIMESTAMP_LEN};
+use super::expect::{escape, shorten, Expected};
+use super::hint;
+use super::outcome::{steps, Failure, Outcome};
+use super::target::{exit_text, External, InProcess, Seen, Target};
+use super::{End, Scenario, Step, TestClient};
+use crate::program::{NotListening, Program};
+use crate::py::addr_repr;
+use crate::stage::Running;
 use std::collections::HashMap;
-use std::fmt;
-use std::net::SocketAddr;
-use std::thread::JoinHandle;
+use std::net::{SocketAddr, TcpListener};
 use std::time::{Duration, Instant};
 
-/// How long a step waits for what it expects. Generous: CI machines are slow and busy,
-/// and a passing step never waits this long.
-const WAIT: Duration = Duration::from_secs(5);
+/// How long a step waits for what it expects, unless told otherwise. Generous: CI machines
+/// are slow and busy, and a passing step never waits this long.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(5);
 
-/// Without netlab's server to ask, how long to let a server register a new client.
-const SETTLE: Duration = Duration::from_millis(100);
+/// The most a whole scenario may take, whatever its steps wait for.
+const SCENARIO_LIMIT: Duration = Duration::from_secs(60);
 
 /// The lines of a run, in the order things happened.
 pub type Transcript = Vec<String>;
 
-/// A scenario that did not go as expected: where, what, and the transcript up to there.
-#[derive(Debug)]
-pub struct Failure {
-    /// The scenario's name.
-    pub scenario: &'static str,
-    /// The step that failed, from 1.
-    pub step: usize,
-    /// What was expected and what happened instead.
-    pub message: String,
-    /// A hint for the usual cause, if one applies.
-    pub hint: Option<String>,
-    /// Everything up to the failure.
-    pub transcript: Transcript,
-    /// The server's last log lines, prints and thread ends (netlab's own server only).
-    pub server_said: Vec<String>,
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "scenario {} failed at step {}:",
-            self.scenario, self.step
-        )?;
-        for line in &self.transcript {
-            writeln!(f, "  {line}")?;
-        }
-        for line in self.message.lines() {
-            writeln!(f, "  {line}")?;
-        }
-        if let Some(hint) = &self.hint {
-            writeln!(f, "  hint: {hint}")?;
-        }
-        if !self.server_said.is_empty() {
-            writeln!(f, "  the server's last records:")?;
-            for line in &self.server_said {
-                writeln!(f, "    {line}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Failure {}
-
-/// Starts netlab's stage `number` in-process on 127.0.0.1:0 and runs scenario `name`
+/// Starts netlab's stage `number` in this process on 127.0.0.1:0 and runs scenario `name`
 /// against it, with the server-side steps checked. What the tests call.
-pub fn run_on_stage(number: u8, name: &str) -> Result<Transcript, Failure> {
+pub fn run_on_stage(number: u8, name: &str) -> Outcome {
     let scenario = super::find(name).unwrap_or_else(|| panic!("no scenario named {name}"));
     assert!(
         scenario.stages.contains(&number),
@@ -76,82 +33,258 @@ pub fn run_on_stage(number: u8, name: &str) -> Result<Transcript, Failure> {
     let stage = crate::stage::find(number).unwrap_or_else(|| panic!("no stage {number}"));
     let running = Running::start(stage, "127.0.0.1:0".parse().unwrap(), true)
         .unwrap_or_else(|e| panic!("stage {number} did not start: {e}"));
-    run(scenario, running.local_addr(), Some(&running))
+    run(
+        scenario,
+        number,
+        &mut InProcess::new(&running),
+        DEFAULT_WAIT,
+    )
 }
 
-/// Runs `scenario` against the server at `addr`. With `server` (netlab's own, started
-/// with capture), the steps about its log and threads are checked too.
+/// How to run a scenario against a program started for it.
+#[derive(Clone, Debug)]
+pub struct ProgramOptions {
+    /// The command, with `{port}` where the port goes.
+    pub command: Vec<String>,
+    /// A fixed port the program listens on (it hard-codes it); None: a free one each time.
+    pub port: Option<u16>,
+    /// How long the program gets to listen after it starts.
+    pub start_timeout: Duration,
+    /// How long each step waits for what it expects.
+    pub wait: Duration,
+    /// How the program's own output lines are labelled in transcripts.
+    pub label: String,
+}
+
+/// A program that could not be graded: it did not start, or never listened.
+#[derive(Debug)]
+pub struct NotStarted {
+    /// What went wrong, in one line.
+    pub message: String,
+    /// What to try.
+    pub hint: Option<String>,
+    /// What the program printed, as transcript lines.
+    pub output: Vec<String>,
+}
+
+/// How long, with a fixed port, netlab waits for the port to be free again between two
+/// runs of the program, before it starts the next one anyway.
+const PORT_WAIT: Duration = Duration::from_secs(3);
+
+/// Starts the program afresh, waits until it listens, runs `scenario` as stage `stage`
+/// against it, and stops it (its connections closed first, so that the TIME-WAIT they
+/// leave falls on the clients' side, not on the program's port).
+pub fn run_program(
+    scenario: &'static Scenario,
+    stage: u8,
+    options: &ProgramOptions,
+) -> Result<Outcome, NotStarted> {
+    let port = match options.port {
+        Some(port) => {
+            wait_bindable(port, PORT_WAIT);
+            port
+        }
+        None => free_port().map_err(|e| NotStarted {
+            message: format!("could not find a free port on 127.0.0.1: {e}"),
+            hint: None,
+            output: Vec::new(),
+        })?,
+    };
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let shown = options.command.join(" ");
+    let mut program = Program::start(&options.command, port).map_err(|e| NotStarted {
+        message: format!("could not start `{shown}`: {e}"),
+        hint: Some(if e.kind() == std::io::ErrorKind::NotFound {
+            format!("is `{}` installed, and on the PATH?", options.command[0])
+        } else {
+            "check the command after `--`".to_string()
+        }),
+        output: Vec::new(),
+    })?;
+    if let Err(why) = program.wait_listening(port, options.start_timeout) {
+        program.stop();
+        let mut external = External::new(&mut program, addr, &options.label);
+        let output = external.rest_of_output();
+        let printed = output.join("\n");
+        let (message, hint) = match why {
+            NotListening::Exited(status) => (
+                format!(
+                    "`{}` ended ({}) before it listened on {addr}",
+                    program.command_line(),
+                    exit_text(status)
+                ),
+                Some(hint::not_listening(&printed, options.port, &[])),
+            ),
+            NotListening::TimedOut { elsewhere } => (
+                format!(
+                    "nothing listened on {addr} within {:.0} s of starting `{}`",
+                    options.start_timeout.as_secs_f64(),
+                    program.command_line()
+                ),
+                Some(hint::not_listening(&printed, options.port, &elsewhere)),
+            ),
+        };
+        return Err(NotStarted {
+            message,
+            hint,
+            output,
+        });
+    }
+    // What the program prints once the scenario is over (its reaction to the clients
+    // closing) is not part of the scenario, and stays out of the transcript.
+    let mut external = External::new(&mut program, addr, &options.label);
+    Ok(run(scenario, stage, &mut external, options.wait))
+}
+
+/// A port nothing uses now: the kernel's pick for a socket bound to port 0.
+fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Waits up to `timeout` until a socket without SO_REUSEADDR (as the notes' servers
+/// create theirs) could bind `port`: connections of the last run in TIME-WAIT prevent it.
+fn wait_bindable(port: u16, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let plain = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+            .and_then(|s| s.bind(&SocketAddr::from(([127, 0, 0, 1], port)).into()));
+        if plain.is_ok() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Runs `scenario` as stage `stage` against `target`, each step waiting at most `wait`.
 pub fn run(
     scenario: &'static Scenario,
-    addr: SocketAddr,
-    server: Option<&Running>,
-) -> Result<Transcript, Failure> {
+    stage: u8,
+    target: &mut dyn Target,
+    wait: Duration,
+) -> Outcome {
+    let started = Instant::now();
     let mut run = Run {
-        scenario,
-        addr,
-        server,
+        target,
+        wait,
+        deadline: started + SCENARIO_LIMIT,
         clients: HashMap::new(),
         cursors: HashMap::new(),
+        probes: Vec::new(),
+        sent: HashMap::new(),
+        last_sent: None,
         transcript: Vec::new(),
-        quit: None,
         step: 0,
+        checked: 0,
+        unchecked: 0,
     };
+    let mut failure = None;
     for (i, step) in scenario.steps.iter().enumerate() {
         run.step = i + 1;
-        run.do_step(step)?;
+        run.show_output();
+        if let Step::NetlabOnly(reason) = step {
+            if !run.target.is_netlab() {
+                let rest = scenario.steps[i..].iter().filter(|s| s.checks()).count();
+                run.unchecked += rest;
+                run.transcript.push(format!(
+                    "(not checked from here, {}: {reason})",
+                    steps(rest)
+                ));
+                break;
+            }
+            run.transcript
+                .push(format!("(netlab's own behaviour from here: {reason})"));
+            continue;
+        }
+        if Instant::now() >= run.deadline {
+            failure = Some(run.fail(
+                format!(
+                    "the scenario did not finish within {} s",
+                    SCENARIO_LIMIT.as_secs()
+                ),
+                None,
+            ));
+            break;
+        }
+        if let Err(f) = run.do_step(step) {
+            failure = Some(f);
+            break;
+        }
     }
-    Ok(run.transcript)
+    run.show_output();
+    Outcome {
+        scenario,
+        stage,
+        transcript: run.transcript,
+        checked: run.checked,
+        unchecked: run.unchecked,
+        failure,
+        elapsed: started.elapsed(),
+    }
 }
 
 struct Run<'a> {
-    scenario: &'static Scenario,
-    addr: SocketAddr,
-    server: Option<&'a Running>,
+    target: &'a mut dyn Target,
+    /// How long a step waits at most.
+    wait: Duration,
+    /// When the whole scenario must be over.
+    deadline: Instant,
     clients: HashMap<&'static str, TestClient>,
     /// How much of each client's input earlier steps have matched.
     cursors: HashMap<&'static str, usize>,
+    /// The line each registered client sent to know it was registered, as every client
+    /// receives it: skipped wherever it turns up in another client's input.
+    probes: Vec<Expected>,
+    /// What each client sent last, for hints.
+    sent: HashMap<&'static str, Vec<u8>>,
+    /// What any client sent last, for hints.
+    last_sent: Option<Vec<u8>>,
     transcript: Transcript,
-    quit: Option<JoinHandle<QuitReport>>,
     step: usize,
+    checked: usize,
+    unchecked: usize,
 }
 
 impl Run<'_> {
     fn fail(&self, message: impl Into<String>, hint: Option<String>) -> Failure {
         Failure {
-            scenario: self.scenario.name,
             step: self.step,
             message: message.into(),
             hint,
-            transcript: self.transcript.clone(),
-            server_said: self.server_said(),
+            server_said: self.target.last_records(),
         }
     }
 
-    /// The server's last records (netlab's own server only), for a failure report.
-    fn server_said(&self) -> Vec<String> {
-        let Some(interp) = self.observed() else {
-            return Vec::new();
-        };
-        let shown: Vec<String> = interp
-            .records()
-            .iter()
-            .filter_map(|r| match r {
-                Record::Log { message, .. } => {
-                    Some(format!("log: {}", shorten(&escape(message.as_bytes()))))
-                }
-                Record::Print(line) => {
-                    Some(format!("print: {}", shorten(&escape(line.as_bytes()))))
-                }
-                Record::Ended { thread, exception } => Some(format!(
-                    "thread {thread} ended{}",
-                    exception
-                        .as_ref()
-                        .map_or(String::new(), |e| format!(": {e}"))
-                )),
-                Record::Started { .. } => None,
-            })
-            .collect();
-        shown[shown.len().saturating_sub(20)..].to_vec()
+    /// The time a step may wait: `wait`, or what is left of the scenario's limit.
+    fn wait(&self) -> Duration {
+        self.wait
+            .min(self.deadline.saturating_duration_since(Instant::now()))
+    }
+
+    /// Puts what the server printed since the last step in the transcript.
+    fn show_output(&mut self) {
+        let lines = self.target.output();
+        self.transcript.extend(lines);
+    }
+
+    /// Records what a look into the server gave.
+    fn seen(&mut self, seen: Seen) -> Result<(), Failure> {
+        match seen {
+            Seen::Yes(line) => {
+                self.checked += 1;
+                self.transcript.push(line);
+                Ok(())
+            }
+            Seen::Unknown(what) => {
+                self.unchecked += 1;
+                self.transcript
+                    .push(format!("[server] (not checked: {what})"));
+                Ok(())
+            }
+            Seen::No(message, hint) => Err(self.fail(message, hint)),
+        }
     }
 
     fn client(&self, name: &str) -> Result<&TestClient, Failure> {
@@ -161,10 +294,6 @@ impl Run<'_> {
                 None,
             )
         })
-    }
-
-    fn addr_of(&self, name: &str) -> Result<SocketAddr, Failure> {
-        Ok(self.client(name)?.local)
     }
 
     /// Replaces `{A}` and `{A.repr}` by client A's address, for every connected client.
@@ -177,35 +306,33 @@ impl Run<'_> {
         out
     }
 
-    /// The server's interpreter, when the server is netlab's and captures its records.
-    fn observed(&self) -> Option<&crate::py::Interpreter> {
-        self.server
-            .map(|s| s.interpreter().as_ref())
-            .filter(|i| i.captures())
-    }
-
-    fn note_unchecked(&mut self, what: String) {
-        self.transcript.push(format!(
-            "[server] (not checked: needs netlab's own server) {what}"
-        ));
+    /// `at`, moved past every registration line that starts there.
+    fn skip_probes(&self, data: &[u8], mut at: usize) -> usize {
+        'again: loop {
+            for probe in &self.probes {
+                let rest = &data[at.min(data.len())..];
+                if rest.len() >= probe.len() && probe.first_difference(rest).is_none() {
+                    at += probe.len();
+                    continue 'again;
+                }
+            }
+            return at;
+        }
     }
 
     fn do_step(&mut self, step: &Step) -> Result<(), Failure> {
         match *step {
-            Step::Connect(name) => self.connect(name, true),
-            Step::Arrive(name) => self.connect(name, false),
-            Step::Send(name, data) => {
-                let bytes = data.to_bytes();
-                self.transcript
-                    .push(format!("[{name}] $ send {}", shorten(&escape(&bytes))));
-                self.client(name)?.send(&bytes).map_err(|e| {
-                    self.fail(
-                        format!("[{name}] send failed: {e}"),
-                        Some("the server closed or reset this connection earlier".into()),
-                    )
-                })
+            Step::Connect(name) => {
+                self.connect(name)?;
+                self.register(name)
             }
-            Step::Expect(name, pieces) => self.expect(name, pieces),
+            Step::Arrive(name) => self.connect(name),
+            Step::Send(name, data) => self.send(name, &data.to_bytes(), ""),
+            Step::Expect(name, pieces) => {
+                let expected =
+                    Expected::new(pieces, |from| self.clients.get(from).map(|c| c.local));
+                self.expect(name, &expected)
+            }
             Step::Quiet(name, ms) => self.quiet(name, ms),
             Step::Ends(name, ref end) => self.ends(name, end),
             Step::Close(name) => {
@@ -215,14 +342,11 @@ impl Run<'_> {
             }
             Step::Reset(name) => {
                 self.transcript.push(format!("[{name}] $ reset (RST)"));
-                let c = self
-                    .clients
-                    .get_mut(name)
-                    .expect("reset of an unknown client");
-                if let Err(e) = c.reset() {
-                    return Err(self.fail(format!("[{name}] reset failed: {e}"), None));
-                }
-                Ok(())
+                let result = match self.clients.get_mut(name) {
+                    Some(c) => c.reset(),
+                    None => return Err(self.fail(format!("scenario bug: no client {name}"), None)),
+                };
+                result.map_err(|e| self.fail(format!("[{name}] reset failed: {e}"), None))
             }
             Step::HalfClose(name) => {
                 self.transcript.push(format!(
@@ -236,149 +360,170 @@ impl Run<'_> {
                 std::thread::sleep(Duration::from_millis(ms));
                 Ok(())
             }
-            Step::Says(text) => self.says(text),
-            Step::ThreadDies(thread, error) => self.thread_ends(thread, Some(error)),
-            Step::ThreadEnds(thread) => self.thread_ends(thread, None),
-            Step::ThreadBlocked(thread, call) => self.thread_blocked(thread, call),
-            Step::Quit(grace_ms) => self.quit(grace_ms),
-            Step::QuitEnds(clean) => self.quit_ends(clean),
+            Step::Says(text) => {
+                let text = self.fill(text);
+                let seen = self.target.says(&text, self.wait());
+                self.seen(seen)
+            }
+            Step::ThreadDies(thread, error) => {
+                let thread = self.fill(thread);
+                let seen = self.target.thread_ends(&thread, Some(error), self.wait());
+                self.seen(seen)
+            }
+            Step::ThreadEnds(thread) => {
+                let thread = self.fill(thread);
+                let seen = self.target.thread_ends(&thread, None, self.wait());
+                self.seen(seen)
+            }
+            Step::ThreadBlocked(thread, call) => {
+                let thread = self.fill(thread);
+                let seen = self.target.thread_blocked(&thread, call, self.wait());
+                self.seen(seen)
+            }
+            Step::Quit(grace_ms) => {
+                let seen = self
+                    .target
+                    .quit(Duration::from_millis(grace_ms), self.wait());
+                match seen {
+                    Seen::Yes(line) => {
+                        self.transcript.push(line);
+                        Ok(())
+                    }
+                    other => self.seen(other),
+                }
+            }
+            Step::QuitEnds(clean) => {
+                let seen = self.target.quit_ends(clean);
+                self.seen(seen)
+            }
+            Step::NetlabOnly(_) => Ok(()),
         }
     }
 
-    fn connect(&mut self, name: &'static str, registered: bool) -> Result<(), Failure> {
-        let client = TestClient::connect(name, self.addr).map_err(|e| {
+    fn connect(&mut self, name: &'static str) -> Result<(), Failure> {
+        let addr = self.target.addr();
+        let client = TestClient::connect(name, addr).map_err(|e| {
             let hint = if e.kind() == std::io::ErrorKind::ConnectionRefused {
-                "nothing is listening there: did the server bind the port it was given?"
+                "nothing is listening there: did the server bind the port it was given, and is it still running?"
             } else {
                 "the server's listen backlog may be full, or it is not running"
             };
             self.fail(
-                format!("[{name}] could not connect to {}: {e}", self.addr),
+                format!("[{name}] could not connect to {addr}: {e}"),
                 Some(hint.into()),
             )
         })?;
         self.transcript.push(format!(
-            "[{name}] $ connect {}    ({name} is {})",
-            self.addr, client.local
+            "[{name}] $ connect {addr}    ({name} is {})",
+            client.local
         ));
-        let local = client.local;
         self.clients.insert(name, client);
         self.cursors.insert(name, 0);
-        // A message sent before the server has put the new client in its dict does not
-        // reach it. netlab's server says when it has (it starts the client's recv thread
-        // right after); any other server gets a moment.
-        let accepts_many = self.server.is_none_or(|s| s.stage.number != 1);
-        if !registered {
-            return Ok(());
-        }
-        match self.observed() {
-            Some(interp) if accepts_many => {
-                let thread = format!("recv {local}");
-                let started = interp.wait_for(
-                    WAIT,
-                    |r| matches!(r, Record::Started { thread: t } if *t == thread),
-                );
-                if started.is_none() {
-                    return Err(self.fail(
-                        format!("the server did not start a thread for {name} ({local})"),
-                        None,
-                    ));
-                }
-                // Started is not enough: wait until the new thread sits in its recv() and
-                // the accept thread in accept() again, as they would by the time a person
-                // types the next line.
-                interp.wait_idle(WAIT);
-            }
-            Some(_) => {}
-            None => std::thread::sleep(SETTLE),
-        }
         Ok(())
     }
 
-    fn expect(&mut self, name: &'static str, pieces: &[Piece]) -> Result<(), Failure> {
-        let mut tokens = Vec::new();
-        for piece in pieces {
-            match piece {
-                Piece::Raw(data) => tokens.push(Token::Bytes(data.to_bytes())),
-                Piece::Message { from, body, times } => {
-                    let sender = self.addr_of(from)?;
-                    let header_rest = format!(" {}:{}\n", sender.ip(), sender.port()).into_bytes();
-                    let mut rest = body.to_bytes();
-                    rest.push(b'\n');
-                    for _ in 0..*times {
-                        tokens.push(Token::Timestamp);
-                        tokens.push(Token::Bytes(header_rest.clone()));
-                        tokens.push(Token::Bytes(rest.clone()));
-                    }
-                }
-            }
-        }
-        let want: usize = tokens.iter().map(Token::len).sum();
+    /// Makes sure the server has put the new client in its dict: the client sends a line
+    /// and waits for it to come back, as it does only from a broadcast over the dict.
+    /// Every client connected then gets that line too; later steps skip it.
+    fn register(&mut self, name: &'static str) -> Result<(), Failure> {
+        let line = format!("{name} joins\n");
+        self.send(
+            name,
+            line.as_bytes(),
+            &format!("    (and waits for it to come back: then {name} is in the clients dict)"),
+        )?;
+        let local = self.client(name)?.local;
+        let mut body = line.into_bytes();
+        body.push(b'\n');
+        let probe = Expected::message(local, &body);
+        self.expect(name, &probe)?;
+        self.probes.push(probe);
+        self.target.settle(self.wait());
+        Ok(())
+    }
+
+    fn send(&mut self, name: &'static str, bytes: &[u8], note: &str) -> Result<(), Failure> {
+        self.transcript
+            .push(format!("[{name}] $ send {}{note}", shorten(&escape(bytes))));
+        self.sent.insert(name, bytes.to_vec());
+        self.last_sent = Some(bytes.to_vec());
+        self.client(name)?.send(bytes).map_err(|e| {
+            self.fail(
+                format!("[{name}] send failed: {e}"),
+                Some("the server closed or reset this connection earlier".into()),
+            )
+        })
+    }
+
+    fn expect(&mut self, name: &'static str, expected: &Expected) -> Result<(), Failure> {
+        self.checked += 1;
+        let want = expected.len();
         let cursor = self.cursors[name];
         let client = self.client(name)?;
-        client.wait_until(WAIT, |data, end| {
-            data.len() >= cursor + want || end.is_some()
+        client.wait_until(self.wait(), |data, end| {
+            data.len() >= self.skip_probes(data, cursor) + want || end.is_some()
         });
-        let got = client.received();
-        let got = &got[cursor.min(got.len())..];
-        let expected_text = tokens.iter().map(Token::show).collect::<String>();
-        match first_difference(&tokens, got) {
-            None => {
-                self.transcript.push(format!(
-                    "[{name}] received {}",
-                    shorten(&escape(&got[..want]))
-                ));
-                self.cursors.insert(name, cursor + want);
-                Ok(())
-            }
-            Some(at) if at >= got.len() => {
-                let end = client.end();
-                let hint = match end {
-                    Some(End::Eof) => Some("the server closed this connection (EOF) before sending it all".into()),
-                    Some(End::Reset) => Some("the connection was reset (RST): the server crashed, or closed it with unread data".into()),
-                    _ => None,
-                };
-                Err(self.fail(
-                    format!(
-                        "[{name}] expected: {}\n[{name}] received only {} of {want} bytes in {} s: {}",
-                        shorten(&expected_text),
-                        got.len(),
-                        WAIT.as_secs(),
-                        shorten(&escape(got))
-                    ),
-                    hint,
-                ))
-            }
-            Some(at) => {
-                let (exp, rec, caret) = side_by_side(&tokens, got, at);
-                let hint = if tokens_timestamp_at(&tokens, at) {
-                    Some("the header's time must use the notes' format %Y%m/%d %H:%M:%S, e.g. 202611/25 16:35:53".into())
-                } else {
-                    None
-                };
-                Err(self.fail(
-                    format!(
-                        "[{name}] expected: {exp}\n[{name}] received: {rec}\n{}^ first difference at byte {at}",
-                        " ".repeat(caret + name.len() + 13)
-                    ),
-                    hint,
-                ))
-            }
-        }
+        let data = client.received();
+        let start = self.skip_probes(&data, cursor);
+        let got = &data[start.min(data.len())..];
+        let Some(at) = expected.first_difference(got) else {
+            self.transcript.push(format!(
+                "[{name}] received {}",
+                shorten(&escape(&got[..want]))
+            ));
+            self.cursors.insert(name, start + want);
+            return Ok(());
+        };
+        let end = client.end();
+        let sent = self.sent.get(name).map(Vec::as_slice);
+        let hint = hint::for_mismatch(&hint::Mismatch {
+            client: name,
+            expected,
+            got,
+            at,
+            end: end.as_ref(),
+            own_line: expected.sender() == Some(client.local),
+            sent,
+        });
+        let message = if at >= got.len() {
+            format!(
+                "[{name}] expected: {}\n[{name}] received {} of {want} bytes in {:.0} s: {}{}",
+                shorten(&expected.show()),
+                got.len(),
+                self.wait.as_secs_f64(),
+                shorten(&escape(got)),
+                match end {
+                    Some(End::Eof) => ", then the connection closed (EOF)",
+                    Some(End::Reset) => ", then the connection was reset (RST)",
+                    _ => "",
+                }
+            )
+        } else {
+            let (exp, rec, caret) = expected.side_by_side(got, at);
+            format!(
+                "[{name}] expected: {exp}\n[{name}] received: {rec}\n{}^ first difference at byte {at}",
+                " ".repeat(caret + name.len() + 13)
+            )
+        };
+        Err(self.fail(message, hint))
     }
 
     fn quiet(&mut self, name: &'static str, ms: u64) -> Result<(), Failure> {
+        self.checked += 1;
         let cursor = self.cursors[name];
         let client = self.client(name)?;
-        let extra = client.wait_until(Duration::from_millis(ms), |data, _| data.len() > cursor);
+        let extra = client.wait_until(Duration::from_millis(ms), |data, _| {
+            data.len() > self.skip_probes(data, cursor)
+        });
         if extra {
-            let got = client.received();
+            let data = client.received();
+            let extra = &data[self.skip_probes(&data, cursor)..];
             return Err(self.fail(
                 format!(
                     "[{name}] expected nothing more for {ms} ms, but received {}",
-                    shorten(&escape(&got[cursor..]))
+                    shorten(&escape(extra))
                 ),
-                None,
+                hint::for_extra(extra, self.last_sent.as_deref()),
             ));
         }
         self.transcript
@@ -387,17 +532,20 @@ impl Run<'_> {
     }
 
     fn ends(&mut self, name: &'static str, expected: &End) -> Result<(), Failure> {
+        self.checked += 1;
         let cursor = self.cursors[name];
         let client = self.client(name)?;
-        let end = client.wait_end(WAIT);
-        let got = client.received();
-        if got.len() > cursor {
+        let end = client.wait_end(self.wait());
+        let data = client.received();
+        let got = &data[self.skip_probes(&data, cursor)..];
+        let sent = self.sent.get(name).map(Vec::as_slice);
+        if !got.is_empty() {
             return Err(self.fail(
                 format!(
                     "[{name}] expected the connection to end, but first received {}",
-                    shorten(&escape(&got[cursor..]))
+                    shorten(&escape(got))
                 ),
-                None,
+                hint::for_no_end(sent, got),
             ));
         }
         match end {
@@ -413,347 +561,17 @@ impl Run<'_> {
             other => Err(self.fail(
                 format!(
                     "[{name}] expected the connection to end with {expected:?}, got {}",
-                    other.map_or(
-                        format!("nothing in {} s (still open)", WAIT.as_secs()),
+                    other.as_ref().map_or(
+                        format!("nothing in {:.0} s (still open)", self.wait.as_secs_f64()),
                         |e| format!("{e:?}")
                     )
                 ),
-                None,
+                if other.is_none() {
+                    hint::for_no_end(sent, got)
+                } else {
+                    None
+                },
             )),
         }
-    }
-
-    fn says(&mut self, text: &str) -> Result<(), Failure> {
-        let text = self.fill(text);
-        let Some(interp) = self.observed() else {
-            self.note_unchecked(format!("logs {text:?}"));
-            return Ok(());
-        };
-        let found = interp.wait_for(WAIT, |r| match r {
-            Record::Log { message, .. } | Record::Print(message) => message.contains(&text),
-            _ => false,
-        });
-        if found.is_none() {
-            return Err(self.fail(
-                format!("[server] expected a log line containing {text:?}"),
-                None,
-            ));
-        }
-        self.transcript
-            .push(format!("[server] logs {}", shorten(&format!("{text:?}"))));
-        Ok(())
-    }
-
-    fn thread_ends(&mut self, thread: &str, error: Option<&str>) -> Result<(), Failure> {
-        let thread = self.fill(thread);
-        let Some(interp) = self.observed() else {
-            self.note_unchecked(format!(
-                "thread {thread} ends ({})",
-                error.unwrap_or("normally")
-            ));
-            return Ok(());
-        };
-        let ended = interp.wait_for(
-            WAIT,
-            |r| matches!(r, Record::Ended { thread: t, .. } if *t == thread),
-        );
-        let line = match (ended, error) {
-            (
-                Some(Record::Ended {
-                    exception: Some(e), ..
-                }),
-                Some(want),
-            ) if e.to_string().contains(want) => {
-                format!("[server] thread {thread} dies: {e}")
-            }
-            (
-                Some(Record::Ended {
-                    exception: None, ..
-                }),
-                None,
-            ) => format!("[server] thread {thread} ends"),
-            (Some(Record::Ended { exception, .. }), want) => {
-                return Err(self.fail(
-                    format!(
-                        "[server] thread {thread} ended with {}, expected {}",
-                        exception.map_or("no exception".to_string(), |e| e.to_string()),
-                        want.map_or("no exception".to_string(), |w| format!(
-                            "an exception containing {w:?}"
-                        ))
-                    ),
-                    None,
-                ))
-            }
-            _ => {
-                return Err(self.fail(
-                    format!(
-                        "[server] expected thread {thread} to end within {} s; it did not",
-                        WAIT.as_secs()
-                    ),
-                    None,
-                ))
-            }
-        };
-        self.transcript.push(line);
-        Ok(())
-    }
-
-    fn thread_blocked(&mut self, thread: &str, call: &str) -> Result<(), Failure> {
-        let thread = self.fill(thread);
-        let Some(interp) = self.observed() else {
-            self.note_unchecked(format!("thread {thread} is blocked in {call}"));
-            return Ok(());
-        };
-        // A thread's blocked state is not an event, so this one step polls.
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let found = interp
-                .alive_threads()
-                .into_iter()
-                .find(|t| t.name == thread);
-            if let Some(b) = found.as_ref().and_then(|t| t.blocked.as_ref()) {
-                if b.what.contains(call) {
-                    self.transcript
-                        .push(format!("[server] thread {thread} is blocked in {}", b.what));
-                    return Ok(());
-                }
-            }
-            if Instant::now() >= deadline {
-                return Err(self.fail(
-                    format!(
-                        "[server] expected thread {thread} to be blocked in {call:?}; it is {}",
-                        match found {
-                            None => match interp
-                                .threads()
-                                .into_iter()
-                                .rev()
-                                .find(|t| t.name == thread)
-                            {
-                                Some(t) => format!(
-                                    "not running: it ended{}",
-                                    t.exception.map_or(String::new(), |e| format!(" with {e}"))
-                                ),
-                                None => "not running: it never started".to_string(),
-                            },
-                            Some(t) => t
-                                .blocked
-                                .map_or("running".to_string(), |b| format!("in {}", b.what)),
-                        }
-                    ),
-                    None,
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    fn quit(&mut self, grace_ms: u64) -> Result<(), Failure> {
-        let Some(server) = self.server else {
-            self.note_unchecked("quit typed at the console".into());
-            return Ok(());
-        };
-        // Typed when the server is idle, as a teacher would.
-        server.interpreter().wait_idle(WAIT);
-        self.transcript
-            .push(format!("[console] >> quit    (grace {grace_ms} ms)"));
-        self.quit = Some(server.quit_in_background(QuitOptions {
-            main_wait: Duration::ZERO,
-            grace: Duration::from_millis(grace_ms),
-        }));
-        Ok(())
-    }
-
-    fn quit_ends(&mut self, clean: bool) -> Result<(), Failure> {
-        let Some(handle) = self.quit.take() else {
-            self.note_unchecked("the server exits".into());
-            return Ok(());
-        };
-        let report = handle.join().expect("the quit sequence panicked");
-        if report.clean() != clean {
-            return Err(self.fail(
-                format!(
-                    "[server] expected the quit to end {}, but after {:.1} s {}",
-                    if clean {
-                        "with every thread done"
-                    } else {
-                        "cut short"
-                    },
-                    report.elapsed.as_secs_f64(),
-                    if report.clean() {
-                        "every thread had ended".to_string()
-                    } else {
-                        format!(
-                            "{} were cut short:\n{}",
-                            report.stuck.len(),
-                            crate::stage::describe(&report.stuck)
-                        )
-                    }
-                ),
-                None,
-            ));
-        }
-        self.transcript.push(format!(
-            "[server] every thread has {} {:.1} s after quit",
-            if clean { "ended" } else { "been cut short" },
-            report.elapsed.as_secs_f64()
-        ));
-        Ok(())
-    }
-}
-
-/// Part of an expectation: known bytes, or a timestamp matched by shape.
-enum Token {
-    Bytes(Vec<u8>),
-    Timestamp,
-}
-
-impl Token {
-    fn len(&self) -> usize {
-        match self {
-            Token::Bytes(b) => b.len(),
-            Token::Timestamp => TIMESTAMP_LEN,
-        }
-    }
-
-    fn show(&self) -> String {
-        match self {
-            Token::Bytes(b) => escape(b).trim_matches('"').to_string(),
-            Token::Timestamp => "{TS}".to_string(),
-        }
-    }
-}
-
-/// The offset of the first byte of `got` that does not match `tokens`; `got.len()` if
-/// all of `got` matches but it is too short; None if it matches entirely.
-fn first_difference(tokens: &[Token], got: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    for token in tokens {
-        let rest = &got[at.min(got.len())..];
-        match token {
-            Token::Bytes(b) => {
-                if let Some(i) = b.iter().zip(rest).position(|(x, y)| x != y) {
-                    return Some(at + i);
-                }
-                if rest.len() < b.len() {
-                    return Some(got.len());
-                }
-            }
-            Token::Timestamp => {
-                let ok = timestamp_prefix(rest);
-                if ok < TIMESTAMP_LEN {
-                    return Some(at + ok);
-                }
-            }
-        }
-        at += token.len();
-    }
-    None
-}
-
-fn tokens_timestamp_at(tokens: &[Token], at: usize) -> bool {
-    let mut start = 0;
-    for t in tokens {
-        if at < start + t.len() {
-            return matches!(t, Token::Timestamp);
-        }
-        start += t.len();
-    }
-    false
-}
-
-/// Expected and received around byte `at`, escaped, and the caret's column in both.
-fn side_by_side(tokens: &[Token], got: &[u8], at: usize) -> (String, String, usize) {
-    // Expected bytes with the timestamp filled from what was received, so both lines align.
-    let mut expected = Vec::new();
-    for t in tokens {
-        match t {
-            Token::Bytes(b) => expected.extend_from_slice(b),
-            Token::Timestamp => {
-                let start = expected.len();
-                let ts = got
-                    .get(start..start + TIMESTAMP_LEN)
-                    .unwrap_or(b"??????/?? ??:??:??");
-                expected.extend_from_slice(ts);
-            }
-        }
-    }
-    let from = at.saturating_sub(40);
-    let exp = escape(&expected[from.min(expected.len())..(at + 40).min(expected.len())]);
-    let rec = escape(&got[from..(at + 40).min(got.len())]);
-    let caret = escape(&got[from..at]).chars().count() - 1;
-    let dots = if from > 0 { "…" } else { "" };
-    (
-        format!("{dots}{exp}"),
-        format!("{dots}{rec}"),
-        caret + dots.chars().count(),
-    )
-}
-
-/// Bytes as a double-quoted string a student can type back: `"hello\n\xff"`.
-pub fn escape(data: &[u8]) -> String {
-    let mut out = String::from("\"");
-    for chunk in data.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Long texts in transcripts: the start and the end, and the size.
-fn shorten(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.len() <= 160 {
-        return text.to_string();
-    }
-    let head: String = chars[..100].iter().collect();
-    let tail: String = chars[chars.len() - 40..].iter().collect();
-    format!("{head}…{tail} ({} characters)", chars.len())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_match_by_shape() {
-        let tokens = [
-            Token::Timestamp,
-            Token::Bytes(b" 127.0.0.1:5\nhi\n\n".to_vec()),
-        ];
-        assert_eq!(
-            first_difference(&tokens, b"202611/25 16:35:53 127.0.0.1:5\nhi\n\n"),
-            None
-        );
-        assert_eq!(
-            first_difference(&tokens, b"2026-11-25 16:35:53 127.0.0.1:5\nhi\n\n"),
-            Some(4)
-        );
-        assert_eq!(
-            first_difference(&tokens, b"202611/25 16:35:53 127.0.0.1:5\nho\n\n"),
-            Some(32)
-        );
-        assert_eq!(
-            first_difference(&tokens, b"202611/25 16:35:53 127"),
-            Some(22)
-        );
-    }
-
-    #[test]
-    fn escape_is_readable() {
-        assert_eq!(escape(b"hi\n\xff\"\\"), "\"hi\\n\\xff\\\"\\\\\"");
-        assert_eq!(escape("你好".as_bytes()), "\"你好\"");
     }
 }

@@ -1,0 +1,140 @@
+//! How a scenario went: its transcript, what could and could not be checked, and the
+//! first failure with its hint; printed for a student, or as JSON for a teacher's script.
+
+use super::{Scenario, Transcript};
+use std::fmt;
+use std::time::Duration;
+
+/// The verdict on one scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every step that could be checked held, and at least one could.
+    Passed,
+    /// A step did not hold.
+    Failed,
+    /// No step could be checked against this server (each needs netlab's own).
+    NotChecked,
+}
+
+impl Verdict {
+    /// The word on the scenario's line and in the JSON.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Passed => "PASS",
+            Verdict::Failed => "FAIL",
+            Verdict::NotChecked => "NOT CHECKED",
+        }
+    }
+}
+
+/// The step that did not go as expected.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// The step, from 1.
+    pub step: usize,
+    /// What was expected and what happened instead (several lines, already laid out).
+    pub message: String,
+    /// A hint for the usual cause, if one applies.
+    pub hint: Option<String>,
+    /// The server's last records (netlab's own server in this process only).
+    pub server_said: Vec<String>,
+}
+
+/// What running a scenario against a server gave.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Which scenario.
+    pub scenario: &'static Scenario,
+    /// The stage it was run as (a scenario applies to several).
+    pub stage: u8,
+    /// Everything that happened, in order, as a student can replay it with `nc`.
+    pub transcript: Transcript,
+    /// Steps that checked something and held.
+    pub checked: usize,
+    /// Steps that could not be checked against this server (they never count as passed).
+    pub unchecked: usize,
+    /// The first step that did not hold, if one did not.
+    pub failure: Option<Failure>,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    /// Passed, failed, or not checked at all.
+    pub fn verdict(&self) -> Verdict {
+        if self.failure.is_some() {
+            Verdict::Failed
+        } else if self.checked == 0 {
+            Verdict::NotChecked
+        } else {
+            Verdict::Passed
+        }
+    }
+
+    /// `PASS quit_removes_the_client (2 steps not checked)`: the scenario's line.
+    pub fn headline(&self) -> String {
+        let mut line = format!("{} {}", self.verdict().word(), self.scenario.name);
+        if let Some(f) = &self.failure {
+            line.push_str(&format!(" (at step {})", f.step));
+        } else if self.unchecked > 0 {
+            line.push_str(&format!(" ({} not checked)", steps(self.unchecked)));
+        }
+        line
+    }
+
+    /// One JSON object for a teacher's script: stage, scenario, result, first failure.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "stage": self.stage,
+            "scenario": self.scenario.name,
+            "result": match self.verdict() {
+                Verdict::Passed => "pass",
+                Verdict::Failed => "fail",
+                Verdict::NotChecked => "not_checked",
+            },
+            "checked_steps": self.checked,
+            "unchecked_steps": self.unchecked,
+            "seconds": (self.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+            "first_failure": self.failure.as_ref().map(|f| serde_json::json!({
+                "step": f.step,
+                "message": f.message,
+                "hint": f.hint,
+            })),
+        })
+    }
+}
+
+/// "1 step", "3 steps".
+pub(crate) fn steps(n: usize) -> String {
+    if n == 1 {
+        "1 step".to_string()
+    } else {
+        format!("{n} steps")
+    }
+}
+
+impl fmt::Display for Outcome {
+    /// The headline, then the transcript and the failure, indented.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.headline())?;
+        writeln!(f, "  {}", self.scenario.shows)?;
+        for line in &self.transcript {
+            writeln!(f, "  {line}")?;
+        }
+        if let Some(failure) = &self.failure {
+            for line in failure.message.lines() {
+                writeln!(f, "  {line}")?;
+            }
+            if let Some(hint) = &failure.hint {
+                writeln!(f, "  hint: {hint}")?;
+            }
+            if !failure.server_said.is_empty() {
+                writeln!(f, "  the server's last records:")?;
+                for line in &failure.server_said {
+                    writeln!(f, "    {line}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

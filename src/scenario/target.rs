@@ -1,0 +1,445 @@
+//! The server a scenario runs against, as the runner sees it: always its port; its log,
+//! its threads and its console as far as they can be seen.
+//!
+//! Two kinds of server implement [`Target`]:
+//!
+//! - [`InProcess`]: one of netlab's stages, started in this process with its records
+//!   captured. Everything can be checked: what it logged, which thread died of what,
+//!   what a thread is blocked in, how the quit sequence ended.
+//! - [`External`]: any program, in any language, started as a separate process
+//!   ([`crate::program::Program`]). What it logs can be looked for in its output (a Python
+//!   server's `Exception in thread ...` traceback names the exception), `quit` can be typed
+//!   on its console, and its exit can be watched; what a thread is blocked in cannot be
+//!   seen, and is "not checked".
+
+use crate::program::{Program, Stream};
+use crate::py::Record;
+use crate::stage::{QuitOptions, QuitReport, Running};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// What looking for something in the server gave.
+#[derive(Debug)]
+pub enum Seen {
+    /// It happened: the transcript's line for it.
+    Yes(String),
+    /// It did not: what was expected and what happened instead, and a hint.
+    No(String, Option<String>),
+    /// It cannot be seen in this server: what would have been checked.
+    Unknown(String),
+}
+
+/// A chat server under test.
+pub trait Target {
+    /// The address clients connect to.
+    fn addr(&self) -> SocketAddr;
+
+    /// Whether this is one of netlab's own stages, for which the steps after a
+    /// `NetlabOnly` marker hold too.
+    fn is_netlab(&self) -> bool;
+
+    /// Lines the server printed since the last call, for the transcript (a program's
+    /// output; netlab's stages in this process keep theirs as records).
+    fn output(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Waits, after a broadcast, until the server's threads are back waiting for the
+    /// network. In stages 4-5 the thread that broadcast is still leaving its loop over the
+    /// dict when the line reaches the last client; a client that connects in that moment
+    /// changes the dict's size under it (the race the notes' lock is for, which stage 5
+    /// still has). netlab's own stage says when every thread is blocked again; another
+    /// program gets a short pause.
+    fn settle(&mut self, wait: Duration);
+
+    /// The server logs or prints something containing `text`.
+    fn says(&mut self, text: &str, wait: Duration) -> Seen;
+
+    /// The thread `thread` ends, of an exception containing `error`, or normally.
+    fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Seen;
+
+    /// The thread `thread` is blocked in a call containing `call`.
+    fn thread_blocked(&mut self, thread: &str, call: &str, wait: Duration) -> Seen;
+
+    /// Types `quit` at the server's console; the quit sequence is given `grace`.
+    fn quit(&mut self, grace: Duration, wait: Duration) -> Seen;
+
+    /// The quit sequence ends: every thread by itself (`clean`), or cut short.
+    fn quit_ends(&mut self, clean: bool) -> Seen;
+
+    /// The server's last records, for a failure report (netlab's stages in this process).
+    fn last_records(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// One of netlab's stages, running in this process with its records captured.
+pub struct InProcess<'a> {
+    running: &'a Running,
+    quit: Option<JoinHandle<QuitReport>>,
+}
+
+impl<'a> InProcess<'a> {
+    /// `running` must have been started with its records captured.
+    pub fn new(running: &'a Running) -> InProcess<'a> {
+        assert!(
+            running.interpreter().captures(),
+            "start the stage with capture to run scenarios against it"
+        );
+        InProcess {
+            running,
+            quit: None,
+        }
+    }
+}
+
+impl Target for InProcess<'_> {
+    fn addr(&self) -> SocketAddr {
+        self.running.local_addr()
+    }
+
+    fn is_netlab(&self) -> bool {
+        true
+    }
+
+    fn settle(&mut self, wait: Duration) {
+        self.running.interpreter().wait_receiving(wait);
+    }
+
+    fn says(&mut self, text: &str, wait: Duration) -> Seen {
+        let found = self.running.interpreter().wait_for(wait, |r| match r {
+            Record::Log { message, .. } | Record::Print(message) => message.contains(text),
+            _ => false,
+        });
+        match found {
+            Some(_) => Seen::Yes(format!("[server] logs {}", short_quoted(text))),
+            None => Seen::No(
+                format!(
+                    "[server] expected a log line containing {}",
+                    short_quoted(text)
+                ),
+                None,
+            ),
+        }
+    }
+
+    fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Seen {
+        let ended = self.running.interpreter().wait_for(
+            wait,
+            |r| matches!(r, Record::Ended { thread: t, .. } if t == thread),
+        );
+        let Some(Record::Ended { exception, .. }) = ended else {
+            return Seen::No(
+                format!(
+                    "[server] expected thread {thread} to end within {:.0} s; it did not",
+                    wait.as_secs_f64()
+                ),
+                None,
+            );
+        };
+        match (exception, error) {
+            (Some(e), Some(want)) if e.to_string().contains(want) => {
+                Seen::Yes(format!("[server] thread {thread} dies: {e}"))
+            }
+            (None, None) => Seen::Yes(format!("[server] thread {thread} ends")),
+            (exception, want) => Seen::No(
+                format!(
+                    "[server] thread {thread} ended with {}, expected {}",
+                    exception.map_or("no exception".to_string(), |e| e.to_string()),
+                    want.map_or("no exception".to_string(), |w| format!(
+                        "an exception containing {w:?}"
+                    ))
+                ),
+                None,
+            ),
+        }
+    }
+
+    fn thread_blocked(&mut self, thread: &str, call: &str, wait: Duration) -> Seen {
+        let interp = self.running.interpreter();
+        // A thread's blocked state is not an event, so this one step polls.
+        let deadline = Instant::now() + wait;
+        loop {
+            let found = interp
+                .alive_threads()
+                .into_iter()
+                .find(|t| t.name == thread);
+            if let Some(b) = found.as_ref().and_then(|t| t.blocked.as_ref()) {
+                if b.what.contains(call) {
+                    return Seen::Yes(format!("[server] thread {thread} is blocked in {}", b.what));
+                }
+            }
+            if Instant::now() >= deadline {
+                let now = match found {
+                    None => match interp
+                        .threads()
+                        .into_iter()
+                        .rev()
+                        .find(|t| t.name == thread)
+                    {
+                        Some(t) => format!(
+                            "not running: it ended{}",
+                            t.exception.map_or(String::new(), |e| format!(" with {e}"))
+                        ),
+                        None => "not running: it never started".to_string(),
+                    },
+                    Some(t) => t
+                        .blocked
+                        .map_or("running".to_string(), |b| format!("in {}", b.what)),
+                };
+                return Seen::No(
+                    format!(
+                        "[server] expected thread {thread} to be blocked in {call:?}; it is {now}"
+                    ),
+                    None,
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn quit(&mut self, grace: Duration, wait: Duration) -> Seen {
+        // Typed when the server is idle, as a teacher would.
+        self.running.interpreter().wait_idle(wait);
+        self.quit = Some(self.running.quit_in_background(QuitOptions {
+            main_wait: Duration::ZERO,
+            grace,
+        }));
+        Seen::Yes(format!(
+            "[console] >> quit    (grace {:.1} s)",
+            grace.as_secs_f64()
+        ))
+    }
+
+    fn quit_ends(&mut self, clean: bool) -> Seen {
+        let Some(handle) = self.quit.take() else {
+            return Seen::No("scenario bug: QuitEnds without Quit".into(), None);
+        };
+        let report = handle.join().expect("the quit sequence panicked");
+        if report.clean() != clean {
+            return Seen::No(
+                format!(
+                    "[server] expected the quit to end {}, but after {:.1} s {}",
+                    if clean {
+                        "with every thread done"
+                    } else {
+                        "cut short"
+                    },
+                    report.elapsed.as_secs_f64(),
+                    if report.clean() {
+                        "every thread had ended".to_string()
+                    } else {
+                        format!(
+                            "these were cut short:\n{}",
+                            crate::stage::describe(&report.stuck)
+                        )
+                    }
+                ),
+                None,
+            );
+        }
+        Seen::Yes(format!(
+            "[server] every thread has {} {:.1} s after quit",
+            if clean { "ended" } else { "been cut short" },
+            report.elapsed.as_secs_f64()
+        ))
+    }
+
+    fn last_records(&self) -> Vec<String> {
+        let shown: Vec<String> = self
+            .running
+            .interpreter()
+            .records()
+            .iter()
+            .filter_map(|r| match r {
+                Record::Log { message, .. } => Some(format!(
+                    "log: {}",
+                    super::expect::shorten(&super::escape(message.as_bytes()))
+                )),
+                Record::Print(line) => Some(format!(
+                    "print: {}",
+                    super::expect::shorten(&super::escape(line.as_bytes()))
+                )),
+                Record::Ended { thread, exception } => Some(format!(
+                    "thread {thread} ended{}",
+                    exception
+                        .as_ref()
+                        .map_or(String::new(), |e| format!(": {e}"))
+                )),
+                Record::Started { .. } => None,
+            })
+            .collect();
+        shown[shown.len().saturating_sub(20)..].to_vec()
+    }
+}
+
+/// How long to look in a program's output for a line that a server in another language
+/// may never print: found, it is checked; not found, it is "not checked", not a failure.
+const OUTPUT_WAIT: Duration = Duration::from_secs(2);
+
+/// How long a program's threads get to finish a broadcast before the next client connects
+/// (see [`Target::settle`]): far longer than a loop over a few clients takes.
+const SETTLE: Duration = Duration::from_millis(20);
+
+/// A program started by [`Program`], listening on `addr`.
+pub struct External<'a> {
+    program: &'a mut Program,
+    addr: SocketAddr,
+    /// How the program's output lines are labelled in the transcript: `your_program`.
+    label: String,
+    /// Output lines already put in the transcript.
+    shown: usize,
+    /// For each exception text looked for, where its last occurrence ended (per stream),
+    /// so that a second thread's death needs a second traceback.
+    deaths: HashMap<String, [usize; 2]>,
+    /// When `quit` was typed, and the grace it was given.
+    quit: Option<(Instant, Duration)>,
+}
+
+impl<'a> External<'a> {
+    /// The program, which listens on `addr`; its lines are labelled `[label]`.
+    pub fn new(program: &'a mut Program, addr: SocketAddr, label: &str) -> External<'a> {
+        External {
+            program,
+            addr,
+            label: label.to_string(),
+            shown: 0,
+            deaths: HashMap::new(),
+            quit: None,
+        }
+    }
+
+    /// Everything the program printed that is not in the transcript yet, its unfinished
+    /// last lines included: for the end of a scenario.
+    pub fn rest_of_output(&mut self) -> Vec<String> {
+        let mut lines = self.output();
+        lines.extend(
+            self.program
+                .partial_lines()
+                .into_iter()
+                .map(|(s, text)| self.labelled(s, &text)),
+        );
+        lines
+    }
+
+    fn labelled(&self, stream: Stream, text: &str) -> String {
+        let tag = match stream {
+            Stream::Stdout => "",
+            Stream::Stderr => " (stderr)",
+        };
+        format!("[{}]{tag} {}", self.label, super::expect::shorten(text))
+    }
+}
+
+impl Target for External<'_> {
+    fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    fn is_netlab(&self) -> bool {
+        false
+    }
+
+    fn output(&mut self) -> Vec<String> {
+        let (lines, next) = self.program.lines_since(self.shown);
+        self.shown = next;
+        lines
+            .iter()
+            .map(|(s, text)| self.labelled(*s, text))
+            .collect()
+    }
+
+    fn settle(&mut self, _wait: Duration) {
+        std::thread::sleep(SETTLE);
+    }
+
+    fn says(&mut self, text: &str, wait: Duration) -> Seen {
+        match self
+            .program
+            .find_output(text, [0, 0], wait.min(OUTPUT_WAIT))
+        {
+            Some(_) => Seen::Yes(format!("[server] prints {}", short_quoted(text))),
+            None => Seen::Unknown(format!(
+                "logs {} (not in its output: a server may log in its own words)",
+                short_quoted(text)
+            )),
+        }
+    }
+
+    fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Seen {
+        let Some(error) = error else {
+            return Seen::Unknown(format!("thread {thread} ends"));
+        };
+        let from = self.deaths.get(error).copied().unwrap_or([0, 0]);
+        match self.program.find_output(error, from, wait.min(OUTPUT_WAIT)) {
+            Some(after) => {
+                self.deaths.insert(error.to_string(), after);
+                Seen::Yes(format!(
+                    "[server] a thread dies: {error}    (seen in its output; which thread is not checked)"
+                ))
+            }
+            None => Seen::Unknown(format!(
+                "thread {thread} dies of {error} (not in its output)"
+            )),
+        }
+    }
+
+    fn thread_blocked(&mut self, thread: &str, call: &str, _wait: Duration) -> Seen {
+        Seen::Unknown(format!("thread {thread} is blocked in {call}"))
+    }
+
+    fn quit(&mut self, grace: Duration, _wait: Duration) -> Seen {
+        if let Err(e) = self.program.type_line("quit") {
+            return Seen::No(
+                format!("[console] could not type `quit` on the program's standard input: {e}"),
+                Some("the program has ended, or closed its standard input".into()),
+            );
+        }
+        self.quit = Some((Instant::now(), grace));
+        Seen::Yes("[console] >> quit    (typed on the program's standard input)".into())
+    }
+
+    fn quit_ends(&mut self, clean: bool) -> Seen {
+        let Some((at, grace)) = self.quit else {
+            return Seen::No("scenario bug: QuitEnds without Quit".into(), None);
+        };
+        if !clean {
+            return Seen::Unknown("the quit is cut short".into());
+        }
+        let left = (at + grace).saturating_duration_since(Instant::now());
+        match self.program.wait_exit(left) {
+            Some(status) => Seen::Yes(format!(
+                "[server] the program ends {:.1} s after quit ({})",
+                at.elapsed().as_secs_f64(),
+                exit_text(status)
+            )),
+            None => Seen::No(
+                format!(
+                    "[server] expected the program to end within {:.1} s of `quit`; it is still running",
+                    grace.as_secs_f64()
+                ),
+                Some(
+                    "after `quit`, the program ends once every thread has: is a thread still blocked in \
+                     recv(), readline() or accept()? (`netlab explain 3` shows why close() does not wake it)"
+                        .into(),
+                ),
+            ),
+        }
+    }
+}
+
+/// `exit code 0`, or `killed by signal 9`.
+pub(crate) fn exit_text(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit code {code}"),
+        (None, Some(sig)) => format!("killed by signal {sig}"),
+        _ => "ended".to_string(),
+    }
+}
+
+fn short_quoted(text: &str) -> String {
+    super::expect::shorten(&format!("{text:?}"))
+}

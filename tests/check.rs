@@ -1,0 +1,603 @@
+//! `netlab check` is itself checked: broken servers with their exact grader output, the
+//! tutorial's Python originals against their own and the next stages, netlab's own
+//! stages run as outside programs, and the command's edges (exit codes, JSON, a port that
+//! is taken, Ctrl-C, a server that never answers).
+//!
+//! The broken servers are small Python programs in `tests/check/`; each one's grader output
+//! is kept beside it as `<name>.golden`, with ports, times and paths normalised, and must
+//! come out exactly so. After a deliberate change to the grader's output, rewrite them with
+//! `NETLAB_BLESS=1 cargo test --test check` and read the diff before committing it.
+//!
+//! Tests that need `python3`, or the tutorial's originals in `../shared/reference`, are
+//! reported as ignored, with the reason, where those are missing.
+
+mod common;
+
+use common::process::Netlab;
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use netlab::stages::STAGES;
+use nix::sys::signal::Signal;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+type Result = std::result::Result<Completion, Failed>;
+
+/// A broken server, the stage it is checked as, and how.
+struct Broken {
+    /// `tests/check/<name>.py`, and its golden output `<name>.golden`.
+    name: &'static str,
+    stage: u8,
+    /// Extra arguments for `netlab check` (`--only ...`).
+    args: &'static [&'static str],
+    /// Extra environment for netlab and the server.
+    env: &'static [(&'static str, &'static str)],
+    /// The exit code `netlab check` must give.
+    code: i32,
+}
+
+const BROKEN: &[Broken] = &[
+    Broken {
+        name: "no_header",
+        stage: 2,
+        args: &["--only", "broadcasts_to_everyone"],
+        env: &[],
+        code: 1,
+    },
+    Broken {
+        name: "no_echo",
+        stage: 2,
+        args: &["--only", "broadcasts_to_everyone"],
+        env: &[],
+        code: 1,
+    },
+    // Eight hours east of UTC for netlab's clock, so that a UTC header is eight hours off.
+    Broken {
+        name: "utc_header",
+        stage: 2,
+        args: &["--only", "broadcasts_to_everyone"],
+        env: &[("TZ", "CST-8")],
+        code: 1,
+    },
+    Broken {
+        name: "iso_header",
+        stage: 2,
+        args: &["--only", "utf8_goes_through"],
+        env: &[],
+        code: 1,
+    },
+    Broken {
+        name: "quit_ignored",
+        stage: 4,
+        args: &["--only", "quit_removes_the_client"],
+        env: &[],
+        code: 1,
+    },
+    Broken {
+        name: "one_message",
+        stage: 2,
+        args: &["--only", "broadcasts_to_everyone"],
+        env: &[],
+        code: 1,
+    },
+    Broken {
+        name: "recv_framing",
+        stage: 6,
+        args: &["--only", "long_line_is_one_message"],
+        env: &[],
+        code: 1,
+    },
+    Broken {
+        name: "crash",
+        stage: 2,
+        args: &[],
+        env: &[],
+        code: 2,
+    },
+    Broken {
+        name: "wrong_port",
+        stage: 2,
+        args: &["--start-timeout", "2"],
+        env: &[],
+        code: 2,
+    },
+    // The whole of stage 7 against a server that never answers: the run must end.
+    Broken {
+        name: "silent",
+        stage: 7,
+        args: &[],
+        env: &[],
+        code: 1,
+    },
+];
+
+/// How long a full `netlab check 7` against a server that never answers may take, with
+/// `--timeout 1` (docs/check.md states the bound for the default 5 s).
+const SILENT_BOUND: Duration = Duration::from_secs(90);
+
+fn main() {
+    let mut args = Arguments::from_args();
+    // These tests mostly wait (for a program to start, a quit's 3 s pause, a quiet period),
+    // so four at a time keep two cores busy without crowding them.
+    args.test_threads = args.test_threads.or(Some(4));
+    let mut trials = Vec::new();
+    for b in BROKEN {
+        trials.push(Trial::ignorable_test(
+            format!("golden_{}", b.name),
+            move || golden(b),
+        ));
+    }
+    for stage in STAGES {
+        let n = stage.number;
+        trials.push(Trial::ignorable_test(
+            format!("python_original_passes_stage{n}"),
+            move || original_passes(n),
+        ));
+        trials.push(Trial::test(
+            format!("netlab_binary_passes_stage{n}"),
+            move || binary_passes(n),
+        ));
+    }
+    trials.push(Trial::ignorable_test(
+        "python_stage3_fails_stage4_quit",
+        || original_fails(3, 4, "quit_removes_the_client"),
+    ));
+    trials.push(Trial::ignorable_test(
+        "python_stage5_fails_stage7_reset",
+        || original_fails(5, 7, "reset_is_handled"),
+    ));
+    trials.push(Trial::ignorable_test(
+        "json_has_one_object_per_scenario",
+        json_lines,
+    ));
+    trials.push(Trial::test(
+        "taken_port_is_refused_before_starting",
+        taken_port,
+    ));
+    trials.push(Trial::test("ctrl_c_stops_the_program", ctrl_c));
+    trials.push(Trial::test(
+        "unknown_scenario_lists_the_stage_ones",
+        unknown_scenario,
+    ));
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn netlab() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_netlab"));
+    cmd.env_remove("RUST_LOG").stdin(Stdio::null());
+    cmd
+}
+
+fn here(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// Why a Python test cannot run here, if it cannot.
+fn no_python() -> Option<String> {
+    let ok = Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    (!ok).then(|| "python3 is not installed: this test runs Python servers".to_string())
+}
+
+/// The tutorial's original stage `n`, copied to a temporary directory with its port taken
+/// from `$PORT` (the one-line change docs/check.md shows); or why it cannot be had.
+fn original(n: u8, dir: &Path) -> std::result::Result<PathBuf, String> {
+    let reference = here("../shared/reference");
+    let file = std::fs::read_dir(&reference)
+        .map_err(|e| {
+            format!(
+                "{} is not here ({e}): it holds the tutorial's originals",
+                reference.display()
+            )
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name().and_then(|f| f.to_str()).is_some_and(|f| {
+                f.starts_with(&format!("stage_{n}_"))
+                    && f.ends_with(".py")
+                    && !f.contains("client")
+                    && !f.contains("skeleton")
+            })
+        })
+        .ok_or_else(|| format!("no stage_{n}_*.py in {}", reference.display()))?;
+    let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+    assert!(
+        text.contains("61000"),
+        "{} no longer has its port 61000",
+        file.display()
+    );
+    let text = text.replace("61000", "int(__import__('os').environ.get('PORT', 61000))");
+    let copy = dir.join(file.file_name().unwrap());
+    std::fs::write(&copy, text).map_err(|e| e.to_string())?;
+    Ok(copy)
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("netlab-check-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Runs `netlab check` with a bound on its time; the output and how long it took.
+fn check(args: &[&str], env: &[(&str, &str)], bound: Duration) -> (Output, Duration) {
+    let started = Instant::now();
+    let child = netlab()
+        .arg("check")
+        .args(args)
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start netlab check");
+    let pid = child.id();
+    // A watchdog: netlab check must end by itself; if it does not, it is killed and the
+    // test fails on the time.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watch = done.clone();
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + bound + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if watch.load(std::sync::atomic::Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid as i32),
+            nix::sys::signal::Signal::SIGINT,
+        );
+    });
+    let out = child.wait_with_output().expect("netlab check runs");
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    (out, started.elapsed())
+}
+
+/// Makes a grader transcript comparable from run to run: ports, times, dates and paths
+/// replaced by stand-ins of the same width, so that carets still line up.
+fn normalise(text: &str) -> String {
+    let mut ports: HashMap<String, String> = HashMap::new();
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut line = line.replace(env!("CARGO_MANIFEST_DIR"), "{DIR}");
+        // Ports: each distinct number after "127.0.0.1:" or "('127.0.0.1', " becomes Pnnnn.
+        for prefix in ["127.0.0.1:", "'127.0.0.1', "] {
+            let mut at = 0;
+            while let Some(i) = line[at..].find(prefix) {
+                let start = at + i + prefix.len();
+                let digits: String = line[start..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                if (4..=5).contains(&digits.len()) {
+                    let next = format!("P{:0w$}", ports.len() + 1, w = digits.len() - 1);
+                    let stand_in = ports.entry(digits.clone()).or_insert(next).clone();
+                    line.replace_range(start..start + digits.len(), &stand_in);
+                }
+                at = start;
+            }
+        }
+        out.push_str(&shapes(&line));
+        out.push('\n');
+    }
+    out
+}
+
+/// Replaces the notes' timestamps (`202612/04 14:47:37`), ISO dates and times, and
+/// durations (`0.3 s`) with fixed stand-ins of the same width.
+fn shapes(line: &str) -> String {
+    let b = line.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    let shape = |at: usize, pattern: &str| {
+        pattern.len() <= b.len() - at
+            && pattern.bytes().zip(&b[at..]).all(|(p, c)| match p {
+                b'D' => c.is_ascii_digit(),
+                p => p == *c,
+            })
+    };
+    while i < b.len() {
+        let starts_number = i == 0 || !b[i - 1].is_ascii_digit();
+        if starts_number && shape(i, "DDDDDD/DD DD:DD:DD") {
+            out.push_str("YYYYMM/DD hh:mm:ss");
+            i += 18;
+        } else if starts_number && shape(i, "DDDD-DD-DD DD:DD:DD") {
+            out.push_str("YYYY-MM-DD hh:mm:ss");
+            i += 19;
+        } else if starts_number && shape(i, "DD.D s") {
+            out.push_str("99.9 s");
+            i += 6;
+        } else if starts_number && shape(i, "D.D s") {
+            out.push_str("9.9 s");
+            i += 5;
+        } else {
+            let c = line[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+fn golden(b: &'static Broken) -> Result {
+    if let Some(why) = no_python() {
+        return Ok(Completion::ignored_with(why));
+    }
+    let server = format!("tests/check/{}.py", b.name);
+    let stage = b.stage.to_string();
+    let mut args = vec![stage.as_str(), "--timeout", "1"];
+    args.extend_from_slice(b.args);
+    args.extend_from_slice(&["--", "python3", server.as_str()]);
+    let (out, took) = check(&args, b.env, SILENT_BOUND);
+    let got = normalise(&text(&out));
+    if b.name == "silent" && took > SILENT_BOUND {
+        return Err(format!(
+            "netlab check 7 took {took:?} against a silent server, more than {SILENT_BOUND:?}"
+        )
+        .into());
+    }
+    if out.status.code() != Some(b.code) {
+        return Err(format!(
+            "exit code {:?}, expected {}:\n{got}",
+            out.status.code(),
+            b.code
+        )
+        .into());
+    }
+    let path = here(&format!("tests/check/{}.golden", b.name));
+    if std::env::var_os("NETLAB_BLESS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+        return Ok(Completion::Completed);
+    }
+    let want = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: {e} (NETLAB_BLESS=1 writes it)", path.display()))?;
+    if got != want {
+        let diff: String = want
+            .lines()
+            .zip(got.lines().chain(std::iter::repeat("<nothing>")))
+            .enumerate()
+            .filter(|(_, (w, g))| w != g)
+            .take(5)
+            .map(|(i, (w, g))| format!("line {}:\n  expected: {w}\n  got:      {g}\n", i + 1))
+            .collect();
+        return Err(format!(
+            "the grader's output for {} differs from {}:\n{diff}\nwhole output:\n{got}",
+            b.name,
+            path.display()
+        )
+        .into());
+    }
+    Ok(Completion::Completed)
+}
+
+/// `--json` output, one object per scenario: parsed, with the fields a script relies on.
+fn json_scenarios(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+fn original_passes(n: u8) -> Result {
+    if let Some(why) = no_python() {
+        return Ok(Completion::ignored_with(why));
+    }
+    let dir = temp_dir(&format!("original{n}"));
+    let file = match original(n, &dir) {
+        Ok(file) => file,
+        Err(why) => return Ok(Completion::ignored_with(why)),
+    };
+    let file = file.to_string_lossy().to_string();
+    let (out, _) = check(
+        &[&n.to_string(), "--json", "--", "python3", &file],
+        &[],
+        Duration::from_secs(180),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let scenarios = json_scenarios(&out);
+    let failed: Vec<_> = scenarios.iter().filter(|s| s["result"] == "fail").collect();
+    if out.status.code() != Some(0) || !failed.is_empty() || scenarios.is_empty() {
+        return Err(format!(
+            "the original stage {n} does not pass its own scenarios:\n{}",
+            text(&out)
+        )
+        .into());
+    }
+    Ok(Completion::Completed)
+}
+
+fn original_fails(n: u8, as_stage: u8, scenario: &str) -> Result {
+    if let Some(why) = no_python() {
+        return Ok(Completion::ignored_with(why));
+    }
+    let dir = temp_dir(&format!("original{n}as{as_stage}"));
+    let file = match original(n, &dir) {
+        Ok(file) => file,
+        Err(why) => return Ok(Completion::ignored_with(why)),
+    };
+    let file = file.to_string_lossy().to_string();
+    let (out, _) = check(
+        &[
+            &as_stage.to_string(),
+            "--json",
+            "--only",
+            scenario,
+            "--",
+            "python3",
+            &file,
+        ],
+        &[],
+        Duration::from_secs(60),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let scenarios = json_scenarios(&out);
+    if out.status.code() != Some(1) || scenarios.len() != 1 || scenarios[0]["result"] != "fail" {
+        return Err(format!(
+            "stage {n}'s original should fail {scenario} as stage {as_stage}:\n{}",
+            text(&out)
+        )
+        .into());
+    }
+    Ok(Completion::Completed)
+}
+
+fn binary_passes(n: u8) -> std::result::Result<(), Failed> {
+    let bin = env!("CARGO_BIN_EXE_netlab");
+    let stage = n.to_string();
+    let (out, _) = check(
+        &[&stage, "--", bin, "stage", &stage, "--port", "{port}"],
+        &[],
+        Duration::from_secs(180),
+    );
+    if out.status.code() != Some(0) {
+        return Err(format!(
+            "netlab's own stage {n}, checked as a program, does not pass:\n{}",
+            text(&out)
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn json_lines() -> Result {
+    if let Some(why) = no_python() {
+        return Ok(Completion::ignored_with(why));
+    }
+    let (out, _) = check(
+        &[
+            "2",
+            "--json",
+            "--timeout",
+            "1",
+            "--",
+            "python3",
+            "tests/check/no_echo.py",
+        ],
+        &[],
+        Duration::from_secs(60),
+    );
+    let scenarios = json_scenarios(&out);
+    let expected = netlab::scenario::for_stage(2).count();
+    if scenarios.len() != expected {
+        return Err(format!(
+            "{} JSON objects for {expected} scenarios:\n{}",
+            scenarios.len(),
+            text(&out)
+        )
+        .into());
+    }
+    for s in &scenarios {
+        if s["stage"] != 2 || !s["scenario"].is_string() || s["result"] != "fail" {
+            return Err(format!("unexpected object: {s}").into());
+        }
+        let failure = &s["first_failure"];
+        if failure["step"] != 2 && failure["step"] != 1
+            || !failure["message"].is_string()
+            || !failure["hint"].is_string()
+        {
+            return Err(format!("first_failure lacks step, message or hint: {s}").into());
+        }
+    }
+    let summary = String::from_utf8_lossy(&out.stderr);
+    if !summary.contains(&format!("0 passed, {expected} failed")) {
+        return Err(format!("the summary goes to stderr: {summary}").into());
+    }
+    Ok(Completion::Completed)
+}
+
+fn taken_port() -> std::result::Result<(), Failed> {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let (out, took) = check(
+        &["2", "--port", &port, "--", "sh", "-c", "echo started >&2"],
+        &[],
+        Duration::from_secs(20),
+    );
+    let all = text(&out);
+    if out.status.code() != Some(2)
+        || all.contains("started")
+        || !all.contains(&format!("port {port} is taken"))
+    {
+        return Err(format!(
+            "a taken port must stop netlab check before it starts anything:\n{all}"
+        )
+        .into());
+    }
+    if all.lines().count() != 1 || took > Duration::from_secs(10) {
+        return Err(format!("one line, at once:\n{all}").into());
+    }
+    Ok(())
+}
+
+/// Ctrl-C while a program is being checked stops the program's whole process group.
+fn ctrl_c() -> std::result::Result<(), Failed> {
+    let dir = temp_dir("ctrl-c");
+    let pidfile = dir.join("pid");
+    // A program that writes its pid and then never listens: netlab waits for it.
+    let script = format!("echo $$ > {}; exec sleep 60", pidfile.display());
+    let mut check = Netlab::start(&[
+        "check",
+        "2",
+        "--start-timeout",
+        "60",
+        "--",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let pid = loop {
+        if let Some(pid) = std::fs::read_to_string(&pidfile)
+            .ok()
+            .and_then(|t| t.trim().parse::<i32>().ok())
+        {
+            break pid;
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the program never started:\n{}", check.all()).into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    check.signal(Signal::SIGINT);
+    let status = check.expect_exit(Duration::from_secs(10));
+    if status.code() != Some(130) {
+        return Err(format!("netlab check exited with {status} on Ctrl-C, expected 130").into());
+    }
+    // The program is gone: signalling it fails (after its reaping by init, at most a moment).
+    let gone = Instant::now() + Duration::from_secs(5);
+    while nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok() {
+        if Instant::now() > gone {
+            return Err(format!("the program (pid {pid}) outlived netlab check's Ctrl-C").into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
+}
+
+fn unknown_scenario() -> std::result::Result<(), Failed> {
+    let (out, _) = check(
+        &["4", "--only", "nope", "--", "true"],
+        &[],
+        Duration::from_secs(20),
+    );
+    let all = text(&out);
+    if out.status.code() != Some(2) || !all.contains("quit_removes_the_client") {
+        return Err(
+            format!("an unknown scenario gets the list of the stage's scenarios:\n{all}").into(),
+        );
+    }
+    Ok(())
+}

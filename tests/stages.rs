@@ -1,0 +1,119 @@
+//! The stage tests, generated from the scenario table (`src/scenario/library.rs`): one
+//! test per stage and scenario, `stage4_quit_removes_the_client`, and one per stage and
+//! experiment, `stage4_dict_changed_size_under_churn`. Nothing here lists them again: a
+//! scenario's `stages` decide where it runs, and a new stage gets its tests from the table.
+//!
+//! Each test is an exercise: run one, read what it shows (the scenario's `shows` line is
+//! printed with its transcript when it fails), then try the same by hand with
+//! `netlab stage 4` and `nc 127.0.0.1 60000`:
+//!
+//! ```sh
+//! cargo test --test stages stage2_dead_client_kills_later_senders
+//! ```
+//!
+//! With `NETLAB_SERVER` set, a stage's scenarios run against that program instead of
+//! netlab's own stage, started afresh for each (`{port}` and `$PORT` as `netlab check`
+//! gives them), with the same transcripts on failure:
+//!
+//! ```sh
+//! NETLAB_SERVER='python3 my_stage4.py {port}' cargo test --test stages stage4_
+//! ```
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use netlab::scenario::{
+    self, Experiment, ProgramOptions, Scenario, Verdict, DEFAULT_WAIT, EXPERIMENTS, SCENARIOS,
+};
+use netlab::stage::{self, Running};
+use netlab::stages::STAGES;
+use std::time::Duration;
+
+fn main() {
+    let args = Arguments::from_args();
+    let server = std::env::var("NETLAB_SERVER")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
+    if server.is_some() && !names_one_stage(args.filter.as_deref()) {
+        eprintln!(
+            "NETLAB_SERVER runs one stage's scenarios against your program: name the stage, e.g.\n  \
+             NETLAB_SERVER='python3 my_stage4.py {{port}}' cargo test --test stages stage4_"
+        );
+        std::process::exit(2);
+    }
+    let mut trials = Vec::new();
+    for stage in STAGES {
+        let n = stage.number;
+        for s in SCENARIOS.iter().filter(|s| s.stages.contains(&n)) {
+            let server = server.clone();
+            trials.push(Trial::test(
+                format!("stage{n}_{}", s.name),
+                move || match server {
+                    Some(command) => against_program(s, n, &command),
+                    None => against_stage(s, n),
+                },
+            ));
+        }
+        for e in EXPERIMENTS.iter().filter(|e| e.stages.contains(&n)) {
+            trials.push(
+                Trial::test(format!("stage{n}_{}", e.name), move || experiment(e, n))
+                    // An experiment looks inside netlab's own server (which threads died).
+                    .with_ignored_flag(server.is_some()),
+            );
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// Whether a test filter picks the tests of one stage: `stage4_`, `stage4_quit_...`.
+fn names_one_stage(filter: Option<&str>) -> bool {
+    filter.is_some_and(|f| {
+        f.strip_prefix("stage")
+            .and_then(|rest| rest.split('_').next())
+            .is_some_and(|n| n.parse::<u8>().is_ok_and(|n| stage::find(n).is_some()))
+            && f.contains('_')
+    })
+}
+
+/// Runs the scenario against netlab's stage in this process.
+fn against_stage(s: &'static Scenario, stage: u8) -> Result<(), Failed> {
+    let outcome = scenario::run_on_stage(stage, s.name);
+    match outcome.verdict() {
+        Verdict::Failed => Err(format!("\n{outcome}").into()),
+        _ => Ok(()),
+    }
+}
+
+/// Runs the scenario against the program of `NETLAB_SERVER`, started for it.
+fn against_program(s: &'static Scenario, stage: u8, command: &str) -> Result<(), Failed> {
+    let options = ProgramOptions {
+        command: vec!["sh".into(), "-c".into(), command.into()],
+        port: None,
+        start_timeout: Duration::from_secs(10),
+        wait: DEFAULT_WAIT,
+        label: "NETLAB_SERVER".into(),
+    };
+    match scenario::run_program(s, stage, &options) {
+        Ok(outcome) if outcome.verdict() == Verdict::Failed => Err(format!("\n{outcome}").into()),
+        Ok(_) => Ok(()),
+        Err(not_started) => Err(format!(
+            "\n{}\n{}{}",
+            not_started.message,
+            not_started
+                .output
+                .iter()
+                .map(|l| format!("  {l}\n"))
+                .collect::<String>(),
+            not_started
+                .hint
+                .map_or(String::new(), |h| format!("hint: {h}"))
+        )
+        .into()),
+    }
+}
+
+/// Runs the experiment against netlab's stage in this process.
+fn experiment(e: &'static Experiment, stage: u8) -> Result<(), Failed> {
+    let stage = stage::find(stage).expect("a stage of the table");
+    let running = Running::start(stage, "127.0.0.1:0".parse().unwrap(), true)
+        .map_err(|err| format!("stage {} did not start: {err}", stage.number))?;
+    (e.run)(&running).map_err(|why| format!("\n{}\n{why}", e.shows).into())
+}
