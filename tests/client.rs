@@ -301,8 +301,10 @@ fn client_says_nothing_after_quit() {
         assert_eq!(c.expect_exit(SHORT).code(), Some(0), "{}", c.all());
         let err = c.stderr();
         let after = after_line(&err, "MainThread root Client stops");
+        // netlab may still explain why it exits (not when the recv thread had already
+        // ended, its recv() failing on the closed socket); the recv thread says nothing.
         assert!(
-            !after.is_empty() && after.lines().all(|l| l.starts_with("netlab: ")),
+            after.lines().all(|l| l.starts_with("netlab: ")),
             "the recv thread spoke after Client stops:\n{err}"
         );
     }
