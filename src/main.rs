@@ -28,7 +28,8 @@ enum Command {
     Stages,
     /// Run one stage's server (stages 3-7 have a `>> ` console: type `quit` to stop).
     Stage(StageArgs),
-    /// Run the tutorial's chat client (sends `I'm ready`, then each line you type).
+    /// Run the tutorial's chat client (sends `I'm ready`, then each line you type; `/help`
+    /// at its prompt lists netlab's commands: /reset, /halfclose, /bytes, /flood).
     Client(ClientArgs),
     /// Grade a chat server, in any language, with a stage's scenarios:
     /// `netlab check 4 -- python3 my_stage4.py {port}`.
