@@ -210,19 +210,14 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     Ok(if failed > 0 { FAILED } else { PASSED })
 }
 
-/// What listens on `port` now, if anything.
+/// What listens on `port` now, if anything: the program, as `netlab ports` names it.
 fn listener_on(port: u16) -> Option<String> {
-    let listening: Vec<String> = crate::ports::sockets()
+    let listening = crate::ports::sockets()
         .unwrap_or_default()
         .into_iter()
-        .filter(|s| s.state == crate::ports::State::Listen && s.local.port() == port)
-        .map(|s| s.local.to_string())
-        .collect();
-    (!listening.is_empty()).then(|| {
-        format!(
-            "something listens on {} (`netlab ports --port {port}` shows it)",
-            listening.join(" and ")
-        )
+        .any(|s| s.state == crate::ports::State::Listen && s.local.port() == port);
+    listening.then(|| {
+        crate::ports::holders(port).unwrap_or_else(|| format!("something listens on port {port}"))
     })
 }
 

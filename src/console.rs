@@ -14,14 +14,19 @@
 //!     logging.info(cs.clients)
 //! ```
 //!
-//! netlab keeps it, with four changes a classroom needs, each announced when it happens:
+//! netlab keeps it, with five changes a classroom needs, each announced when it happens:
 //! after `quit`, Python waits forever for threads that closing their sockets did not
 //! wake; netlab says which ones and why, and cuts them short after a grace period (or a
 //! second Ctrl-C). Ctrl-C and SIGTERM take the same path as `quit` (in Python, Ctrl-C only
 //! kills the console). When stdin ends, the server keeps serving and netlab says how to
-//! stop it. And stages 3-4, whose console ignores other lines, log the threads and
-//! clients too, as the notes' stage 5 does.
+//! stop it. A line that is not UTF-8 is skipped with a warning, where Python's console
+//! would die of `UnicodeDecodeError`. And stages 3-4, whose console ignores other lines,
+//! log the threads and clients too, as the notes' stage 5 does.
+//!
+//! `netlab client` runs the notes' client the same way ([`run_client`]), with netlab's `/`
+//! commands beside its typed lines (`crate::client_command`).
 
+use crate::client_command::{After, ClientCommand};
 use crate::logging::NETLAB;
 use crate::py::{self, Interpreter, ThreadInfo};
 use crate::stage::{describe, Lifecycle, QuitOptions, Running};
@@ -201,7 +206,8 @@ fn log_threads_and_clients(running: &Running, interp: &Interpreter) {
     log::info!(target: "root", "{}", running.server().clients());
 }
 
-/// `netlab client`: the notes' client, with its hangs and spins bounded. Returns the exit code.
+/// `netlab client`: the notes' client, with its hangs and spins bounded, and netlab's `/`
+/// commands ([`ClientCommand`]). Returns the exit code.
 pub fn run_client(addr: SocketAddr, signals: Option<Signals>) -> i32 {
     crate::stage::register_sources();
     let interp = Interpreter::new(false);
@@ -217,15 +223,23 @@ pub fn run_client(addr: SocketAddr, signals: Option<Signals>) -> i32 {
                 return 1;
             }
         };
+        let ending = Arc::new(Ending::new(interp.clone()));
+        spawn_client_signals(signals, ending.clone());
         let (tx, rx) = channel();
-        spawn_signals(signals, tx.clone(), None);
         watch_threads(interp.clone(), tx.clone());
         let prompt = spawn_stdin(tx);
         let _ = prompt.send(());
         loop {
             match rx.recv() {
                 Ok(Input::Line(line)) if py::strip(&line) == "quit" => {
+                    ending.stopping.store(true, Ordering::SeqCst);
+                    log::info!(
+                        target: NETLAB,
+                        "quit: the notes' stop() closes the socket, then waits 3 s before it logs \"Client stops\". \
+                         Ctrl-C ends the client at once."
+                    );
                     client.stop();
+                    ending.decide();
                     if !interp.alive_threads().is_empty() {
                         log::info!(
                             target: NETLAB,
@@ -233,57 +247,146 @@ pub fn run_client(addr: SocketAddr, signals: Option<Signals>) -> i32 {
                              neither woke it nor sent FIN, so the server has not seen you leave. netlab shuts the \
                              connection down instead and exits."
                         );
-                        interp.cut_short();
                     }
-                    return 0;
+                    return ending.finish(0);
                 }
                 Ok(Input::Line(line)) => {
-                    if let Err(e) = client.send(&line) {
-                        log::error!(
-                            target: NETLAB,
-                            "send failed: {e}. The connection is gone; Python's client would stop with this \
-                             traceback at its prompt."
-                        );
-                        interp.cut_short();
-                        return 1;
+                    // A typed line is the notes' send(); a line starting with `/` is netlab's.
+                    let (what, outcome) = match ClientCommand::parse(&line) {
+                        None => ("send", client.send(&line).map(|()| After::Continue)),
+                        Some(Ok(command)) => (command.name(), command.run(&*client, &interp)),
+                        Some(Err(why)) => {
+                            log::error!(target: NETLAB, "{why}");
+                            ("", Ok(After::Continue))
+                        }
+                    };
+                    match outcome {
+                        Ok(After::Continue) => {
+                            let _ = prompt.send(());
+                        }
+                        Ok(After::Exit(code)) => {
+                            ending.decide();
+                            return ending.finish(code);
+                        }
+                        Err(e) => {
+                            ending.decide();
+                            log::error!(
+                                target: NETLAB,
+                                "{what} failed: {e}. The connection is gone; Python's client would stop with this \
+                                 traceback at its prompt."
+                            );
+                            return ending.finish(1);
+                        }
                     }
-                    let _ = prompt.send(());
                 }
                 Ok(Input::Eof) => log::info!(
                     target: NETLAB,
                     "standard input has ended: Python's client dies at its prompt with EOFError but keeps its recv \
                      thread running; netlab keeps receiving until the server closes, or Ctrl-C."
                 ),
-                Ok(Input::Signal(sig)) => {
-                    let python = if sig == SIGINT {
-                        "Python's client would lose only its console (KeyboardInterrupt) and keep receiving"
-                    } else {
-                        "Python's client would end at once too"
-                    };
-                    log::info!(
-                        target: NETLAB,
-                        "{}: {python}; netlab closes the connection and exits.",
-                        signal_name(sig)
-                    );
-                    interp.cut_short();
-                    return 128 + sig;
-                }
+                // The client's signals end it from their own thread (spawn_client_signals).
+                Ok(Input::Signal(_)) => {}
                 Ok(Input::ThreadsDone) | Err(_) => {
+                    ending.decide();
                     log::info!(
                         target: NETLAB,
                         "the recv thread has ended, so nothing receives any more. Python's client would go on \
                          showing its prompt with no one listening; netlab exits."
                     );
-                    interp.cut_short();
-                    return 0;
+                    return ending.finish(0);
                 }
             }
         }
     })
 }
 
+/// How the client ends, decided once. Its main loop and its signal thread can both decide
+/// it at nearly the same moment (a Ctrl-C shuts the connection down, and the main loop then
+/// sees the recv thread end): the first one ends the client, the other says nothing.
+struct Ending {
+    /// The client's program: silenced and cut short at the end.
+    interp: Arc<Interpreter>,
+    /// Set once someone has decided that the client ends.
+    decided: AtomicBool,
+    /// Set once `quit` has started the notes' stop(), for what a signal then says.
+    stopping: AtomicBool,
+}
+
+impl Ending {
+    fn new(interp: Arc<Interpreter>) -> Ending {
+        Ending {
+            interp,
+            decided: AtomicBool::new(false),
+            stopping: AtomicBool::new(false),
+        }
+    }
+
+    /// Claims the decision for the main loop. If the signal thread got there first, it is
+    /// ending the process now: wait for that, saying nothing.
+    fn decide(&self) {
+        if self.decided.swap(true, Ordering::SeqCst) {
+            loop {
+                std::thread::park();
+            }
+        }
+    }
+
+    /// Ends the client once decided: from now on its recv thread says nothing; then netlab
+    /// shuts the connection down, which wakes that thread, and gives it a moment to end, so
+    /// that it never speaks after netlab's last line. Returns `code`.
+    fn finish(&self, code: i32) -> i32 {
+        self.interp.silence();
+        self.interp.cut_short();
+        self.interp
+            .wait_threads(Instant::now() + Duration::from_secs(1));
+        code
+    }
+}
+
+/// The client's Ctrl-C and SIGTERM: whatever its main loop is blocked in (the notes' 3 s
+/// wait in stop(), a send to a server that has stopped reading), the client ends at once,
+/// with exit code 128 + the signal. A signal that comes once the main loop has decided to
+/// end the client changes nothing.
+fn spawn_client_signals(signals: Option<Signals>, ending: Arc<Ending>) {
+    let Some(mut signals) = signals else {
+        return;
+    };
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                if ending.decided.swap(true, Ordering::SeqCst) {
+                    return;
+                }
+                let python = match (sig, ending.stopping.load(Ordering::SeqCst)) {
+                    (SIGINT, false) => {
+                        "Python's client would lose only its console (KeyboardInterrupt) and keep receiving"
+                    }
+                    (SIGINT, true) => {
+                        "Python's client would break out of stop()'s 3 s wait with a KeyboardInterrupt, then still \
+                         hang waiting for its recv thread"
+                    }
+                    _ => "Python's client would end at once too",
+                };
+                let code = 128 + sig;
+                log::info!(
+                    target: NETLAB,
+                    "{}: {python}; netlab closes the connection and exits (exit code {code}).",
+                    signal_name(sig)
+                );
+                std::process::exit(ending.finish(code));
+            }
+        })
+        .expect("start the signal thread");
+}
+
 /// Reads the console: prints `>> ` each time the main loop asks for a line (as `input()`
 /// does, on stdout), and forwards what was typed. Returns the "ask for a line" sender.
+///
+/// A line that is not UTF-8 is skipped with a warning, and the prompt comes again: Python's
+/// `input()` would raise `UnicodeDecodeError` there, which ends its console (the server
+/// keeps serving without one; the client keeps receiving without one). Only the end of
+/// standard input, or an error reading it, is [`Input::Eof`].
 fn spawn_stdin(tx: Sender<Input>) -> Sender<()> {
     let (prompt_tx, prompt_rx): (Sender<()>, Receiver<()>) = channel();
     std::thread::Builder::new()
@@ -291,21 +394,30 @@ fn spawn_stdin(tx: Sender<Input>) -> Sender<()> {
         .spawn(move || {
             let stdin = std::io::stdin();
             while prompt_rx.recv().is_ok() {
-                let mut out = std::io::stdout().lock();
-                let _ = out.write_all(b">> ");
-                let _ = out.flush();
-                drop(out);
-                let mut line = String::new();
-                match stdin.lock().read_line(&mut line) {
-                    Ok(0) | Err(_) => {
-                        let _ = tx.send(Input::Eof);
-                        return;
-                    }
-                    Ok(_) => {
-                        if tx.send(Input::Line(line)).is_err() {
+                let line = loop {
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(b">> ");
+                    let _ = out.flush();
+                    drop(out);
+                    let mut line = Vec::new();
+                    match stdin.lock().read_until(b'\n', &mut line) {
+                        Ok(0) | Err(_) => {
+                            let _ = tx.send(Input::Eof);
                             return;
                         }
+                        Ok(_) => match py::decode(&line) {
+                            Ok(text) => break text,
+                            Err(e) => log::warn!(
+                                target: NETLAB,
+                                "that line is not UTF-8: Python's input() would raise {e} (under a UTF-8 locale), and \
+                                 the console would die with it. netlab skips the line, so nothing was done or sent, \
+                                 and keeps the console."
+                            ),
+                        },
                     }
+                };
+                if tx.send(Input::Line(line)).is_err() {
+                    return;
                 }
             }
         })

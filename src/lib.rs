@@ -8,7 +8,8 @@
 //!   `stages/stages.toml`.
 //! - [`py`]: the Python semantics the stages depend on (sockets, dicts, threads, ...).
 //! - [`stage`]: the interface every stage offers, and a running stage's lifecycle.
-//! - [`console`]: the `>> ` console, signals and the bounded `quit` of the CLI.
+//! - [`console`]: the `>> ` console, signals and the bounded `quit` of the CLI;
+//!   [`client_command`]: the `/` commands of `netlab client`.
 //! - [`scenario`]: what clients do and what they must receive, per stage: the tests'
 //!   exercises, and what a grader runs against a student's server.
 //! - [`program`]: a server that is not netlab's, run as a separate process.
@@ -20,6 +21,7 @@
 //!   threads, grouped for a projector.
 
 pub mod check;
+pub mod client_command;
 pub mod console;
 pub mod demo;
 pub mod docs;

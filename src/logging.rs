@@ -96,23 +96,29 @@ fn install(cli: bool) {
     });
 }
 
-/// Sends each record to the capturing interpreter, if any, else to `env_logger`.
+/// Sends each record to the capturing interpreter, if any, else to `env_logger`; drops
+/// the records of a program that netlab has decided to end (`Interpreter::silence`).
 struct Logger {
     inner: env_logger::Logger,
 }
 
 impl log::Log for Logger {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        threading::current().captures()
-            || self.inner.enabled(
-                &log::Metadata::builder()
-                    .level(metadata.level())
-                    .target(short_target(metadata.target()))
-                    .build(),
-            )
+        !threading::silenced()
+            && (threading::current().captures()
+                || self.inner.enabled(
+                    &log::Metadata::builder()
+                        .level(metadata.level())
+                        .target(short_target(metadata.target()))
+                        .build(),
+                ))
     }
 
     fn log(&self, record: &log::Record<'_>) {
+        // A program netlab has decided to end says nothing more (`Interpreter::silence`).
+        if threading::silenced() {
+            return;
+        }
         let interp = threading::current();
         let target = short_target(record.target());
         if interp.captures() {

@@ -31,7 +31,8 @@ enum Command {
     Stages,
     /// Run one stage's server (stages 3-7 have a `>> ` console: type `quit` to stop).
     Stage(StageArgs),
-    /// Run the tutorial's chat client (sends `I'm ready`, then each line you type).
+    /// Run the tutorial's chat client (sends `I'm ready`, then each line you type; `/help`
+    /// at its prompt lists netlab's commands: /reset, /halfclose, /bytes, /flood).
     Client(ClientArgs),
     /// Grade a chat server, in any language, with a stage's scenarios:
     /// `netlab check 4 -- python3 my_stage4.py {port}`.
@@ -49,12 +50,14 @@ enum Command {
         #[arg(value_parser = parse_source)]
         stage: &'static str,
     },
-    /// Live experiments: the dict race, binding a port twice, a client that never reads.
+    /// Live experiments: the dict race, binding a port twice, a client that never reads,
+    /// connection churn.
     Demo {
         #[command(subcommand)]
         demo: Demo,
     },
-    /// List TCP sockets (LISTEN; with --all also ESTABLISHED and TIME-WAIT), like `ss -tan`.
+    /// List TCP sockets (LISTEN; with --all also ESTABLISHED and TIME-WAIT) and the process
+    /// that holds each, like `ss -tanp`.
     Ports(ports::Args),
 }
 
@@ -66,6 +69,8 @@ enum Demo {
     Bind(demo::bind::Args),
     /// One client that never reads: which stages freeze, which only stall one thread.
     Slow(demo::slow::Args),
+    /// Clients that come and go next to one that talks: the dict race of stages 4-5.
+    Churn(demo::churn::Args),
 }
 
 #[derive(clap::Args)]
@@ -243,6 +248,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 Demo::Race(args) => demo::race::run(&args)?,
                 Demo::Bind(args) => demo::bind::run(&args)?,
                 Demo::Slow(args) => demo::slow::run(&args)?,
+                Demo::Churn(args) => demo::churn::run(&args)?,
             }
             Ok(0)
         }
@@ -355,9 +361,12 @@ fn port_in_use(port: u16, reuse_addr: bool) -> String {
     };
     let time_wait = on_port(ports::State::TimeWait);
     if on_port(ports::State::Listen) > 0 {
-        format!(
-            "another server is listening there (another netlab? `netlab ports --port {port}` shows it)"
-        )
+        match ports::holders(port) {
+            Some(holders) => format!("another server is listening there: {holders}"),
+            None => format!(
+                "another server is listening there (another netlab? `netlab ports --port {port}` shows it)"
+            ),
+        }
     } else if time_wait > 0 && !reuse_addr {
         format!(
             "{} of an earlier run on port {port} {} in TIME-WAIT (`netlab ports --all --port {port}` lists \

@@ -12,9 +12,17 @@
 //!
 //! `0100007F:EA60` is 127.0.0.1:60000 and `0A` is LISTEN: [`parse`] turns such lines into
 //! [`TcpSocket`] values, [`sockets`] reads both files, and [`table`] prints them in the
-//! columns of `ss -tan`. `netlab demo bind` uses the same code to show its TIME-WAIT.
+//! columns of `ss -tan`, plus the process that holds each socket, as `ss -p` adds it
+//! ([`owners`]: found through the socket's inode, the last column used here). `netlab demo
+//! bind` uses the same code to show its TIME-WAIT, and [`holders`] answers, in one phrase,
+//! what keeps a port busy.
+
+mod owners;
+
+pub use owners::{owners, Owner};
 
 use anyhow::Context;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::fs;
 use std::io;
@@ -131,6 +139,10 @@ pub struct TcpSocket {
     /// Bytes that arrived but the program has not recv()'d yet: `ss`'s Recv-Q. For a
     /// listener, the connections that wait for accept() (its accept queue).
     pub rx_queue: u32,
+    /// The socket's inode: what a process's descriptor for it points to
+    /// (`/proc/PID/fd/N -> socket:[inode]`), so the way to find who holds it. 0 when no
+    /// process does any more (TIME-WAIT, or a connection the kernel finishes alone).
+    pub inode: u64,
 }
 
 impl TcpSocket {
@@ -171,20 +183,22 @@ pub fn parse(text: &str) -> io::Result<Vec<TcpSocket>> {
         .collect()
 }
 
-/// One line: `sl: local remote st tx_queue:rx_queue ...`; the columns after those
-/// (timers, uid, inode) are not needed here.
+/// One line: `sl: local remote st tx_queue:rx_queue tr:when retrnsmt uid timeout inode
+/// ...`; the timers, the retransmit count and the uid are not needed here.
 fn parse_line(line: &str) -> Option<TcpSocket> {
     let mut fields = line.split_whitespace().skip(1);
     let local = parse_addr(fields.next()?)?;
     let remote = parse_addr(fields.next()?)?;
     let state = State::from_code(u8::from_str_radix(fields.next()?, 16).ok()?);
     let (tx, rx) = fields.next()?.split_once(':')?;
+    let inode = fields.nth(4)?.parse().ok()?;
     Some(TcpSocket {
         state,
         local,
         remote,
         tx_queue: u32::from_str_radix(tx, 16).ok()?,
         rx_queue: u32::from_str_radix(rx, 16).ok()?,
+        inode,
     })
 }
 
@@ -219,27 +233,128 @@ fn hex_words(text: &str) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// The sockets as `ss -tan` prints them: State, Recv-Q, Send-Q, Local Address:Port,
-/// Peer Address:Port, in aligned columns, one line per socket after the header.
+/// The sockets as `ss -tanp` prints them: State, Recv-Q, Send-Q, Local Address:Port,
+/// Peer Address:Port, and Process (`pid 1234 (python3)`: empty for a socket no process
+/// holds, or one of another user's processes), in aligned columns, one line per socket
+/// after the header.
 pub fn table(sockets: &[TcpSocket]) -> String {
+    let owners = owners_of(sockets);
     let mut rows = vec![[
         "State",
         "Recv-Q",
         "Send-Q",
         "Local Address:Port",
         "Peer Address:Port",
+        "Process",
     ]
     .map(String::from)];
     rows.extend(sockets.iter().map(|s| {
+        let process: Vec<String> = owners
+            .get(&s.inode)
+            .into_iter()
+            .flatten()
+            .map(Owner::to_string)
+            .collect();
         [
             s.state.to_string(),
             s.rx_queue.to_string(),
             s.tx_queue.to_string(),
             endpoint(s.local),
             endpoint(s.remote),
+            process.join(", "),
         ]
     }));
     aligned(&rows)
+}
+
+/// [`owners`], read only when some of `sockets` can have one (TIME-WAIT sockets cannot).
+fn owners_of(sockets: &[TcpSocket]) -> HashMap<u64, Vec<Owner>> {
+    if sockets.iter().any(|s| s.inode != 0) {
+        owners()
+    } else {
+        HashMap::new()
+    }
+}
+
+/// What holds the local TCP port `port` on this machine, in one short phrase for other
+/// commands to print: `pid 1234 (python3) listens on 127.0.0.1:60000`, `3 connections in
+/// TIME-WAIT (no process; they clear in about 60 s)`, several joined by `; `. None if no
+/// socket uses that port as its own (or /proc cannot be read).
+pub fn holders(port: u16) -> Option<String> {
+    let mine: Vec<TcpSocket> = sockets()
+        .ok()?
+        .into_iter()
+        .filter(|s| s.local.port() == port)
+        .collect();
+    if mine.is_empty() {
+        return None;
+    }
+    let owners = owners_of(&mine);
+    let mut phrases = Vec::new();
+    // Listeners first: they are what a bind() most often collides with.
+    for s in mine.iter().filter(|s| s.state == State::Listen) {
+        phrases.push(match owners.get(&s.inode) {
+            Some(holders) => format!("{} listens on {}", who(holders), s.local),
+            None => format!(
+                "another user's program listens on {} (`sudo ss -tlnp` names it)",
+                s.local
+            ),
+        });
+    }
+    // Connections whose process is known, by process; then the others, by state.
+    let mut by_owner: BTreeMap<String, Vec<State>> = BTreeMap::new();
+    let mut unowned: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut no_process: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for s in mine.iter().filter(|s| s.state != State::Listen) {
+        match owners.get(&s.inode) {
+            Some(holders) => by_owner.entry(who(holders)).or_default().push(s.state),
+            None if s.inode != 0 => *unowned.entry(s.state.name()).or_default() += 1,
+            None => *no_process.entry(s.state.name()).or_default() += 1,
+        }
+    }
+    for (owner, states) in &by_owner {
+        let names: BTreeSet<&str> = states.iter().map(|s| s.name()).collect();
+        let names: Vec<&str> = names.into_iter().collect();
+        phrases.push(format!(
+            "{owner} has {} on port {port} ({})",
+            connections(states.len()),
+            names.join(", ")
+        ));
+    }
+    for (state, n) in &unowned {
+        phrases.push(format!(
+            "{} of another user's program in {state}",
+            connections(*n)
+        ));
+    }
+    for (state, n) in &no_process {
+        let when = match (*state == State::TimeWait.name(), *n == 1) {
+            (true, true) => "it clears in about 60 s",
+            (true, false) => "they clear in about 60 s",
+            (false, true) => "the kernel finishes it alone",
+            (false, false) => "the kernel finishes them alone",
+        };
+        phrases.push(format!(
+            "{} in {state} (no process; {when})",
+            connections(*n)
+        ));
+    }
+    Some(phrases.join("; "))
+}
+
+/// `pid 1234 (python3)`, or `pid 1234 (python3) and pid 1240 (python3)` after a fork.
+fn who(holders: &[Owner]) -> String {
+    let names: Vec<String> = holders.iter().map(Owner::to_string).collect();
+    names.join(" and ")
+}
+
+/// `1 connection`, `3 connections`.
+fn connections(n: usize) -> String {
+    if n == 1 {
+        "1 connection".to_string()
+    } else {
+        format!("{n} connections")
+    }
 }
 
 /// An address as `ss` writes it: port 0 (a listener's missing peer) becomes `*`.
@@ -302,7 +417,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         } else {
             " (--all also shows ESTAB and TIME-WAIT)"
         };
-        crate::errln!("netlab: no {which} socket{port}{hint}");
+        // No listener, yet the port may not be free: say what holds it.
+        let held = match args.port.filter(|_| !args.all).and_then(holders) {
+            Some(what) => format!("; the port is not free, though: {what}"),
+            None => String::new(),
+        };
+        crate::errln!("netlab: no {which} socket{port}{hint}{held}");
     }
     Ok(())
 }
@@ -340,6 +460,7 @@ mod tests {
                 remote: v4("0.0.0.0:0"),
                 tx_queue: 0,
                 rx_queue: 2,
+                inode: 41371,
             }
         );
     }
@@ -353,6 +474,7 @@ mod tests {
         assert_eq!(sockets[2].state, State::TimeWait);
         assert_eq!(sockets[2].local, v4("127.0.0.1:61030"));
         assert_eq!(sockets[2].remote, v4("127.0.0.1:47674"));
+        assert_eq!(sockets[2].inode, 0, "no process holds a TIME-WAIT");
     }
 
     #[test]
@@ -396,11 +518,12 @@ mod tests {
     #[test]
     fn table_reads_like_ss() {
         let sockets = parse(TCP).unwrap();
-        let table = table(&sockets[..1]);
+        // The TIME-WAIT line: no process holds it, so the Process column is empty.
+        let table = table(&sockets[2..]);
         assert_eq!(
             table,
-            "State   Recv-Q  Send-Q  Local Address:Port  Peer Address:Port\n\
-             LISTEN  2       0       127.0.0.1:60000     0.0.0.0:*\n"
+            "State      Recv-Q  Send-Q  Local Address:Port  Peer Address:Port  Process\n\
+             TIME-WAIT  0       0       127.0.0.1:61030     127.0.0.1:47674\n"
         );
     }
 }

@@ -21,7 +21,7 @@
 //! A program is stopped when its `Program` is dropped, and [`stop_all`] stops every one
 //! still running (netlab's own Ctrl-C handler calls it), so none is left behind.
 
-use crate::ports::{self, State};
+use crate::ports::{self, State, TcpSocket};
 use nix::sys::signal::{killpg, Signal};
 use nix::unistd::Pid;
 use std::io::{self, Read, Write};
@@ -34,6 +34,9 @@ use std::time::{Duration, Instant};
 /// How long a program gets to end after SIGTERM before its group gets SIGKILL: it is
 /// being thrown away, so a short while (netlab's own stages take SIGTERM as `quit`).
 const TERM_GRACE: Duration = Duration::from_millis(300);
+
+/// How long, once the program has ended, its output may take to reach its end.
+const OUTPUT_END: Duration = Duration::from_secs(1);
 
 /// How often the kernel's socket table is read while waiting for the program to listen.
 const LISTEN_POLL: Duration = Duration::from_millis(10);
@@ -58,6 +61,9 @@ struct Printed {
     lines: Vec<(Stream, String)>,
     /// Each stream's last line, until its newline comes.
     partial: [String; 2],
+    /// How many of the two streams have reached their end (the program and everything
+    /// it started have closed them).
+    closed: usize,
 }
 
 type Shared = Arc<(Mutex<Printed>, Condvar)>;
@@ -71,8 +77,8 @@ fn lock(shared: &Shared) -> MutexGuard<'_, Printed> {
 pub enum NotListening {
     /// It ended before it listened, with this status.
     Exited(ExitStatus),
-    /// It ran, but nothing listened on its port in time; `elsewhere` lists the listeners
-    /// that appeared meanwhile on other ports (it may have bound one of those instead).
+    /// It ran, but nothing listened on its port in time; `elsewhere` lists where its own
+    /// processes listen instead, if anywhere.
     TimedOut { elsewhere: Vec<SocketAddr> },
 }
 
@@ -146,22 +152,38 @@ impl Program {
 
     /// Waits until something listens on `port`, the program ends, or `timeout` passes.
     pub fn wait_listening(&mut self, port: u16, timeout: Duration) -> Result<(), NotListening> {
-        let before = listeners();
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(status) = self.try_exit() {
                 return Err(NotListening::Exited(status));
             }
             let now = listeners();
-            if now.iter().any(|a| a.port() == port) {
+            if now.iter().any(|s| s.local.port() == port) {
                 return Ok(());
             }
             if Instant::now() >= deadline {
-                let elsewhere = now.into_iter().filter(|a| !before.contains(a)).collect();
-                return Err(NotListening::TimedOut { elsewhere });
+                return Err(NotListening::TimedOut {
+                    elsewhere: self.own_listeners(&now),
+                });
             }
             std::thread::sleep(LISTEN_POLL);
         }
+    }
+
+    /// Which of `listening` this program's processes hold (found through /proc, as
+    /// `netlab ports` finds a socket's process).
+    fn own_listeners(&self, listening: &[TcpSocket]) -> Vec<SocketAddr> {
+        let owners = ports::owners();
+        listening
+            .iter()
+            .filter(|s| {
+                owners.get(&s.inode).is_some_and(|held| {
+                    held.iter()
+                        .any(|o| process_group(o.pid) == Some(self.group))
+                })
+            })
+            .map(|s| s.local)
+            .collect()
     }
 
     /// Types a line at the program's console (its standard input).
@@ -259,10 +281,12 @@ impl Program {
         let _ = killpg(Pid::from_raw(self.group), Signal::SIGKILL);
         lock_running().retain(|&g| g != self.group);
         self.stdin = None;
-        // Let the collectors take what the program printed last.
+        // Let the collectors take what the program printed last: its streams end once
+        // every process of the group is gone (bounded, in case one escaped the group with
+        // a copy of them).
         let (state, changed) = &*self.printed;
         let guard = state.lock().unwrap_or_else(|p| p.into_inner());
-        drop(changed.wait_timeout(guard, Duration::from_millis(20)));
+        drop(changed.wait_timeout_while(guard, OUTPUT_END, |p| p.closed < 2));
         self.status
     }
 
@@ -289,14 +313,21 @@ fn lock_running() -> MutexGuard<'static, Vec<i32>> {
     RUNNING.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// The local addresses of every listening TCP socket on this machine.
-fn listeners() -> Vec<SocketAddr> {
+/// Every listening TCP socket on this machine.
+fn listeners() -> Vec<TcpSocket> {
     ports::sockets()
         .unwrap_or_default()
         .into_iter()
         .filter(|s| s.state == State::Listen)
-        .map(|s| s.local)
         .collect()
+}
+
+/// The process group of process `pid`: the fifth field of `/proc/PID/stat`, after the
+/// command name in parentheses (which may itself hold spaces and parentheses).
+fn process_group(pid: u32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(2)?.parse().ok()
 }
 
 /// Reads one output stream into `printed` until it closes.
@@ -331,6 +362,9 @@ fn collect(stream: Option<impl Read + Send + 'static>, which: Stream, printed: S
                     line.pop();
                     p.lines.push((which, line));
                 }
+            }
+            if n == 0 {
+                p.closed += 1;
             }
             printed.1.notify_all();
             if n == 0 {
@@ -373,6 +407,7 @@ mod tests {
             "sh -c 'echo out $PORT 4321; echo err >&2; printf '\\''>> '\\'''"
         );
         assert!(p.wait_exit(Duration::from_secs(10)).is_some());
+        // stop() returns once both streams have ended: all the output is there.
         p.stop();
         let (lines, n) = p.lines_since(0);
         assert_eq!(n, 2);

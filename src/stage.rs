@@ -84,6 +84,9 @@ pub trait ChatClient: Send + Sync {
     fn send(&self, line: &str) -> py::Result<()>;
     /// The notes' `stop()`: close the socket, wait 3 s, log "Client stops".
     fn stop(&self);
+    /// The client's socket, for what netlab adds around the notes' client: the console's
+    /// `/` commands (`/reset`, `/halfclose`, `/bytes`, `/flood`) act on it directly.
+    fn socket(&self) -> &py::Socket;
 }
 
 /// The stage numbered `number`, if there is one.

@@ -106,6 +106,10 @@ impl crate::stage::ChatClient for ChatServer {
     fn stop(&self) {
         ChatServer::stop(self)
     }
+
+    fn socket(&self) -> &Socket {
+        &self.sock
+    }
 }
 
 /// `cc = ChatServer(); cc.start()`: returns once connected and announced.

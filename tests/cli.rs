@@ -378,6 +378,35 @@ fn stdin_eof_keeps_serving() {
     assert_eq!(server.expect_exit(SHORT).code(), Some(0));
 }
 
+/// A console line that is not UTF-8 is skipped with a word (Python's input() would raise
+/// UnicodeDecodeError and the console would die); it is not the end of input: a `quit`
+/// typed after it still stops the server.
+#[test]
+fn console_skips_a_line_that_is_not_utf8() {
+    let (mut server, _port) = Netlab::stage(5, &["--grace", "1"]);
+    server.type_bytes(b"caf\xe9\n");
+    server.expect_stderr("that line is not UTF-8", SHORT);
+    server.type_line("quit");
+    assert_eq!(
+        server.expect_exit(SHORT).code(),
+        Some(0),
+        "{}",
+        server.all()
+    );
+    let err = server.stderr();
+    assert!(
+        err.contains("UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9 in position 3: invalid continuation byte"),
+        "{err}"
+    );
+    assert!(!err.contains("standard input has ended"), "{err}");
+    assert!(
+        err.contains("s after quit"),
+        "the quit path did not run:\n{err}"
+    );
+    // The prompt came again after the skipped line, as after any line.
+    server.expect_stdout(">> >> ", SHORT);
+}
+
 /// Ctrl-C takes the quit path in stages 3-7; stage 6's stop() blocks, and netlab says so
 /// at once; a second Ctrl-C cuts the wait short at once.
 #[test]

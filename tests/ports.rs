@@ -75,7 +75,14 @@ fn a_listener_is_listed_by_the_library() {
     assert_eq!(mine[0].remote, "0.0.0.0:0".parse().unwrap());
 }
 
-/// `netlab ports --port P` prints the listener's line, like `ss -tanl | grep P`.
+/// This test process, as `netlab ports` and `holders()` name it: `pid 1234 (ports-0a1b2c3d)`.
+fn this_process() -> String {
+    let name = std::fs::read_to_string("/proc/self/comm").unwrap();
+    format!("pid {} ({})", std::process::id(), name.trim_end())
+}
+
+/// `netlab ports --port P` prints the listener's line, like `ss -tanlp | grep P`: with the
+/// process that holds it, this test.
 #[test]
 fn a_listener_is_listed_by_netlab_ports() {
     let server = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -84,14 +91,18 @@ fn a_listener_is_listed_by_netlab_ports() {
     let stdout = netlab_ports(&["--port", &port]);
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(
-        lines[0].starts_with("State") && lines[0].contains("Local Address:Port"),
+        lines[0].starts_with("State")
+            && lines[0].contains("Local Address:Port")
+            && lines[0].ends_with("Process"),
         "the header comes first:\n{stdout}"
     );
     assert!(
         lines.iter().any(|l| l.starts_with("LISTEN")
             && l.contains(&format!("{addr} "))
-            && l.ends_with("0.0.0.0:*")),
-        "no LISTEN line for {addr}:\n{stdout}"
+            && l.contains(" 0.0.0.0:* ")
+            && l.ends_with(&this_process())),
+        "no LISTEN line for {addr} held by {}:\n{stdout}",
+        this_process()
     );
 }
 
@@ -120,15 +131,17 @@ fn an_established_pair_is_listed_only_with_all() {
     assert!(
         estab
             .iter()
-            .any(|l| l.contains(&server_end) && l.ends_with(&client_addr.to_string())),
+            .any(|l| l.contains(&server_end) && l.contains(&format!(" {client_addr} "))),
         "the server's end, with the client as peer:\n{all}"
     );
     assert!(
         estab
             .iter()
-            .any(|l| l.contains(&format!("{client_addr} ")) && l.ends_with(&addr.to_string())),
+            .any(|l| l.contains(&format!("{client_addr} ")) && l.contains(&format!(" {addr} "))),
         "the client's end, with the server as peer:\n{all}"
     );
+    // Both ends are this test's sockets.
+    assert!(estab.iter().all(|l| l.ends_with(&this_process())), "{all}");
 }
 
 /// A listener's Recv-Q counts the connections waiting for accept(): two clients
@@ -160,4 +173,62 @@ fn an_unread_message_waits_in_recv_q() {
     let server_end = mine.iter().find(|s| s.remote == client_addr).unwrap();
     assert_eq!(server_end.state, State::Established);
     assert_eq!(server_end.rx_queue, 5, "{mine:?}");
+}
+
+/// `holders()` names the process that listens on a port: this one, with its pid.
+#[test]
+fn holders_names_the_process_that_listens() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = server.local_addr().unwrap();
+    assert_eq!(
+        ports::holders(addr.port()),
+        Some(format!("{} listens on {addr}", this_process()))
+    );
+}
+
+/// A server that closes first leaves its end in TIME-WAIT, held by no process: after the
+/// listener is gone, that is all `holders()` finds on the port, and it says so.
+#[test]
+fn holders_reports_time_wait_after_a_server_side_close() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = server.local_addr().unwrap();
+    let mut client = TcpStream::connect_timeout(&addr, WAIT).unwrap();
+    let (connection, _) = accept(&server);
+    drop(server);
+    // The server closes first (FIN); the client reads the end of the stream, then closes.
+    drop(connection);
+    client.set_read_timeout(Some(WAIT)).unwrap();
+    let mut buf = [0u8; 1];
+    assert_eq!(io::Read::read(&mut client, &mut buf).unwrap(), 0);
+    drop(client);
+    let want = "1 connection in TIME-WAIT (no process; it clears in about 60 s)";
+    let deadline = Instant::now() + WAIT;
+    let mut got = ports::holders(addr.port());
+    while got.as_deref() != Some(want) && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(5));
+        got = ports::holders(addr.port());
+    }
+    assert_eq!(got.as_deref(), Some(want));
+    // `netlab ports --port P` finds no listener, and says what holds the port instead.
+    let output = Command::cargo_bin("netlab")
+        .unwrap()
+        .args(["ports", "--port", &addr.port().to_string()])
+        .timeout(WAIT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("the port is not free, though: {want}")),
+        "{stderr}"
+    );
+}
+
+/// A port nothing uses: no phrase at all.
+#[test]
+fn holders_is_none_for_a_free_port() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    assert_eq!(ports::holders(port), None);
 }

@@ -36,6 +36,12 @@ pub struct Interpreter {
     /// Set when the one who cut short reports the deaths that follow together (the quit
     /// sequence), so each thread does not announce its own end.
     quiet_deaths: AtomicBool,
+    /// Set once netlab has decided that this program ends (the client exits on a signal,
+    /// after `quit`, on a failed send): from then on the log records of the threads it
+    /// started are dropped. Cutting a program short wakes its threads, and what they then
+    /// log (the `b''` that a shut-down socket makes `recv()` return) is netlab's doing,
+    /// not the program's: it must not follow netlab's last word.
+    silenced: AtomicBool,
     /// Python's `threading.get_ident()` stand-in: a number per thread, in start order.
     next_ident: AtomicU64,
 }
@@ -212,6 +218,7 @@ impl Interpreter {
             sockets: Mutex::new(Vec::new()),
             cut_short: AtomicBool::new(false),
             quiet_deaths: AtomicBool::new(false),
+            silenced: AtomicBool::new(false),
             next_ident: AtomicU64::new(1),
         })
     }
@@ -375,6 +382,28 @@ impl Interpreter {
     pub fn is_cut_short(&self) -> bool {
         self.cut_short.load(Ordering::SeqCst)
     }
+
+    /// From now on, the threads this program started say nothing: their log records are
+    /// dropped (see [`silenced`]). The thread that entered the interpreter to drive it (the
+    /// CLI's main loop) still speaks, so netlab's own last words still show.
+    pub fn silence(&self) {
+        self.silenced.store(true, Ordering::SeqCst);
+    }
+
+    /// True once [`Interpreter::silence`] has run.
+    pub fn is_silenced(&self) -> bool {
+        self.silenced.load(Ordering::SeqCst)
+    }
+}
+
+/// Whether the calling thread is one that a silenced interpreter started: the logger
+/// drops its records.
+pub fn silenced() -> bool {
+    CURRENT.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|(interp, thread)| thread.is_some() && interp.is_silenced())
+    })
 }
 
 /// `threading.Thread(target=..., name=...)`

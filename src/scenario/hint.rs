@@ -198,8 +198,8 @@ pub(crate) fn not_listening(
     }
     if let Some(other) = elsewhere.first() {
         return format!(
-            "something started listening on {other} meanwhile: did the program bind another port \
-             than the one it was given? {port_from}"
+            "the program listens on {other} instead: did it bind another port than the one it \
+             was given? {port_from}"
         );
     }
     if printed.is_empty() {

@@ -188,6 +188,13 @@ impl Netlab {
         stdin.flush().unwrap();
     }
 
+    /// Types raw bytes at the console, such as a line that is not UTF-8.
+    pub fn type_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
     /// Closes stdin (the console sees EOF).
     pub fn close_stdin(&mut self) {
         self.stdin = None;
