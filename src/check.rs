@@ -10,9 +10,9 @@
 use crate::program;
 use crate::scenario::{self, Outcome, ProgramOptions, Verdict};
 use crate::stage;
+use crate::{errln, out, outln};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
-use std::io::Write;
 use std::time::Duration;
 
 /// Options of `netlab check`.
@@ -72,7 +72,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         scenarios.retain(|s| s.name == only);
         if scenarios.is_empty() {
             let names: Vec<_> = scenario::for_stage(stage.number).map(|s| s.name).collect();
-            eprintln!(
+            errln!(
                 "netlab check: no scenario {only:?} at stage {}; its scenarios are: {}",
                 stage.number,
                 names.join(", ")
@@ -82,7 +82,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     }
     if let Some(port) = args.port {
         if let Some(holder) = listener_on(port) {
-            eprintln!(
+            errln!(
                 "netlab check: port {port} is taken: {holder}. Stop that program, or drop --port so \
                  that netlab picks a free port (the program then takes it from {{port}} or $PORT: \
                  `netlab explain check` shows the one-line change)"
@@ -98,36 +98,32 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         wait: Duration::from_secs_f64(args.timeout),
         label: "your_program".to_string(),
     };
-    let mut out = std::io::stdout().lock();
-    let say = |out: &mut dyn Write, text: &str| -> std::io::Result<()> {
+    // With --json, standard output carries only the JSON objects; people's lines go there
+    // otherwise.
+    let say = |text: &str| {
         if !args.json {
-            writeln!(out, "{text}")?;
+            outln!("{text}");
         }
-        Ok(())
     };
-    say(
-        &mut out,
-        &format!(
-            "netlab check {}: `{}` against stage {} ({})\n{}",
-            stage.number,
-            args.command.join(" "),
-            stage.number,
-            stage.title_en,
-            match args.port {
-                Some(port) => format!("a fresh program for each scenario, on port {port}"),
-                None => "a fresh program for each scenario, on a free port ({port} in its arguments, $PORT in its environment)".to_string(),
-            }
-        ),
-    )?;
+    say(&format!(
+        "netlab check {}: `{}` against stage {} ({})\n{}",
+        stage.number,
+        args.command.join(" "),
+        stage.number,
+        stage.title_en,
+        match args.port {
+            Some(port) => format!("a fresh program for each scenario, on port {port}"),
+            None => "a fresh program for each scenario, on a free port ({port} in its arguments, \
+                     $PORT in its environment)"
+                .to_string(),
+        }
+    ));
     if args.only.is_none() && !scenarios.iter().any(|s| s.introduced() == stage.number) {
-        say(
-            &mut out,
-            &format!(
-                "\nstage {} adds no scenario of its own: what it changes shows only under load \
-                 (`netlab explain {}`); the scenarios below must still hold",
-                stage.number, stage.number
-            ),
-        )?;
+        say(&format!(
+            "\nstage {} adds no scenario of its own: what it changes shows only under load \
+             (`netlab explain {}`); the scenarios below must still hold",
+            stage.number, stage.number
+        ));
     }
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut group = None;
@@ -135,17 +131,14 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         let own = s.introduced() == stage.number;
         if group != Some(own) {
             group = Some(own);
-            say(
-                &mut out,
-                &if own {
-                    format!("\nstage {}'s own scenarios:", stage.number)
-                } else {
-                    format!(
-                        "\nscenarios of earlier stages that still hold at stage {}:",
-                        stage.number
-                    )
-                },
-            )?;
+            say(&if own {
+                format!("\nstage {}'s own scenarios:", stage.number)
+            } else {
+                format!(
+                    "\nscenarios of earlier stages that still hold at stage {}:",
+                    stage.number
+                )
+            });
         }
         let outcome = match scenario::run_program(s, stage.number, &options) {
             Ok(outcome) => outcome,
@@ -158,8 +151,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                     text.push_str(&format!("  hint: {hint}\n"));
                 }
                 if args.json {
-                    writeln!(
-                        out,
+                    outln!(
                         "{}",
                         serde_json::json!({
                             "stage": stage.number,
@@ -167,25 +159,22 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
                             "result": "not_started",
                             "first_failure": {"message": not_started.message, "hint": not_started.hint},
                         })
-                    )?;
-                    eprint!("{text}");
+                    );
+                    errln!("{}", text.trim_end());
                 } else {
-                    write!(out, "{text}")?;
+                    out!("{text}");
                 }
-                eprintln!(
-                    "netlab check: the program could not be checked (exit code {NOT_STARTED})"
-                );
+                errln!("netlab check: the program could not be checked (exit code {NOT_STARTED})");
                 return Ok(NOT_STARTED);
             }
         };
         if args.json {
-            writeln!(out, "{}", outcome.json())?;
+            outln!("{}", outcome.json());
         } else if args.verbose || outcome.verdict() == Verdict::Failed {
-            write!(out, "{outcome}")?;
+            out!("{outcome}");
         } else {
-            writeln!(out, "{}", outcome.headline())?;
+            outln!("{}", outcome.headline());
         }
-        out.flush()?;
         outcomes.push(outcome);
     }
     let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict() == v).count();
@@ -196,15 +185,14 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         summary.push_str(&format!(", {unchecked} not checked"));
     }
     if args.json {
-        eprintln!("{summary}");
+        errln!("{summary}");
     } else {
-        writeln!(out, "\n{summary}")?;
+        outln!("\n{summary}");
         if unchecked > 0 {
-            writeln!(
-                out,
-                "(not checked: steps that look inside the server, such as what a thread is blocked in, or \
-                 what only netlab's own stages do; `netlab explain check` says which)"
-            )?;
+            outln!(
+                "(not checked: steps that look inside the server, such as what a thread is blocked \
+                 in, or what only netlab's own stages do; `netlab explain check` says which)"
+            );
         }
     }
     Ok(if failed > 0 { FAILED } else { PASSED })
@@ -229,7 +217,7 @@ fn stop_programs_on_signals() {
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {
             program::stop_all();
-            eprintln!("\nnetlab check: interrupted; the program under test was stopped");
+            errln!("\nnetlab check: interrupted; the program under test was stopped");
             std::process::exit(128 + sig);
         }
     });

@@ -63,6 +63,8 @@ pub fn write_out(args: fmt::Arguments<'_>) {
     if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
         drop(out);
         if e.kind() == io::ErrorKind::BrokenPipe {
+            // A program `netlab check` is grading must not outlive it.
+            crate::program::stop_all();
             std::process::exit(0);
         }
         write_err(format_args!(

@@ -149,3 +149,20 @@ fn a_stage_keeps_serving_with_stdout_closed() {
     assert_eq!(p.expect_exit(WAIT).code(), Some(0), "{}", p.all());
     assert!(!p.stderr().contains("panicked"), "{}", p.all());
 }
+
+/// `netlab check 2 -- ... | true`: it stops at its first line, before it starts the
+/// program it would grade (a program already started is stopped before the exit).
+#[test]
+fn check_stops_quietly_before_starting_the_program() {
+    let dir = std::env::temp_dir().join(format!("netlab-closed-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let marker = dir.join("started");
+    let script = format!("touch {}; exec sleep 60", marker.display());
+    quiet_on_closed_stdout(&["check", "2", "--", "sh", "-c", &script]);
+    let started = marker.exists();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        !started,
+        "the program was started with nobody to read the grade"
+    );
+}

@@ -520,9 +520,11 @@ fn explanation(report: &Report) -> String {
          `netlab stage 1 --port 0`."
             .to_string(),
         format!(
-            "netlab's stages, like the tutorial's code, do not set SO_REUSEADDR: after a stage \
-             has served clients, wait about a minute or use another port. \
-             `netlab ports --all --port {}` shows experiment 2a's TIME-WAIT until it ends.",
+            "The tutorial's code sets no SO_REUSEADDR, so after its server has served clients, \
+             its port is blocked for about a minute (2a). netlab's stages set it on every \
+             listener (2c), so the next stage binds the same port at once; `--no-reuseaddr` \
+             runs them as the notes' code does. `netlab ports --all --port {}` shows \
+             experiment 2a's TIME-WAIT until it ends.",
             report.restart.port
         ),
     ];

@@ -106,11 +106,7 @@ impl Outcome {
 
 /// "1 step", "3 steps".
 pub(crate) fn steps(n: usize) -> String {
-    if n == 1 {
-        "1 step".to_string()
-    } else {
-        format!("{n} steps")
-    }
+    crate::terminal::count(n, "step", "steps")
 }
 
 impl fmt::Display for Outcome {
