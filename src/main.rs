@@ -29,7 +29,11 @@ struct Cli {
 enum Command {
     /// List the tutorial's stages: number, slug, title.
     Stages,
-    /// Run one stage's server (stages 3-7 have a `>> ` console: type `quit` to stop).
+    /// Run one stage's server (those with a `>> ` console stop on `quit`).
+    #[command(about = format!(
+        "Run one stage's server (stages {} have a `>> ` console: type `quit` to stop)",
+        stage::with_console()
+    ))]
     Stage(StageArgs),
     /// Run the tutorial's chat client (sends `I'm ready`, then each line you type; `/help`
     /// at its prompt lists netlab's commands: /reset, /halfclose, /bytes, /flood).
@@ -40,14 +44,20 @@ enum Command {
     /// Print a page: a stage's (what it adds, the flaws it keeps, how to see each), the
     /// client's, the console's, a demo's... With no page, list them.
     Explain {
-        /// A stage number (1-7), `client`, or a page's name (`console`, `demo-race`, ...).
-        #[arg(value_parser = parse_page)]
+        /// A stage number, `client`, or a page's name (`console`, `demo-race`, ...).
+        #[arg(value_parser = parse_page, help = format!(
+            "A stage number ({}), `client`, or a page's name (`console`, `demo-race`, ...)",
+            stage::numbers()
+        ))]
         page: Option<&'static Page>,
     },
     /// Print a stage's source file, as netlab runs it.
     Source {
-        /// A stage number (1-7), or `client`.
-        #[arg(value_parser = parse_source)]
+        /// A stage number, or `client`.
+        #[arg(value_parser = parse_source, help = format!(
+            "A stage number ({}), or `client`",
+            stage::numbers()
+        ))]
         stage: &'static str,
     },
     /// Live experiments: the dict race, binding a port twice, a client that never reads,
@@ -85,9 +95,13 @@ struct StageArgs {
     #[arg(long, default_value_t = 60000)]
     port: u16,
     /// After `quit`, how many seconds to wait for the threads that Python would wait for
-    /// forever, before cutting them short [default: 5]. Stages 3-7 only: stages 1 and 2
-    /// have no `quit`, and say so if given one.
-    #[arg(long, value_parser = parse_seconds)]
+    /// forever, before cutting them short [default: 5]. Stages with a console only.
+    #[arg(long, value_parser = parse_seconds, help = format!(
+        "After `quit`, how many seconds to wait for the threads that Python would wait for \
+         forever, before cutting them short [default: 5]. Stages {} only: the others have no \
+         `quit`, and say so if given one",
+        stage::with_console()
+    ))]
     grace: Option<f64>,
     /// Bind as the notes' code does, without SO_REUSEADDR: after a run with clients, the
     /// port cannot be bound again for about 60 s (TIME-WAIT). By default netlab sets it, so
@@ -306,8 +320,9 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
         log::warn!(
             target: NETLAB,
             "--grace {grace} does nothing in stage {}: {why}. It bounds the wait after `quit` in the stages \
-             with a console (3-7).",
-            stage.number
+             with a console ({}).",
+            stage.number,
+            stage::with_console()
         );
     }
     let grace = Duration::from_secs_f64(args.grace.unwrap_or(DEFAULT_GRACE));

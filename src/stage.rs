@@ -47,7 +47,7 @@ pub enum Lifecycle {
     Script,
     /// No console, no stop(): only a signal ends it (stage 2).
     Forever,
-    /// A `>> ` console; `quit` calls stop() (stages 3-7).
+    /// A `>> ` console; `quit` calls stop() (stages 3-7 of the notes).
     Console,
 }
 
@@ -87,6 +87,43 @@ pub trait ChatClient: Send + Sync {
     /// The client's socket, for what netlab adds around the notes' client: the console's
     /// `/` commands (`/reset`, `/halfclose`, `/bytes`, `/flood`) act on it directly.
     fn socket(&self) -> &py::Socket;
+}
+
+/// The stage numbers as people write them, from the stage table: `1-7`.
+pub fn numbers() -> String {
+    ranges(crate::stages::STAGES.iter().map(|s| s.number))
+}
+
+/// The numbers of the stages with a `>> ` console, from the stage table: `3-7`.
+pub fn with_console() -> String {
+    ranges(
+        crate::stages::STAGES
+            .iter()
+            .filter(|s| s.lifecycle == Lifecycle::Console)
+            .map(|s| s.number),
+    )
+}
+
+/// Ascending numbers as ranges: `1-3, 5`.
+fn ranges(numbers: impl Iterator<Item = u8>) -> String {
+    let mut parts: Vec<(u8, u8)> = Vec::new();
+    for n in numbers {
+        match parts.last_mut() {
+            Some((_, last)) if *last + 1 == n => *last = n,
+            _ => parts.push((n, n)),
+        }
+    }
+    parts
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The stage numbered `number`, if there is one.

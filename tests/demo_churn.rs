@@ -1,5 +1,7 @@
 //! `netlab demo churn`: the churn of the stage tests' dict race, through the CLI.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::time::Duration;
@@ -40,15 +42,15 @@ fn demo_churn_shows_no_race_at_stage7() {
         .stdout(predicate::str::contains("dies:").not());
 }
 
-/// A stage outside 1-7, or a time outside (0, 60] s, is a usage error with exit code 2:
+/// A stage outside the stage table, or a time outside (0, 60] s, is a usage error with exit code 2:
 /// the load is always bounded.
 #[test]
 fn demo_churn_rejects_bad_arguments() {
     netlab()
-        .args(["demo", "churn", "--stage", "8"])
+        .args(["demo", "churn", "--stage", &common::past_the_last()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("8 is not in 1..=7"));
+        .stderr(predicate::str::contains(common::out_of_range()));
     for bad in ["0", "61", "forever"] {
         netlab()
             .args(["demo", "churn", "--seconds", bad])

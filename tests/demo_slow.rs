@@ -1,5 +1,7 @@
 //! `netlab demo slow`: the same experiment as the stage tests' slow reader, through the CLI.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::time::Duration;
@@ -33,12 +35,12 @@ fn demo_slow_shows_stage2_only_stalls_one_thread() {
         .stdout(predicate::str::contains("B's message reaches B and D"));
 }
 
-/// A stage outside 1-7 is a one-line usage error with exit code 2.
+/// A stage outside the stage table is a one-line usage error with exit code 2.
 #[test]
 fn demo_slow_rejects_stage_8() {
     netlab()
-        .args(["demo", "slow", "--stage", "8"])
+        .args(["demo", "slow", "--stage", &common::past_the_last()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("8 is not in 1..=7"));
+        .stderr(predicate::str::contains(common::out_of_range()));
 }

@@ -11,3 +11,17 @@ pub fn start(number: u8) -> Running {
     let stage = stage::find(number).expect("a stage with this number");
     Running::start(stage, "127.0.0.1:0".parse().unwrap(), true).expect("the stage starts")
 }
+
+/// The stage number just past the stage table: `8`.
+pub fn past_the_last() -> String {
+    (netlab::stages::STAGES.len() + 1).to_string()
+}
+
+/// clap's message for that number: `8 is not in 1..=7`.
+pub fn out_of_range() -> String {
+    format!(
+        "{} is not in 1..={}",
+        past_the_last(),
+        netlab::stages::STAGES.len()
+    )
+}
