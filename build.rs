@@ -48,7 +48,7 @@ fn main() {
         writeln!(
             table,
             "    crate::stage::Stage {{ number: {number}, slug: {slug:?}, title_zh: {zh:?}, title_en: {en:?}, \
-             source_file: {src_file:?}, source: include_str!({src_path:?}), docs_file: {docs:?}, \
+             source_file: {src_file:?}, source: include_str!({src_path:?}), \
              docs: include_str!({docs_path:?}), lifecycle: crate::stage::Lifecycle::{lifecycle}, \
              log_format: {fmt:?}, start: {module}::start }},",
             slug = field(stage, "slug"),
@@ -56,7 +56,6 @@ fn main() {
             en = field(stage, "title_en"),
             src_file = format!("stages/{}", field(stage, "source")),
             src_path = root.join("stages").join(field(stage, "source")).display().to_string(),
-            docs = field(stage, "docs"),
             docs_path = root.join(field(stage, "docs")).display().to_string(),
             fmt = field(stage, "log_format"),
         )
@@ -77,15 +76,13 @@ fn main() {
         out,
         "/// The chat client of the notes' last code block.\n\
          pub static CLIENT: crate::stage::Client = crate::stage::Client {{ slug: {slug:?}, title_zh: {zh:?}, \
-         title_en: {en:?}, source_file: {src_file:?}, source: include_str!({src_path:?}), docs_file: {docs:?}, \
-         docs: include_str!({docs_path:?}), log_format: {fmt:?}, start: {module}::start }};",
+         title_en: {en:?}, source_file: {src_file:?}, source: include_str!({src_path:?}), \
+         log_format: {fmt:?}, start: {module}::start }};",
         slug = field(client, "slug"),
         zh = field(client, "title_zh"),
         en = field(client, "title_en"),
         src_file = format!("stages/{}", field(client, "source")),
         src_path = root.join("stages").join(field(client, "source")).display().to_string(),
-        docs = field(client, "docs"),
-        docs_path = root.join(field(client, "docs")).display().to_string(),
         fmt = field(client, "log_format"),
     )
     .unwrap();

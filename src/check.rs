@@ -20,31 +20,31 @@ use std::time::Duration;
 pub struct Args {
     /// The stage whose scenarios the program must pass (`netlab stages` lists them).
     #[arg(value_parser = clap::value_parser!(u8).range(1..=crate::stages::STAGES.len() as i64))]
-    pub stage: u8,
+    pub(crate) stage: u8,
     /// The port the program listens on, if it cannot be told (the notes hard-code 60000).
     /// Without it, netlab picks a free port for each run and passes it as `{port}` in the
     /// command's arguments and as `PORT` in its environment.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    pub port: Option<u16>,
+    pub(crate) port: Option<u16>,
     /// Run only the scenario of this name.
     #[arg(long, value_name = "NAME")]
-    pub only: Option<String>,
+    pub(crate) only: Option<String>,
     /// Show every scenario's transcript, not only the failing ones'.
     #[arg(long, short)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
     /// Print one JSON object per scenario on stdout (stage, scenario, result, first
     /// failure), for a teacher's script; the summary goes to stderr.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// How many seconds a step waits for what it expects before it fails.
     #[arg(long, default_value_t = 5.0, value_parser = seconds, value_name = "SECONDS")]
-    pub timeout: f64,
+    pub(crate) timeout: f64,
     /// How many seconds the program may take to start listening.
     #[arg(long, default_value_t = 10.0, value_parser = seconds, value_name = "SECONDS")]
-    pub start_timeout: f64,
+    pub(crate) start_timeout: f64,
     /// The program to check, and its arguments: `-- python3 my_stage4.py {port}`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
-    pub command: Vec<String>,
+    pub(crate) command: Vec<String>,
 }
 
 fn seconds(text: &str) -> Result<f64, String> {
@@ -57,12 +57,12 @@ fn seconds(text: &str) -> Result<f64, String> {
 }
 
 /// The exit code when every scenario passed.
-pub const PASSED: u8 = 0;
+pub(crate) const PASSED: u8 = 0;
 /// The exit code when a scenario failed.
-pub const FAILED: u8 = 1;
+pub(crate) const FAILED: u8 = 1;
 /// The exit code when the program could not be checked: it did not start, never listened,
 /// or its port was taken.
-pub const NOT_STARTED: u8 = 2;
+pub(crate) const NOT_STARTED: u8 = 2;
 
 /// Runs `netlab check`; returns the exit code.
 pub fn run(args: &Args) -> anyhow::Result<u8> {

@@ -32,7 +32,7 @@ pub const MAX_FLOOD: usize = 10_000;
 
 /// One `/` command typed at the client's prompt.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ClientCommand {
+pub(crate) enum ClientCommand {
     /// `/reset`: SO_LINGER {on, 0}, then close(): the kernel sends RST, not FIN.
     Reset,
     /// `/halfclose`: shutdown(SHUT_WR): FIN goes out, and the client still reads.
@@ -49,7 +49,7 @@ pub enum ClientCommand {
 
 /// What the client does after a command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum After {
+pub(crate) enum After {
     /// Prompt for the next line.
     Continue,
     /// The connection is gone: exit with this code.
@@ -59,7 +59,7 @@ pub enum After {
 impl ClientCommand {
     /// The command on a typed line: `None` for a chat line (no leading `/`), `Some(Err)`
     /// with a one-line reason for a `/` line that is not a command (nothing is sent then).
-    pub fn parse(line: &str) -> Option<Result<ClientCommand, String>> {
+    pub(crate) fn parse(line: &str) -> Option<Result<ClientCommand, String>> {
         let rest = py::strip(line).strip_prefix('/')?;
         if rest.starts_with('/') {
             return Some(Ok(ClientCommand::Line(rest.to_string())));
@@ -94,7 +94,7 @@ impl ClientCommand {
     }
 
     /// What the command is called in messages: `/reset`, ...; `send` for `//text`.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             ClientCommand::Reset => "/reset",
             ClientCommand::HalfClose => "/halfclose",
@@ -108,7 +108,7 @@ impl ClientCommand {
     /// Runs the command on `client`'s socket. `interp` is the client's program, which
     /// `/reset` silences before it wakes the recv thread (the client exits). An error is
     /// what the socket call raised: the connection is gone.
-    pub fn run(&self, client: &dyn ChatClient, interp: &Interpreter) -> py::Result<After> {
+    pub(crate) fn run(&self, client: &dyn ChatClient, interp: &Interpreter) -> py::Result<After> {
         let sock = client.socket();
         match self {
             ClientCommand::Reset => {
@@ -212,7 +212,7 @@ fn parse_hex(args: &str) -> Result<Vec<u8>, String> {
 }
 
 /// What `/help` prints.
-pub fn help() -> String {
+pub(crate) fn help() -> String {
     format!(
         "netlab's commands (the notes' client has none; any other line is sent as a chat line):\n\
          \x20 /reset            SO_LINGER 0, then close(): the server gets RST, not FIN; the client exits\n\

@@ -41,10 +41,10 @@ static FORMAT: OnceLock<String> = OnceLock::new();
 pub const NETLAB: &str = "netlab";
 
 /// The target of the stages' records, Python's root logger.
-pub const ROOT: &str = "root";
+pub(crate) const ROOT: &str = "root";
 
 /// The target of the tracebacks of threads that an exception killed.
-pub const THREADING: &str = "threading";
+pub(crate) const THREADING: &str = "threading";
 
 /// Installs the logger for the CLI: records print to stderr in `python_format`, at level
 /// info, with `RUST_LOG` on top (see the module doc).
@@ -56,7 +56,7 @@ pub fn init(python_format: &str) {
 /// Makes sure some logger is installed, so that captured programs' records are kept even
 /// when nothing called [`init`] (tests, library use). Prints nothing unless `RUST_LOG` is set,
 /// and then only what it names.
-pub fn ensure_installed() {
+pub(crate) fn ensure_installed() {
     install(false);
 }
 
@@ -157,7 +157,7 @@ fn short_target(target: &str) -> &str {
 }
 
 /// One record as the terminal shows it (a long chat message shortened).
-pub fn format_record(target: &str, level: log::Level, message: &str) -> String {
+pub(crate) fn format_record(target: &str, level: log::Level, message: &str) -> String {
     match short_target(target) {
         ROOT => python_format(
             FORMAT
@@ -179,7 +179,7 @@ pub fn format_record(target: &str, level: log::Level, message: &str) -> String {
 
 /// Fills in a Python logging format string: `%(asctime)s`, `%(name)s`, `%(threadName)s`,
 /// `%(levelname)s` and `%(message)s`, the fields the tutorial uses.
-pub fn python_format(format: &str, level: log::Level, message: &str) -> String {
+pub(crate) fn python_format(format: &str, level: log::Level, message: &str) -> String {
     let asctime = chrono::Local::now()
         .format("%Y-%m-%d %H:%M:%S,%3f")
         .to_string();

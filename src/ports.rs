@@ -19,7 +19,7 @@
 
 mod owners;
 
-pub use owners::{owners, Owner};
+pub(crate) use owners::{owners, Owner};
 
 use anyhow::Context;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -34,11 +34,11 @@ pub struct Args {
     /// Keep only the sockets whose local or peer port is PORT, like the notes'
     /// `ss -tanl | grep 60000`.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    pub port: Option<u16>,
+    pub(crate) port: Option<u16>,
     /// Show every state (ESTAB, TIME-WAIT, ...), like `ss -tan`; without it only LISTEN,
     /// like `ss -tanl`.
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
 }
 
 /// Where a TCP socket is in its life, named as `ss` names it. The kernel writes the
@@ -77,7 +77,7 @@ pub enum State {
 
 impl State {
     /// The state for the kernel's number in the `st` column.
-    pub fn from_code(code: u8) -> State {
+    pub(crate) fn from_code(code: u8) -> State {
         match code {
             0x01 => State::Established,
             0x02 => State::SynSent,
@@ -96,7 +96,7 @@ impl State {
     }
 
     /// The name `ss` prints for this state, so both tools can be read side by side.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             State::Established => "ESTAB",
             State::SynSent => "SYN-SENT",
@@ -135,19 +135,19 @@ pub struct TcpSocket {
     /// Bytes sent but not yet acknowledged by the peer: `ss`'s Send-Q. A peer that does
     /// not read makes it grow. Always 0 for a listener here: `ss` shows a listener's
     /// backlog in this column, which /proc does not have.
-    pub tx_queue: u32,
+    pub(crate) tx_queue: u32,
     /// Bytes that arrived but the program has not recv()'d yet: `ss`'s Recv-Q. For a
     /// listener, the connections that wait for accept() (its accept queue).
     pub rx_queue: u32,
     /// The socket's inode: what a process's descriptor for it points to
     /// (`/proc/PID/fd/N -> socket:[inode]`), so the way to find who holds it. 0 when no
     /// process does any more (TIME-WAIT, or a connection the kernel finishes alone).
-    pub inode: u64,
+    pub(crate) inode: u64,
 }
 
 impl TcpSocket {
     /// Whether either end uses `port`: what `grep 60000` keeps in the notes' `ss` line.
-    pub fn has_port(&self, port: u16) -> bool {
+    pub(crate) fn has_port(&self, port: u16) -> bool {
         self.local.port() == port || self.remote.port() == port
     }
 }
@@ -168,7 +168,7 @@ pub fn sockets() -> io::Result<Vec<TcpSocket>> {
 /// Parses the text of `/proc/net/tcp` or `/proc/net/tcp6`: a header line, then one
 /// socket per line. A line that does not parse is an error rather than skipped, so a
 /// socket never silently goes missing from the list.
-pub fn parse(text: &str) -> io::Result<Vec<TcpSocket>> {
+pub(crate) fn parse(text: &str) -> io::Result<Vec<TcpSocket>> {
     text.lines()
         .skip(1)
         .filter(|line| !line.trim().is_empty())
@@ -237,7 +237,7 @@ fn hex_words(text: &str) -> Option<Vec<u8>> {
 /// Peer Address:Port, and Process (`pid 1234 (python3)`: empty for a socket no process
 /// holds, or one of another user's processes), in aligned columns, one line per socket
 /// after the header.
-pub fn table(sockets: &[TcpSocket]) -> String {
+pub(crate) fn table(sockets: &[TcpSocket]) -> String {
     let owners = owners_of(sockets);
     let mut rows = vec![[
         "State",
@@ -371,7 +371,7 @@ fn endpoint(addr: SocketAddr) -> String {
 
 /// Text rows in left-aligned columns two spaces apart, each line ending in `\n`: the
 /// layout of `ss`, shared by `netlab ports` and the tables of `netlab demo bind`.
-pub fn aligned<R: AsRef<[String]>>(rows: &[R]) -> String {
+pub(crate) fn aligned<R: AsRef<[String]>>(rows: &[R]) -> String {
     let mut widths: Vec<usize> = Vec::new();
     for row in rows {
         for (i, cell) in row.as_ref().iter().enumerate() {

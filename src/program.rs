@@ -46,7 +46,7 @@ static RUNNING: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 
 /// Which of the program's output streams a line came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stream {
+pub(crate) enum Stream {
     Stdout,
     Stderr,
 }
@@ -74,7 +74,7 @@ fn lock(shared: &Shared) -> MutexGuard<'_, Printed> {
 
 /// Why a program is not ready to be talked to.
 #[derive(Debug)]
-pub enum NotListening {
+pub(crate) enum NotListening {
     /// It ended before it listened, with this status.
     Exited(ExitStatus),
     /// It ran, but nothing listened on its port in time; `elsewhere` lists where its own
@@ -83,7 +83,7 @@ pub enum NotListening {
 }
 
 /// A server started as a separate process.
-pub struct Program {
+pub(crate) struct Program {
     child: Child,
     /// The console: kept open for as long as the program runs.
     stdin: Option<ChildStdin>,
@@ -141,17 +141,16 @@ impl Program {
     }
 
     /// The command as it runs, port filled in: `python3 my_stage4.py 41234`.
-    pub fn command_line(&self) -> &str {
+    pub(crate) fn command_line(&self) -> &str {
         &self.command_line
     }
 
-    /// The program's process id.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Waits until something listens on `port`, the program ends, or `timeout` passes.
-    pub fn wait_listening(&mut self, port: u16, timeout: Duration) -> Result<(), NotListening> {
+    pub(crate) fn wait_listening(
+        &mut self,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<(), NotListening> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(status) = self.try_exit() {
@@ -187,7 +186,7 @@ impl Program {
     }
 
     /// Types a line at the program's console (its standard input).
-    pub fn type_line(&mut self, line: &str) -> io::Result<()> {
+    pub(crate) fn type_line(&mut self, line: &str) -> io::Result<()> {
         let stdin = self
             .stdin
             .as_mut()
@@ -199,7 +198,7 @@ impl Program {
     /// Waits up to `timeout` for `needle` in the program's output, in either stream, at
     /// or after `from` (a byte offset per stream). Returns where each stream's match
     /// ends, so that the next search for the same text needs a second occurrence.
-    pub fn find_output(
+    pub(crate) fn find_output(
         &self,
         needle: &str,
         from: [usize; 2],
@@ -224,14 +223,14 @@ impl Program {
 
     /// The complete lines printed since line `from` (counting both streams), and the
     /// count to pass next time.
-    pub fn lines_since(&self, from: usize) -> (Vec<(Stream, String)>, usize) {
+    pub(crate) fn lines_since(&self, from: usize) -> (Vec<(Stream, String)>, usize) {
         let printed = lock(&self.printed);
         let lines = printed.lines.get(from..).unwrap_or_default().to_vec();
         (lines, printed.lines.len())
     }
 
     /// Each stream's unfinished last line (a `>> ` prompt, say), if any.
-    pub fn partial_lines(&self) -> Vec<(Stream, String)> {
+    pub(crate) fn partial_lines(&self) -> Vec<(Stream, String)> {
         let printed = lock(&self.printed);
         [Stream::Stdout, Stream::Stderr]
             .into_iter()
@@ -242,7 +241,7 @@ impl Program {
     }
 
     /// The exit status, if the program has ended.
-    pub fn try_exit(&mut self) -> Option<ExitStatus> {
+    pub(crate) fn try_exit(&mut self) -> Option<ExitStatus> {
         if self.status.is_none() {
             if let Ok(Some(status)) = self.child.try_wait() {
                 self.ended(status);
@@ -252,7 +251,7 @@ impl Program {
     }
 
     /// Waits up to `timeout` for the program to end.
-    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+    pub(crate) fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(status) = self.try_exit() {
@@ -267,7 +266,7 @@ impl Program {
 
     /// Stops the program: SIGTERM to its group, SIGKILL a second later to what is left.
     /// Returns its exit status. What it printed stays readable.
-    pub fn stop(&mut self) -> Option<ExitStatus> {
+    pub(crate) fn stop(&mut self) -> Option<ExitStatus> {
         if self.try_exit().is_none() {
             let _ = killpg(Pid::from_raw(self.group), Signal::SIGTERM);
             if self.wait_exit(TERM_GRACE).is_none() {
@@ -303,7 +302,7 @@ impl Drop for Program {
 }
 
 /// Stops every program still running (SIGKILL to each group): for netlab's own Ctrl-C.
-pub fn stop_all() {
+pub(crate) fn stop_all() {
     for group in lock_running().drain(..) {
         let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
     }

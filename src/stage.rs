@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use crate::thread_list::describe;
+pub(crate) use crate::thread_list::describe;
 
 /// One server stage of the tutorial, as listed in `stages/stages.toml`.
 pub struct Stage {
@@ -25,11 +25,9 @@ pub struct Stage {
     /// What the stage adds, in English.
     pub title_en: &'static str,
     /// The stage file, relative to the repository (`stages/stage3_event.rs`).
-    pub source_file: &'static str,
+    pub(crate) source_file: &'static str,
     /// The stage file itself, embedded so `netlab source 3` works anywhere.
     pub source: &'static str,
-    /// The stage's page in `docs/`.
-    pub docs_file: &'static str,
     /// That page, embedded for `netlab explain 3`.
     pub docs: &'static str,
     /// How the Python program lives and ends.
@@ -37,7 +35,7 @@ pub struct Stage {
     /// The notes' `logging.basicConfig` format for this stage.
     pub log_format: &'static str,
     /// Starts the stage's server on an address; returns once it listens.
-    pub start: fn(SocketAddr) -> py::Result<Arc<dyn Server>>,
+    pub(crate) start: fn(SocketAddr) -> py::Result<Arc<dyn Server>>,
 }
 
 /// How a stage's Python program lives, which decides what the CLI does around it.
@@ -56,13 +54,11 @@ pub struct Client {
     pub slug: &'static str,
     pub title_zh: &'static str,
     pub title_en: &'static str,
-    pub source_file: &'static str,
+    pub(crate) source_file: &'static str,
     pub source: &'static str,
-    pub docs_file: &'static str,
-    pub docs: &'static str,
     pub log_format: &'static str,
     /// Connects to a server and starts receiving; returns once connected.
-    pub start: fn(SocketAddr) -> py::Result<Arc<dyn ChatClient>>,
+    pub(crate) start: fn(SocketAddr) -> py::Result<Arc<dyn ChatClient>>,
 }
 
 /// The small interface every server stage implements (at the bottom of its file).
@@ -133,7 +129,7 @@ pub fn find(number: u8) -> Option<&'static Stage> {
 
 /// Hands the stage files and the client's down to the tracebacks (`py::source_line`),
 /// so that a thread's death quotes the line of the stage file that raised.
-pub fn register_sources() {
+pub(crate) fn register_sources() {
     let stages = crate::stages::STAGES
         .iter()
         .map(|s| (s.source_file, s.source));
@@ -147,7 +143,7 @@ pub fn register_sources() {
 /// A stage server started in this process: the handle tests, demos and the CLI hold.
 pub struct Running {
     /// Which stage this is.
-    pub stage: &'static Stage,
+    pub(crate) stage: &'static Stage,
     /// The program's threads, sockets and (when captured) output.
     interp: Arc<Interpreter>,
     /// The stage's server object.
@@ -156,16 +152,16 @@ pub struct Running {
 
 /// How to run the quit sequence.
 #[derive(Clone, Copy, Debug)]
-pub struct QuitOptions {
+pub(crate) struct QuitOptions {
     /// How long "MainThread" waits after stop(), as the notes' `threading.Event().wait(3)`.
-    pub main_wait: Duration,
+    pub(crate) main_wait: Duration,
     /// How long netlab waits in all for the threads before it cuts them short.
-    pub grace: Duration,
+    pub(crate) grace: Duration,
 }
 
 impl QuitOptions {
     /// What the CLI does: the notes' 3 s wait, within the given grace period.
-    pub fn cli(grace: Duration) -> QuitOptions {
+    pub(crate) fn cli(grace: Duration) -> QuitOptions {
         QuitOptions {
             main_wait: Duration::from_secs(3),
             grace,
@@ -175,18 +171,16 @@ impl QuitOptions {
 
 /// What happened after `quit`.
 #[derive(Debug)]
-pub struct QuitReport {
+pub(crate) struct QuitReport {
     /// Time from `quit` to the end (all threads done, or the cut).
-    pub elapsed: Duration,
+    pub(crate) elapsed: Duration,
     /// The threads still blocked when the grace period ran out (empty if all ended).
-    pub stuck: Vec<ThreadInfo>,
-    /// Sockets netlab shut down to end them.
-    pub sockets_cut: usize,
+    pub(crate) stuck: Vec<ThreadInfo>,
 }
 
 impl QuitReport {
     /// True if every thread ended by itself within the grace period.
-    pub fn clean(&self) -> bool {
+    pub(crate) fn clean(&self) -> bool {
         self.stuck.is_empty()
     }
 }
@@ -256,7 +250,7 @@ impl Running {
     }
 
     /// The stage's server object.
-    pub fn server(&self) -> &Arc<dyn Server> {
+    pub(crate) fn server(&self) -> &Arc<dyn Server> {
         &self.server
     }
 
@@ -264,13 +258,16 @@ impl Running {
     /// named MainThread, then waits for every thread, as Python waits for its non-daemon
     /// threads at exit, but never longer than `options.grace`: then it reports which
     /// threads are stuck and why, and cuts them short.
-    pub fn quit(&self, options: QuitOptions) -> QuitReport {
+    pub(crate) fn quit(&self, options: QuitOptions) -> QuitReport {
         quit_sequence(&self.interp, &self.server, options)
     }
 
     /// [`Running::quit`] on a thread of its own, so the caller can act (as clients do in
     /// class) while the server stops; join the handle for the report.
-    pub fn quit_in_background(&self, options: QuitOptions) -> std::thread::JoinHandle<QuitReport> {
+    pub(crate) fn quit_in_background(
+        &self,
+        options: QuitOptions,
+    ) -> std::thread::JoinHandle<QuitReport> {
         let (interp, server) = (self.interp.clone(), self.server.clone());
         std::thread::spawn(move || quit_sequence(&interp, &server, options))
     }
@@ -367,18 +364,16 @@ fn quit_sequence(
         return QuitReport {
             elapsed: started.elapsed(),
             stuck: Vec::new(),
-            sockets_cut: 0,
         };
     }
     let stuck = interp.alive_threads();
-    let sockets_cut = cut_short(interp, &stuck, started.elapsed(), listed);
+    cut_short(interp, &stuck, started.elapsed(), listed);
     pause.set();
     interp.wait_threads(Instant::now() + Duration::from_secs(1));
     log::info!(target: NETLAB, "{}", how_they_ended(interp, &stuck));
     QuitReport {
         elapsed: started.elapsed(),
         stuck,
-        sockets_cut,
     }
 }
 
@@ -408,7 +403,7 @@ fn cut_short(
     stuck: &[ThreadInfo],
     after: Duration,
     mut listed: Option<Vec<ThreadInfo>>,
-) -> usize {
+) {
     if !stuck.is_empty() {
         let n = stuck.len();
         let threads = list(&mut listed, stuck.to_vec());
@@ -438,7 +433,7 @@ fn cut_short(
             )
         );
     }
-    interp.cut_short_quietly()
+    interp.cut_short_quietly();
 }
 
 /// How the threads cut short ended, one line per way: threads that ended the same way are

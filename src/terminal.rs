@@ -28,11 +28,11 @@ use std::io::{self, Write};
 /// than stages 2-5 ever log for one `recv(1024)` (1024 bytes plus a header of 35-60), so
 /// those records always show whole; a longer line shows its first 1200 bytes, then its
 /// length.
-pub const SHOWN: usize = 1200;
+pub(crate) const SHOWN: usize = 1200;
 
 /// `text` as the terminal shows it: whole up to [`SHOWN`] bytes; beyond, its first bytes
 /// (cut at a character boundary), then `... (10485796 bytes in all; netlab shows the first 1200)`.
-pub fn shorten(text: &str) -> Cow<'_, str> {
+pub(crate) fn shorten(text: &str) -> Cow<'_, str> {
     if text.len() <= SHOWN {
         return Cow::Borrowed(text);
     }

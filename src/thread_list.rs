@@ -24,7 +24,7 @@ use crate::terminal::count;
 use std::collections::HashSet;
 
 /// The widest line the list makes (a projector's terminal is 80-100 columns).
-pub const WIDTH: usize = 88;
+pub(crate) const WIDTH: usize = 88;
 
 /// How many names a group of threads shows before `and N more`.
 const NAMES_SHOWN: usize = 3;
@@ -32,7 +32,7 @@ const NAMES_SHOWN: usize = 3;
 /// The threads, one entry per reason: a lone thread as `- name: in call`, several that
 /// share a reason as `- N threads in call ...:` and their names on the next line, each
 /// entry followed by the reason.
-pub fn describe(threads: &[ThreadInfo]) -> String {
+pub(crate) fn describe(threads: &[ThreadInfo]) -> String {
     let mut out = String::new();
     for group in groups(threads) {
         let first = group[0];
@@ -65,7 +65,7 @@ pub fn describe(threads: &[ThreadInfo]) -> String {
 /// What changed between a list shown earlier (`before`) and the threads running `now`:
 /// the threads still where they were are counted, not listed again; those that moved to
 /// another call or are new are listed; those that ended are named.
-pub fn describe_changes(before: &[ThreadInfo], now: &[ThreadInfo]) -> String {
+pub(crate) fn describe_changes(before: &[ThreadInfo], now: &[ThreadInfo]) -> String {
     let key = |t: &ThreadInfo| (t.name.clone(), t.blocked.as_ref().map(|b| b.what.clone()));
     let listed: HashSet<_> = before.iter().map(key).collect();
     let running: HashSet<&str> = now.iter().map(|t| t.name.as_str()).collect();
@@ -201,7 +201,6 @@ pub(crate) fn wrap(text: &str, first: &str, rest: &str) -> String {
 mod tests {
     use super::*;
     use crate::py::threading::Blocked;
-    use std::time::Instant;
 
     fn blocked(name: &str, what: &str, why: &str) -> ThreadInfo {
         ThreadInfo {
@@ -211,7 +210,6 @@ mod tests {
             blocked: Some(Blocked {
                 what: what.to_string(),
                 why: why.to_string(),
-                since: Instant::now(),
             }),
             exception: None,
         }

@@ -7,11 +7,11 @@
 //! `%Y%m/%d %H:%M:%S`, which glues year and month and puts the slash before the day:
 //! `202611/25 16:35:53`. The address is the sender's, as the server sees it.
 
-use chrono::{DateTime, Local, NaiveDateTime};
+use chrono::NaiveDateTime;
 use std::net::SocketAddr;
 
 /// The notes' timestamp format (`"{:%Y%m/%d %H:%M:%S}"`).
-pub const TIMESTAMP_FORMAT: &str = "%Y%m/%d %H:%M:%S";
+pub(crate) const TIMESTAMP_FORMAT: &str = "%Y%m/%d %H:%M:%S";
 
 /// A timestamp's length in bytes: `202611/25 16:35:53`.
 pub const TIMESTAMP_LEN: usize = 18;
@@ -19,13 +19,8 @@ pub const TIMESTAMP_LEN: usize = 18;
 /// The shape of a timestamp: `D` is a digit, anything else must match exactly.
 const TIMESTAMP_SHAPE: &[u8; TIMESTAMP_LEN] = b"DDDDDD/DD DD:DD:DD";
 
-/// The header line of a message `sender` sent at `now`.
-pub fn header(now: DateTime<Local>, sender: SocketAddr) -> String {
-    format!("{}{}", now.format(TIMESTAMP_FORMAT), after_time(sender))
-}
-
 /// The header after its timestamp: `" 127.0.0.1:51234\n"`, the sender's address.
-pub fn after_time(sender: SocketAddr) -> String {
+pub(crate) fn after_time(sender: SocketAddr) -> String {
     format!(" {}:{}\n", sender.ip(), sender.port())
 }
 
@@ -36,13 +31,13 @@ pub fn message_len(sender: SocketAddr, body: usize) -> usize {
 }
 
 /// The time a timestamp of the notes' format stands for, if `data` is one.
-pub fn parse_timestamp(data: &[u8]) -> Option<NaiveDateTime> {
+pub(crate) fn parse_timestamp(data: &[u8]) -> Option<NaiveDateTime> {
     let text = std::str::from_utf8(data.get(..TIMESTAMP_LEN)?).ok()?;
     NaiveDateTime::parse_from_str(text, TIMESTAMP_FORMAT).ok()
 }
 
 /// Whether `data` starts with a header's timestamp and the space after it.
-pub fn starts_with_header(data: &[u8]) -> bool {
+pub(crate) fn starts_with_header(data: &[u8]) -> bool {
     timestamp_prefix(data) == TIMESTAMP_LEN && data.get(TIMESTAMP_LEN) == Some(&b' ')
 }
 
@@ -59,7 +54,7 @@ pub fn timestamp_prefix(data: &[u8]) -> usize {
 }
 
 /// Every header in `data`, in order: (offset, sender address as text `ip:port`).
-pub fn headers(data: &[u8]) -> Vec<(usize, String)> {
+pub(crate) fn headers(data: &[u8]) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     let mut line_start = 0;
     while line_start < data.len() {
@@ -85,7 +80,7 @@ pub fn headers(data: &[u8]) -> Vec<(usize, String)> {
 
 /// How many messages in `data` are empty broadcasts (`header + "\n"`, the body `''`): what
 /// a stage 2-3 server sends for every `b''` it receives from a closed client.
-pub fn empty_broadcasts(data: &[u8]) -> usize {
+pub(crate) fn empty_broadcasts(data: &[u8]) -> usize {
     headers(data)
         .iter()
         .filter(|(at, addr)| {
@@ -99,12 +94,13 @@ pub fn empty_broadcasts(data: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Local;
 
     #[test]
     fn header_has_the_notes_quirky_timestamp() {
         let now = chrono::TimeZone::with_ymd_and_hms(&Local, 2026, 11, 25, 16, 35, 53).unwrap();
         let addr: SocketAddr = "127.0.0.1:50844".parse().unwrap();
-        let h = header(now, addr);
+        let h = format!("{}{}", now.format(TIMESTAMP_FORMAT), after_time(addr));
         assert_eq!(h, "202611/25 16:35:53 127.0.0.1:50844\n");
         assert_eq!(h.len(), 35);
         assert_eq!(message_len(addr, 6), 35 + 6 + 1);

@@ -422,6 +422,10 @@ fn client_slash_lines_that_are_not_commands() {
     c.type_line("/bytes xyz");
     c.type_line("//nope");
     assert_eq!(read_n(&mut conn, 6), b"/nope\n", "{}", c.all());
+    // The client wrote its answers to the three lines before it sent the fourth; wait
+    // until they have come through the pipe too.
+    c.expect_stderr("unknown command `/nope`", SHORT);
+    c.expect_stderr("/bytes: `xyz` is not bytes in hex", SHORT);
     let err = c.stderr();
     assert!(
         err.contains("/reset") && err.contains("/halfclose"),

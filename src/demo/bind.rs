@@ -31,10 +31,10 @@ pub struct Args {
     /// default) lets the kernel pick a free one. The other experiments always use fresh
     /// ports, so the demo leaves no TIME-WAIT on this port and can run again at once.
     #[arg(long, default_value_t = 0)]
-    pub port: u16,
+    pub(crate) port: u16,
     /// How many clients experiment 3 connects to its two SO_REUSEPORT listeners.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=200))]
-    pub clients: u16,
+    pub(crate) clients: u16,
 }
 
 /// Every experiment happens on loopback: nothing leaves this machine.
@@ -48,7 +48,7 @@ const WAIT: Duration = Duration::from_secs(1);
 /// The socket option a socket sets before `bind()`. Each socket of the demo sets at
 /// most one, which keeps each experiment about one idea.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reuse {
+pub(crate) enum Reuse {
     /// No option, like the notes' `socket.socket()` and netlab's own stages.
     Off,
     /// `SO_REUSEADDR`: bind even though connections of an earlier socket on this port are
@@ -74,22 +74,22 @@ impl fmt::Display for Reuse {
 #[derive(Debug)]
 pub struct Row {
     /// The experiment's number, e.g. `2b`, so that the explanation can point at it.
-    pub id: &'static str,
+    pub(crate) id: &'static str,
     /// What the experiment does, in a few words.
-    pub what: &'static str,
+    pub(crate) what: &'static str,
     /// The port it binds, so that a student can look at it with `netlab ports --all --port`.
     pub port: u16,
     /// The option on the socket that holds (or held) the port first; `None` when there is
     /// no such socket.
-    pub old: Option<Reuse>,
+    pub(crate) old: Option<Reuse>,
     /// The option on the socket that binds the port now.
-    pub new: Reuse,
+    pub(crate) new: Reuse,
     /// What `bind()` then `listen()` on the new socket returned: `Ok`, or the kernel's
     /// error exactly as it came (Python would raise it as `OSError`).
     pub outcome: io::Result<()>,
     /// What the experiment measured besides the outcome (the port the kernel picked, how
     /// connections were shared); empty when there is nothing more.
-    pub note: String,
+    pub(crate) note: String,
 }
 
 impl Row {
@@ -102,7 +102,7 @@ impl Row {
     }
 
     /// `OK`, or the errno's name and number as the kernel gave them: `EADDRINUSE (98)`.
-    pub fn outcome_text(&self) -> String {
+    pub(crate) fn outcome_text(&self) -> String {
         let text = match &self.outcome {
             Ok(()) => "OK".to_string(),
             Err(e) => error_text(e),
@@ -154,7 +154,7 @@ pub struct Report {
 
 impl Report {
     /// The rows in the order of the table.
-    pub fn rows(&self) -> [&Row; 8] {
+    pub(crate) fn rows(&self) -> [&Row; 8] {
         [
             &self.bind_twice,
             &self.bind_twice_reuse_addr,
@@ -466,7 +466,7 @@ fn port_zero() -> anyhow::Result<(Row, SocketAddr)> {
 
 /// The report as a table: experiment, port, the options of the old and the new socket,
 /// and the outcome.
-pub fn table(report: &Report) -> String {
+pub(crate) fn table(report: &Report) -> String {
     let mut rows = vec![[
         "#",
         "experiment",

@@ -34,11 +34,11 @@ use std::time::{Duration, Instant};
 pub struct Args {
     /// The stage whose server to run (`netlab stages` lists them).
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..=crate::stages::STAGES.len() as i64))]
-    pub stage: u8,
+    pub(crate) stage: u8,
     /// How long to churn at most, in seconds (above 0, at most 60). The demo stops earlier
     /// at the first RuntimeError.
     #[arg(long, value_name = "S", default_value_t = 5.0, value_parser = parse_seconds)]
-    pub seconds: f64,
+    pub(crate) seconds: f64,
 }
 
 /// What the notes' RuntimeError says: the race itself.

@@ -81,18 +81,18 @@ pub struct Args {
     /// Put one lock around every insert and every whole pass, run it for --seconds, and
     /// compare its counts with the unlocked script run for the same time.
     #[arg(long)]
-    pub locked: bool,
+    pub(crate) locked: bool,
 
     /// Run N times and print a table: how many runs failed, time to failure min / median
     /// / max.
     #[arg(long, value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub runs: u32,
+    pub(crate) runs: u32,
 
     /// Time limit of each run, in seconds. A run that has not failed by then is reported
     /// as "no failure" (the demo never hangs). With --locked, each variant runs this long.
     #[arg(long, value_name = "S", default_value_t = 1.0, value_parser = parse_seconds)]
-    pub seconds: f64,
+    pub(crate) seconds: f64,
 }
 
 /// Which version of the script a run executes.
@@ -112,7 +112,7 @@ pub enum Variant {
 
 impl Variant {
     /// The row label in `--locked`'s table.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Variant::Unlocked => "unlocked",
             Variant::UnlockedRestarting => "unlocked, restarted",

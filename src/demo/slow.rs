@@ -23,7 +23,7 @@ use std::net::SocketAddr;
 pub struct Args {
     /// The stage whose server to run (`netlab stages` lists them).
     #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u8).range(1..=crate::stages::STAGES.len() as i64))]
-    pub stage: u8,
+    pub(crate) stage: u8,
 }
 
 /// Runs the experiment and prints the timeline and the verdict.

@@ -16,11 +16,11 @@ use std::fs;
 
 /// One process that holds a socket.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Owner {
+pub(crate) struct Owner {
     /// Its process id, what `kill` takes.
-    pub pid: u32,
+    pub(crate) pid: u32,
     /// Its command name from `/proc/PID/comm` (at most 15 bytes, as `ps` and `ss` show it).
-    pub name: String,
+    pub(crate) name: String,
 }
 
 impl fmt::Display for Owner {
@@ -32,7 +32,7 @@ impl fmt::Display for Owner {
 
 /// Every socket inode that a process readable by this user holds, with its holders
 /// (several after a fork), in pid order.
-pub fn owners() -> HashMap<u64, Vec<Owner>> {
+pub(crate) fn owners() -> HashMap<u64, Vec<Owner>> {
     let mut found: HashMap<u64, Vec<Owner>> = HashMap::new();
     let Ok(procs) = fs::read_dir("/proc") else {
         return found;

@@ -17,7 +17,7 @@ use std::sync::{Mutex, MutexGuard};
 
 /// An insertion-ordered dict whose single operations are atomic and whose iterators fail,
 /// as CPython's do, when the dict changes size while they are in use.
-pub struct Dict<K, V> {
+pub(crate) struct Dict<K, V> {
     /// One lock per dict stands in for the GIL: it makes each operation atomic, and is
     /// released between the steps of an iteration, as the GIL is.
     table: Mutex<Table<K, V>>,
@@ -34,7 +34,7 @@ struct Table<K, V> {
 
 impl<K: Eq + Hash + Clone, V: Clone> Dict<K, V> {
     /// `{}`
-    pub fn new() -> Dict<K, V> {
+    pub(crate) fn new() -> Dict<K, V> {
         Dict {
             table: Mutex::new(Table {
                 entries: Vec::new(),
@@ -51,7 +51,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Dict<K, V> {
     }
 
     /// `d[key] = value`: replaces in place (same size) or appends (size + 1).
-    pub fn insert(&self, key: K, value: V) {
+    pub(crate) fn insert(&self, key: K, value: V) {
         let mut t = self.table();
         if let Some(&slot) = t.index.get(&key) {
             t.entries[slot] = Some((key, value));
@@ -69,7 +69,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Dict<K, V> {
 
     /// `d.pop(key)`: removes and returns the value, or raises `KeyError`.
     #[track_caller]
-    pub fn pop(&self, key: &K) -> Result<V>
+    pub(crate) fn pop(&self, key: &K) -> Result<V>
     where
         K: fmt::Debug,
     {
@@ -80,46 +80,23 @@ impl<K: Eq + Hash + Clone, V: Clone> Dict<K, V> {
         }
     }
 
-    /// `d.get(key)`
-    pub fn get(&self, key: &K) -> Option<V> {
-        let t = self.table();
-        t.index
-            .get(key)
-            .and_then(|&slot| t.entries[slot].as_ref().map(|(_, v)| v.clone()))
-    }
-
     /// `len(d)`
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.table().index.len()
-    }
-
-    /// `not d`
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// `d.values()`: each step yields `Ok(value)`, or `Err(RuntimeError)` if the dict
     /// changed size since the iteration began. Use it as the notes do:
     /// `for s in clients.values() { s?.send(msg)?; }`.
     #[track_caller]
-    pub fn values(&self) -> Iter<'_, K, V, V> {
+    pub(crate) fn values(&self) -> Iter<'_, K, V, V> {
         self.iter(|_, v| v.clone())
     }
 
     /// `d.items()`: like [`Dict::values`], yielding `(key, value)` pairs.
     #[track_caller]
-    pub fn items(&self) -> Iter<'_, K, V, (K, V)> {
+    pub(crate) fn items(&self) -> Iter<'_, K, V, (K, V)> {
         self.iter(|k, v| (k.clone(), v.clone()))
-    }
-
-    /// `list(d.keys())`: a snapshot taken in one atomic step (no error possible).
-    pub fn keys(&self) -> Vec<K> {
-        self.table()
-            .entries
-            .iter()
-            .flatten()
-            .map(|(k, _)| k.clone())
-            .collect()
     }
 
     #[track_caller]
@@ -154,7 +131,7 @@ impl<K: Eq + Hash + Clone, V> Table<K, V> {
 
 /// A dict view being iterated: a position in the entries plus the size the dict had when
 /// the iteration started (CPython's `di_used`).
-pub struct Iter<'a, K, V, T> {
+pub(crate) struct Iter<'a, K, V, T> {
     dict: &'a Dict<K, V>,
     position: usize,
     size_at_start: usize,
@@ -218,7 +195,6 @@ mod tests {
         d.insert("b", 3);
         let values: Vec<i32> = d.values().map(|v| v.unwrap()).collect();
         assert_eq!(values, [3, 2]);
-        assert_eq!(d.keys(), ["b", "a"]);
         assert_eq!(format!("{d:?}"), r#"{"b": 3, "a": 2}"#);
     }
 
@@ -282,8 +258,7 @@ mod tests {
             d.pop(&k).unwrap();
         }
         d.insert(100, 100);
-        assert_eq!(d.keys(), [8, 9, 100]);
-        assert_eq!(d.get(&9), Some(9));
+        assert_eq!(format!("{d:?}"), "{8: 8, 9: 9, 100: 100}");
         assert_eq!(d.len(), 3);
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 /// A flag that threads can set, test, and wait for.
 #[derive(Default)]
-pub struct Event {
+pub(crate) struct Event {
     /// Whether `set()` has been called (and `clear()` not since).
     flag: Mutex<bool>,
     /// Wakes the threads in `wait()` when the flag is set.
@@ -17,29 +17,24 @@ pub struct Event {
 
 impl Event {
     /// `threading.Event()`
-    pub fn new() -> Event {
+    pub(crate) fn new() -> Event {
         Event::default()
     }
 
     /// `event.set()`
-    pub fn set(&self) {
+    pub(crate) fn set(&self) {
         *lock(&self.flag) = true;
         self.cond.notify_all();
     }
 
-    /// `event.clear()`
-    pub fn clear(&self) {
-        *lock(&self.flag) = false;
-    }
-
     /// `event.is_set()`
-    pub fn is_set(&self) -> bool {
+    pub(crate) fn is_set(&self) -> bool {
         *lock(&self.flag)
     }
 
     /// `event.wait(timeout)`: true if the flag is set, false if the timeout passed first.
     /// `threading.Event().wait(3)` in the notes is a three-second sleep.
-    pub fn wait(&self, timeout: Duration) -> bool {
+    pub(crate) fn wait(&self, timeout: Duration) -> bool {
         blocking(
             || format!("Event.wait({:.0})", timeout.as_secs_f64()),
             || "a pause on an event that nobody sets: the notes wait here on purpose".to_string(),
@@ -60,7 +55,6 @@ mod tests {
         std::thread::spawn(move || setter.set());
         assert!(e.wait(Duration::from_secs(5)));
         assert!(e.is_set());
-        e.clear();
-        assert!(!e.wait(Duration::from_millis(10)));
+        assert!(!Event::new().wait(Duration::from_millis(10)));
     }
 }

@@ -13,13 +13,13 @@ use std::panic::Location;
 pub struct Exception {
     /// The class Python would raise (`BrokenPipeError`, `RuntimeError`, ...), so the log
     /// reads like the traceback a student would get from the original code.
-    pub class: &'static str,
+    pub(crate) class: &'static str,
     /// What `str(e)` gives: `[Errno 32] Broken pipe`. Stage 7 logs exactly this.
-    pub message: String,
+    pub(crate) message: String,
     /// The OS error number behind an `OSError`, so callers can tell EPIPE from ECONNRESET.
     pub errno: Option<i32>,
     /// The line of the stage file that raised it: the last frame of a Python traceback.
-    pub at: Option<&'static Location<'static>>,
+    pub(crate) at: Option<&'static Location<'static>>,
 }
 
 /// `py::Result<T>`: a value, or the exception Python would have raised instead.
@@ -28,7 +28,7 @@ pub type Result<T> = std::result::Result<T, Exception>;
 impl Exception {
     /// An exception of `class` with message `message`, raised at the caller's line.
     #[track_caller]
-    pub fn new(class: &'static str, message: impl Into<String>) -> Exception {
+    pub(crate) fn new(class: &'static str, message: impl Into<String>) -> Exception {
         Exception {
             class,
             message: message.into(),
@@ -39,7 +39,7 @@ impl Exception {
 
     /// The `OSError` subclass CPython raises for this OS error, with CPython's message.
     #[track_caller]
-    pub fn os(err: &io::Error) -> Exception {
+    pub(crate) fn os(err: &io::Error) -> Exception {
         match err.raw_os_error() {
             Some(errno) => Exception {
                 class: os_error_class(errno),
@@ -59,24 +59,19 @@ impl Exception {
 
     /// `ValueError`: what an operation on a closed file object raises.
     #[track_caller]
-    pub fn value_error(message: impl Into<String>) -> Exception {
+    pub(crate) fn value_error(message: impl Into<String>) -> Exception {
         Exception::new("ValueError", message)
     }
 
     /// `OSError: [Errno 9] Bad file descriptor`: any operation on a closed socket.
     #[track_caller]
-    pub fn bad_file_descriptor() -> Exception {
+    pub(crate) fn bad_file_descriptor() -> Exception {
         Exception::os(&io::Error::from_raw_os_error(nix::libc::EBADF))
     }
 
     /// What `str(e)` prints (`logging.error(e)` in stage 7 and in the client).
-    pub fn str(&self) -> &str {
+    pub(crate) fn str(&self) -> &str {
         &self.message
-    }
-
-    /// True when this is the OS error `errno` (e.g. `libc::EPIPE`).
-    pub fn is_errno(&self, errno: i32) -> bool {
-        self.errno == Some(errno)
     }
 }
 

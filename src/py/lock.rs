@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard};
 
 /// A lock that knows who holds it, so a report can say who a waiting thread waits for.
 #[derive(Default)]
-pub struct Lock {
+pub(crate) struct Lock {
     /// The lock itself. Like Python's, it protects nothing by itself: only the code that
     /// takes it around an operation is protected.
     mutex: Mutex<()>,
@@ -18,20 +18,20 @@ pub struct Lock {
 }
 
 /// The `with self.lock:` block: the lock is held until this guard is dropped.
-pub struct LockGuard<'a> {
+pub(crate) struct LockGuard<'a> {
     lock: &'a Lock,
     _guard: MutexGuard<'a, ()>,
 }
 
 impl Lock {
     /// `threading.Lock()`
-    pub fn new() -> Lock {
+    pub(crate) fn new() -> Lock {
         Lock::default()
     }
 
     /// `with self.lock:`: waits until the lock is free, then holds it until the guard drops.
     #[must_use = "the lock is released as soon as the guard is dropped"]
-    pub fn acquire(&self) -> LockGuard<'_> {
+    pub(crate) fn acquire(&self) -> LockGuard<'_> {
         let guard = match self.mutex.try_lock() {
             Ok(g) => g,
             Err(_) => blocking(
@@ -50,11 +50,6 @@ impl Lock {
             lock: self,
             _guard: guard,
         }
-    }
-
-    /// `lock.locked()`
-    pub fn locked(&self) -> bool {
-        lock(&self.holder).is_some()
     }
 }
 

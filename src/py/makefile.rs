@@ -19,14 +19,14 @@ use std::sync::{Arc, Mutex};
 
 /// The longest line `readline()` buffers. Python has no limit and would grow until memory
 /// runs out; netlab raises `ValueError` past this size. A 10 MB line still goes through.
-pub const MAX_LINE: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_LINE: usize = 64 * 1024 * 1024;
 
 /// How much `readline()` asks the socket for at a time (CPython's buffer size).
 const CHUNK: usize = 8192;
 
 /// A text file object over a socket: `f = sock.makefile('rw')`.
 #[derive(Clone)]
-pub struct File(Arc<Inner>);
+pub(crate) struct File(Arc<Inner>);
 
 struct Inner {
     /// The socket the file reads from and writes to.
@@ -59,7 +59,7 @@ impl File {
     /// `f.readline()`: the next line with its `\n`, a last line without one, or `''` at
     /// end of file. Blocks until a whole line (or EOF) has arrived.
     #[track_caller]
-    pub fn readline(&self) -> Result<String> {
+    pub(crate) fn readline(&self) -> Result<String> {
         let at = Location::caller();
         if self.0.closed.load(Ordering::SeqCst) {
             return Err(closed_file(at));
@@ -109,7 +109,7 @@ impl File {
 
     /// `f.write(text)`: buffered until `flush()`.
     #[track_caller]
-    pub fn write(&self, text: &str) -> Result<()> {
+    pub(crate) fn write(&self, text: &str) -> Result<()> {
         if self.0.closed.load(Ordering::SeqCst) {
             return Err(closed_file(Location::caller()));
         }
@@ -119,7 +119,7 @@ impl File {
 
     /// `f.flush()`: sends everything written so far; blocks while the peer does not read.
     #[track_caller]
-    pub fn flush(&self) -> Result<()> {
+    pub(crate) fn flush(&self) -> Result<()> {
         let at = Location::caller();
         if self.0.closed.load(Ordering::SeqCst) {
             return Err(closed_file(at));

@@ -24,19 +24,20 @@ mod makefile;
 mod repr;
 mod socket;
 mod text;
-pub mod threading;
+pub(crate) mod threading;
 mod traceback;
 
-pub use dict::{Dict, Iter};
-pub use event::Event;
+pub(crate) use dict::Dict;
+pub(crate) use event::Event;
 pub use exception::{errno_name, strerror, Exception, Result};
-pub use lock::{Lock, LockGuard};
-pub use makefile::{File, MAX_LINE};
-pub use repr::Repr;
+pub(crate) use lock::Lock;
+pub(crate) use makefile::{File, MAX_LINE};
+pub(crate) use repr::Repr;
 pub use socket::{Socket, SPIN_LIMIT, SPIN_STOPPED};
 pub use text::{addr_repr, bytes_repr, decode, strip, strip_bytes};
-pub use threading::{Interpreter, Record, Thread, ThreadHandle, ThreadInfo};
-pub use traceback::{register_sources, source_line};
+pub(crate) use threading::Thread;
+pub use threading::{Interpreter, Record, ThreadInfo};
+pub(crate) use traceback::{register_sources, source_line};
 
 use std::io::Write;
 
@@ -45,7 +46,7 @@ use std::io::Write;
 /// ignored rather than fatal: the chat goes on. A line longer than
 /// [`crate::terminal::SHOWN`] bytes shows its beginning and its length; the records keep
 /// it whole.
-pub fn print(line: impl std::fmt::Display) {
+pub(crate) fn print(line: impl std::fmt::Display) {
     let interp = threading::current();
     let line = line.to_string();
     if interp.captures() {

@@ -7,7 +7,7 @@ use std::hash::Hash;
 use std::net::SocketAddr;
 
 /// A value with a Python `repr()`.
-pub trait Repr {
+pub(crate) trait Repr {
     /// What Python's `repr(value)` prints.
     fn repr(&self) -> String;
 }

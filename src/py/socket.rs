@@ -98,7 +98,7 @@ impl Socket {
     /// `TcpListener::bind` would set SO_REUSEADDR behind your back); [`Socket::bind`]
     /// sets SO_REUSEADDR only where the program asks for it.
     #[track_caller]
-    pub fn new(addr: &SocketAddr) -> Result<Socket> {
+    pub(crate) fn new(addr: &SocketAddr) -> Result<Socket> {
         let at = Location::caller();
         let os = socket2::Socket::new(Domain::for_address(*addr), Type::STREAM, None)
             .map_err(raise(at))?;
@@ -140,7 +140,7 @@ impl Socket {
     /// servers, unless `--no-reuseaddr`), the socket first sets SO_REUSEADDR, which the
     /// notes' code does not: see [`threading::Interpreter::reuse_addr`].
     #[track_caller]
-    pub fn bind(&self, addr: SocketAddr) -> Result<()> {
+    pub(crate) fn bind(&self, addr: SocketAddr) -> Result<()> {
         let at = Location::caller();
         let os = self.os(at)?;
         // netlab's one departure from the notes' sockets, for the classroom: without it,
@@ -157,14 +157,14 @@ impl Socket {
 
     /// `sock.listen(backlog)`: the notes pass 5.
     #[track_caller]
-    pub fn listen(&self, backlog: i32) -> Result<()> {
+    pub(crate) fn listen(&self, backlog: i32) -> Result<()> {
         let at = Location::caller();
         self.os(at)?.listen(backlog).map_err(raise(at))
     }
 
     /// `sock.accept()`: blocks until a client connects; returns its socket and address.
     #[track_caller]
-    pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
+    pub(crate) fn accept(&self) -> Result<(Socket, SocketAddr)> {
         let at = Location::caller();
         let os = self.os(at)?;
         let laddr = self.getsockname();
@@ -194,7 +194,7 @@ impl Socket {
 
     /// `sock.recv(bufsize)`: blocks until data arrives; `b''` means the peer closed.
     #[track_caller]
-    pub fn recv(&self, bufsize: usize) -> Result<Vec<u8>> {
+    pub(crate) fn recv(&self, bufsize: usize) -> Result<Vec<u8>> {
         self.recv_in(bufsize, "recv()", Location::caller())
     }
 
@@ -252,7 +252,7 @@ impl Socket {
 
     /// `sock.sendall(data)`: sends until every byte is taken.
     #[track_caller]
-    pub fn sendall(&self, data: &[u8]) -> Result<()> {
+    pub(crate) fn sendall(&self, data: &[u8]) -> Result<()> {
         self.sendall_in(data, Location::caller())
     }
 
@@ -285,13 +285,13 @@ impl Socket {
     /// `sock.shutdown(how)`: unlike `close()`, this acts on the connection itself and
     /// wakes every thread blocked on it. The notes never call it; netlab's tools do.
     #[track_caller]
-    pub fn shutdown(&self, how: Shutdown) -> Result<()> {
+    pub(crate) fn shutdown(&self, how: Shutdown) -> Result<()> {
         let at = Location::caller();
         self.os(at)?.shutdown(how).map_err(raise(at))
     }
 
     /// `sock.makefile('rw')`: a text file object for line I/O over this socket.
-    pub fn makefile(&self) -> File {
+    pub(crate) fn makefile(&self) -> File {
         lock(&self.0.state).io_refs += 1;
         File::new(self.clone())
     }
@@ -307,17 +307,17 @@ impl Socket {
     }
 
     /// `sock.getsockname()`, remembered even after close.
-    pub fn getsockname(&self) -> Option<SocketAddr> {
+    pub(crate) fn getsockname(&self) -> Option<SocketAddr> {
         lock(&self.0.state).laddr
     }
 
     /// `sock.getpeername()`, remembered even after close.
-    pub fn getpeername(&self) -> Option<SocketAddr> {
+    pub(crate) fn getpeername(&self) -> Option<SocketAddr> {
         lock(&self.0.state).raddr
     }
 
     /// The OS socket, for netlab's own tools (socket options, shutdown); None once closed.
-    pub fn os_socket(&self) -> Option<Arc<socket2::Socket>> {
+    pub(crate) fn os_socket(&self) -> Option<Arc<socket2::Socket>> {
         lock(&self.0.state).os.clone()
     }
 }

@@ -12,7 +12,7 @@ use super::{Exception, Result};
 use std::cell::RefCell;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -42,8 +42,6 @@ pub struct Interpreter {
     /// log (the `b''` that a shut-down socket makes `recv()` return) is netlab's doing,
     /// not the program's: it must not follow netlab's last word.
     silenced: AtomicBool,
-    /// Python's `threading.get_ident()` stand-in: a number per thread, in start order.
-    next_ident: AtomicU64,
 }
 
 struct State {
@@ -52,13 +50,11 @@ struct State {
 }
 
 /// One thread as `threading.enumerate()` would list it, plus what it is blocked in.
-pub struct ThreadState {
+pub(crate) struct ThreadState {
     /// What the thread is for: `accept`, `recv 127.0.0.1:51234`.
-    pub name: String,
+    pub(crate) name: String,
     /// Daemon threads do not keep a Python process alive; the tutorial's threads are not.
-    pub daemon: bool,
-    /// Start order, from 1.
-    pub ident: u64,
+    pub(crate) daemon: bool,
     alive: AtomicBool,
     blocked: Mutex<Option<Blocked>>,
     /// The exception that ended the thread, if one did.
@@ -67,24 +63,22 @@ pub struct ThreadState {
 
 /// What a thread is waiting for right now, and why it will not wake by itself.
 #[derive(Clone, Debug)]
-pub struct Blocked {
+pub(crate) struct Blocked {
     /// The call it sits in, as a student would read it: `recv() from 127.0.0.1:51234`.
-    pub what: String,
+    pub(crate) what: String,
     /// Why that call does not return when the server stops, for the quit report.
-    pub why: String,
-    /// When it started waiting.
-    pub since: Instant,
+    pub(crate) why: String,
 }
 
 /// A snapshot of one thread for reports: name, whether alive, what it waits for.
 #[derive(Clone, Debug)]
 pub struct ThreadInfo {
-    pub name: String,
-    pub daemon: bool,
-    pub alive: bool,
-    pub blocked: Option<Blocked>,
+    pub(crate) name: String,
+    pub(crate) daemon: bool,
+    pub(crate) alive: bool,
+    pub(crate) blocked: Option<Blocked>,
     /// The exception that ended it (Python's "Exception in thread ..."), if any.
-    pub exception: Option<Exception>,
+    pub(crate) exception: Option<Exception>,
 }
 
 /// Something a program did that tests and demos want to observe.
@@ -134,7 +128,7 @@ fn default_interpreter() -> Arc<Interpreter> {
 }
 
 /// The interpreter the calling thread belongs to.
-pub fn current() -> Arc<Interpreter> {
+pub(crate) fn current() -> Arc<Interpreter> {
     CURRENT
         .with(|c| c.borrow().as_ref().map(|(i, _)| i.clone()))
         .unwrap_or_else(default_interpreter)
@@ -145,7 +139,7 @@ fn current_thread() -> Option<Arc<ThreadState>> {
 }
 
 /// `threading.current_thread().name`
-pub fn current_thread_name() -> String {
+pub(crate) fn current_thread_name() -> String {
     if let Some(t) = current_thread() {
         return t.name.clone();
     }
@@ -159,7 +153,7 @@ pub fn current_thread_name() -> String {
 /// Runs `call`, noting meanwhile that the current thread is blocked in `what` (for `why`).
 /// Every blocking call of the `py` types goes through here, so a report can always say
 /// where each thread is.
-pub fn blocking<R>(
+pub(crate) fn blocking<R>(
     what: impl FnOnce() -> String,
     why: impl FnOnce() -> String,
     call: impl FnOnce() -> R,
@@ -170,7 +164,6 @@ pub fn blocking<R>(
     *lock(&thread.blocked) = Some(Blocked {
         what: what(),
         why: why(),
-        since: Instant::now(),
     });
     let result = call();
     *lock(&thread.blocked) = None;
@@ -200,13 +193,13 @@ pub(crate) fn wait_while<'a, T>(
 impl Interpreter {
     /// A fresh interpreter; `capture` keeps log records and prints for tests and demos.
     /// Its sockets behave as Python's do: no SO_REUSEADDR.
-    pub fn new(capture: bool) -> Arc<Interpreter> {
+    pub(crate) fn new(capture: bool) -> Arc<Interpreter> {
         Interpreter::with_reuse_addr(capture, false)
     }
 
     /// A fresh interpreter whose sockets set SO_REUSEADDR before `bind()` when
     /// `reuse_addr` is true (see [`Interpreter::reuse_addr`]).
-    pub fn with_reuse_addr(capture: bool, reuse_addr: bool) -> Arc<Interpreter> {
+    pub(crate) fn with_reuse_addr(capture: bool, reuse_addr: bool) -> Arc<Interpreter> {
         Arc::new(Interpreter {
             state: Mutex::new(State {
                 threads: Vec::new(),
@@ -219,13 +212,12 @@ impl Interpreter {
             cut_short: AtomicBool::new(false),
             quiet_deaths: AtomicBool::new(false),
             silenced: AtomicBool::new(false),
-            next_ident: AtomicU64::new(1),
         })
     }
 
     /// Runs `f` on the calling thread as part of this interpreter: threads and sockets it
     /// creates belong here, and its log records are captured here.
-    pub fn enter<R>(self: &Arc<Self>, f: impl FnOnce() -> R) -> R {
+    pub(crate) fn enter<R>(self: &Arc<Self>, f: impl FnOnce() -> R) -> R {
         let previous = CURRENT.with(|c| c.replace(Some((self.clone(), None))));
         let result = f();
         CURRENT.with(|c| *c.borrow_mut() = previous);
@@ -233,7 +225,7 @@ impl Interpreter {
     }
 
     /// Whether this program's output is kept in its records instead of being shown.
-    pub fn captures(&self) -> bool {
+    pub(crate) fn captures(&self) -> bool {
         self.capture
     }
 
@@ -242,12 +234,12 @@ impl Interpreter {
     /// use still fails with EADDRINUSE. What it changes is a restart: the connections of
     /// the last run wait about 60 s in TIME-WAIT, and a new listener can bind their port
     /// only if both the old listener and the new one set SO_REUSEADDR (`netlab demo bind`).
-    pub fn reuse_addr(&self) -> bool {
+    pub(crate) fn reuse_addr(&self) -> bool {
         self.reuse_addr
     }
 
     /// A snapshot of every thread ever started here, in start order.
-    pub fn threads(&self) -> Vec<ThreadInfo> {
+    pub(crate) fn threads(&self) -> Vec<ThreadInfo> {
         lock(&self.state)
             .threads
             .iter()
@@ -262,13 +254,13 @@ impl Interpreter {
     }
 
     /// The threads still running (what `threading.enumerate()` lists, minus MainThread).
-    pub fn alive_threads(&self) -> Vec<ThreadInfo> {
+    pub(crate) fn alive_threads(&self) -> Vec<ThreadInfo> {
         self.threads().into_iter().filter(|t| t.alive).collect()
     }
 
     /// Waits until every non-daemon thread has ended (true) or `deadline` passes (false).
     /// This is Python's wait for its threads at exit, with a bound.
-    pub fn wait_threads(&self, deadline: Instant) -> bool {
+    pub(crate) fn wait_threads(&self, deadline: Instant) -> bool {
         let running = |state: &mut State| {
             state
                 .threads
@@ -285,7 +277,7 @@ impl Interpreter {
     /// just been started is not blocked yet: this is how a test knows that the server is
     /// back in `accept()` and the new client's thread in `recv()`. Blocked states are not
     /// events, so this polls.
-    pub fn wait_idle(&self, timeout: Duration) -> bool {
+    pub(crate) fn wait_idle(&self, timeout: Duration) -> bool {
         self.wait_until_all_blocked(timeout, |_| true)
     }
 
@@ -293,7 +285,7 @@ impl Interpreter {
     /// `readline()` or `accept()`); true if it got there. Unlike [`Interpreter::wait_idle`],
     /// a thread still marked in `send()` is not done yet: its broadcast may just have
     /// written its last byte, with the end of its loop still to run.
-    pub fn wait_receiving(&self, timeout: Duration) -> bool {
+    pub(crate) fn wait_receiving(&self, timeout: Duration) -> bool {
         self.wait_until_all_blocked(timeout, |b| !b.what.starts_with("send()"))
     }
 
@@ -314,7 +306,7 @@ impl Interpreter {
     }
 
     /// Everything captured so far (empty unless created with `capture`).
-    pub fn records(&self) -> Vec<Record> {
+    pub(crate) fn records(&self) -> Vec<Record> {
         lock(&self.state).records.clone()
     }
 
@@ -358,7 +350,7 @@ impl Interpreter {
     /// Ends what Python would wait for forever: shuts down every socket still open, which
     /// (unlike `close()`) wakes the threads blocked in `accept()`, `recv()` or `send()` on
     /// them. Returns how many sockets it shut down.
-    pub fn cut_short(&self) -> usize {
+    pub(crate) fn cut_short(&self) -> usize {
         self.cut_short.store(true, Ordering::SeqCst);
         let sockets: Vec<_> = lock(&self.sockets)
             .iter()
@@ -373,32 +365,32 @@ impl Interpreter {
 
     /// [`Interpreter::cut_short`], for a caller that then reports how the threads ended,
     /// all together: they do not each log a line (40 clients would make 40).
-    pub fn cut_short_quietly(&self) -> usize {
+    pub(crate) fn cut_short_quietly(&self) -> usize {
         self.quiet_deaths.store(true, Ordering::SeqCst);
         self.cut_short()
     }
 
     /// True once [`Interpreter::cut_short`] has run.
-    pub fn is_cut_short(&self) -> bool {
+    pub(crate) fn is_cut_short(&self) -> bool {
         self.cut_short.load(Ordering::SeqCst)
     }
 
     /// From now on, the threads this program started say nothing: their log records are
     /// dropped (see [`silenced`]). The thread that entered the interpreter to drive it (the
     /// CLI's main loop) still speaks, so netlab's own last words still show.
-    pub fn silence(&self) {
+    pub(crate) fn silence(&self) {
         self.silenced.store(true, Ordering::SeqCst);
     }
 
     /// True once [`Interpreter::silence`] has run.
-    pub fn is_silenced(&self) -> bool {
+    pub(crate) fn is_silenced(&self) -> bool {
         self.silenced.load(Ordering::SeqCst)
     }
 }
 
 /// Whether the calling thread is one that a silenced interpreter started: the logger
 /// drops its records.
-pub fn silenced() -> bool {
+pub(crate) fn silenced() -> bool {
     CURRENT.with(|c| {
         c.borrow()
             .as_ref()
@@ -407,21 +399,21 @@ pub fn silenced() -> bool {
 }
 
 /// `threading.Thread(target=..., name=...)`
-pub struct Thread {
+pub(crate) struct Thread {
     name: String,
     daemon: bool,
     target: Box<dyn FnOnce() -> Result<()> + Send>,
 }
 
 /// A started thread: `is_alive()` and `join()`.
-pub struct ThreadHandle {
+pub(crate) struct ThreadHandle {
     state: Arc<ThreadState>,
     interp: Arc<Interpreter>,
 }
 
 impl Thread {
     /// A thread that will run `target`; an `Err` it returns is the exception that kills it.
-    pub fn new(
+    pub(crate) fn new(
         name: impl Into<String>,
         target: impl FnOnce() -> Result<()> + Send + 'static,
     ) -> Thread {
@@ -432,12 +424,6 @@ impl Thread {
         }
     }
 
-    /// `daemon=True`: the program does not wait for this thread when it exits.
-    pub fn daemon(mut self, daemon: bool) -> Thread {
-        self.daemon = daemon;
-        self
-    }
-
     /// `thread.start()`. Fails (as Python's `RuntimeError: can't start new thread`) only
     /// when the OS refuses another thread.
     #[track_caller]
@@ -446,7 +432,6 @@ impl Thread {
         let state = Arc::new(ThreadState {
             name: self.name.clone(),
             daemon: self.daemon,
-            ident: interp.next_ident.fetch_add(1, Ordering::SeqCst),
             alive: AtomicBool::new(true),
             blocked: Mutex::new(None),
             exception: Mutex::new(None),
@@ -501,22 +486,17 @@ impl Thread {
 
 impl ThreadHandle {
     /// `thread.is_alive()`
-    pub fn is_alive(&self) -> bool {
+    pub(crate) fn is_alive(&self) -> bool {
         self.state.alive.load(Ordering::SeqCst)
     }
 
     /// `thread.join(timeout)`: true if the thread has ended.
-    pub fn join(&self, timeout: Duration) -> bool {
+    pub(crate) fn join(&self, timeout: Duration) -> bool {
         let state = lock(&self.interp.state);
         drop(wait_while(&self.interp.changed, state, timeout, |_| {
             self.is_alive()
         }));
         !self.is_alive()
-    }
-
-    /// The thread's name.
-    pub fn name(&self) -> &str {
-        &self.state.name
     }
 }
 
@@ -539,11 +519,6 @@ fn report_death(interp: &Interpreter, name: &str, e: &Exception) {
     }
     text.push_str(&e.to_string());
     log::error!(target: "threading", "{text}");
-}
-
-/// `threading.enumerate()`, shaped like Python's list of `<Thread(...)>` reprs.
-pub fn enumerate() -> Vec<ThreadInfo> {
-    current().alive_threads()
 }
 
 impl fmt::Display for ThreadInfo {

@@ -14,13 +14,13 @@ static SOURCES: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
 
 /// Hands down the files whose lines tracebacks quote. The first call wins: the sources
 /// are the same for the whole process.
-pub fn register_sources(sources: impl IntoIterator<Item = (&'static str, &'static str)>) {
+pub(crate) fn register_sources(sources: impl IntoIterator<Item = (&'static str, &'static str)>) {
     let _ = SOURCES.set(sources.into_iter().collect());
 }
 
 /// For a line of a registered file, the path to show and the code on that line. Lines
 /// outside those files give just the path.
-pub fn source_line(at: &Location<'_>) -> (String, Option<String>) {
+pub(crate) fn source_line(at: &Location<'_>) -> (String, Option<String>) {
     let file = at.file();
     for (name, source) in SOURCES.get().into_iter().flatten() {
         if file.ends_with(name) {

@@ -139,7 +139,7 @@ impl TestClient {
 
     /// Sends what fits within `timeout`: returns the bytes sent, fewer than `data.len()`
     /// when the connection stayed full that long (the server stopped reading).
-    pub fn send_within(&self, data: &[u8], timeout: Duration) -> io::Result<usize> {
+    pub(crate) fn send_within(&self, data: &[u8], timeout: Duration) -> io::Result<usize> {
         let sock = self.socket()?;
         sock.set_write_timeout(Some(timeout))?;
         let mut sent = 0;
@@ -169,7 +169,7 @@ impl TestClient {
     /// that reads) receives it: a chat server sends a line only to the clients in its dict,
     /// and puts a client there before it reads from it, so this client is then registered,
     /// and so is every client that connected before it. False if it did not come in time.
-    pub fn announce(&self, witness: &TestClient, timeout: Duration) -> bool {
+    pub(crate) fn announce(&self, witness: &TestClient, timeout: Duration) -> bool {
         let line = format!("{} joins\n", self.name);
         self.send(line.as_bytes()).is_ok()
             && witness.wait_for_text(format!("\n{line}\n").as_bytes(), timeout)
@@ -191,7 +191,7 @@ impl TestClient {
     }
 
     /// Waits up to `timeout` until `done(received, end)` is true; returns whether it became true.
-    pub fn wait_until(
+    pub(crate) fn wait_until(
         &self,
         timeout: Duration,
         mut done: impl FnMut(&[u8], Option<&End>) -> bool,
@@ -265,7 +265,7 @@ impl TestClient {
     }
 
     /// Half-closes: sends FIN (`shutdown(SHUT_WR)`) but keeps reading.
-    pub fn half_close(&self) -> io::Result<()> {
+    pub(crate) fn half_close(&self) -> io::Result<()> {
         self.socket()?.shutdown(Shutdown::Write)
     }
 

@@ -66,7 +66,7 @@ impl Expected {
     }
 
     /// One message from `sender` whose body (its final `\n` included) is `body_nl`.
-    pub(crate) fn message(sender: SocketAddr, body_nl: &[u8]) -> Expected {
+    pub fn message(sender: SocketAddr, body_nl: &[u8]) -> Expected {
         let mut tokens = Vec::new();
         push_message(&mut tokens, sender, body_nl);
         Expected {
@@ -196,7 +196,7 @@ fn start_of_char(data: &[u8], mut at: usize) -> usize {
 }
 
 /// Bytes as a double-quoted string a student can type back: `"hello\n\xff"`.
-pub fn escape(data: &[u8]) -> String {
+pub(crate) fn escape(data: &[u8]) -> String {
     let mut out = String::from("\"");
     for chunk in data.utf8_chunks() {
         for c in chunk.valid().chars() {

@@ -9,18 +9,18 @@ use std::net::SocketAddr;
 /// What an `Expect` step saw, for a hint.
 pub(crate) struct Mismatch<'a> {
     /// The client that expected.
-    pub client: &'a str,
-    pub expected: &'a Expected,
+    pub(crate) client: &'a str,
+    pub(crate) expected: &'a Expected,
     /// What it received, from where the expectation starts.
-    pub got: &'a [u8],
+    pub(crate) got: &'a [u8],
     /// The first byte that differs (`got.len()` when `got` is only too short).
-    pub at: usize,
+    pub(crate) at: usize,
     /// How its connection ended, if it has.
-    pub end: Option<&'a End>,
+    pub(crate) end: Option<&'a End>,
     /// Whether the expected message is the client's own line coming back.
-    pub own_line: bool,
+    pub(crate) own_line: bool,
     /// What the client sent last.
-    pub sent: Option<&'a [u8]>,
+    pub(crate) sent: Option<&'a [u8]>,
 }
 
 /// A hint for a client that did not receive what it expected.

@@ -13,15 +13,15 @@ use std::time::{Duration, Instant};
 
 /// How the churn runs.
 #[derive(Clone, Copy, Debug)]
-pub struct ChurnOptions {
+pub(crate) struct ChurnOptions {
     /// Threads that connect, say `hi`, send `quit`, wait for the close, and start over.
-    pub churners: usize,
+    pub(crate) churners: usize,
     /// How long to churn at most.
-    pub duration: Duration,
+    pub(crate) duration: Duration,
     /// With netlab's server: stop as soon as a thread dies of the dict race.
-    pub stop_at_first_race: bool,
+    pub(crate) stop_at_first_race: bool,
     /// The most connections to open in all.
-    pub max_connections: usize,
+    pub(crate) max_connections: usize,
 }
 
 impl Default for ChurnOptions {
@@ -37,20 +37,20 @@ impl Default for ChurnOptions {
 
 /// What the churn did and what it saw.
 #[derive(Clone, Debug, Default)]
-pub struct ChurnReport {
+pub(crate) struct ChurnReport {
     /// How long it ran.
-    pub elapsed: Duration,
+    pub(crate) elapsed: Duration,
     /// Connections the churners opened.
-    pub connections: usize,
+    pub(crate) connections: usize,
     /// Lines the chatty client sent (one a millisecond).
-    pub lines_sent: usize,
+    pub(crate) lines_sent: usize,
     /// Of those, how many came back to it (its own broadcasts).
-    pub lines_echoed: usize,
+    pub(crate) lines_echoed: usize,
     /// Server threads that died of `RuntimeError: dictionary changed size during iteration`
     /// (known only for netlab's server).
-    pub races: usize,
+    pub(crate) races: usize,
     /// Server threads that died of anything (known only for netlab's server).
-    pub deaths: usize,
+    pub(crate) deaths: usize,
 }
 
 const RACE: &str = "dictionary changed size during iteration";
@@ -149,17 +149,17 @@ fn count(data: &[u8], needle: &[u8]) -> usize {
 
 /// How the slow-reader experiment runs.
 #[derive(Clone, Copy, Debug)]
-pub struct SlowOptions {
+pub(crate) struct SlowOptions {
     /// The length of each flood line, newline included.
-    pub line_len: usize,
+    pub(crate) line_len: usize,
     /// The most bytes to flood.
-    pub max_flood: usize,
+    pub(crate) max_flood: usize,
     /// How long to flood at most.
-    pub max_time: Duration,
+    pub(crate) max_time: Duration,
     /// A send that cannot finish in this long means the server stopped reading the flooder.
-    pub stall_after: Duration,
+    pub(crate) stall_after: Duration,
     /// How long to wait for an ordinary message to arrive.
-    pub wait: Duration,
+    pub(crate) wait: Duration,
 }
 
 impl Default for SlowOptions {
@@ -176,20 +176,20 @@ impl Default for SlowOptions {
 
 /// What happened, with a timeline for people.
 #[derive(Clone, Debug, Default)]
-pub struct SlowReport {
+pub(crate) struct SlowReport {
     /// What happened when, from the start.
-    pub timeline: Vec<(Duration, String)>,
+    pub(crate) timeline: Vec<(Duration, String)>,
     /// How many bytes the flooder got the server to take.
-    pub flooded: usize,
+    pub(crate) flooded: usize,
     /// Whether the server stopped reading the flooder.
-    pub flood_stalled: bool,
+    pub(crate) flood_stalled: bool,
     /// Whether B's message, sent after the stall, reached B and D.
-    pub message_delivered: bool,
+    pub(crate) message_delivered: bool,
     /// Whether a client connecting after the stall got its message to B and D.
-    pub newcomer_served: bool,
+    pub(crate) newcomer_served: bool,
     /// With netlab's server: its threads that were stuck at the end of the run (before the
     /// clients closed), and in what.
-    pub stuck_threads: Vec<crate::py::ThreadInfo>,
+    pub(crate) stuck_threads: Vec<crate::py::ThreadInfo>,
 }
 
 impl SlowReport {
@@ -201,7 +201,7 @@ impl SlowReport {
 /// The slow reader of REFERENCE §4 and §9: A floods long lines, C never reads (small
 /// receive buffer), B and D are ordinary clients. Once the server stops reading A, B
 /// sends a message and a new client E connects and sends one: do they get through?
-pub fn slow_reader(
+pub(crate) fn slow_reader(
     addr: SocketAddr,
     server: Option<&Running>,
     options: SlowOptions,

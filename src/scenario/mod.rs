@@ -28,14 +28,12 @@ mod runner;
 mod target;
 
 pub use client::{contains, ClientOptions, End, TestClient};
-pub use expect::escape;
+pub(crate) use expect::escape;
 pub use library::{EXPERIMENTS, SCENARIOS};
-pub use load::{churn, slow_reader, ChurnOptions, ChurnReport, SlowOptions, SlowReport};
+pub(crate) use load::{churn, slow_reader, ChurnOptions, ChurnReport, SlowOptions, SlowReport};
 pub use outcome::{Failure, Outcome, Verdict};
-pub use runner::{
-    run, run_on_stage, run_program, NotStarted, ProgramOptions, Transcript, DEFAULT_WAIT,
-};
-pub use target::{External, InProcess, Seen, Target};
+pub(crate) use runner::Transcript;
+pub use runner::{run_on_stage, run_program, NotStarted, ProgramOptions, DEFAULT_WAIT};
 
 use crate::stage::Running;
 
@@ -45,7 +43,7 @@ pub struct Scenario {
     /// Its name, also the name of the test that runs it (after the `stageN_` prefix).
     pub name: &'static str,
     /// What it shows, in a sentence a student can read as the exercise.
-    pub shows: &'static str,
+    pub(crate) shows: &'static str,
     /// The stages it applies to.
     pub stages: &'static [u8],
     /// What happens, in order.
@@ -54,7 +52,7 @@ pub struct Scenario {
 
 impl Scenario {
     /// The first stage it applies to: where it is new.
-    pub fn introduced(&self) -> u8 {
+    pub(crate) fn introduced(&self) -> u8 {
         self.stages.iter().copied().min().unwrap_or(0)
     }
 }
@@ -86,11 +84,11 @@ pub enum Data {
 
 impl Data {
     /// The bytes themselves.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    pub(crate) fn to_bytes(self) -> Vec<u8> {
         match self {
             Data::Bytes(b) => b.to_vec(),
-            Data::Repeat(b, n) => b.repeat(*n),
-            Data::Parts(parts) => parts.iter().flat_map(Data::to_bytes).collect(),
+            Data::Repeat(b, n) => b.repeat(n),
+            Data::Parts(parts) => parts.iter().flat_map(|p| p.to_bytes()).collect(),
         }
     }
 }
@@ -159,7 +157,7 @@ pub enum Step {
 
 impl Step {
     /// Whether the step checks something (rather than only acting).
-    pub fn checks(&self) -> bool {
+    pub(crate) fn checks(&self) -> bool {
         !matches!(
             self,
             Step::Arrive(_)
@@ -175,7 +173,7 @@ impl Step {
 }
 
 /// A chat message from `from` with this body.
-pub const fn msg(from: &'static str, body: &'static [u8]) -> Piece {
+pub(crate) const fn msg(from: &'static str, body: &'static [u8]) -> Piece {
     Piece::Message {
         from,
         body: Data::Bytes(body),
@@ -184,7 +182,7 @@ pub const fn msg(from: &'static str, body: &'static [u8]) -> Piece {
 }
 
 /// Exactly these bytes.
-pub const fn raw(bytes: &'static [u8]) -> Piece {
+pub(crate) const fn raw(bytes: &'static [u8]) -> Piece {
     Piece::Raw(Data::Bytes(bytes))
 }
 
@@ -204,6 +202,6 @@ pub fn for_stage(number: u8) -> impl Iterator<Item = &'static Scenario> {
 }
 
 /// The scenario called `name`.
-pub fn find(name: &str) -> Option<&'static Scenario> {
+pub(crate) fn find(name: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|s| s.name == name)
 }

@@ -18,7 +18,7 @@ pub enum Verdict {
 
 impl Verdict {
     /// The word on the scenario's line and in the JSON.
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             Verdict::Passed => "PASS",
             Verdict::Failed => "FAIL",
@@ -31,30 +31,30 @@ impl Verdict {
 #[derive(Clone, Debug)]
 pub struct Failure {
     /// The step, from 1.
-    pub step: usize,
+    pub(crate) step: usize,
     /// What was expected and what happened instead (several lines, already laid out).
-    pub message: String,
+    pub(crate) message: String,
     /// A hint for the usual cause, if one applies.
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
     /// The server's last records (netlab's own server in this process only).
-    pub server_said: Vec<String>,
+    pub(crate) server_said: Vec<String>,
 }
 
 /// What running a scenario against a server gave.
 #[derive(Debug)]
 pub struct Outcome {
     /// Which scenario.
-    pub scenario: &'static Scenario,
+    pub(crate) scenario: &'static Scenario,
     /// The stage it was run as (a scenario applies to several).
-    pub stage: u8,
+    pub(crate) stage: u8,
     /// Everything that happened, in order, as a student can replay it with `nc`.
-    pub transcript: Transcript,
+    pub(crate) transcript: Transcript,
     /// Steps that checked something and held.
-    pub checked: usize,
+    pub(crate) checked: usize,
     /// Steps that could not be checked against this server (they never count as passed).
-    pub unchecked: usize,
+    pub(crate) unchecked: usize,
     /// The first step that did not hold, if one did not.
-    pub failure: Option<Failure>,
+    pub(crate) failure: Option<Failure>,
     /// How long it took.
     pub elapsed: Duration,
 }
@@ -72,7 +72,7 @@ impl Outcome {
     }
 
     /// `PASS quit_removes_the_client (2 steps not checked)`: the scenario's line.
-    pub fn headline(&self) -> String {
+    pub(crate) fn headline(&self) -> String {
         let mut line = format!("{} {}", self.verdict().word(), self.scenario.name);
         if let Some(f) = &self.failure {
             line.push_str(&format!(" (at step {})", f.step));
@@ -83,7 +83,7 @@ impl Outcome {
     }
 
     /// One JSON object for a teacher's script: stage, scenario, result, first failure.
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::json!({
             "stage": self.stage,
             "scenario": self.scenario.name,

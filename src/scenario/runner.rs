@@ -20,7 +20,7 @@ pub const DEFAULT_WAIT: Duration = Duration::from_secs(5);
 const SCENARIO_LIMIT: Duration = Duration::from_secs(60);
 
 /// The lines of a run, in the order things happened.
-pub type Transcript = Vec<String>;
+pub(crate) type Transcript = Vec<String>;
 
 /// Starts netlab's stage `number` in this process on 127.0.0.1:0 and runs scenario `name`
 /// against it, with the server-side steps checked. What the tests call.
@@ -159,7 +159,7 @@ fn wait_bindable(port: u16, timeout: Duration) -> bool {
 }
 
 /// Runs `scenario` as stage `stage` against `target`, each step waiting at most `wait`.
-pub fn run(
+pub(crate) fn run(
     scenario: &'static Scenario,
     stage: u8,
     target: &mut dyn Target,

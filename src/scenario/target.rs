@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 /// What looking for something in the server gave.
 #[derive(Debug)]
-pub enum Seen {
+pub(crate) enum Seen {
     /// It happened: the transcript's line for it.
     Yes(String),
     /// It did not: what was expected and what happened instead, and a hint.
@@ -32,7 +32,7 @@ pub enum Seen {
 }
 
 /// A chat server under test.
-pub trait Target {
+pub(crate) trait Target {
     /// The address clients connect to.
     fn addr(&self) -> SocketAddr;
 
@@ -76,14 +76,14 @@ pub trait Target {
 }
 
 /// One of netlab's stages, running in this process with its records captured.
-pub struct InProcess<'a> {
+pub(crate) struct InProcess<'a> {
     running: &'a Running,
     quit: Option<JoinHandle<QuitReport>>,
 }
 
 impl<'a> InProcess<'a> {
     /// `running` must have been started with its records captured.
-    pub fn new(running: &'a Running) -> InProcess<'a> {
+    pub(crate) fn new(running: &'a Running) -> InProcess<'a> {
         assert!(
             running.interpreter().captures(),
             "start the stage with capture to run scenarios against it"
@@ -284,7 +284,7 @@ const OUTPUT_WAIT: Duration = Duration::from_secs(2);
 const SETTLE: Duration = Duration::from_millis(20);
 
 /// A program started by [`Program`], listening on `addr`.
-pub struct External<'a> {
+pub(crate) struct External<'a> {
     program: &'a mut Program,
     addr: SocketAddr,
     /// How the program's output lines are labelled in the transcript: `your_program`.
@@ -300,7 +300,7 @@ pub struct External<'a> {
 
 impl<'a> External<'a> {
     /// The program, which listens on `addr`; its lines are labelled `[label]`.
-    pub fn new(program: &'a mut Program, addr: SocketAddr, label: &str) -> External<'a> {
+    pub(crate) fn new(program: &'a mut Program, addr: SocketAddr, label: &str) -> External<'a> {
         External {
             program,
             addr,
@@ -313,7 +313,7 @@ impl<'a> External<'a> {
 
     /// Everything the program printed that is not in the transcript yet, its unfinished
     /// last lines included: for the end of a scenario.
-    pub fn rest_of_output(&mut self) -> Vec<String> {
+    pub(crate) fn rest_of_output(&mut self) -> Vec<String> {
         let mut lines = self.output();
         lines.extend(
             self.program
