@@ -83,6 +83,15 @@ pub enum Data {
 }
 
 impl Data {
+    /// How many bytes it is, without making them.
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Data::Bytes(b) => b.len(),
+            Data::Repeat(b, n) => b.len() * n,
+            Data::Parts(parts) => parts.iter().map(|p| p.len()).sum(),
+        }
+    }
+
     /// The bytes themselves.
     pub(crate) fn to_bytes(self) -> Vec<u8> {
         match self {

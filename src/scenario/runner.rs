@@ -79,66 +79,125 @@ pub fn run_program(
     stage: u8,
     options: &ProgramOptions,
 ) -> Result<Outcome, NotStarted> {
-    let port = match options.port {
-        Some(port) => {
-            wait_bindable(port, PORT_WAIT);
-            port
-        }
-        None => free_port().map_err(|e| NotStarted {
-            message: format!("could not find a free port on 127.0.0.1: {e}"),
-            hint: None,
-            output: Vec::new(),
-        })?,
-    };
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let shown = options.command.join(" ");
-    let mut program = Program::start(&options.command, port).map_err(|e| NotStarted {
-        message: format!("could not start `{shown}`: {e}"),
-        hint: Some(if e.kind() == std::io::ErrorKind::NotFound {
-            format!("is `{}` installed, and on the PATH?", options.command[0])
-        } else {
-            "check the command after `--`".to_string()
-        }),
-        output: Vec::new(),
-    })?;
-    if let Err(why) = program.wait_listening(port, options.start_timeout) {
-        program.stop();
-        let mut external = External::new(&mut program, addr, &options.label);
-        let output = external.rest_of_output();
-        let printed = output.join("\n");
-        let (message, hint) = match why {
-            NotListening::Exited(status) => (
-                format!(
-                    "`{}` ended ({}) before it listened on {addr}",
-                    program.command_line(),
-                    exit_text(status)
-                ),
-                Some(hint::not_listening(&printed, options.port, &[])),
-            ),
-            NotListening::TimedOut { elsewhere } => (
-                format!(
-                    "nothing listened on {addr} within {:.0} s of starting `{}`",
-                    options.start_timeout.as_secs_f64(),
-                    program.command_line()
-                ),
-                Some(hint::not_listening(&printed, options.port, &elsewhere)),
-            ),
+    // A port netlab picked may be taken between its choice and the program's bind (by
+    // another run, or a connection's own port): then the program is started again on
+    // another one. A port the user gave is theirs to free.
+    let attempts = if options.port.is_some() { 1 } else { 3 };
+    let mut attempt = 0;
+    let (mut program, addr) = loop {
+        attempt += 1;
+        let port = match options.port {
+            Some(port) => {
+                wait_bindable(port, PORT_WAIT);
+                port
+            }
+            None => free_port().map_err(|e| NotStarted {
+                message: format!("could not find a free port on 127.0.0.1: {e}"),
+                hint: None,
+                output: Vec::new(),
+            })?,
         };
-        return Err(NotStarted {
-            message,
-            hint,
-            output,
-        });
-    }
+        match start_listening(options, port) {
+            Ok(program) => break (program, SocketAddr::from(([127, 0, 0, 1], port))),
+            Err((not_started, in_use)) if !(in_use && attempt < attempts) => {
+                return Err(not_started)
+            }
+            Err(_) => continue,
+        }
+    };
     // What the program prints once the scenario is over (its reaction to the clients
     // closing) is not part of the scenario, and stays out of the transcript.
     let mut external = External::new(&mut program, addr, &options.label);
     Ok(run(scenario, stage, &mut external, options.wait))
 }
 
-/// A port nothing uses now: the kernel's pick for a socket bound to port 0.
+/// Starts the program on `port` and waits until it listens there. The error says why not,
+/// and whether the program reported the address in use.
+fn start_listening(options: &ProgramOptions, port: u16) -> Result<Program, (NotStarted, bool)> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let shown = options.command.join(" ");
+    let mut program = Program::start(&options.command, port).map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::NotFound {
+            format!("is `{}` installed, and on the PATH?", options.command[0])
+        } else {
+            "check the command after `--`".to_string()
+        };
+        let message = format!("could not start `{shown}`: {e}");
+        (
+            NotStarted {
+                message,
+                hint: Some(hint),
+                output: Vec::new(),
+            },
+            false,
+        )
+    })?;
+    let Err(why) = program.wait_listening(port, options.start_timeout) else {
+        return Ok(program);
+    };
+    program.stop();
+    let output = External::new(&mut program, addr, &options.label).rest_of_output();
+    let printed = output.join("\n");
+    let in_use = printed.contains("Address already in use") || printed.contains("EADDRINUSE");
+    let message = match why {
+        NotListening::Exited(status) => format!(
+            "`{}` ended ({}) before it listened on {addr}",
+            program.command_line(),
+            exit_text(status)
+        ),
+        NotListening::TimedOut { .. } => format!(
+            "nothing listened on {addr} within {:.0} s of starting `{}`",
+            options.start_timeout.as_secs_f64(),
+            program.command_line()
+        ),
+    };
+    let elsewhere = match &why {
+        NotListening::TimedOut { elsewhere } => elsewhere.as_slice(),
+        NotListening::Exited(_) => &[],
+    };
+    let hint = Some(hint::not_listening(&printed, options.port, elsewhere));
+    Err((
+        NotStarted {
+            message,
+            hint,
+            output,
+        },
+        in_use,
+    ))
+}
+
+/// A port nothing uses now, below the range the kernel gives connections their own ports
+/// from (so that no connection takes it before the program binds it); the kernel's own
+/// pick if none is found there.
 fn free_port() -> std::io::Result<u16> {
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let from = low.saturating_sub(10_000).max(1024);
+    if from < low {
+        // A different start each time: runs side by side do not all try the same ports.
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+            ^ std::process::id().wrapping_mul(2_654_435_761);
+        let span = u32::from(low - from);
+        for i in 0..64u32 {
+            let port = from + (seed.wrapping_add(i.wrapping_mul(7919)) % span) as u16;
+            if bindable(port) {
+                return Ok(port);
+            }
+        }
+    }
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Whether a socket without SO_REUSEADDR, as the notes' servers create theirs, could bind
+/// 127.0.0.1:`port` now.
+fn bindable(port: u16) -> bool {
+    socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+        .and_then(|s| s.bind(&SocketAddr::from(([127, 0, 0, 1], port)).into()))
+        .is_ok()
 }
 
 /// Waits up to `timeout` until a socket without SO_REUSEADDR (as the notes' servers
@@ -146,9 +205,7 @@ fn free_port() -> std::io::Result<u16> {
 fn wait_bindable(port: u16, timeout: Duration) -> bool {
     let deadline = Instant::now() + timeout;
     loop {
-        let plain = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
-            .and_then(|s| s.bind(&SocketAddr::from(([127, 0, 0, 1], port)).into()));
-        if plain.is_ok() {
+        if bindable(port) {
             return true;
         }
         if Instant::now() >= deadline {
@@ -321,6 +378,9 @@ impl Run<'_> {
     }
 
     fn do_step(&mut self, step: &Step) -> Result<(), Failure> {
+        if changes_the_dict(step) {
+            self.target.settle(self.wait());
+        }
         match *step {
             Step::Connect(name) => {
                 self.connect(name)?;
@@ -438,7 +498,6 @@ impl Run<'_> {
         let probe = Expected::message(local, &body);
         self.expect(name, &probe)?;
         self.probes.push(probe);
-        self.target.settle(self.wait());
         Ok(())
     }
 
@@ -573,5 +632,23 @@ impl Run<'_> {
                 },
             )),
         }
+    }
+}
+
+/// Whether a step may add a client to the server's dict or take one out: a connection
+/// comes or goes, or a line that strips to `quit` or to '' (which removes its sender from
+/// stage 4 on).
+fn changes_the_dict(step: &Step) -> bool {
+    match step {
+        Step::Connect(_)
+        | Step::Arrive(_)
+        | Step::Close(_)
+        | Step::Reset(_)
+        | Step::HalfClose(_) => true,
+        // (A line that long is no `quit`: the bytes of a 64 MiB line are not made twice.)
+        Step::Send(_, data) if data.len() <= 64 => {
+            matches!(crate::py::strip_bytes(&data.to_bytes()), b"quit" | b"")
+        }
+        _ => false,
     }
 }
