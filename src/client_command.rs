@@ -123,7 +123,7 @@ impl ClientCommand {
                 interp.silence();
                 // The kernel acts on close() only when the last reference goes, and the recv
                 // thread, blocked in recv(), holds one: closing from this thread would not
-                // wake it (REFERENCE §12 M3). shutdown(SHUT_RD) wakes it and sends nothing;
+                // wake it (python-originals §12 M3). shutdown(SHUT_RD) wakes it and sends nothing;
                 // then it finds the socket closed and ends, and the last close sends RST.
                 let _ = os.shutdown(Shutdown::Read);
                 drop(os);

@@ -123,7 +123,7 @@ fn run_forever(running: &Running, signals: Option<Signals>) -> i32 {
     loop {
         if let Ok(Input::Signal(sig)) = rx.recv() {
             // Python's main thread has already finished: Ctrl-C interrupts its wait for the
-            // other threads and it exits 0 (REFERENCE §4); SIGTERM kills it (143).
+            // other threads and it exits 0 (python-originals §4); SIGTERM kills it (143).
             let code = if sig == SIGINT { 0 } else { 128 + sig };
             log::info!(
                 target: NETLAB,

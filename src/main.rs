@@ -4,12 +4,13 @@ use anyhow::bail;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 use netlab::docs::{self, Page};
+use netlab::lang::{self, Lang};
 use netlab::logging::NETLAB;
 use netlab::py::{errno_name, Exception};
 use netlab::stage::{self, Lifecycle, Running, StartOptions};
 use netlab::stages::{CLIENT, STAGES};
 use netlab::terminal::count;
-use netlab::{console, demo, errln, out, ports};
+use netlab::{console, demo, errln, out, ports, tr};
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -21,6 +22,10 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(name = "netlab", version, propagate_version = true)]
 struct Cli {
+    /// The language of pages and explanations: zh (中文) or en. Without it, the locale
+    /// decides: the first of LC_ALL, LC_MESSAGES, LANG that is set; zh* means Chinese.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -51,6 +56,9 @@ enum Command {
         ))]
         page: Option<&'static Page>,
     },
+    /// Show what changed from one stage to another: the unified diff of their files, with
+    /// the notes' headings of both above it (`netlab diff 4 5`, `netlab diff 7 client`).
+    Diff(netlab::compare::Args),
     /// Print a stage's source file, as netlab runs it.
     Source {
         /// A stage number, or `client`.
@@ -179,10 +187,11 @@ fn main() -> ExitCode {
         // A usage error (or --help): clap prints it and exits, 2 for an error.
         Err(e) => with_port_tip(e).exit(),
     };
+    lang::choose(cli.lang);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            errln!("netlab: error: {e:#}");
+            errln!("{}", tr!("netlab-error", message = format!("{e:#}")));
             ExitCode::from(1)
         }
     }
@@ -247,9 +256,23 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => netlab::check::run(&args),
         Command::Explain { page } => {
             match page {
-                Some(page) => out!("{}", page.text),
+                Some(page) => {
+                    let wanted = lang::current();
+                    let (text, shown) = page.best(wanted);
+                    if shown != wanted {
+                        errln!(
+                            "{}",
+                            tr!("explain-not-translated", page = page.name, file = text.file)
+                        );
+                    }
+                    out!("{}", text.text)
+                }
                 None => out!("{}", docs::list()),
             }
+            Ok(0)
+        }
+        Command::Diff(args) => {
+            netlab::compare::run(&args);
             Ok(0)
         }
         Command::Source { stage } => {
@@ -273,18 +296,24 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-/// `netlab stages`: one line per stage, then the client.
+/// `netlab stages`: one line per stage, then the client, what each adds in the language
+/// in force, beside the notes' heading.
 fn stages_table() -> String {
     let mut out = String::new();
     for s in STAGES {
         out.push_str(&format!(
             "{}  {:<9} {}  ({})\n",
-            s.number, s.slug, s.title_en, s.title_zh
+            s.number,
+            s.slug,
+            s.summary(),
+            s.title_zh
         ));
     }
     out.push_str(&format!(
         "   {:<9} {}  ({}): netlab client\n",
-        CLIENT.slug, CLIENT.title_en, CLIENT.title_zh
+        CLIENT.slug,
+        CLIENT.summary(),
+        CLIENT.title_zh
     ));
     out
 }

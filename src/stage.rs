@@ -24,18 +24,42 @@ pub struct Stage {
     pub title_zh: &'static str,
     /// What the stage adds, in English.
     pub title_en: &'static str,
+    /// What the stage adds, in Chinese.
+    pub summary_zh: &'static str,
     /// The stage file, relative to the repository (`stages/stage3_event.rs`).
-    pub(crate) source_file: &'static str,
+    pub source_file: &'static str,
     /// The stage file itself, embedded so `netlab source 3` works anywhere.
     pub source: &'static str,
-    /// That page, embedded for `netlab explain 3`.
-    pub docs: &'static str,
+    /// The stage's page, by its file name (`stage3-event`: `docs/zh/stage3-event.md` and
+    /// `docs/en/stage3-event.md`), for `netlab explain 3`.
+    pub page: &'static str,
     /// How the Python program lives and ends.
     pub lifecycle: Lifecycle,
     /// The notes' `logging.basicConfig` format for this stage.
     pub log_format: &'static str,
     /// Starts the stage's server on an address; returns once it listens.
     pub(crate) start: fn(SocketAddr) -> py::Result<Arc<dyn Server>>,
+}
+
+impl Stage {
+    /// What the stage adds, in the language in force.
+    pub fn summary(&self) -> &'static str {
+        summary(self.title_en, self.summary_zh)
+    }
+}
+
+impl Client {
+    /// What the client is, in the language in force.
+    pub fn summary(&self) -> &'static str {
+        summary(self.title_en, self.summary_zh)
+    }
+}
+
+fn summary(en: &'static str, zh: &'static str) -> &'static str {
+    match crate::lang::current() {
+        crate::lang::Lang::En => en,
+        crate::lang::Lang::Zh => zh,
+    }
 }
 
 /// How a stage's Python program lives, which decides what the CLI does around it.
@@ -54,7 +78,8 @@ pub struct Client {
     pub slug: &'static str,
     pub title_zh: &'static str,
     pub title_en: &'static str,
-    pub(crate) source_file: &'static str,
+    pub summary_zh: &'static str,
+    pub source_file: &'static str,
     pub source: &'static str,
     pub log_format: &'static str,
     /// Connects to a server and starts receiving; returns once connected.
@@ -66,7 +91,7 @@ pub trait Server: Send + Sync {
     /// The address the server listens on, with the kernel's port when started on port 0.
     fn local_addr(&self) -> SocketAddr;
     /// The notes' `stop()`: set the event, close the sockets. Like the notes, it does not
-    /// wait for the threads, and in stages 6-7 it can block (REFERENCE §9).
+    /// wait for the threads, and in stages 6-7 it can block (python-originals §9).
     fn stop(&self) -> py::Result<()>;
     /// The clients dict as `logging.info(cs.clients)` prints it.
     fn clients(&self) -> String;
@@ -304,7 +329,7 @@ fn quit_sequence(
     let mut listed: Option<Vec<ThreadInfo>> = None;
     if let Ok(main) = &main {
         // stop() returns at once in stages 3-5; in stages 6-7 it blocks in f.close() until
-        // each client's readline() returns (REFERENCE §9). Say so while the class waits,
+        // each client's readline() returns (python-originals §9). Say so while the class waits,
         // rather than only when the grace period ends.
         let soon = STOP_BLOCKED_AFTER.min(deadline.saturating_duration_since(Instant::now()));
         if !stopped.wait(soon) && main.is_alive() && Instant::now() < deadline {
@@ -315,7 +340,7 @@ fn quit_sequence(
                 paragraph(
                     "netlab: ",
                     &format!(
-                        "stop() has not returned after {:.0} s: it is blocked, as Python's is (REFERENCE §9):",
+                        "stop() has not returned after {:.0} s: it is blocked, as Python's is (python-originals §9):",
                         STOP_BLOCKED_AFTER.as_secs_f64()
                     )
                 ),

@@ -9,7 +9,7 @@
 //! ```text
 //!   - accept: in accept() on 127.0.0.1:60000
 //!       closing the listening socket from another thread does not wake accept() on
-//!       Linux; the next client that connects does (REFERENCE §12 M3)
+//!       Linux; the next client that connects does (python-originals §12 M3)
 //!   - 40 threads in recv() from ...:
 //!     recv 127.0.0.1:51234, recv 127.0.0.1:51236, recv 127.0.0.1:51238 and 37 more
 //!       closing this socket from another thread neither wakes recv() nor sends FIN ...
@@ -217,7 +217,7 @@ mod tests {
 
     const WHY_RECV: &str = "closing this socket from another thread neither wakes recv() nor \
         sends FIN on Linux; recv() returns only when this client sends something or \
-        disconnects (REFERENCE §12 M3)";
+        disconnects (python-originals §12 M3)";
 
     fn class(n: u16) -> Vec<ThreadInfo> {
         let mut threads = vec![blocked(

@@ -165,7 +165,11 @@ fn main() {
 
 fn netlab() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_netlab"));
-    cmd.env_remove("RUST_LOG").stdin(Stdio::null());
+    cmd.env_remove("RUST_LOG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .stdin(Stdio::null());
     cmd
 }
 

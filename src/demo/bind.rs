@@ -508,7 +508,7 @@ fn explanation(report: &Report) -> String {
              change that (1b); only SO_REUSEPORT lets two sockets listen on one port (3)."
         ),
         "2: the side that closes a connection first keeps it in TIME-WAIT for about 60 s \
-         (REFERENCE §10 measured 61-62 s), and its port cannot be bound meanwhile (2a). \
+         (python-originals §10 measured 61-62 s), and its port cannot be bound meanwhile (2a). \
          SO_REUSEADDR on the new socket alone does not help (2b): the old listener must have \
          set it before its connections reached TIME-WAIT (2c), and the new one must set it \
          too (2d)."

@@ -3,7 +3,7 @@
 //!
 //! The notes warn that iterating a dict is not thread-safe and add a lock in stage 5, but
 //! stage 5's lock covers adding and removing clients, not the broadcast loop that iterates
-//! them. This demo starts a stage in this process and runs REFERENCE §6's stress test
+//! them. This demo starts a stage in this process and runs python-originals §6's stress test
 //! against it: client A sends a line every millisecond while six clients connect, say
 //! `hi`, send `quit`, wait for the close, and start again. Each of A's lines is a broadcast
 //! loop over `self.clients`; each connect and each `quit` changes that dict. Then it prints
@@ -208,9 +208,9 @@ impl Outcome {
             let lock = match stage {
                 5 => "Stage 5 takes self.lock to add and to pop a client, but not around the loop that \
                       iterates them: a lock protects only the code that takes it, so the race the notes add \
-                      the lock for remains (REFERENCE §8; test stage5_dict_changed_size_under_churn)."
+                      the lock for remains (python-originals §8; test stage5_dict_changed_size_under_churn)."
                     .to_string(),
-                4 => "Stage 4 has no lock at all (REFERENCE §6; test stage4_dict_changed_size_under_churn); \
+                4 => "Stage 4 has no lock at all (python-originals §6; test stage4_dict_changed_size_under_churn); \
                       stage 5's lock does not cover the loop either (`netlab demo churn --stage 5`)."
                     .to_string(),
                 _ => format!("Stage {stage}'s broadcast loop takes no lock either."),
@@ -290,7 +290,7 @@ impl Outcome {
             parts.push(format!(
                 "No thread died, and A got back every one of its {sent} lines. Stage {stage} iterates \
                  self.clients only while holding self.lock, which adding and popping a client take too, so the \
-                 dict cannot change size under the loop (REFERENCE §9; test stage{stage}_no_dict_race_under_churn). \
+                 dict cannot change size under the loop (python-originals §9; test stage{stage}_no_dict_race_under_churn). \
                  The price of holding a lock while sending: `netlab demo slow`."
             ));
         } else if self.deaths.is_empty() {

@@ -154,7 +154,7 @@ pub struct Failure {
     pub error: Exception,
     /// Time from the start of the run (both threads started right after).
     pub after: Duration,
-    /// Items the failing pass had visited before the error: REFERENCE §7 counts 1-17.
+    /// Items the failing pass had visited before the error: python-originals §7 counts 1-17.
     pub items_in_pass: u64,
     /// Passes `iterdict` had completed before the failing one.
     pub passes_before: u64,
@@ -177,9 +177,9 @@ pub struct Summary {
     pub max: Option<Duration>,
 }
 
-/// What Python did with the same script (REFERENCE §7, 25 runs), for comparison.
+/// What Python did with the same script (python-originals §7, 25 runs), for comparison.
 const PYTHON_SAYS: &str = "\
-Python (REFERENCE §7, 25 runs): the same RuntimeError in every run, after 1-17 items
+Python (python-originals §7, 25 runs): the same RuntimeError in every run, after 1-17 items
 (1 in 22 runs), 38-98 ms after process start in 22 runs (0.35, 0.82, 0.93 s in the
 other 3). Python's clock includes interpreter start-up, and its iterdict first spends
 milliseconds printing a `--- Logging error ---` for the notes' broken
@@ -527,7 +527,7 @@ fn one_pass(d: &Dict<u64, u64>, random: &mut Random, visited: &mut u64) -> py::R
     for item in d.items() {
         // 遍历: each step checks the dict's size, and raises if additem changed it.
         let (k, _v) = item?;
-        // The notes log `logging.info(k,v)` here, which is broken (REFERENCE §7: a
+        // The notes log `logging.info(k,v)` here, which is broken (python-originals §7: a
         // `--- Logging error ---` per call); netlab logs nothing per item.
         // Rewriting a value keeps the size, so it is allowed during iteration.
         d.insert(k, random.randint(1, 10));

@@ -76,7 +76,7 @@ fn verdict(stage: u8, report: &crate::scenario::SlowReport) -> String {
             "The whole server froze. Stage {stage} writes each broadcast while holding self.lock; A's thread \
              holds it while flush() waits for C to read, which C never does. B's thread waits for the lock, \
              and so does the accept thread, so E is connected by the kernel but never served. One client \
-             that does not read stops the chat for everyone. (REFERENCE §9; test \
+             that does not read stops the chat for everyone. (python-originals §9; test \
              stage{stage}_slow_reader_freezes_everyone.)"
         ),
         (true, true) => format!(
@@ -84,7 +84,7 @@ fn verdict(stage: u8, report: &crate::scenario::SlowReport) -> String {
              waits alone in send() to C, and the others carry on: B's message and E's reach the clients that \
              come before C in the dict. (Small messages may still fit in C's send buffer; when they do not, \
              that sender's thread stalls at C too: the list above shows which did.) The chat goes on, leaking \
-             a stuck thread per sender. (REFERENCE §4, §8; test stage{stage}_slow_reader_stalls_only_the_sender.)"
+             a stuck thread per sender. (python-originals §4, §8; test stage{stage}_slow_reader_stalls_only_the_sender.)"
         ),
         (delivered, served) => format!(
             "Mixed result: B's message {} and E {}. The timeline above says when.",

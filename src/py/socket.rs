@@ -6,7 +6,7 @@
 //!
 //! * `close()` from another thread neither wakes a thread blocked in `recv()` or
 //!   `accept()` on that socket nor sends FIN: the OS socket stays open until the blocked
-//!   call returns (REFERENCE §12 M3). Here the OS socket is an `Arc` that a blocked call
+//!   call returns (python-originals §12 M3). Here the OS socket is an `Arc` that a blocked call
 //!   holds a clone of; `close()` drops only the socket object's own reference.
 //! * After `close()`, every call raises `OSError: [Errno 9] Bad file descriptor`.
 //! * While a `makefile()` is open, `close()` only marks the socket closed; the OS socket
@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 /// How many times in a row `recv()` may return `b''` before netlab stops the loop that
 /// keeps calling it. After the peer's FIN, `recv()` returns `b''` at once, every time: a
 /// loop that does not check for it (stages 2-3, the client) spins at full speed, tens of
-/// thousands of times a second in Python (REFERENCE §4, §11). netlab lets the flaw show
+/// thousands of times a second in Python (python-originals §4, §11). netlab lets the flaw show
 /// this many times, then raises [`SPIN_STOPPED`] to end that thread.
 pub const SPIN_LIMIT: usize = 20;
 
@@ -35,12 +35,12 @@ pub const SPIN_STOPPED: &str = "netlab.SpinStopped";
 
 const WHY_ACCEPT: &str =
     "closing the listening socket from another thread does not wake accept() on Linux; \
-     the next client that connects does (REFERENCE §12 M3)";
+     the next client that connects does (python-originals §12 M3)";
 /// Why a `recv()` (or a `readline()`, which calls it) stays blocked, for `call`.
 fn why_recv(call: &str) -> String {
     format!(
         "closing this socket from another thread neither wakes {call} nor sends FIN on Linux; \
-         {call} returns only when this client sends something or disconnects (REFERENCE §12 M3)"
+         {call} returns only when this client sends something or disconnects (python-originals §12 M3)"
     )
 }
 const WHY_SEND: &str =

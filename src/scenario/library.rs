@@ -1,5 +1,6 @@
-//! The scenarios: what the tutorial's servers do, stage by stage, as REFERENCE.md measured
-//! the original Python code doing it. Each is an exercise: `shows` says what to look for.
+//! The scenarios: what the tutorial's servers do, stage by stage, as the original Python
+//! code does it (measured on Linux: docs/en/python-originals.md). Each is an exercise:
+//! `shows` says what to look for.
 
 use super::Data::{Bytes, Parts, Repeat};
 use super::Piece::Message;

@@ -55,7 +55,7 @@ pub(crate) struct ChurnReport {
 
 const RACE: &str = "dictionary changed size during iteration";
 
-/// Runs the churn of REFERENCE §6: client A sends a line every millisecond while
+/// Runs the churn of python-originals §6: client A sends a line every millisecond while
 /// `churners` threads connect, say `hi`, quit and close, over and over.
 pub fn churn(
     addr: SocketAddr,
@@ -198,7 +198,7 @@ impl SlowReport {
     }
 }
 
-/// The slow reader of REFERENCE §4 and §9: A floods long lines, C never reads (small
+/// The slow reader of python-originals §4 and §9: A floods long lines, C never reads (small
 /// receive buffer), B and D are ordinary clients. Once the server stops reading A, B
 /// sends a message and a new client E connects and sends one: do they get through?
 pub(crate) fn slow_reader(
