@@ -6,8 +6,8 @@
 
 use crate::logging::NETLAB;
 use crate::py::{self, Event, Interpreter, Thread, ThreadInfo};
-use crate::terminal::count;
 use crate::thread_list::describe_changes;
+use crate::tr;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -339,17 +339,16 @@ fn quit_sequence(
                 "{}\n{threads}{}",
                 paragraph(
                     "netlab: ",
-                    &format!(
-                        "stop() has not returned after {:.0} s: it is blocked, as Python's is (python-originals §9):",
-                        STOP_BLOCKED_AFTER.as_secs_f64()
+                    &tr!(
+                        "quit-stop-blocked",
+                        seconds = format!("{:.0}", STOP_BLOCKED_AFTER.as_secs_f64())
                     )
                 ),
                 paragraph(
                     "",
-                    &format!(
-                        "A client that sends a line or leaves now unblocks its part. netlab waits until \
-                         {:.1} s after quit (--grace), then cuts them short; Ctrl-C cuts short now.",
-                        options.grace.as_secs_f64()
+                    &tr!(
+                        "quit-stop-blocked-then",
+                        grace = format!("{:.1}", options.grace.as_secs_f64())
                     )
                 )
             );
@@ -366,19 +365,17 @@ fn quit_sequence(
                     "{}\n{threads}{}",
                     paragraph(
                         "netlab: ",
-                        &format!(
-                            "stop() has returned; Python now waits for {} that stop() did not wake:",
-                            count(n, "thread", "threads")
+                        &tr!(
+                            "quit-stop-returned",
+                            threads = tr!("count-threads", n = n)
                         )
                     ),
                     paragraph(
                         "",
-                        &format!(
-                            "netlab waits for {} until {:.1} s after quit (--grace), then cuts {} short; \
-                             Ctrl-C cuts short now.",
-                            if n == 1 { "it" } else { "them" },
-                            options.grace.as_secs_f64(),
-                            if n == 1 { "it" } else { "them" },
+                        &tr!(
+                            "quit-stop-returned-then",
+                            n = n,
+                            grace = format!("{:.1}", options.grace.as_secs_f64())
                         )
                     )
                 );
@@ -416,8 +413,9 @@ fn list(listed: &mut Option<Vec<ThreadInfo>>, now: Vec<ThreadInfo>) -> String {
 /// `text` wrapped for the terminal, its first line after `prefix` (what the logger puts
 /// before it: `netlab: `), with no newline at the end.
 fn paragraph(prefix: &str, text: &str) -> String {
-    let wrapped = crate::thread_list::wrap(text, &" ".repeat(prefix.len()), "");
-    wrapped[prefix.len()..].trim_end().to_string()
+    let indent = " ".repeat(crate::thread_list::columns(prefix));
+    let wrapped = crate::thread_list::wrap(text, &indent, "");
+    wrapped[indent.len()..].trim_end().to_string()
 }
 
 /// Ends what is still running: logs the stuck threads (what changed since `listed`, if
@@ -436,26 +434,14 @@ fn cut_short(
             target: NETLAB,
             "{}\n{threads}{}",
             paragraph(
-                "netlab: warning: ",
-                &format!(
-                    "{:.1} s after quit (--grace), {} still running; Python would wait for {}, \
-                     forever for those blocked in a socket call:",
-                    after.as_secs_f64(),
-                    if n == 1 {
-                        "1 thread is".to_string()
-                    } else {
-                        format!("{n} threads are")
-                    },
-                    if n == 1 { "it" } else { "them" },
+                &tr!("netlab-warning", message = ""),
+                &tr!(
+                    "quit-grace-over",
+                    seconds = format!("{:.1}", after.as_secs_f64()),
+                    n = n
                 )
             ),
-            paragraph(
-                "",
-                &format!(
-                    "netlab cuts {} short: every socket is shut down, so clients see the connection close.",
-                    if n == 1 { "it" } else { "them" }
-                )
-            )
+            paragraph("", &tr!("quit-grace-over-then", n = n))
         );
     }
     interp.cut_short_quietly();
@@ -471,20 +457,20 @@ fn how_they_ended(interp: &Interpreter, stuck: &[ThreadInfo]) -> String {
             continue;
         };
         let way = match (&after.exception, after.alive) {
-            (_, true) => "still running".to_string(),
+            (_, true) => tr!("quit-still-running"),
             (Some(e), false) => e.to_string(),
-            (None, false) => "returned normally".to_string(),
+            (None, false) => tr!("quit-returned-normally"),
         };
         match ways.iter_mut().find(|(w, _)| *w == way) {
             Some((_, names)) => names.push(&t.name),
             None => ways.push((way, vec![&t.name])),
         }
     }
-    let mut out = String::from("the threads cut short have ended:");
+    let mut out = tr!("quit-how-they-ended");
     for (way, names) in ways {
         let who = match names.as_slice() {
             [one] => one.to_string(),
-            _ => count(names.len(), "thread", "threads"),
+            _ => tr!("count-threads", n = names.len()),
         };
         out.push_str(&format!("\n  - {who}: {way}"));
     }

@@ -142,11 +142,7 @@ impl File {
                     peer.map_or("?".into(), |a| a.to_string())
                 )
             },
-            || {
-                "a makefile cannot close while another thread is inside its readline(); \
-                 it closes when that client sends a line or disconnects (python-originals §12 M2)"
-                    .to_string()
-            },
+            || crate::tr!("why-makefile-close"),
             || lock(&self.0.reader),
         );
         if !self.0.closed.swap(true, Ordering::SeqCst) {

@@ -33,19 +33,18 @@ pub const SPIN_LIMIT: usize = 20;
 /// The class of the exception netlab raises to end a spinning `recv()` loop.
 pub const SPIN_STOPPED: &str = "netlab.SpinStopped";
 
-const WHY_ACCEPT: &str =
-    "closing the listening socket from another thread does not wake accept() on Linux; \
-     the next client that connects does (python-originals §12 M3)";
+/// Why an `accept()` stays blocked after `close()`.
+fn why_accept() -> String {
+    crate::tr!("why-accept")
+}
 /// Why a `recv()` (or a `readline()`, which calls it) stays blocked, for `call`.
 fn why_recv(call: &str) -> String {
-    format!(
-        "closing this socket from another thread neither wakes {call} nor sends FIN on Linux; \
-         {call} returns only when this client sends something or disconnects (python-originals §12 M3)"
-    )
+    crate::tr!("why-recv", call = call)
 }
-const WHY_SEND: &str =
-    "the client does not read: its receive buffer and this socket's send buffer are full, \
-     so send() waits for room";
+/// Why a `send()` stays blocked.
+fn why_send() -> String {
+    crate::tr!("why-send")
+}
 
 /// A Python socket object: shared by every thread that holds a clone of it.
 #[derive(Clone)]
@@ -170,7 +169,7 @@ impl Socket {
         let laddr = self.getsockname();
         let (conn, addr) = blocking(
             || format!("accept() on {}", show(laddr)),
-            || WHY_ACCEPT.to_string(),
+            why_accept,
             || retry(|| os.accept()),
         )
         .map_err(raise(at))?;
@@ -221,13 +220,11 @@ impl Socket {
         }
         let empties = self.0.empty_reads.fetch_add(1, Ordering::Relaxed) + 1;
         if empties > SPIN_LIMIT {
+            // netlab's own exception: its message is netlab's explanation, in the class's
+            // language (Python's exceptions keep their own messages).
             let mut e = Exception::new(
                 SPIN_STOPPED,
-                format!(
-                    "{call} returned b'' {SPIN_LIMIT} times in a row: the peer closed its side, and a loop \
-                     that never checks for b'' calls it again at once, forever. Python would spin here at \
-                     full speed (tens of thousands of times a second); netlab ends this thread instead"
-                ),
+                crate::tr!("spin-stopped", call = call, limit = SPIN_LIMIT),
             );
             e.at = Some(at);
             return Err(e);
@@ -244,7 +241,7 @@ impl Socket {
         let peer = self.getpeername();
         blocking(
             || format!("send() to {}", show(peer)),
-            || WHY_SEND.to_string(),
+            why_send,
             || retry(|| os.send(data)),
         )
         .map_err(raise(at))
@@ -262,7 +259,7 @@ impl Socket {
         while !data.is_empty() {
             let n = blocking(
                 || format!("send() to {}", show(peer)),
-                || WHY_SEND.to_string(),
+                why_send,
                 || retry(|| os.send(data)),
             )
             .map_err(raise(at))?;
