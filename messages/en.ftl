@@ -22,6 +22,7 @@ explain-not-translated = netlab: the page { $page } has not been written in this
 
 diff-heading-stage = stage { $number } · { $heading } · { $summary }
 diff-heading-client = the client · { $heading } · { $summary }
+diff-heading-solution = the solution of exercise { $id } · { $title }
 diff-old = before: { $heading }
 diff-new = after:  { $heading }
 diff-same = The two files are the same.
@@ -119,6 +120,7 @@ client-would-hang = Python's client would hang here: its recv thread is still bl
 client-failed = { $what } failed: { $error }. The connection is gone; Python's client would stop with this traceback at its prompt.
 client-eof = standard input has ended: Python's client dies at its prompt with EOFError but keeps its recv thread running; netlab keeps receiving until the server closes, or Ctrl-C.
 client-recv-ended = the recv thread has ended, so nothing receives any more. Python's client would go on showing its prompt with no one listening; netlab exits.
+client-recv-ended-solution = the recv thread has ended (the server closed the connection): the client exits.
 client-signal = { $signal }: { $python }; netlab closes the connection and exits (exit code { $code }).
 client-signal-console = Python's client would lose only its console (KeyboardInterrupt) and keep receiving
 client-signal-stopping = Python's client would break out of stop()'s 3 s wait with a KeyboardInterrupt, then still hang waiting for its recv thread
@@ -287,3 +289,21 @@ ports-none-tcp-port = netlab: no TCP socket with port { $port }
 ports-none-listening = netlab: no listening socket (--all also shows ESTAB and TIME-WAIT)
 ports-none-listening-port = netlab: no listening socket with port { $port } (--all also shows ESTAB and TIME-WAIT)
 ports-not-free = ; the port is not free, though: { $what }
+
+## netlab exercises, netlab exercise (src/exercise.rs)
+
+exercise-done-at = done { $when }
+exercise-done = done
+exercise-pending = pending
+exercises-summary = { $done } of { $total } done (from ./{ $file }). `netlab exercise ID` shows one; `netlab check ID -- <your program>` grades it.
+exercise-base-stage = stage { $n }
+exercise-base-client = the client
+exercise-start-stage = netlab source { $n } > my_server.rs   (or the notes' Python code of stage { $n })
+exercise-start-client = netlab source client   (or the notes' Python client)
+exercise-how =
+    Start from { $base }: { $start }
+    Check it:     { $run }
+                  (add --watch my_server.py to check again on every save)
+exercise-hint = Hint { $n }: { $text }
+exercise-stuck = Stuck? `netlab exercise { $id } --hint` ({ $n } hints, from gentle to concrete).
+exercise-afterwards = Afterwards, compare with netlab's solution: `netlab diff { $base } { $id }`, and run it: `{ $run }`.

@@ -18,6 +18,7 @@ explain-not-translated = netlab: 页面 { $page } 还没有这种语言的版本
 
 diff-heading-stage = 第 { $number } 阶段 · { $heading } · { $summary }
 diff-heading-client = 客户端 · { $heading } · { $summary }
+diff-heading-solution = 练习 { $id } 的参考答案 · { $title }
 diff-old = 改动前: { $heading }
 diff-new = 改动后: { $heading }
 diff-same = 两个文件完全相同。
@@ -94,6 +95,7 @@ client-would-hang = Python 的客户端会在这里卡住: 它的 recv 线程仍
 client-failed = { $what } 失败: { $error }。连接已经断开; Python 的客户端会带着这个 traceback 停在提示符处。
 client-eof = 标准输入已经结束: Python 的客户端会在提示符处死于 EOFError, 但它的 recv 线程继续运行; netlab 继续接收, 直到服务端关闭连接, 或者按下 Ctrl-C。
 client-recv-ended = recv 线程已经结束, 再也没有谁接收消息了。Python 的客户端会继续显示提示符, 却没有人在听; netlab 退出。
+client-recv-ended-solution = recv 线程已经结束 (服务端关闭了连接): 客户端退出。
 client-signal = { $signal }: { $python }; netlab 关闭连接并退出 (退出码 { $code })。
 client-signal-console = Python 的客户端只会失去控制台 (KeyboardInterrupt), 继续接收消息
 client-signal-stopping = Python 的客户端会因 KeyboardInterrupt 跳出 stop() 的 3 秒等待, 然后仍然卡在等待 recv 线程上
@@ -232,3 +234,21 @@ ports-none-tcp-port = netlab: 没有端口为 { $port } 的 TCP 套接字
 ports-none-listening = netlab: 没有正在监听的套接字 (--all 还会显示 ESTAB 和 TIME-WAIT)
 ports-none-listening-port = netlab: 没有在端口 { $port } 上监听的套接字 (--all 还会显示 ESTAB 和 TIME-WAIT)
 ports-not-free = ; 不过这个端口并不空闲: { $what }
+
+## netlab exercises, netlab exercise (src/exercise.rs)
+
+exercise-done-at = 完成于 { $when }
+exercise-done = 已完成
+exercise-pending = 未完成
+exercises-summary = 共 { $total } 个练习, 完成了 { $done } 个 (记录在 ./{ $file })。`netlab exercise 编号` 显示一个练习; `netlab check 编号 -- <你的程序>` 给它评分。
+exercise-base-stage = 第 { $n } 阶段
+exercise-base-client = 客户端
+exercise-start-stage = netlab source { $n } > my_server.rs   (或者笔记里第 { $n } 阶段的 Python 代码)
+exercise-start-client = netlab source client   (或者笔记里的 Python 客户端)
+exercise-how =
+    从{ $base }开始: { $start }
+    检查:         { $run }
+                  (加上 --watch my_server.py, 每次保存都会重新检查)
+exercise-hint = 提示 { $n }: { $text }
+exercise-stuck = 卡住了? `netlab exercise { $id } --hint` ({ $n } 条提示, 从委婉到具体)。
+exercise-afterwards = 做完之后, 和 netlab 的参考答案比较: `netlab diff { $base } { $id }`, 并运行它: `{ $run }`。

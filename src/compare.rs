@@ -8,6 +8,7 @@
 //! name it on the command line.
 
 use crate::diff::{self, Source};
+use crate::exercise::{Exercise, Solution};
 use crate::stage::Stage;
 use crate::stages::{CLIENT, STAGES};
 use crate::tr;
@@ -16,10 +17,10 @@ use std::io::IsTerminal;
 /// Options of `netlab diff`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The program before: a stage number, or `client`.
+    /// The program before: a stage number, `client`, or an exercise's id (its solution).
     #[arg(value_parser = Program::parse)]
     pub(crate) old: Program,
-    /// The program after: a stage number, or `client`.
+    /// The program after: a stage number, `client`, or an exercise's id (its solution).
     #[arg(value_parser = Program::parse)]
     pub(crate) new: Program,
     /// Only a summary: how many lines were added and removed.
@@ -60,6 +61,8 @@ pub enum Program {
     Stage(&'static Stage),
     /// The notes' client.
     Client,
+    /// An exercise's reference solution (`5.race`): `netlab diff 5 5.race` is the lesson.
+    Solution(&'static Exercise),
 }
 
 impl std::fmt::Debug for Program {
@@ -69,19 +72,25 @@ impl std::fmt::Debug for Program {
 }
 
 impl Program {
-    /// A stage number or `client`; the error lists what there is.
+    /// A stage number, `client`, or an exercise's id; the error lists what there is.
     pub fn parse(text: &str) -> Result<Program, String> {
         if text == CLIENT.slug {
             return Ok(Program::Client);
+        }
+        if let Some(exercise) = crate::exercise::find(text) {
+            return Ok(Program::Solution(exercise));
         }
         text.parse::<u8>()
             .ok()
             .and_then(crate::stage::find)
             .map(Program::Stage)
             .ok_or_else(|| {
+                let ids: Vec<&str> = crate::exercise::EXERCISES.iter().map(|e| e.id).collect();
                 format!(
-                    "no stage {text:?}: give a number from 1 to {}, or `client`",
-                    STAGES.len()
+                    "no stage {text:?}: give a stage number from 1 to {}, `client`, or an exercise's id \
+                     for its solution ({})",
+                    STAGES.len(),
+                    ids.join(", ")
                 )
             })
     }
@@ -96,6 +105,16 @@ impl Program {
             Program::Client => Source {
                 label: CLIENT.source_file,
                 text: CLIENT.source,
+            },
+            Program::Solution(exercise) => match &exercise.solution {
+                Solution::Server(stage) => Source {
+                    label: stage.source_file,
+                    text: stage.source,
+                },
+                Solution::Client(client) => Source {
+                    label: client.source_file,
+                    text: client.source,
+                },
             },
         }
     }
@@ -114,6 +133,11 @@ impl Program {
                 "diff-heading-client",
                 heading = CLIENT.title_zh,
                 summary = CLIENT.summary()
+            ),
+            Program::Solution(exercise) => tr!(
+                "diff-heading-solution",
+                id = exercise.id,
+                title = exercise.title()
             ),
         }
     }

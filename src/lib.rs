@@ -31,6 +31,7 @@ pub mod console;
 pub mod demo;
 pub mod diff;
 pub mod docs;
+pub mod exercise;
 pub mod lang;
 pub mod logging;
 pub mod ports;
