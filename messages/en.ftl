@@ -54,7 +54,6 @@ forever-signal = { $signal }: the process ends at once, as Python's does (exit c
 console-eof = standard input has ended, so the console is gone (Python's dies with EOFError); the server keeps serving. Stop it with Ctrl-C, or `kill { $pid }` (SIGTERM).
 console-signal = { $signal }: stopping as if `quit` had been typed (in Python, Ctrl-C only kills the console and the server keeps running). Press Ctrl-C again to cut the wait short.
 console-not-utf8 = that line is not UTF-8: Python's input() would raise { $error } (under a UTF-8 locale), and the console would die with it. netlab skips the line, so nothing was done or sent, and keeps the console.
-console-main-thread = in the >> console
 
 ## After quit: the threads Python would wait for (src/stage.rs, src/thread_list.rs)
 

@@ -44,7 +44,6 @@ forever-signal = { $signal }: 进程立即结束, 和 Python 的一样 (退出�
 console-eof = 标准输入已经结束, 控制台没有了 (Python 的控制台会死于 EOFError); 服务端继续服务。用 Ctrl-C 停止它, 或者 `kill { $pid }` (SIGTERM)。
 console-signal = { $signal }: 当作输入了 `quit` 来停止 (在 Python 里, Ctrl-C 只会杀死控制台, 服务端继续运行)。再按一次 Ctrl-C 可以立即结束等待。
 console-not-utf8 = 这一行不是 UTF-8: Python 的 input() 会抛出 { $error } (在 UTF-8 的 locale 下), 控制台也随之死掉。netlab 跳过这一行, 什么也没做, 什么也没发送, 控制台保留。
-console-main-thread = 在 >> 控制台里
 
 ## quit 之后: Python 会等待的线程 (src/stage.rs, src/thread_list.rs)
 

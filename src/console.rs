@@ -210,10 +210,8 @@ fn run_console(
 
 /// The notes' `logging.info(threading.enumerate())` and `logging.info(cs.clients)`.
 fn log_threads_and_clients(running: &Running, interp: &Interpreter) {
-    let mut threads = vec![format!(
-        "<_MainThread(MainThread, started, {})>",
-        tr!("console-main-thread")
-    )];
+    // A stage's own record (the notes' logging.info): as Python prints it, in any language.
+    let mut threads = vec!["<_MainThread(MainThread, started, in the >> console)>".to_string()];
     threads.extend(interp.alive_threads().iter().map(ThreadInfo::to_string));
     log::info!(target: "root", "[{}]", threads.join(", "));
     log::info!(target: "root", "{}", running.server().clients());
