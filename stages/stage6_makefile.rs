@@ -4,7 +4,7 @@
 //! returns whole lines however TCP split them, and the broadcast writes lines. The lock
 //! now also covers the broadcast loop, so the dict can no longer change under it.
 //!
-//! Flaws this stage keeps on purpose (docs/stage6-makefile.md shows each one):
+//! Flaws this stage keeps on purpose (docs/en/stage6-makefile.md shows each one):
 //! - the broadcast writes and flushes while holding the lock: one client that does not
 //!   read blocks `flush()`, and then every other thread waits for the lock. The whole
 //!   server freezes, new clients included;

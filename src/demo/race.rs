@@ -479,7 +479,7 @@ fn iterdict(
         // has woken, so additem can lose several times in a row ("longest wait" in
         // `--locked`). Measured on two cores, it still gets ~80% of its inserts in, and a
         // yield here did not change that (additem waits on the other core, so there is
-        // nothing to yield to): see docs/demo-race.md.
+        // nothing to yield to): see docs/en/demo-race.md.
     }
     done.elapsed = start.elapsed();
     done

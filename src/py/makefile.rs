@@ -9,7 +9,7 @@
 //! the notes' `stop()` hangs in stages 6-7; netlab keeps it.
 //!
 //! Unlike CPython, writing to the file does not throw away what `readline()` had already
-//! read ahead (python-originals §12 M1): netlab delivers every line. See docs/cpython-quirks.md.
+//! read ahead (python-originals §12 M1): netlab delivers every line. See docs/en/cpython-quirks.md.
 
 use super::threading::{blocking, lock};
 use super::{decode, Exception, Result, Socket};

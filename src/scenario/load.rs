@@ -152,7 +152,7 @@ pub(crate) fn spam_lines(data: &[u8], from: SocketAddr) -> usize {
 }
 
 /// `n` clients, a few at a time, each connect, send `hi` and close at once, without
-/// waiting for anything: the leavers of REFERENCE's stage 7 flaw, whose sockets a
+/// waiting for anything: the leavers of stage 7's flaw (exercise 7.leaver), whose sockets a
 /// broadcast can meet just after they closed. Returns how many connected.
 pub(crate) fn leavers(addr: SocketAddr, n: usize) -> usize {
     const AT_ONCE: usize = 4;
@@ -418,7 +418,7 @@ pub(crate) fn race_appears(server: &Running) -> Result<(), String> {
 }
 
 /// Experiment: 1.5 s of churn kills no thread, and the chatty client gets back every line
-/// it sent (netlab does not lose lines, docs/cpython-quirks.md).
+/// it sent (netlab does not lose lines, docs/en/cpython-quirks.md).
 pub(crate) fn race_never_appears(server: &Running) -> Result<(), String> {
     let report = churn(
         server.local_addr(),
