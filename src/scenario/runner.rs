@@ -389,7 +389,7 @@ impl Run<'_> {
     }
 
     fn do_step(&mut self, step: &Step) -> Result<(), Failure> {
-        if changes_the_dict(step) {
+        if settles_first(step) {
             self.target.settle(self.wait());
         }
         match *step {
@@ -500,9 +500,7 @@ impl Run<'_> {
                 self.seen(seen)
             }
             Step::Quit(grace_ms) => {
-                let seen = self
-                    .target
-                    .quit(Duration::from_millis(grace_ms), self.wait());
+                let seen = self.target.quit(Duration::from_millis(grace_ms));
                 match seen {
                     Seen::Yes(line) => {
                         self.transcript.push(line);
@@ -1006,16 +1004,20 @@ impl Noise {
     }
 }
 
-/// Whether a step may add a client to the server's dict or take one out: a connection
-/// comes or goes, or a line that strips to `quit` or to '' (which removes its sender from
-/// stage 4 on).
-fn changes_the_dict(step: &Step) -> bool {
+/// Whether the server's threads get to finish what they were doing before the step: a
+/// step that may add a client to the server's dict or take one out (a connection comes or
+/// goes, or a line that strips to `quit` or to '', which removes its sender from stage 4
+/// on), and the console's `quit` (typed, as a teacher would, once the server is back in
+/// `accept()`: the notes' `stop()` closes the listening socket, which stays open only
+/// while a thread is blocked in `accept()` on it).
+fn settles_first(step: &Step) -> bool {
     match step {
         Step::Connect(_)
         | Step::Arrive(_)
         | Step::Close(_)
         | Step::Reset(_)
-        | Step::HalfClose(_) => true,
+        | Step::HalfClose(_)
+        | Step::Quit(_) => true,
         // (A line that long is no `quit`: the bytes of a 64 MiB line are not made twice.)
         Step::Send(_, data) if data.len() <= 64 => {
             matches!(crate::py::strip_bytes(&data.to_bytes()), b"quit" | b"")
