@@ -74,7 +74,7 @@ pub(crate) trait Target {
     fn thread_blocked(&mut self, thread: &str, call: &str, wait: Duration) -> Seen;
 
     /// Types `quit` at the server's console; the quit sequence is given `grace`.
-    fn quit(&mut self, grace: Duration, wait: Duration) -> Seen;
+    fn quit(&mut self, grace: Duration) -> Seen;
 
     /// The quit sequence ends: every thread by itself (`clean`), or cut short.
     fn quit_ends(&mut self, clean: bool) -> Seen;
@@ -234,9 +234,7 @@ impl Target for InProcess<'_> {
         }
     }
 
-    fn quit(&mut self, grace: Duration, wait: Duration) -> Seen {
-        // Typed when the server is idle, as a teacher would.
-        self.running.interpreter().wait_idle(wait);
+    fn quit(&mut self, grace: Duration) -> Seen {
         self.quit = Some(self.running.quit_in_background(QuitOptions {
             main_wait: Duration::ZERO,
             grace,
@@ -442,7 +440,7 @@ impl Target for External<'_> {
         Seen::Unknown(format!("thread {thread} is blocked in {call}"))
     }
 
-    fn quit(&mut self, grace: Duration, _wait: Duration) -> Seen {
+    fn quit(&mut self, grace: Duration) -> Seen {
         if let Err(e) = self.program.type_line("quit") {
             return Seen::No(
                 format!("[console] could not type `quit` on the program's standard input: {e}"),
