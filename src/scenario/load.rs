@@ -316,13 +316,7 @@ pub(crate) fn slow_reader(
             .interpreter()
             .alive_threads()
             .into_iter()
-            .filter(|t| {
-                t.blocked.as_ref().is_some_and(|b| {
-                    !["recv()", "readline()", "accept()"]
-                        .iter()
-                        .any(|idle| b.what.starts_with(idle))
-                })
-            })
+            .filter(|t| t.blocked.as_ref().is_some_and(|b| !b.waits_for_input()))
             .collect();
     }
     drop((a, b, c, d, e));
