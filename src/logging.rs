@@ -139,7 +139,7 @@ impl log::Log for Logger {
             .build();
         if self.inner.matches(&shown) {
             let message = record.args().to_string();
-            let (kind, text) = for_view(target, record.level(), &message);
+            let (kind, text) = for_view(target, record.level(), &shorten(&message));
             if !crate::terminal::diverted(kind, &text) {
                 self.inner.log(&shown);
             }

@@ -359,12 +359,14 @@ impl Interpreter {
         lock(&self.state).records.clone()
     }
 
-    /// The records captured after the first `seen` (what the view has not shown yet).
-    pub(crate) fn records_since(&self, seen: usize) -> Vec<Record> {
-        lock(&self.state)
-            .records
-            .get(seen..)
-            .map_or_else(Vec::new, <[Record]>::to_vec)
+    /// Calls `f` with each record captured after the first `seen` (what the view has not
+    /// shown yet), under the lock that the program's threads take to add one: `f` must be
+    /// quick (the view keeps the first 1200 bytes of a message, never a copy of all of a
+    /// 10 MB line). Returns how many records there are now.
+    pub(crate) fn each_record_since(&self, seen: usize, f: impl FnMut(&Record)) -> usize {
+        let state = lock(&self.state);
+        state.records.iter().skip(seen).for_each(f);
+        state.records.len()
     }
 
     /// Waits up to `timeout` for a captured record that satisfies `pred`, looking at each

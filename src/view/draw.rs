@@ -51,6 +51,8 @@ pub struct Ui {
     pub colour: bool,
     /// A word for the bottom line in place of the console (set by the keys).
     pub note: Option<String>,
+    /// A demo runs, not a stage: the bottom line says how to end it.
+    pub demo: bool,
 }
 
 /// The styles, or none of their colours under `NO_COLOR` (bold and reverse stay).
@@ -487,6 +489,8 @@ fn status(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, ui: &Ui, st: &Styl
 fn console(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, ui: &Ui, st: &Styles) {
     let line = if let Some(note) = &ui.note {
         Line::styled(note.clone(), st.dim())
+    } else if ui.demo {
+        Line::styled(L::DEMO_KEYS, st.dim())
     } else if snap.lifecycle != Lifecycle::Console {
         Line::styled(L::NO_CONSOLE, st.dim())
     } else if snap.quit.is_some() {

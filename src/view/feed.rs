@@ -4,7 +4,7 @@
 
 use crate::logging::for_view;
 use crate::py::{Interpreter, Record};
-use crate::terminal::{Kind, Shown, Tail};
+use crate::terminal::{shorten, Kind, Shown, Tail};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -55,21 +55,22 @@ impl Feed {
             }
         }
         if let Some(interp) = &self.records {
-            let records = interp.records_since(self.records_seen);
-            let now = chrono::Local::now().format("%H:%M:%S").to_string();
-            self.records_seen += records.len();
-            for record in &records {
-                let (kind, text) = match record {
+            let mut new = Vec::new();
+            self.records_seen = interp.each_record_since(self.records_seen, |record| {
+                // Shortened first: a record may hold a whole 10 MB line.
+                new.push(match record {
                     Record::Log {
                         target,
                         level,
                         message,
                         ..
-                    } => for_view(target, *level, message),
-                    Record::Print(line) => (Kind::Print, line.clone()),
-                    Record::Started { .. } | Record::Ended { .. } => continue,
-                };
-                let text = crate::terminal::shorten(&text).into_owned();
+                    } => for_view(target, *level, &shorten(message)),
+                    Record::Print(line) => (Kind::Print, shorten(line).into_owned()),
+                    Record::Started { .. } | Record::Ended { .. } => return,
+                });
+            });
+            let now = chrono::Local::now().format("%H:%M:%S").to_string();
+            for (kind, text) in new {
                 self.keep(kind, text, now.clone());
             }
         }

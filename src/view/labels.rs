@@ -73,6 +73,7 @@ pub(crate) const PAUSED: &str = "PAUSED: the display is still, the server runs o
 pub(crate) const PROMPT: &str = ">> ";
 pub(crate) const NO_CONSOLE: &str =
     "no >> console in this stage: q or Ctrl-C stops it (Ctrl-C in Python too)";
+pub(crate) const DEMO_KEYS: &str = "a demo, no console: q or Ctrl-C ends it";
 pub(crate) const CONSOLE_GONE: &str = "the console is gone (quit)";
 pub(crate) const QUITTING_KEYS: &str = "Ctrl-C cuts the wait short";
 

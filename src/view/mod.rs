@@ -258,6 +258,7 @@ impl Looping {
     fn run(mut self, screen: &mut Screen) {
         let mut ui = Ui {
             colour: colour(),
+            demo: matches!(self.control, Control::Demo(_)),
             ..Ui::default()
         };
         let mut snap = Snapshot::take(&self.program, &mut self.feed, *lock(&self.quit));

@@ -30,25 +30,30 @@ pub struct Program {
     title: String,
     /// When the view began to watch it: the header's uptime.
     started: Instant,
+    /// Whether Python's main thread sits at the `>> ` prompt (a stage run from the CLI
+    /// with its console; not a demo, which drives the server itself).
+    prompt: bool,
 }
 
 impl Program {
     /// The stage `running`, titled `stage N · slug`.
     pub fn of(running: &Running) -> Program {
-        Program::titled(
-            running,
-            format!("stage {} · {}", running.stage.number, running.stage.slug),
-        )
-    }
-
-    /// The stage `running`, with the header's title `title`.
-    pub fn titled(running: &Running, title: String) -> Program {
         Program {
             stage: running.stage,
             interp: running.interpreter().clone(),
             server: running.server().clone(),
-            title,
+            title: format!("stage {} · {}", running.stage.number, running.stage.slug),
             started: Instant::now(),
+            prompt: running.stage.lifecycle == Lifecycle::Console,
+        }
+    }
+
+    /// The stage `running` as a demo drives it: titled `title`, with no console.
+    pub fn demo(running: &Running, title: String) -> Program {
+        Program {
+            title,
+            prompt: false,
+            ..Program::of(running)
         }
     }
     /// Its interpreter.
@@ -179,7 +184,7 @@ impl Snapshot {
         let mut threads = Vec::new();
         // Python's main thread sits in the console's input() until `quit`; then the quit
         // sequence runs the notes' stop() on a thread of that name, which the list shows.
-        if lifecycle == Lifecycle::Console && !quitting {
+        if program.prompt && !quitting {
             threads.push(ThreadRow {
                 name: "MainThread".to_string(),
                 state: ThreadState::AtPrompt,

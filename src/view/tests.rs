@@ -9,9 +9,13 @@
 
 use super::{render, Feed, LockState, Program, Snapshot, ThreadFate, ThreadState, Ui};
 use crate::py::Record;
-use crate::scenario::{ClientOptions, TestClient};
+use crate::scenario::{
+    run_scenario, ClientOptions, InProcess, Outcome, TestClient, Verdict, DEFAULT_WAIT,
+    EXPERIMENTS, SCENARIOS,
+};
 use crate::stage::{self, QuitOptions, Running};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The longest any step waits for the server.
@@ -341,4 +345,115 @@ fn help_and_small_screens() {
     assert!(small.contains("at least 80x24"), "{small}");
     // Wider screens add the client's own receive queue.
     assert!(render(&snap, &Ui::default(), 100, 30).contains("peer Recv-Q"));
+}
+
+/// How often the tests below sample: 25 times as often as the view does.
+const HARD: Duration = Duration::from_millis(10);
+
+/// Runs `f` on a started stage `n`, with a view sampling it every [`HARD`] on another
+/// thread when `watched` (a snapshot taken and drawn at 80x24, as the view does); returns
+/// what `f` returned and how many snapshots were drawn meanwhile.
+fn with_sampler<T>(n: u8, watched: bool, f: impl FnOnce(&Running) -> T) -> (T, usize) {
+    let running = start(n);
+    let stop = AtomicBool::new(false);
+    let drawn = AtomicUsize::new(0);
+    let result = std::thread::scope(|scope| {
+        if watched {
+            scope.spawn(|| {
+                let program = Program::of(&running);
+                let mut feed = Feed::new(None, Some(running.interpreter().clone()));
+                while !stop.load(Ordering::SeqCst) {
+                    let snap = Snapshot::take(&program, &mut feed, None);
+                    render(&snap, &Ui::default(), 80, 24);
+                    drawn.fetch_add(1, Ordering::SeqCst);
+                    std::thread::sleep(HARD);
+                }
+            });
+        }
+        let result = f(&running);
+        stop.store(true, Ordering::SeqCst);
+        result
+    });
+    (result, drawn.into_inner())
+}
+
+fn scenario(n: u8, name: &str, watched: bool) -> (Outcome, usize) {
+    let s = SCENARIOS.iter().find(|s| s.name == name).unwrap();
+    with_sampler(n, watched, |running| {
+        run_scenario(s, n, &mut InProcess::new(running), DEFAULT_WAIT)
+    })
+}
+
+/// The view only reads: with a view sampling 25 times as often as the real one, every
+/// scenario of stage 2 (no lock, dead clients) and stage 7 (the lock, the freeze) still
+/// passes, byte for byte, and so does stage 7's slow-reader experiment.
+#[test]
+fn sampling_changes_no_scenario() {
+    for n in [2, 7] {
+        for s in SCENARIOS.iter().filter(|s| s.stages.contains(&n)) {
+            let (outcome, drawn) = scenario(n, s.name, true);
+            assert_eq!(
+                outcome.verdict(),
+                Verdict::Passed,
+                "stage{n}_{} with the view sampling:\n{outcome}",
+                s.name
+            );
+            assert!(drawn > 0 || outcome.elapsed < HARD * 2, "nothing sampled");
+        }
+    }
+    let freeze = EXPERIMENTS
+        .iter()
+        .find(|e| e.name == "slow_reader_freezes_everyone")
+        .unwrap();
+    let (result, drawn) = with_sampler(7, true, |running| (freeze.run)(running));
+    assert_eq!(result, Ok(()));
+    assert!(drawn > 10, "{drawn}");
+}
+
+/// Timing, with and without a view sampling every 10 ms: each scenario of stages 2 and 7
+/// run `NETLAB_VIEW_RUNS` times (default 3) each way, printed as a table. Not a pass/fail
+/// test (timings on a shared machine vary); run it by name to measure:
+/// `cargo test --lib view::tests::timing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing() {
+    let runs: usize = std::env::var("NETLAB_VIEW_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    let (mut plain_all, mut watched_all) = (Duration::ZERO, Duration::ZERO);
+    println!(
+        "{:<48} {:>10} {:>10}",
+        "scenario (median of runs)", "plain", "viewed"
+    );
+    for n in [2, 7] {
+        for s in SCENARIOS.iter().filter(|s| s.stages.contains(&n)) {
+            let median = |watched: bool| {
+                let mut times: Vec<Duration> = (0..runs)
+                    .map(|_| {
+                        let (outcome, _) = scenario(n, s.name, watched);
+                        assert_eq!(outcome.verdict(), Verdict::Passed, "{outcome}");
+                        outcome.elapsed
+                    })
+                    .collect();
+                times.sort();
+                times[runs / 2]
+            };
+            let (plain, watched) = (median(false), median(true));
+            plain_all += plain;
+            watched_all += watched;
+            println!(
+                "{:<48} {:>8.1}ms {:>8.1}ms",
+                format!("stage{n}_{}", s.name),
+                plain.as_secs_f64() * 1e3,
+                watched.as_secs_f64() * 1e3
+            );
+        }
+    }
+    println!(
+        "{:<48} {:>8.1}ms {:>8.1}ms",
+        "all",
+        plain_all.as_secs_f64() * 1e3,
+        watched_all.as_secs_f64() * 1e3
+    );
 }
