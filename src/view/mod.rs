@@ -217,6 +217,11 @@ fn install_panic_hook(tail: Arc<Tail>) {
 /// Runs before every exit of a process that started a view (`terminal::exit`); does
 /// nothing if no view runs.
 pub fn close() {
+    // Two threads may end the process at the same moment (the quit ends as a second
+    // Ctrl-C cuts it short): the second waits here until the first has given the
+    // terminal back and printed, so that its exit does not cut the first one short.
+    static CLOSING: Mutex<()> = Mutex::new(());
+    let _closing = lock(&CLOSING);
     let Some(mut active) = lock(&ACTIVE).take() else {
         return;
     };

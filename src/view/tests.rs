@@ -350,6 +350,14 @@ fn help_and_small_screens() {
 /// How often the tests below sample: 25 times as often as the view does.
 const HARD: Duration = Duration::from_millis(10);
 
+/// [`HARD`], or `NETLAB_VIEW_PERIOD_MS` for [`timing`] (250: the view's own rate).
+fn period() -> Duration {
+    std::env::var("NETLAB_VIEW_PERIOD_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(HARD, Duration::from_millis)
+}
+
 /// Runs `f` on a started stage `n`, with a view sampling it every [`HARD`] on another
 /// thread when `watched` (a snapshot taken and drawn at 80x24, as the view does); returns
 /// what `f` returned and how many snapshots were drawn meanwhile.
@@ -366,7 +374,7 @@ fn with_sampler<T>(n: u8, watched: bool, f: impl FnOnce(&Running) -> T) -> (T, u
                     let snap = Snapshot::take(&program, &mut feed, None);
                     render(&snap, &Ui::default(), 80, 24);
                     drawn.fetch_add(1, Ordering::SeqCst);
-                    std::thread::sleep(HARD);
+                    std::thread::sleep(period());
                 }
             });
         }
@@ -410,8 +418,9 @@ fn sampling_changes_no_scenario() {
     assert!(drawn > 10, "{drawn}");
 }
 
-/// Timing, with and without a view sampling every 10 ms: each scenario of stages 2 and 7
-/// run `NETLAB_VIEW_RUNS` times (default 3) each way, printed as a table. Not a pass/fail
+/// Timing, with and without a view sampling every 10 ms (`NETLAB_VIEW_PERIOD_MS` to
+/// change it): each scenario of stages 2 and 7 run `NETLAB_VIEW_RUNS` times (default 3)
+/// each way, printed as a table. Not a pass/fail
 /// test (timings on a shared machine vary); run it by name to measure:
 /// `cargo test --lib view::tests::timing -- --ignored --nocapture`.
 #[test]
