@@ -105,6 +105,10 @@ fn main() {
         field(client, "docs").to_string(),
         field(client, "slug").to_string(),
     ));
+    let exercises = exercises_table(root, stages, client);
+    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("exercises.rs");
+    fs::write(dest, exercises).unwrap();
+
     let pages = pages_table(root, &named);
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("pages.rs");
     fs::write(dest, pages).unwrap();
@@ -165,6 +169,109 @@ fn pages_table(root: &Path, named: &[(String, String)]) -> String {
     }
     out.push(']');
     out
+}
+
+/// The exercise table from `stages/exercises.toml`: one module per reference solution
+/// (a file under `stages/solutions/`) and one `netlab::exercise::Exercise` value each, its
+/// solution a `Stage` (or the `Client`) in the shape of the stage it starts from.
+fn exercises_table(root: &Path, stages: &[toml::Value], client: &toml::Table) -> String {
+    let path = root.join("stages/exercises.toml");
+    println!("cargo::rerun-if-changed={}", path.display());
+    let text = fs::read_to_string(&path).expect("read stages/exercises.toml");
+    let meta: toml::Table = text
+        .parse()
+        .expect("stages/exercises.toml is not valid TOML");
+    let mut modules = String::new();
+    let mut table = String::new();
+    let list = |t: &toml::Table, key: &str| -> String {
+        let items: Vec<String> = t
+            .get(key)
+            .and_then(|v| v.as_array())
+            .unwrap_or_else(|| panic!("stages/exercises.toml: missing list {key:?}"))
+            .iter()
+            .map(|v| format!("{:?}", v.as_str().expect("a string")))
+            .collect();
+        format!("&[{}]", items.join(", "))
+    };
+    for exercise in meta["exercise"].as_array().expect("[[exercise]] entries") {
+        let e = exercise.as_table().expect("an [[exercise]] table");
+        let id = field(e, "id");
+        let solution = field(e, "solution");
+        let module = format!(
+            "solution_{}",
+            module_name(solution).rsplit('/').next().unwrap()
+        );
+        let solution_path = root.join("stages").join(solution);
+        println!("cargo::rerun-if-changed={}", solution_path.display());
+        writeln!(
+            modules,
+            "#[path = {:?}]\npub(crate) mod {module};",
+            solution_path.display().to_string()
+        )
+        .unwrap();
+        let (scenario, step) = field(e, "fails_at")
+            .split_once(' ')
+            .expect("fails_at is \"scenario step\"");
+        let common = format!(
+            "id: {id:?}, title_zh: {zh:?}, title_en: {en:?}, task_zh: {task_zh:?}, task_en: {task_en:?}, \
+             hints_zh: {hints_zh}, hints_en: {hints_en}, scenarios: {scenarios}, replaces: {replaces}, \
+             fails_at: ({scenario:?}, {step}),",
+            zh = field(e, "title_zh"),
+            en = field(e, "title_en"),
+            task_zh = field(e, "task_zh").trim(),
+            task_en = field(e, "task_en").trim(),
+            hints_zh = list(e, "hints_zh"),
+            hints_en = list(e, "hints_en"),
+            scenarios = list(e, "scenarios"),
+            replaces = list(e, "replaces"),
+        );
+        let source = format!(
+            "source_file: {:?}, source: include_str!({:?}),",
+            format!("stages/{solution}"),
+            solution_path.display().to_string()
+        );
+        let entry = match e.get("base") {
+            Some(toml::Value::Integer(n)) => {
+                let base = stages
+                    .iter()
+                    .map(|s| s.as_table().unwrap())
+                    .find(|s| s["number"].as_integer() == Some(*n))
+                    .unwrap_or_else(|| panic!("exercise {id}: no stage {n}"));
+                let lifecycle = match field(base, "lifecycle") {
+                    "script" => "Script",
+                    "forever" => "Forever",
+                    _ => "Console",
+                };
+                format!(
+                    "base: crate::exercise::Base::Stage({n}), solution: crate::exercise::Solution::Server(\
+                     crate::stage::Stage {{ number: {n}, slug: {id:?}, title_zh: {zh:?}, title_en: {en:?}, \
+                     {source} docs: include_str!({docs:?}), lifecycle: crate::stage::Lifecycle::{lifecycle}, \
+                     log_format: {fmt:?}, start: {module}::start }})",
+                    zh = field(e, "title_zh"),
+                    en = field(e, "title_en"),
+                    docs = root.join(field(base, "docs")).display().to_string(),
+                    fmt = field(base, "log_format"),
+                )
+            }
+            Some(toml::Value::String(c)) if c == "client" => format!(
+                "base: crate::exercise::Base::Client, solution: crate::exercise::Solution::Client(\
+                 crate::stage::Client {{ slug: {id:?}, title_zh: {zh:?}, title_en: {en:?}, {source} \
+                 log_format: {fmt:?}, start: {module}::start }})",
+                zh = field(e, "title_zh"),
+                en = field(e, "title_en"),
+                fmt = field(client, "log_format"),
+            ),
+            other => panic!("exercise {id}: base must be a stage number or \"client\", not {other:?}"),
+        };
+        writeln!(
+            table,
+            "    crate::exercise::Exercise {{ {common} {entry} }},"
+        )
+        .unwrap();
+    }
+    format!(
+        "{modules}\n/// Every exercise, in the order of the notes.\npub static EXERCISES: &[crate::exercise::Exercise] = &[\n{table}];\n"
+    )
 }
 
 /// Every `.md` file under `dir`, recursively.

@@ -1,26 +1,63 @@
-//! `netlab check N -- <command...>`: grades a chat server, in any language, with the
-//! scenarios of stage N, black-box over TCP.
+//! `netlab check <stage|exercise> -- <command...>`: grades a chat server (or, for the
+//! client's exercise, a client), in any language, black-box over TCP.
 //!
 //! Each scenario gets the program afresh (scenarios break servers on purpose), on a free
 //! port given as `{port}` in its arguments and as `PORT` in its environment, or on the
-//! fixed `--port`. The stage's own scenarios come first, then those of earlier stages that
-//! still hold at it, as a grader checks that nothing that worked broke. The runner and the
-//! targets live in [`crate::scenario`]; this module is the command around them.
+//! fixed `--port`. For a stage, its own scenarios come first, then those of earlier stages
+//! that still hold at it, as a grader checks that nothing that worked broke; for an
+//! exercise, the exercise's scenarios, then those of its stage that the fix keeps, and a
+//! pass is recorded in the progress file. `--watch FILE` checks again on every save. The
+//! runner and the targets live in [`crate::scenario`]; this module is the command around
+//! them.
 
+use crate::exercise::{self, Base, Exercise};
 use crate::program;
-use crate::scenario::{self, Outcome, ProgramOptions, Verdict};
-use crate::stage;
+use crate::scenario::{self, client_check, Outcome, ProgramOptions, Scenario, Verdict};
+use crate::stage::{self, Stage};
 use crate::{errln, out, outln};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// What is checked: the scenarios of a stage, or those of an exercise.
+#[derive(Clone, Copy)]
+pub enum Subject {
+    Stage(&'static Stage),
+    Exercise(&'static Exercise),
+}
+
+/// `netlab check`'s first argument: a stage number or an exercise's id.
+fn subject(text: &str) -> Result<Subject, String> {
+    if let Some(e) = exercise::find(text) {
+        return Ok(Subject::Exercise(e));
+    }
+    match text.parse::<u8>().ok().and_then(stage::find) {
+        Some(stage) => Ok(Subject::Stage(stage)),
+        None => Err(format!(
+            "{text:?} is neither a stage ({}) nor an exercise (`netlab exercises` lists them)",
+            stage::numbers()
+        )),
+    }
+}
+
+impl std::fmt::Debug for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Stage(s) => write!(f, "stage {}", s.number),
+            Subject::Exercise(e) => write!(f, "exercise {}", e.id),
+        }
+    }
+}
 
 /// Options of `netlab check`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The stage whose scenarios the program must pass (`netlab stages` lists them).
-    #[arg(value_parser = clap::value_parser!(u8).range(1..=crate::stages::STAGES.len() as i64))]
-    pub(crate) stage: u8,
+    /// The stage whose scenarios the program must pass (`netlab stages` lists them), or an
+    /// exercise (`netlab exercises`).
+    #[arg(value_parser = subject, value_name = "STAGE|EXERCISE")]
+    pub(crate) subject: Subject,
     /// The port the program listens on, if it cannot be told (the notes hard-code 60000).
     /// Without it, netlab picks a free port for each run and passes it as `{port}` in the
     /// command's arguments and as `PORT` in its environment.
@@ -36,6 +73,9 @@ pub struct Args {
     /// failure), for a teacher's script; the summary goes to stderr.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Check again every time FILE is saved (the program's source), until Ctrl-C.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) watch: Option<PathBuf>,
     /// How many seconds a step waits for what it expects before it fails.
     #[arg(long, default_value_t = 5.0, value_parser = seconds, value_name = "SECONDS")]
     pub(crate) timeout: f64,
@@ -64,23 +104,92 @@ pub(crate) const FAILED: u8 = 1;
 /// or its port was taken.
 pub(crate) const NOT_STARTED: u8 = 2;
 
+/// One scenario to run: a server's, or the client's.
+#[derive(Clone, Copy)]
+enum Item {
+    Server(&'static Scenario),
+    Client(&'static client_check::ClientScenario),
+}
+
+impl Item {
+    fn name(self) -> &'static str {
+        match self {
+            Item::Server(s) => s.name,
+            Item::Client(s) => s.name,
+        }
+    }
+}
+
+/// The scenarios of `subject`, in groups with their headings.
+fn plan(subject: Subject) -> Vec<(String, Vec<Item>)> {
+    match subject {
+        Subject::Stage(stage) => {
+            let n = stage.number;
+            let (own, earlier): (Vec<_>, Vec<_>) =
+                scenario::for_stage(n).partition(|s| s.introduced() == n);
+            vec![
+                (
+                    format!("stage {n}'s own scenarios:"),
+                    own.into_iter().map(Item::Server).collect(),
+                ),
+                (
+                    format!("scenarios of earlier stages that still hold at stage {n}:"),
+                    earlier.into_iter().map(Item::Server).collect(),
+                ),
+            ]
+        }
+        Subject::Exercise(e) => match e.base {
+            Base::Client => vec![(
+                format!(
+                    "exercise {}'s scenarios (netlab's stage 7 plays the server):",
+                    e.id
+                ),
+                e.scenarios
+                    .iter()
+                    .filter_map(|name| client_check::find(name))
+                    .map(Item::Client)
+                    .collect(),
+            )],
+            Base::Stage(n) => {
+                let all = e.server_scenarios();
+                let (own, kept): (Vec<_>, Vec<_>) =
+                    all.into_iter().partition(|s| e.scenarios.contains(&s.name));
+                vec![
+                    (
+                        format!("exercise {}'s scenarios:", e.id),
+                        own.into_iter().map(Item::Server).collect(),
+                    ),
+                    (
+                        format!("scenarios of stage {n} that the fix must keep:"),
+                        kept.into_iter().map(Item::Server).collect(),
+                    ),
+                ]
+            }
+        },
+    }
+}
+
 /// Runs `netlab check`; returns the exit code.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
-    let stage = stage::find(args.stage).expect("clap checked the range");
-    let mut scenarios: Vec<_> = scenario::for_stage(stage.number).collect();
+    let mut groups = plan(args.subject);
     if let Some(only) = &args.only {
-        scenarios.retain(|s| s.name == only);
-        if scenarios.is_empty() {
-            let names: Vec<_> = scenario::for_stage(stage.number).map(|s| s.name).collect();
+        let names: Vec<&str> = groups
+            .iter()
+            .flat_map(|(_, items)| items.iter().map(|i| i.name()))
+            .collect();
+        if !names.contains(&only.as_str()) {
             errln!(
-                "netlab check: no scenario {only:?} at stage {}; its scenarios are: {}",
-                stage.number,
+                "netlab check: no scenario {only:?} here; the scenarios are: {}",
                 names.join(", ")
             );
             return Ok(NOT_STARTED);
         }
+        for (_, items) in &mut groups {
+            items.retain(|i| i.name() == only);
+        }
     }
-    if let Some(port) = args.port {
+    let client = matches!(args.subject, Subject::Exercise(e) if e.base == Base::Client);
+    if let (Some(port), false) = (args.port, client) {
         if let Some(holder) = listener_on(port) {
             errln!(
                 "netlab check: port {port} is taken: {holder}. Stop that program, or drop --port so \
@@ -91,6 +200,14 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         }
     }
     stop_programs_on_signals();
+    let Some(watched) = &args.watch else {
+        return Ok(run_once(args, &groups, false));
+    };
+    watch(args, &groups, watched)
+}
+
+/// Checks once; returns the exit code. `brief`: only the first failure in full (watch mode).
+fn run_once(args: &Args, groups: &[(String, Vec<Item>)], brief: bool) -> u8 {
     let options = ProgramOptions {
         command: args.command.clone(),
         port: args.port,
@@ -105,77 +222,98 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             outln!("{text}");
         }
     };
+    let (what, base) = match args.subject {
+        Subject::Stage(s) => (format!("stage {} ({})", s.number, s.title_en), s.number),
+        Subject::Exercise(e) => (
+            format!("exercise {} ({}), from {}", e.id, e.title_en, e.base_name()),
+            match e.base {
+                Base::Stage(n) => n,
+                Base::Client => 7,
+            },
+        ),
+    };
     say(&format!(
-        "netlab check {}: `{}` against stage {} ({})\n{}",
-        stage.number,
+        "netlab check {}: `{}` against {what}\n{}",
+        match args.subject {
+            Subject::Stage(s) => s.number.to_string(),
+            Subject::Exercise(e) => e.id.to_string(),
+        },
         args.command.join(" "),
-        stage.number,
-        stage.title_en,
-        match args.port {
-            Some(port) => format!("a fresh program for each scenario, on port {port}"),
-            None => "a fresh program for each scenario, on a free port ({port} in its arguments, \
-                     $PORT in its environment)"
+        match (args.subject, args.port) {
+            (Subject::Exercise(e), _) if e.base == Base::Client =>
+                "a fresh client for each scenario, with {port} and $PORT the port of netlab's own stage 7".to_string(),
+            (_, Some(port)) => format!("a fresh program for each scenario, on port {port}"),
+            (_, None) => "a fresh program for each scenario, on a free port ({port} in its arguments, \
+                          $PORT in its environment)"
                 .to_string(),
         }
     ));
-    if args.only.is_none() && !scenarios.iter().any(|s| s.introduced() == stage.number) {
-        say(&format!(
-            "\nstage {} adds no scenario of its own: what it changes shows only under load \
-             (`netlab explain {}`); the scenarios below must still hold",
-            stage.number, stage.number
-        ));
+    if let Subject::Stage(stage) = args.subject {
+        if args.only.is_none() && groups[0].1.is_empty() {
+            say(&format!(
+                "\nstage {} adds no scenario of its own: what it changes shows only under load \
+                 (`netlab explain {}`); the scenarios below must still hold",
+                stage.number, stage.number
+            ));
+        }
     }
     let mut outcomes: Vec<Outcome> = Vec::new();
-    let mut group = None;
-    for s in scenarios {
-        let own = s.introduced() == stage.number;
-        if group != Some(own) {
-            group = Some(own);
-            say(&if own {
-                format!("\nstage {}'s own scenarios:", stage.number)
-            } else {
-                format!(
-                    "\nscenarios of earlier stages that still hold at stage {}:",
-                    stage.number
-                )
-            });
+    for (heading, items) in groups {
+        if items.is_empty() {
+            continue;
         }
-        let outcome = match scenario::run_program(s, stage.number, &options) {
-            Ok(outcome) => outcome,
-            Err(not_started) => {
-                let mut text = format!("CANNOT CHECK {}: {}\n", s.name, not_started.message);
-                for line in &not_started.output {
-                    text.push_str(&format!("  {line}\n"));
-                }
-                if let Some(hint) = &not_started.hint {
-                    text.push_str(&format!("  hint: {hint}\n"));
-                }
-                if args.json {
-                    outln!(
-                        "{}",
-                        serde_json::json!({
-                            "stage": stage.number,
-                            "scenario": s.name,
-                            "result": "not_started",
-                            "first_failure": {"message": not_started.message, "hint": not_started.hint},
-                        })
+        say(&format!("\n{heading}"));
+        for &item in items {
+            let result = match item {
+                Item::Server(s) => scenario::run_program(s, base, &options),
+                Item::Client(s) => client_check::run_program(s, &options),
+            };
+            let mut outcome = match result {
+                Ok(outcome) => outcome,
+                Err(not_started) => {
+                    let mut text =
+                        format!("CANNOT CHECK {}: {}\n", item.name(), not_started.message);
+                    for line in &not_started.output {
+                        text.push_str(&format!("  {line}\n"));
+                    }
+                    if let Some(hint) = &not_started.hint {
+                        text.push_str(&format!("  hint: {hint}\n"));
+                    }
+                    if args.json {
+                        outln!(
+                            "{}",
+                            serde_json::json!({
+                                "stage": base,
+                                "exercise": exercise_id(args.subject),
+                                "scenario": item.name(),
+                                "result": "not_started",
+                                "first_failure": {"message": not_started.message, "hint": not_started.hint},
+                            })
+                        );
+                        errln!("{}", text.trim_end());
+                    } else {
+                        out!("{text}");
+                    }
+                    errln!(
+                        "netlab check: the program could not be checked (exit code {NOT_STARTED})"
                     );
-                    errln!("{}", text.trim_end());
-                } else {
-                    out!("{text}");
+                    return NOT_STARTED;
                 }
-                errln!("netlab check: the program could not be checked (exit code {NOT_STARTED})");
-                return Ok(NOT_STARTED);
+            };
+            outcome.exercise = exercise_id(args.subject);
+            let first_failure = outcome.verdict() == Verdict::Failed
+                && !outcomes.iter().any(|o| o.verdict() == Verdict::Failed);
+            if args.json {
+                outln!("{}", outcome.json());
+            } else if args.verbose
+                || (outcome.verdict() == Verdict::Failed && (!brief || first_failure))
+            {
+                out!("{outcome}");
+            } else {
+                outln!("{}", outcome.headline());
             }
-        };
-        if args.json {
-            outln!("{}", outcome.json());
-        } else if args.verbose || outcome.verdict() == Verdict::Failed {
-            out!("{outcome}");
-        } else {
-            outln!("{}", outcome.headline());
+            outcomes.push(outcome);
         }
-        outcomes.push(outcome);
     }
     let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict() == v).count();
     let (passed, failed) = (count(Verdict::Passed), count(Verdict::Failed));
@@ -195,7 +333,80 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             );
         }
     }
-    Ok(if failed > 0 { FAILED } else { PASSED })
+    if let Subject::Exercise(e) = args.subject {
+        if failed == 0 && passed > 0 && args.only.is_none() {
+            record(e);
+        } else if let Some(hint) = e.hints_en.first().filter(|_| failed > 0) {
+            say(&format!(
+                "hint: {hint}\n(`netlab exercise {} --hint` has {} hints)",
+                e.id,
+                e.hints_en.len()
+            ));
+        }
+    }
+    if failed > 0 {
+        FAILED
+    } else {
+        PASSED
+    }
+}
+
+fn exercise_id(subject: Subject) -> Option<&'static str> {
+    match subject {
+        Subject::Exercise(e) => Some(e.id),
+        Subject::Stage(_) => None,
+    }
+}
+
+/// Records a passed exercise in the progress file of the current directory, and says so.
+fn record(e: &Exercise) {
+    match exercise::record_pass(Path::new("."), e.id) {
+        Ok(()) => errln!(
+            "netlab check: exercise {} passed; recorded in ./{} (`netlab exercises` shows your progress)",
+            e.id,
+            exercise::PROGRESS_FILE
+        ),
+        Err(why) => errln!("netlab check: exercise {} passed, but not recorded: {why}", e.id),
+    }
+}
+
+/// `--watch FILE`: checks, then again every time FILE is saved, until Ctrl-C.
+fn watch(args: &Args, groups: &[(String, Vec<Item>)], file: &Path) -> anyhow::Result<u8> {
+    use notify::{RecursiveMode, Watcher};
+    let file = std::fs::canonicalize(file)
+        .map_err(|e| anyhow::anyhow!("cannot watch {}: {e}", file.display()))?;
+    let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    // The directory, not the file: editors often save by writing a new file and renaming it.
+    let mut watcher = notify::recommended_watcher(tx)?;
+    watcher.watch(&dir, RecursiveMode::NonRecursive)?;
+    let terminal = std::io::stdout().is_terminal();
+    loop {
+        if terminal {
+            // Clear the screen and go home, as watchers do.
+            out!("\x1b[2J\x1b[H");
+        }
+        let code = run_once(args, groups, true);
+        outln!(
+            "\nnetlab check: watching {} (exit code {code} this time); save it to check again, \
+             Ctrl-C to stop",
+            file.display()
+        );
+        // Wait for a change to the file, then for the saves that follow it to settle.
+        loop {
+            match rx.recv() {
+                Ok(Ok(event))
+                    if event.paths.iter().any(|p| p == &file) && !event.kind.is_access() =>
+                {
+                    break
+                }
+                Ok(_) => {}
+                Err(_) => return Ok(code),
+            }
+        }
+        std::thread::sleep(Duration::from_millis(150));
+        while rx.try_recv().is_ok() {}
+    }
 }
 
 /// What listens on `port` now, if anything: the program, as `netlab ports` names it.

@@ -22,6 +22,7 @@
 use crate::logging::NETLAB;
 use crate::py::{self, Exception, Interpreter};
 use crate::stage::ChatClient;
+use crate::terminal::count;
 use std::fmt::Write as _;
 use std::net::Shutdown;
 use std::time::{Duration, Instant};
@@ -153,8 +154,8 @@ impl ClientCommand {
                 sock.sendall(bytes)?;
                 log::info!(
                     target: NETLAB,
-                    "/bytes: sent {} byte(s) as they are: {}",
-                    bytes.len(),
+                    "/bytes: sent {} as they are: {}",
+                    count(bytes.len(), "byte", "bytes"),
                     py::bytes_repr(bytes)
                 );
                 Ok(After::Continue)
@@ -168,8 +169,9 @@ impl ClientCommand {
                 sock.sendall(data.as_bytes())?;
                 log::info!(
                     target: NETLAB,
-                    "/flood: sent {n} line(s), `flood 1` to `flood {n}` ({} bytes), in one burst of {:.1} ms. \
+                    "/flood: sent {}, `flood 1` to `flood {n}` ({} bytes), in one burst of {:.1} ms. \
                      Stages 2-5 read it in recv(1024) pieces, so lines arrive cut and glued together.",
+                    count(*n, "line", "lines"),
                     data.len(),
                     started.elapsed().as_secs_f64() * 1000.0
                 );

@@ -27,6 +27,7 @@ pub mod client_command;
 pub mod console;
 pub mod demo;
 pub mod docs;
+pub mod exercise;
 pub mod logging;
 pub mod ports;
 pub mod program;

@@ -153,7 +153,8 @@ impl log::Log for Logger {
 
 /// `root` for the stages' records (Python's root logger), else the target as given.
 fn short_target(target: &str) -> &str {
-    if target == ROOT || target.contains("::stages::") {
+    // The stage files and the exercises' reference solutions log as the notes' code does.
+    if target == ROOT || target.contains("::stages::") || target.contains("::exercise::solution_") {
         ROOT
     } else {
         target

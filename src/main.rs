@@ -4,9 +4,10 @@ use anyhow::bail;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 use netlab::docs::{self, Page};
+use netlab::exercise;
 use netlab::logging::NETLAB;
 use netlab::py::{errno_name, Exception};
-use netlab::stage::{self, Lifecycle, Running, StartOptions};
+use netlab::stage::{self, Client, Lifecycle, Running, Stage, StartOptions};
 use netlab::stages::{CLIENT, STAGES};
 use netlab::terminal::count;
 use netlab::{console, demo, errln, out, ports};
@@ -41,6 +42,17 @@ enum Command {
     /// Grade a chat server, in any language, with a stage's scenarios:
     /// `netlab check 4 -- python3 my_stage4.py {port}`.
     Check(netlab::check::Args),
+    /// List the exercises (every flaw as a fix-it task), with your progress.
+    Exercises,
+    /// Show one exercise: the task, what to run, and with --hint the hints.
+    Exercise {
+        /// The exercise's id (`netlab exercises` lists them): `5.race`.
+        #[arg(value_parser = exercise::parse_id)]
+        id: &'static exercise::Exercise,
+        /// Show the hints, from gentle to concrete.
+        #[arg(long)]
+        hint: bool,
+    },
     /// Print a page: a stage's (what it adds, the flaws it keeps, how to see each), the
     /// client's, the console's, a demo's... With no page, list them.
     Explain {
@@ -86,8 +98,8 @@ enum Demo {
 #[derive(clap::Args)]
 struct StageArgs {
     /// The stage to run (`netlab stages` lists them).
-    #[arg(value_parser = stage_number())]
-    number: u8,
+    #[arg(value_parser = exercise::find_stage, value_name = "NUMBER|EXERCISE")]
+    stage: &'static Stage,
     /// The address to listen on. Anything but loopback makes the chat reachable from the network.
     #[arg(long, default_value = "127.0.0.1", value_parser = parse_host)]
     host: IpAddr,
@@ -126,11 +138,20 @@ struct ClientArgs {
     /// The server's port.
     #[arg(long, default_value_t = 60000)]
     port: u16,
+    /// Run an exercise's reference solution instead of the notes' client: `client.quit`.
+    #[arg(long, value_name = "EXERCISE", value_parser = parse_client_solution)]
+    solution: Option<&'static Client>,
 }
 
-/// Stage numbers 1..=N, N from the stage table: clap reports the range on a bad number.
-fn stage_number() -> clap::builder::RangedI64ValueParser<u8> {
-    clap::value_parser!(u8).range(1..=STAGES.len() as i64)
+/// `netlab client --solution`'s argument: the id of an exercise whose solution is a client.
+fn parse_client_solution(text: &str) -> Result<&'static Client, String> {
+    let e = exercise::parse_id(text)?;
+    match &e.solution {
+        exercise::Solution::Client(client) => Ok(client),
+        exercise::Solution::Server(_) => Err(format!(
+            "{text} is a server's exercise: run its solution with `netlab stage {text}`"
+        )),
+    }
 }
 
 fn parse_host(text: &str) -> Result<IpAddr, String> {
@@ -161,10 +182,14 @@ fn parse_page(text: &str) -> Result<&'static Page, String> {
     })
 }
 
-/// `netlab source`'s argument: a stage number or `client`, and the source it names.
+/// `netlab source`'s argument: a stage number, `client`, or an exercise's id (its
+/// reference solution), and the source it names.
 fn parse_source(text: &str) -> Result<&'static str, String> {
     if text == CLIENT.slug {
         return Ok(CLIENT.source);
+    }
+    if let Some(e) = exercise::find(text) {
+        return Ok(e.solution_source());
     }
     text.parse::<u8>()
         .ok()
@@ -172,7 +197,8 @@ fn parse_source(text: &str) -> Result<&'static str, String> {
         .map(|stage| stage.source)
         .ok_or_else(|| {
             format!(
-                "no stage {text:?}: give a number from 1 to {}, or `client`",
+                "no stage {text:?}: give a number from 1 to {}, `client`, or an exercise's id \
+                 (`netlab exercises` lists them)",
                 STAGES.len()
             )
         })
@@ -246,10 +272,22 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Client(args) => {
             let signals = console::catch_signals();
             netlab::logging::init(CLIENT.log_format);
-            let code = console::run_client(SocketAddr::new(args.host, args.port), signals);
+            let client = args.solution.unwrap_or(&CLIENT);
+            let code = console::run_client(client, SocketAddr::new(args.host, args.port), signals);
             Ok(code as u8)
         }
         Command::Check(args) => netlab::check::run(&args),
+        Command::Exercises => match exercise::list(std::path::Path::new(".")) {
+            Ok(text) => {
+                out!("{text}");
+                Ok(0)
+            }
+            Err(why) => bail!("{why}"),
+        },
+        Command::Exercise { id, hint } => {
+            out!("{}", exercise::page(id, hint));
+            Ok(0)
+        }
         Command::Explain { page } => {
             match page {
                 Some(page) => out!("{}", page.text),
@@ -295,7 +333,7 @@ fn stages_table() -> String {
 }
 
 fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
-    let stage = stage::find(args.number).expect("clap checked the range");
+    let stage = args.stage;
     let signals = console::catch_signals();
     netlab::logging::init(stage.log_format);
     let addr = SocketAddr::new(args.host, args.port);

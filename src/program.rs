@@ -185,6 +185,33 @@ impl Program {
             .collect()
     }
 
+    /// The resident memory of the program's processes (its process group), in KiB, from
+    /// `/proc/PID/status`; None if it cannot be read.
+    pub(crate) fn memory_kib(&self) -> Option<u64> {
+        let mut total = None;
+        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if process_group(pid) != Some(self.group) {
+                continue;
+            }
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            let rss = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok());
+            if let Some(kib) = rss {
+                total = Some(total.unwrap_or(0) + kib);
+            }
+        }
+        total
+    }
+
     /// Types a line at the program's console (its standard input).
     pub(crate) fn type_line(&mut self, line: &str) -> io::Result<()> {
         let stdin = self

@@ -131,12 +131,19 @@ pub fn find(number: u8) -> Option<&'static Stage> {
     crate::stages::STAGES.iter().find(|s| s.number == number)
 }
 
-/// Hands the stage files and the client's down to the tracebacks (`py::source_line`),
+/// Hands the stage files, the client's and the exercises' solutions down to the tracebacks (`py::source_line`),
 /// so that a thread's death quotes the line of the stage file that raised.
 pub(crate) fn register_sources() {
+    let solutions = crate::exercise::EXERCISES
+        .iter()
+        .map(|e| match &e.solution {
+            crate::exercise::Solution::Server(s) => (s.source_file, s.source),
+            crate::exercise::Solution::Client(c) => (c.source_file, c.source),
+        });
     let stages = crate::stages::STAGES
         .iter()
-        .map(|s| (s.source_file, s.source));
+        .map(|s| (s.source_file, s.source))
+        .chain(solutions);
     let client = [(
         crate::stages::CLIENT.source_file,
         crate::stages::CLIENT.source,

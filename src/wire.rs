@@ -78,6 +78,25 @@ pub(crate) fn headers(data: &[u8]) -> Vec<(usize, String)> {
     found
 }
 
+/// The bodies of every message from `sender` in `data`, one after the other: what the
+/// sender sent, put back together whatever the server's framing did to it.
+pub fn bodies_from(data: &[u8], sender: SocketAddr) -> Vec<u8> {
+    let who = format!("{}:{}", sender.ip(), sender.port());
+    let found = headers(data);
+    let mut bodies = Vec::new();
+    for (i, (at, addr)) in found.iter().enumerate() {
+        if *addr != who {
+            continue;
+        }
+        let start = at + TIMESTAMP_LEN + 1 + addr.len() + 1;
+        let end = found.get(i + 1).map_or(data.len(), |(next, _)| *next);
+        let body = &data[start.min(end)..end];
+        // The message's own `\n` after the body is not the sender's.
+        bodies.extend_from_slice(body.strip_suffix(b"\n").unwrap_or(body));
+    }
+    bodies
+}
+
 /// How many messages in `data` are empty broadcasts (`header + "\n"`, the body `''`): what
 /// a stage 2-3 server sends for every `b''` it receives from a closed client.
 pub(crate) fn empty_broadcasts(data: &[u8]) -> usize {

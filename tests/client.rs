@@ -402,7 +402,7 @@ fn client_flood_sends_n_numbered_lines() {
         "{}",
         c.all()
     );
-    c.expect_stderr("/flood: sent 1000 line(s)", SHORT);
+    c.expect_stderr("/flood: sent 1000 lines", SHORT);
     assert_eq!(
         c.stderr().matches("/flood needs a number of lines").count(),
         2,

@@ -14,6 +14,7 @@
 //! | `threading.Thread`     | [`Thread`]              |
 //! | `threading.Event`      | [`Event`]               |
 //! | `threading.Lock`       | [`Lock`]                |
+//! | `queue.Queue`          | [`Queue`]               |
 //! | exceptions             | [`Exception`], `Result` |
 
 mod dict;
@@ -21,6 +22,7 @@ mod event;
 mod exception;
 mod lock;
 mod makefile;
+mod queue;
 mod repr;
 mod socket;
 mod text;
@@ -32,6 +34,7 @@ pub(crate) use event::Event;
 pub use exception::{errno_name, strerror, Exception, Result};
 pub(crate) use lock::Lock;
 pub(crate) use makefile::{File, MAX_LINE};
+pub(crate) use queue::Queue;
 pub(crate) use repr::Repr;
 pub use socket::{Socket, SPIN_LIMIT, SPIN_STOPPED};
 pub use text::{addr_repr, bytes_repr, decode, strip, strip_bytes};

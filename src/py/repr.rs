@@ -38,6 +38,20 @@ impl<A: Repr, B: Repr> Repr for (A, B) {
     }
 }
 
+impl<A: Repr, B: Repr, C: Repr> Repr for (A, B, C) {
+    /// `(a, b, c)`
+    fn repr(&self) -> String {
+        format!("({}, {}, {})", self.0.repr(), self.1.repr(), self.2.repr())
+    }
+}
+
+impl<T: Repr> Repr for std::sync::Arc<T> {
+    /// What it points to.
+    fn repr(&self) -> String {
+        (**self).repr()
+    }
+}
+
 macro_rules! int_repr {
     ($($t:ty),*) => {$(
         impl Repr for $t {

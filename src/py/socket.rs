@@ -101,6 +101,13 @@ impl HoldsSocket for (File, Socket) {
     }
 }
 
+/// A makefile, a socket and what else an exercise's solution keeps per client (a queue).
+impl<T> HoldsSocket for (File, Socket, T) {
+    fn socket(&self) -> &Socket {
+        &self.1
+    }
+}
+
 struct State {
     /// The OS socket, shared with every call in progress on it; `None` once really closed.
     os: Option<Arc<socket2::Socket>>,

@@ -321,19 +321,12 @@ impl Interpreter {
         !running(&mut state)
     }
 
-    /// Waits up to `timeout` until every running thread is blocked in a call (the program
-    /// is idle, waiting for the network or a lock); true if it got there. A thread that has
-    /// just been started is not blocked yet: this is how a test knows that the server is
-    /// back in `accept()` and the new client's thread in `recv()`. Blocked states are not
-    /// events, so this polls.
-    pub(crate) fn wait_idle(&self, timeout: Duration) -> bool {
-        self.wait_until_all_blocked(timeout, |_| true)
-    }
-
     /// Waits up to `timeout` until every running thread waits for input (in `recv()`,
-    /// `readline()` or `accept()`); true if it got there. Unlike [`Interpreter::wait_idle`],
-    /// a thread still marked in `send()` is not done yet: its broadcast may just have
-    /// written its last byte, with the end of its loop still to run.
+    /// `readline()` or `accept()`, or for a lock); true if it got there. This is how a test
+    /// knows that the server is back in `accept()` and each client's thread in `recv()`, as
+    /// they would be by the time a person types the next line. A thread still marked in
+    /// `send()` is not done yet: its broadcast may just have written its last byte, with
+    /// the end of its loop still to run. Blocked states are not events, so this polls.
     pub(crate) fn wait_receiving(&self, timeout: Duration) -> bool {
         self.wait_until_all_blocked(timeout, |b| !b.what.starts_with("send()"))
     }

@@ -228,6 +228,38 @@ impl TestClient {
         end
     }
 
+    /// For a client made not to read: reads at last, discarding what comes, until the
+    /// connection ends or `timeout` passes. Returns the bytes read and how it ended.
+    pub fn read_to_end(&self, timeout: Duration) -> (usize, Option<End>) {
+        let Ok(sock) = self.socket() else {
+            return (0, None);
+        };
+        let deadline = std::time::Instant::now() + timeout;
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut total = 0;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() || sock.set_read_timeout(Some(left.min(POLL))).is_err() {
+                return (total, None);
+            }
+            match (&**sock).read(&mut buf) {
+                Ok(0) => return (total, Some(End::Eof)),
+                Ok(n) => total += n,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock
+                            | io::ErrorKind::TimedOut
+                            | io::ErrorKind::Interrupted
+                    ) => {}
+                Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {
+                    return (total, Some(End::Reset))
+                }
+                Err(e) => return (total, Some(End::Error(e.to_string()))),
+            }
+        }
+    }
+
     /// Closes the connection normally (FIN). A server that sends to it afterwards gets RST.
     /// What has already arrived is read first: closing a socket with unread bytes makes the
     /// kernel send RST instead of FIN, which is a different test.

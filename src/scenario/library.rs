@@ -1,6 +1,7 @@
 //! The scenarios: what the tutorial's servers do, stage by stage, as REFERENCE.md measured
 //! the original Python code doing it. Each is an exercise: `shows` says what to look for.
 
+use super::client_check::{ClientScenario, ClientStep};
 use super::Data::{Bytes, Parts, Repeat};
 use super::Piece::Message;
 use super::Step::*;
@@ -655,6 +656,127 @@ pub static SCENARIOS: &[Scenario] = &[
             Ends("A", End::Eof),
         ],
     },
+    // ------------------------------------------------- the exercises' scenarios
+    // What a fixed server does (stages/exercises.toml): each fails on the stage the
+    // exercise starts from, as shipped, and passes on netlab's reference solution.
+    Scenario {
+        name: "closed_client_leaves_the_chat",
+        shows: "a client that closes is removed: no empty broadcast, and the others and a newcomer keep chatting",
+        stages: &[4, 5, 6, 7],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Close("A"),
+            Quiet("B", 300),
+            Send("B", Bytes(b"after\n")),
+            Expect("B", &[msg("B", b"after\n")]),
+            Connect("C"),
+            Send("C", Bytes(b"from-C\n")),
+            Expect("B", &[msg("C", b"from-C\n")]),
+            Expect("C", &[msg("C", b"from-C\n")]),
+        ],
+    },
+    Scenario {
+        name: "reset_client_leaves_the_chat",
+        shows: "a client that resets is removed: the others and a newcomer keep chatting",
+        stages: &[7],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Reset("A"),
+            Quiet("B", 300),
+            Send("B", Bytes(b"after\n")),
+            Expect("B", &[msg("B", b"after\n")]),
+            Connect("C"),
+            Send("C", Bytes(b"from-C\n")),
+            Expect("B", &[msg("C", b"from-C\n")]),
+            Expect("C", &[msg("C", b"from-C\n")]),
+        ],
+    },
+    Scenario {
+        name: "quit_ends_the_program",
+        shows: "`quit` ends the program within 4 s (the notes' 3 s pause, and 1 s), with two idle clients, who see their connections close",
+        stages: &[],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Quit(4_000),
+            QuitEnds(true),
+            Ends("A", End::Eof),
+            Ends("B", End::Eof),
+        ],
+    },
+    Scenario {
+        name: "blank_line_is_a_message",
+        shows: "a blank line is a message like any other: everyone gets it, and its sender stays",
+        stages: &[],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Send("A", Bytes(b"\n")),
+            Expect("A", &[msg("A", b"\n")]),
+            Expect("B", &[msg("A", b"\n")]),
+            Send("A", Bytes(b"still-here\n")),
+            Expect("B", &[msg("A", b"still-here\n")]),
+        ],
+    },
+    Scenario {
+        name: "invalid_utf8_removes_the_client",
+        shows: "a client that sends bytes that are not UTF-8 is removed (it sees EOF), and the chat goes on",
+        stages: &[],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Send("A", Bytes(b"\xff\xfe\n")),
+            Ends("A", End::Eof),
+            Send("B", Bytes(b"from-B\n")),
+            Expect("B", &[msg("B", b"from-B\n")]),
+        ],
+    },
+    Scenario {
+        name: "churn_kills_no_thread",
+        shows: "clients come and go while one talks: no thread dies of `dictionary changed size during iteration`, and every line arrives",
+        stages: &[],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Churn {
+                chatty: "A",
+                observer: "B",
+                millis: 1_500,
+            },
+        ],
+    },
+    Scenario {
+        name: "slow_reader_freezes_no_one",
+        shows: "a client that never reads holds no one up: the others' lines arrive within 1 s, it is disconnected past the bound, memory stays bounded",
+        stages: &[],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Silent("C"),
+            Flood("A", 8_000_000),
+            Send("B", Bytes(b"hello from B\n")),
+            ExpectWithin("A", 1_000, &[msg("B", b"hello from B\n")]),
+            ExpectWithin("B", 1_000, &[msg("B", b"hello from B\n")]),
+            EndsSomeTime("C"),
+            MemoryBelow(64),
+        ],
+    },
+    Scenario {
+        name: "leavers_leave_no_socket_behind",
+        shows: "200 clients connect, say hi and close at once: the server closes every one of their sockets, and the chat goes on",
+        stages: &[],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Leavers(200),
+            NoCloseWait,
+            Send("A", Bytes(b"still here\n")),
+            Expect("B", &[msg("A", b"still here\n")]),
+            Expect("A", &[msg("A", b"still here\n")]),
+        ],
+    },
 ];
 
 /// Every experiment, with the stages it applies to.
@@ -682,5 +804,34 @@ pub static EXPERIMENTS: &[Experiment] = &[
         shows: "with the whole broadcast under the lock, churn kills no thread and every line comes back",
         stages: &[6, 7],
         run: load::race_never_appears,
+    },
+    Experiment {
+        name: "leavers_leave_sockets_in_close_wait",
+        shows: "clients that close just as a broadcast writes to them kill the broadcasting thread before it closes its own client: sockets pile up in CLOSE-WAIT",
+        stages: &[7],
+        run: load::leavers_leave_sockets_behind,
+    },
+];
+
+/// The scenarios for a client, run with netlab's stage 7 as the server.
+pub static CLIENT_SCENARIOS: &[ClientScenario] = &[
+    ClientScenario {
+        name: "client_quit_exits_at_once",
+        shows: "`quit` ends the client within 1 s: its recv thread wakes, and the server sees it leave",
+        steps: &[
+            ClientStep::Starts,
+            ClientStep::Types("quit"),
+            ClientStep::EndsWithin(1_000),
+        ],
+    },
+    ClientScenario {
+        name: "client_exits_when_the_server_goes",
+        shows: "when the server goes away, the client ends within 1 s, without spinning on the b'' recv() returns",
+        steps: &[
+            ClientStep::Starts,
+            ClientStep::ServerGoes,
+            ClientStep::EndsWithin(1_000),
+            ClientStep::PrintsAtMost(10),
+        ],
     },
 ];

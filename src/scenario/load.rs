@@ -53,7 +53,10 @@ pub(crate) struct ChurnReport {
     pub(crate) deaths: usize,
 }
 
-const RACE: &str = "dictionary changed size during iteration";
+pub(crate) const RACE: &str = "dictionary changed size during iteration";
+
+/// How long a churner waits for the server to close its connection after `quit`.
+const QUIT_ANSWERED: Duration = Duration::from_secs(2);
 
 /// Runs the churn of REFERENCE §6: client A sends a line every millisecond while
 /// `churners` threads connect, say `hi`, quit and close, over and over.
@@ -63,13 +66,40 @@ pub fn churn(
     options: ChurnOptions,
 ) -> std::io::Result<ChurnReport> {
     let started = Instant::now();
-    let deadline = started + options.duration;
-    let stop = Arc::new(AtomicBool::new(false));
-    let connections = Arc::new(AtomicUsize::new(0));
     let chatty = TestClient::connect("A", addr)?;
     if !chatty.announce(&chatty, Duration::from_secs(5)) {
         return Err(not_registered("A"));
     }
+    let stop_early =
+        || options.stop_at_first_race && server.is_some_and(|s| count_deaths(s, Some(RACE)) > 0);
+    let (sent, connections) = churn_around(addr, &chatty, options, stop_early);
+    // Let the last echoes arrive: every line, if the server's thread for A is alive.
+    let last = format!("spam {}\n", sent.saturating_sub(1)).into_bytes();
+    chatty.wait_for_text(&last, Duration::from_secs(2));
+    let echoed = spam_lines(&chatty.received(), chatty.local);
+    Ok(ChurnReport {
+        elapsed: started.elapsed(),
+        connections,
+        lines_sent: sent,
+        lines_echoed: echoed,
+        races: server.map_or(0, |s| count_deaths(s, Some(RACE))),
+        deaths: server.map_or(0, |s| count_deaths(s, None)),
+    })
+}
+
+/// The churn itself, around a connected `chatty` client: it sends `spam N` every
+/// millisecond while `options.churners` threads connect, say `hi`, quit and close, until
+/// `options.duration` has passed or `stop_early` says so. Returns the lines sent and the
+/// connections opened.
+pub(crate) fn churn_around(
+    addr: SocketAddr,
+    chatty: &TestClient,
+    options: ChurnOptions,
+    stop_early: impl Fn() -> bool,
+) -> (usize, usize) {
+    let deadline = Instant::now() + options.duration;
+    let stop = Arc::new(AtomicBool::new(false));
+    let connections = Arc::new(AtomicUsize::new(0));
     let churners: Vec<_> = (0..options.churners)
         .map(|i| {
             let (stop, connections) = (stop.clone(), connections.clone());
@@ -84,7 +114,10 @@ pub fn churn(
                     let _ = c.send(b"hi\n");
                     c.wait_for_text(b"\nhi\n", short);
                     let _ = c.send(b"quit\n");
-                    c.wait_end(short);
+                    // Leave once the server has closed the connection (it has popped this
+                    // client by then): a client that closes while still in the dict is
+                    // another flaw (the leavers of stage 7), not the one a churn shows.
+                    c.wait_end(QUIT_ANSWERED);
                     c.close();
                 }
             })
@@ -96,7 +129,7 @@ pub fn churn(
             break;
         }
         sent += 1;
-        if options.stop_at_first_race && server.is_some_and(|s| count_deaths(s, Some(RACE)) > 0) {
+        if stop_early() {
             break;
         }
         std::thread::sleep(Duration::from_millis(1));
@@ -105,20 +138,53 @@ pub fn churn(
     for c in churners {
         let _ = c.join();
     }
-    // Let the last echoes arrive: every line, if the server's thread for A is alive.
-    let last = format!("spam {}\n", sent.saturating_sub(1)).into_bytes();
-    chatty.wait_for_text(&last, Duration::from_secs(2));
-    let echoed = count(&chatty.received(), b"spam ");
-    Ok(ChurnReport {
-        elapsed: started.elapsed(),
-        connections: connections
-            .load(Ordering::SeqCst)
-            .min(options.max_connections),
-        lines_sent: sent,
-        lines_echoed: echoed,
-        races: server.map_or(0, |s| count_deaths(s, Some(RACE))),
-        deaths: server.map_or(0, |s| count_deaths(s, None)),
-    })
+    let opened = connections
+        .load(Ordering::SeqCst)
+        .min(options.max_connections);
+    (sent, opened)
+}
+
+/// How many `spam N` lines `data` holds in the messages from `from`: what a churn's
+/// chatty client sent, as another client received it. The bodies are put back together
+/// first, since a server that frames by `recv(1024)` may cut a line in two.
+pub(crate) fn spam_lines(data: &[u8], from: SocketAddr) -> usize {
+    count(&crate::wire::bodies_from(data, from), b"spam ")
+}
+
+/// `n` clients, a few at a time, each connect, send `hi` and close at once, without
+/// waiting for anything: the leavers of REFERENCE's stage 7 flaw, whose sockets a
+/// broadcast can meet just after they closed. Returns how many connected.
+pub(crate) fn leavers(addr: SocketAddr, n: usize) -> usize {
+    const AT_ONCE: usize = 4;
+    let connected = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (0..AT_ONCE)
+        .map(|t| {
+            let connected = connected.clone();
+            std::thread::spawn(move || {
+                for i in (t..n).step_by(AT_ONCE) {
+                    if let Ok(mut c) = TestClient::connect(&format!("leaver{i}"), addr) {
+                        connected.fetch_add(1, Ordering::SeqCst);
+                        let _ = c.send(b"hi\n");
+                        c.close();
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        let _ = t.join();
+    }
+    connected.load(Ordering::SeqCst)
+}
+
+/// How many connections on the server's side of `port` wait in CLOSE-WAIT: their client
+/// has closed, and the server never closed its socket.
+pub(crate) fn close_wait_on(port: u16) -> usize {
+    crate::ports::sockets()
+        .unwrap_or_default()
+        .iter()
+        .filter(|s| s.state == crate::ports::State::CloseWait && s.local.port() == port)
+        .count()
 }
 
 fn not_registered(name: &str) -> std::io::Error {
@@ -396,6 +462,25 @@ pub(crate) fn race_never_appears(server: &Running) -> Result<(), String> {
     }
     if report.lines_echoed != report.lines_sent {
         return Err(format!("lines were lost: {report:?}"));
+    }
+    Ok(())
+}
+
+/// Experiment: 200 clients that connect, say `hi` and close at once leave sockets in
+/// CLOSE-WAIT in stage 7: a broadcast that writes to one that has just closed dies of
+/// BrokenPipeError before its own thread closes its own client.
+pub(crate) fn leavers_leave_sockets_behind(server: &Running) -> Result<(), String> {
+    let connected = leavers(server.local_addr(), 200);
+    // The server's threads get to run their course: every leaver's thread ends, one way
+    // or the other.
+    server.interpreter().wait_receiving(Duration::from_secs(10));
+    let left = close_wait_on(server.local_addr().port());
+    let broken = count_deaths(server, Some("Broken pipe"));
+    if left == 0 || broken == 0 {
+        return Err(format!(
+            "{connected} leavers left {left} sockets in CLOSE-WAIT, with {broken} threads dead of \
+             BrokenPipeError: the flaw did not show"
+        ));
     }
     Ok(())
 }

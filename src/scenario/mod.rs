@@ -19,6 +19,7 @@
 //! difference, plus a hint for the usual mistakes.
 
 mod client;
+pub mod client_check;
 mod expect;
 mod hint;
 mod library;
@@ -38,7 +39,9 @@ pub use outcome::{Failure, Outcome, Verdict};
 #[cfg(test)]
 pub(crate) use runner::run as run_scenario;
 pub(crate) use runner::Transcript;
-pub use runner::{run_on_stage, run_program, NotStarted, ProgramOptions, DEFAULT_WAIT};
+pub use runner::{
+    run_in_process, run_on_stage, run_program, NotStarted, ProgramOptions, DEFAULT_WAIT,
+};
 #[cfg(test)]
 pub(crate) use target::InProcess;
 
@@ -165,6 +168,35 @@ pub enum Step {
     Quit(u64),
     /// The quit sequence ends: every thread ended by itself (true), or was cut short (false).
     QuitEnds(bool),
+    /// A new client connects that never reads, with a small receive buffer (its buffers
+    /// fill up at once). It is registered when a client that reads receives its first line.
+    Silent(&'static str),
+    /// The client sends 10 KB lines (`flood 000001 xxx...`) until this many bytes have
+    /// gone, or the server has stopped taking them for 2 s; then every client that reads
+    /// must receive every one of them (later steps skip them).
+    Flood(&'static str, usize),
+    /// As `Expect`, waiting at most this many milliseconds.
+    ExpectWithin(&'static str, u64, &'static [Piece]),
+    /// The client (a silent one) reads at last: the server must have ended its
+    /// connection; what came before the end does not matter.
+    EndsSomeTime(&'static str),
+    /// The server's memory (the resident set of its processes) stays under this many MiB.
+    MemoryBelow(u64),
+    /// Churn for this many milliseconds: clients connect, say `hi`, send `quit` and close,
+    /// over and over, while `chatty` sends a line every millisecond. No thread may die of
+    /// `dictionary changed size during iteration`, and `chatty` and `observer` must receive
+    /// every line `chatty` sent.
+    Churn {
+        chatty: &'static str,
+        observer: &'static str,
+        millis: u64,
+    },
+    /// This many clients each connect, send `hi` and close at once (later steps skip their
+    /// lines).
+    Leavers(usize),
+    /// The server holds no connection in CLOSE-WAIT: it closed the socket of every client
+    /// that closed.
+    NoCloseWait,
     /// From here on, the steps show what netlab does where the Python program would hang,
     /// spin, lose a line or run out of memory (the text says which): they hold for netlab's
     /// own stages, and are not checked against another program.
@@ -177,6 +209,7 @@ impl Step {
         !matches!(
             self,
             Step::Arrive(_)
+                | Step::Leavers(_)
                 | Step::Send(..)
                 | Step::Close(_)
                 | Step::Reset(_)

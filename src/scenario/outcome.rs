@@ -1,7 +1,7 @@
 //! How a scenario went: its transcript, what could and could not be checked, and the
 //! first failure with its hint; printed for a student, or as JSON for a teacher's script.
 
-use super::{Scenario, Transcript};
+use super::Transcript;
 use std::fmt;
 use std::time::Duration;
 
@@ -43,10 +43,13 @@ pub struct Failure {
 /// What running a scenario against a server gave.
 #[derive(Debug)]
 pub struct Outcome {
-    /// Which scenario.
-    pub(crate) scenario: &'static Scenario,
+    /// Which scenario: its name, and what it shows.
+    pub name: &'static str,
+    pub(crate) shows: &'static str,
     /// The stage it was run as (a scenario applies to several).
     pub(crate) stage: u8,
+    /// The exercise it was run for, if it was.
+    pub(crate) exercise: Option<&'static str>,
     /// Everything that happened, in order, as a student can replay it with `nc`.
     pub(crate) transcript: Transcript,
     /// Steps that checked something and held.
@@ -73,7 +76,7 @@ impl Outcome {
 
     /// `PASS quit_removes_the_client (2 steps not checked)`: the scenario's line.
     pub(crate) fn headline(&self) -> String {
-        let mut line = format!("{} {}", self.verdict().word(), self.scenario.name);
+        let mut line = format!("{} {}", self.verdict().word(), self.name);
         if let Some(f) = &self.failure {
             line.push_str(&format!(" (at step {})", f.step));
         } else if self.unchecked > 0 {
@@ -86,7 +89,8 @@ impl Outcome {
     pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::json!({
             "stage": self.stage,
-            "scenario": self.scenario.name,
+            "exercise": self.exercise,
+            "scenario": self.name,
             "result": match self.verdict() {
                 Verdict::Passed => "pass",
                 Verdict::Failed => "fail",
@@ -113,7 +117,7 @@ impl fmt::Display for Outcome {
     /// The headline, then the transcript and the failure, indented.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}", self.headline())?;
-        writeln!(f, "  {}", self.scenario.shows)?;
+        writeln!(f, "  {}", self.shows)?;
         for line in &self.transcript {
             writeln!(f, "  {line}")?;
         }

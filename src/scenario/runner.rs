@@ -4,10 +4,11 @@ use super::expect::{escape, shorten, Expected};
 use super::hint;
 use super::outcome::{steps, Failure, Outcome};
 use super::target::{exit_text, External, InProcess, Seen, Target};
-use super::{End, Scenario, Step, TestClient};
+use super::{contains, ClientOptions, End, Scenario, Step, TestClient};
 use crate::program::{NotListening, Program};
 use crate::py::addr_repr;
 use crate::stage::Running;
+use crate::wire;
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
 use std::time::{Duration, Instant};
@@ -31,11 +32,17 @@ pub fn run_on_stage(number: u8, name: &str) -> Outcome {
         "scenario {name} does not apply to stage {number}"
     );
     let stage = crate::stage::find(number).unwrap_or_else(|| panic!("no stage {number}"));
+    run_in_process(stage, scenario)
+}
+
+/// Starts `stage` (one of the notes', or an exercise's reference solution) in this
+/// process on 127.0.0.1:0, and runs `scenario` against it.
+pub fn run_in_process(stage: &'static crate::stage::Stage, scenario: &'static Scenario) -> Outcome {
     let running = Running::start(stage, "127.0.0.1:0".parse().unwrap(), true)
-        .unwrap_or_else(|e| panic!("stage {number} did not start: {e}"));
+        .unwrap_or_else(|e| panic!("{} did not start: {e}", stage.slug));
     run(
         scenario,
-        number,
+        stage.number,
         &mut InProcess::new(&running),
         DEFAULT_WAIT,
     )
@@ -229,7 +236,8 @@ pub(crate) fn run(
         deadline: started + SCENARIO_LIMIT,
         clients: HashMap::new(),
         cursors: HashMap::new(),
-        probes: Vec::new(),
+        noise: Vec::new(),
+        silent: Vec::new(),
         sent: HashMap::new(),
         last_sent: None,
         transcript: Vec::new(),
@@ -272,8 +280,10 @@ pub(crate) fn run(
     }
     run.show_output();
     Outcome {
-        scenario,
+        name: scenario.name,
+        shows: scenario.shows,
         stage,
+        exercise: None,
         transcript: run.transcript,
         checked: run.checked,
         unchecked: run.unchecked,
@@ -291,9 +301,11 @@ struct Run<'a> {
     clients: HashMap<&'static str, TestClient>,
     /// How much of each client's input earlier steps have matched.
     cursors: HashMap<&'static str, usize>,
-    /// The line each registered client sent to know it was registered, as every client
-    /// receives it: skipped wherever it turns up in another client's input.
-    probes: Vec<Expected>,
+    /// Messages that are not part of what steps expect, skipped wherever they turn up in a
+    /// client's input: each registered client's `A joins`, a flood's lines, leavers' `hi`.
+    noise: Vec<Noise>,
+    /// The clients that never read.
+    silent: Vec<&'static str>,
     /// What each client sent last, for hints.
     sent: HashMap<&'static str, Vec<u8>>,
     /// What any client sent last, for hints.
@@ -363,13 +375,12 @@ impl Run<'_> {
         out
     }
 
-    /// `at`, moved past every registration line that starts there.
-    fn skip_probes(&self, data: &[u8], mut at: usize) -> usize {
+    /// `at`, moved past every whole message of noise that starts there.
+    fn skip_noise(&self, data: &[u8], mut at: usize) -> usize {
         'again: loop {
-            for probe in &self.probes {
-                let rest = &data[at.min(data.len())..];
-                if rest.len() >= probe.len() && probe.first_difference(rest).is_none() {
-                    at += probe.len();
+            for noise in &self.noise {
+                if let Some(len) = noise.at(&data[at.min(data.len())..]) {
+                    at += len;
                     continue 'again;
                 }
             }
@@ -378,7 +389,7 @@ impl Run<'_> {
     }
 
     fn do_step(&mut self, step: &Step) -> Result<(), Failure> {
-        if changes_the_dict(step) {
+        if settles_first(step) {
             self.target.settle(self.wait());
         }
         match *step {
@@ -391,8 +402,56 @@ impl Run<'_> {
             Step::Expect(name, pieces) => {
                 let expected =
                     Expected::new(pieces, |from| self.clients.get(from).map(|c| c.local));
-                self.expect(name, &expected)
+                self.expect(name, &expected, self.wait())
             }
+            Step::ExpectWithin(name, ms, pieces) => {
+                let expected =
+                    Expected::new(pieces, |from| self.clients.get(from).map(|c| c.local));
+                let wait = Duration::from_millis(ms).min(self.wait());
+                self.expect(name, &expected, wait)
+            }
+            Step::Silent(name) => self.silent(name),
+            Step::Flood(name, bytes) => self.flood(name, bytes),
+            Step::EndsSomeTime(name) => self.ends_some_time(name),
+            Step::MemoryBelow(mib) => {
+                let seen = match self.target.memory_kib() {
+                    None => Seen::Unknown(format!("the server's memory stays under {mib} MiB")),
+                    Some(kib) if kib < mib * 1024 => Seen::Yes(format!(
+                        "[server] uses {:.1} MiB of memory (under {mib} MiB)",
+                        kib as f64 / 1024.0
+                    )),
+                    Some(kib) => Seen::No(
+                        format!(
+                            "[server] uses {:.1} MiB of memory, more than {mib} MiB",
+                            kib as f64 / 1024.0
+                        ),
+                        Some(
+                            "what is queued for a client that does not read must be bounded: \
+                             disconnect it past the bound instead of keeping everything"
+                                .into(),
+                        ),
+                    ),
+                };
+                self.seen(seen)
+            }
+            Step::Churn {
+                chatty,
+                observer,
+                millis,
+            } => self.churn(chatty, observer, millis),
+            Step::Leavers(n) => {
+                let connected = super::load::leavers(self.target.addr(), n);
+                self.transcript.push(format!(
+                    "[L1..L{n}] $ {n} clients each connect, send \"hi\\n\" and close at once \
+                     ({connected} connected)"
+                ));
+                self.noise.push(Noise::Lines {
+                    sender: None,
+                    prefix: b"hi\n".to_vec(),
+                });
+                Ok(())
+            }
+            Step::NoCloseWait => self.no_close_wait(),
             Step::Quiet(name, ms) => self.quiet(name, ms),
             Step::Ends(name, ref end) => self.ends(name, end),
             Step::Close(name) => {
@@ -441,9 +500,7 @@ impl Run<'_> {
                 self.seen(seen)
             }
             Step::Quit(grace_ms) => {
-                let seen = self
-                    .target
-                    .quit(Duration::from_millis(grace_ms), self.wait());
+                let seen = self.target.quit(Duration::from_millis(grace_ms));
                 match seen {
                     Seen::Yes(line) => {
                         self.transcript.push(line);
@@ -496,8 +553,256 @@ impl Run<'_> {
         let mut body = line.into_bytes();
         body.push(b'\n');
         let probe = Expected::message(local, &body);
-        self.expect(name, &probe)?;
-        self.probes.push(probe);
+        self.expect(name, &probe, self.wait())?;
+        self.noise.push(Noise::Exact(probe));
+        Ok(())
+    }
+
+    /// Connects a client that never reads, and waits until a client that reads receives
+    /// its first line: then it is in the dict.
+    fn silent(&mut self, name: &'static str) -> Result<(), Failure> {
+        self.checked += 1;
+        let addr = self.target.addr();
+        let options = ClientOptions {
+            read: false,
+            recv_buffer: Some(4096),
+            keep: false,
+        };
+        let client = TestClient::connect_with(name, addr, options)
+            .map_err(|e| self.fail(format!("[{name}] could not connect to {addr}: {e}"), None))?;
+        let local = client.local;
+        self.transcript.push(format!(
+            "[{name}] $ connect {addr}    ({name} is {local}; it never reads, with a 4 KB receive buffer)"
+        ));
+        self.clients.insert(name, client);
+        self.cursors.insert(name, 0);
+        self.silent.push(name);
+        let line = format!("{name} joins\n");
+        self.send(name, line.as_bytes(), "")?;
+        let mut body = line.into_bytes();
+        body.push(b'\n');
+        let probe = Expected::message(local, &body);
+        let witness =
+            self.readers().first().copied().ok_or_else(|| {
+                self.fail("scenario bug: a silent client needs a reading one", None)
+            })?;
+        let tail = [wire::after_time(local).as_bytes(), &body].concat();
+        let seen = self
+            .client(witness)?
+            .wait_until(self.wait(), |data, _| contains(data, &tail));
+        if !seen {
+            return Err(self.fail(
+                format!(
+                    "[{witness}] expected {name}'s line {} within {}; it did not come",
+                    escape(&body[..body.len() - 1]),
+                    seconds(self.wait())
+                ),
+                Some(format!(
+                    "{name} is not in the dict, or the broadcast does not reach {witness}"
+                )),
+            ));
+        }
+        self.transcript.push(format!(
+            "[{witness}] received {name}'s line: {name} is in the clients dict"
+        ));
+        self.noise.push(Noise::Exact(probe));
+        Ok(())
+    }
+
+    /// The connected clients that read, in the order they connected.
+    fn readers(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self
+            .clients
+            .keys()
+            .copied()
+            .filter(|n| !self.silent.contains(n))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Floods 10 KB lines from `name`, then waits until every reading client has them all.
+    fn flood(&mut self, name: &'static str, bytes: usize) -> Result<(), Failure> {
+        self.checked += 1;
+        const LINE: usize = 10_000;
+        let from = self.client(name)?.local;
+        let mut sent = 0;
+        let mut lines = 0;
+        let stalled = loop {
+            if sent >= bytes {
+                break false;
+            }
+            let mut line = format!("flood {:06} ", lines + 1).into_bytes();
+            line.resize(LINE - 1, b'x');
+            line.push(b'\n');
+            let took = self
+                .client(name)?
+                .send_within(&line, FLOOD_STALL)
+                .map_err(|e| self.fail(format!("[{name}] send failed: {e}"), None))?;
+            sent += took;
+            if took < line.len() {
+                break true;
+            }
+            lines += 1;
+        };
+        self.transcript.push(format!(
+            "[{name}] $ send {lines} lines of {LINE} bytes (\"flood 000001 xxx...\\n\", {:.1} MB){}",
+            sent as f64 / 1e6,
+            if stalled {
+                format!(", then the server took no more for {}", seconds(FLOOD_STALL))
+            } else {
+                String::new()
+            }
+        ));
+        self.noise.push(Noise::Lines {
+            sender: Some(from),
+            prefix: b"flood ".to_vec(),
+        });
+        let marker = [wire::after_time(from).as_bytes(), b"flood "].concat();
+        for reader in self.readers() {
+            let client = self.client(reader)?;
+            let all = client.wait_until(self.wait(), |data, _| count(data, &marker) >= lines);
+            let got = count(&client.received(), &marker);
+            if !all || stalled {
+                return Err(self.fail(
+                    format!(
+                        "[{reader}] received {got} of {name}'s {lines} lines in {}{}",
+                        seconds(self.wait()),
+                        if stalled {
+                            format!(", and the server stopped reading {name}")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    Some(
+                        "the chat froze: a broadcast that waits for a client that does not read \
+                         holds everyone up (in the notes, flush() blocks while the thread holds the \
+                         lock)"
+                            .into(),
+                    ),
+                ));
+            }
+            self.transcript
+                .push(format!("[{reader}] received all {lines} of {name}'s lines"));
+        }
+        Ok(())
+    }
+
+    /// A silent client reads at last; its connection must have been ended.
+    fn ends_some_time(&mut self, name: &'static str) -> Result<(), Failure> {
+        self.checked += 1;
+        let wait = self.wait();
+        let (bytes, end) = self.client(name)?.read_to_end(wait);
+        match end {
+            Some(end) => {
+                self.transcript.push(format!(
+                    "[{name}] reads at last: {bytes} bytes, then the connection ends ({})",
+                    match end {
+                        End::Eof => "EOF".to_string(),
+                        End::Reset => "RST".to_string(),
+                        End::Error(e) => e,
+                    }
+                ));
+                Ok(())
+            }
+            None => Err(self.fail(
+                format!(
+                    "[{name}] reads at last: {bytes} bytes, and the connection is still open after {}",
+                    seconds(wait)
+                ),
+                Some(
+                    "a client that does not read must be disconnected once too much is queued for \
+                     it; otherwise what waits for it grows without end"
+                        .into(),
+                ),
+            )),
+        }
+    }
+
+    /// The churn: see [`Step::Churn`].
+    fn churn(
+        &mut self,
+        chatty: &'static str,
+        observer: &'static str,
+        millis: u64,
+    ) -> Result<(), Failure> {
+        self.checked += 1;
+        let addr = self.target.addr();
+        let options = super::load::ChurnOptions {
+            duration: Duration::from_millis(millis),
+            ..Default::default()
+        };
+        let (sent, connections) =
+            super::load::churn_around(addr, self.client(chatty)?, options, || false);
+        self.transcript.push(format!(
+            "[churn] $ for {}: 6 threads connect, send \"hi\\n\", \"quit\\n\" and close, over and over              ({connections} connections), while [{chatty}] sends \"spam N\\n\" every millisecond ({sent} lines)",
+            seconds(Duration::from_millis(millis))
+        ));
+        if let Seen::No(message, _) = self.target.never_says(super::load::RACE) {
+            return Err(self.fail(
+                message,
+                Some(
+                    "iterating the dict while another thread adds or removes a client raises \
+                     RuntimeError: every access to the dict, the broadcast's loop included, must \
+                     hold the lock"
+                        .into(),
+                ),
+            ));
+        }
+        let from = self.client(chatty)?.local;
+        for name in [chatty, observer] {
+            let client = self.client(name)?;
+            let all = client.wait_until(self.wait(), |data, _| {
+                super::load::spam_lines(data, from) >= sent
+            });
+            let got = super::load::spam_lines(&client.received(), from);
+            if !all {
+                return Err(self.fail(
+                    format!("[{name}] received {got} of {chatty}'s {sent} lines"),
+                    Some(
+                        "a thread that broadcast died, or a line was lost: a client connected \
+                         throughout must receive every line"
+                            .into(),
+                    ),
+                ));
+            }
+            // What the churn left in their input is not for later steps.
+            let end = client.received().len();
+            self.transcript
+                .push(format!("[{name}] received all {sent} of {chatty}'s lines"));
+            self.cursors.insert(name, end);
+        }
+        Ok(())
+    }
+
+    /// No connection of the server waits in CLOSE-WAIT (within the step's wait).
+    fn no_close_wait(&mut self) -> Result<(), Failure> {
+        self.checked += 1;
+        let port = self.target.addr().port();
+        let deadline = Instant::now() + self.wait();
+        let mut left = super::load::close_wait_on(port);
+        while left > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+            left = super::load::close_wait_on(port);
+        }
+        if left > 0 {
+            return Err(self.fail(
+                format!(
+                    "[server] still holds {} in CLOSE-WAIT after {}: their clients closed, and the \
+                     server never closed its sockets",
+                    crate::terminal::count(left, "connection", "connections"),
+                    seconds(self.wait())
+                ),
+                Some(
+                    "a write to a client that has just closed raises BrokenPipeError; if nothing \
+                     catches it, it ends the thread that was broadcasting before that thread \
+                     closes its own client (`ss -tan state close-wait` shows them)"
+                        .into(),
+                ),
+            ));
+        }
+        self.transcript
+            .push("[server] holds no connection in CLOSE-WAIT".to_string());
         Ok(())
     }
 
@@ -514,16 +819,21 @@ impl Run<'_> {
         })
     }
 
-    fn expect(&mut self, name: &'static str, expected: &Expected) -> Result<(), Failure> {
+    fn expect(
+        &mut self,
+        name: &'static str,
+        expected: &Expected,
+        wait: Duration,
+    ) -> Result<(), Failure> {
         self.checked += 1;
         let want = expected.len();
         let cursor = self.cursors[name];
         let client = self.client(name)?;
-        client.wait_until(self.wait(), |data, end| {
-            data.len() >= self.skip_probes(data, cursor) + want || end.is_some()
+        client.wait_until(wait, |data, end| {
+            data.len() >= self.skip_noise(data, cursor) + want || end.is_some()
         });
         let data = client.received();
-        let start = self.skip_probes(&data, cursor);
+        let start = self.skip_noise(&data, cursor);
         let got = &data[start.min(data.len())..];
         let Some(at) = expected.first_difference(got) else {
             self.transcript.push(format!(
@@ -546,10 +856,10 @@ impl Run<'_> {
         });
         let message = if at >= got.len() {
             format!(
-                "[{name}] expected: {}\n[{name}] received {} of {want} bytes in {:.0} s: {}{}",
+                "[{name}] expected: {}\n[{name}] received {} of {want} bytes in {}: {}{}",
                 shorten(&expected.show()),
                 got.len(),
-                self.wait.as_secs_f64(),
+                seconds(wait),
                 shorten(&escape(got)),
                 match end {
                     Some(End::Eof) => ", then the connection closed (EOF)",
@@ -572,11 +882,11 @@ impl Run<'_> {
         let cursor = self.cursors[name];
         let client = self.client(name)?;
         let extra = client.wait_until(Duration::from_millis(ms), |data, _| {
-            data.len() > self.skip_probes(data, cursor)
+            data.len() > self.skip_noise(data, cursor)
         });
         if extra {
             let data = client.received();
-            let extra = &data[self.skip_probes(&data, cursor)..];
+            let extra = &data[self.skip_noise(&data, cursor)..];
             return Err(self.fail(
                 format!(
                     "[{name}] expected nothing more for {ms} ms, but received {}",
@@ -596,7 +906,7 @@ impl Run<'_> {
         let client = self.client(name)?;
         let end = client.wait_end(self.wait());
         let data = client.received();
-        let got = &data[self.skip_probes(&data, cursor)..];
+        let got = &data[self.skip_noise(&data, cursor)..];
         let sent = self.sent.get(name).map(Vec::as_slice);
         if !got.is_empty() {
             return Err(self.fail(
@@ -635,16 +945,79 @@ impl Run<'_> {
     }
 }
 
-/// Whether a step may add a client to the server's dict or take one out: a connection
-/// comes or goes, or a line that strips to `quit` or to '' (which removes its sender from
-/// stage 4 on).
-fn changes_the_dict(step: &Step) -> bool {
+/// How long a flood waits for the server to take more before it counts as stalled.
+const FLOOD_STALL: Duration = Duration::from_secs(2);
+
+/// `5 s`, `0.5 s`: a wait, for people.
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+/// How many times `needle` occurs in `data`.
+fn count(data: &[u8], needle: &[u8]) -> usize {
+    data.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+/// A message that is not part of what steps expect.
+enum Noise {
+    /// Exactly this message (a registration line).
+    Exact(Expected),
+    /// A message from `sender` (anyone, if None) whose one-line body starts with `prefix`.
+    Lines {
+        sender: Option<SocketAddr>,
+        prefix: Vec<u8>,
+    },
+}
+
+impl Noise {
+    /// The length of the whole message of noise at the start of `data`, if one is there.
+    fn at(&self, data: &[u8]) -> Option<usize> {
+        match self {
+            Noise::Exact(expected) => (data.len() >= expected.len()
+                && expected.first_difference(data).is_none())
+            .then(|| expected.len()),
+            Noise::Lines { sender, prefix } => {
+                if !wire::starts_with_header(data) {
+                    return None;
+                }
+                let header_end = data.iter().position(|&b| b == b'\n')? + 1;
+                if let Some(sender) = sender {
+                    let after = wire::after_time(*sender);
+                    if &data[wire::TIMESTAMP_LEN..header_end] != after.as_bytes() {
+                        return None;
+                    }
+                }
+                let body = &data[header_end..];
+                if !body.starts_with(prefix) {
+                    return None;
+                }
+                let line_end = header_end + body.iter().position(|&b| b == b'\n')? + 1;
+                // The message ends with one more newline after the line.
+                (data.get(line_end) == Some(&b'\n')).then_some(line_end + 1)
+            }
+        }
+    }
+}
+
+/// Whether the server's threads get to finish what they were doing before the step: a
+/// step that may add a client to the server's dict or take one out (a connection comes or
+/// goes, or a line that strips to `quit` or to '', which removes its sender from stage 4
+/// on), and the console's `quit` (typed, as a teacher would, once the server is back in
+/// `accept()`: the notes' `stop()` closes the listening socket, which stays open only
+/// while a thread is blocked in `accept()` on it).
+fn settles_first(step: &Step) -> bool {
     match step {
         Step::Connect(_)
         | Step::Arrive(_)
         | Step::Close(_)
         | Step::Reset(_)
-        | Step::HalfClose(_) => true,
+        | Step::HalfClose(_)
+        | Step::Quit(_) => true,
         // (A line that long is no `quit`: the bytes of a 64 MiB line are not made twice.)
         Step::Send(_, data) if data.len() <= 64 => {
             matches!(crate::py::strip_bytes(&data.to_bytes()), b"quit" | b"")

@@ -59,6 +59,14 @@ pub(crate) trait Target {
     /// The server logs or prints something containing `text`.
     fn says(&mut self, text: &str, wait: Duration) -> Seen;
 
+    /// The server never logged, printed or died of anything containing `text`.
+    fn never_says(&mut self, text: &str) -> Seen;
+
+    /// How much memory the server uses (its resident set, in KiB), when that can be told.
+    fn memory_kib(&self) -> Option<u64> {
+        None
+    }
+
     /// The thread `thread` ends, of an exception containing `error`, or normally.
     fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Seen;
 
@@ -66,7 +74,7 @@ pub(crate) trait Target {
     fn thread_blocked(&mut self, thread: &str, call: &str, wait: Duration) -> Seen;
 
     /// Types `quit` at the server's console; the quit sequence is given `grace`.
-    fn quit(&mut self, grace: Duration, wait: Duration) -> Seen;
+    fn quit(&mut self, grace: Duration) -> Seen;
 
     /// The quit sequence ends: every thread by itself (`clean`), or cut short.
     fn quit_ends(&mut self, clean: bool) -> Seen;
@@ -124,6 +132,30 @@ impl Target for InProcess<'_> {
                 ),
                 None,
             ),
+        }
+    }
+
+    fn never_says(&mut self, text: &str) -> Seen {
+        let said = self
+            .running
+            .interpreter()
+            .records()
+            .into_iter()
+            .find_map(|r| match r {
+                Record::Log { message, .. } | Record::Print(message) if message.contains(text) => {
+                    Some(format!("[server] logged {}", short_quoted(&message)))
+                }
+                Record::Ended {
+                    thread,
+                    exception: Some(e),
+                } if e.to_string().contains(text) => {
+                    Some(format!("[server] thread {thread} died: {e}"))
+                }
+                _ => None,
+            });
+        match said {
+            Some(line) => Seen::No(line, None),
+            None => Seen::Yes(format!("[server] never says {}", short_quoted(text))),
         }
     }
 
@@ -202,9 +234,7 @@ impl Target for InProcess<'_> {
         }
     }
 
-    fn quit(&mut self, grace: Duration, wait: Duration) -> Seen {
-        // Typed when the server is idle, as a teacher would.
-        self.running.interpreter().wait_idle(wait);
+    fn quit(&mut self, grace: Duration) -> Seen {
         self.quit = Some(self.running.quit_in_background(QuitOptions {
             main_wait: Duration::ZERO,
             grace,
@@ -371,6 +401,23 @@ impl Target for External<'_> {
         }
     }
 
+    fn never_says(&mut self, text: &str) -> Seen {
+        match self.program.find_output(text, [0, 0], Duration::ZERO) {
+            Some(_) => Seen::No(
+                format!(
+                    "[server] printed {} (see its output above)",
+                    short_quoted(text)
+                ),
+                None,
+            ),
+            None => Seen::Yes(format!("[server] never prints {}", short_quoted(text))),
+        }
+    }
+
+    fn memory_kib(&self) -> Option<u64> {
+        self.program.memory_kib()
+    }
+
     fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Seen {
         let Some(error) = error else {
             return Seen::Unknown(format!("thread {thread} ends"));
@@ -393,7 +440,7 @@ impl Target for External<'_> {
         Seen::Unknown(format!("thread {thread} is blocked in {call}"))
     }
 
-    fn quit(&mut self, grace: Duration, _wait: Duration) -> Seen {
+    fn quit(&mut self, grace: Duration) -> Seen {
         if let Err(e) = self.program.type_line("quit") {
             return Seen::No(
                 format!("[console] could not type `quit` on the program's standard input: {e}"),

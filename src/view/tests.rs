@@ -168,7 +168,7 @@ fn stage2_dead_client_cascade() {
         dies(&b, Duration::from_secs(1))
     });
     assert!(b_died, "B's thread did not die");
-    assert!(running.interpreter().wait_idle(WAIT));
+    assert!(running.interpreter().wait_receiving(WAIT));
     let snap = snapshot(&running, None);
 
     let dict = snap.dict.as_ref().unwrap();

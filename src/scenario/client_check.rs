@@ -1,0 +1,403 @@
+//! Scenarios for a chat client: netlab's stage 7 plays the server, and the client under
+//! test is either a program (a student's, the notes' Python client, netlab's own binary)
+//! or netlab's client code in this process. What is checked is what a user sees: the
+//! client says `I'm ready`, ends when told to `quit` or when the server goes away, and does
+//! not spin meanwhile.
+
+use super::expect::escape;
+use super::outcome::{Failure, Outcome};
+use super::runner::{NotStarted, ProgramOptions, Transcript};
+use super::TestClient;
+use crate::program::{Program, Stream};
+use crate::py::{Interpreter, Record};
+use crate::stage::{ChatClient, Client, Running};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// One scenario for a client.
+#[derive(Debug)]
+pub struct ClientScenario {
+    /// Its name.
+    pub name: &'static str,
+    /// What it shows.
+    pub shows: &'static str,
+    /// What happens, in order.
+    pub steps: &'static [ClientStep],
+}
+
+/// One step of a client scenario.
+#[derive(Clone, Copy, Debug)]
+pub enum ClientStep {
+    /// The client starts, connects to netlab's server and says `I'm ready`, which an
+    /// observer connected to the same server receives.
+    Starts,
+    /// A line is typed at the client's `>> ` prompt.
+    Types(&'static str),
+    /// The server goes away: netlab shuts every one of its connections down.
+    ServerGoes,
+    /// The client ends within this many milliseconds of the step before.
+    EndsWithin(u64),
+    /// Since the step before the last, the client printed at most this many lines: it did
+    /// not spin, logging the `b''` that `recv()` returns again and again.
+    PrintsAtMost(usize),
+}
+
+impl ClientStep {
+    fn checks(&self) -> bool {
+        !matches!(self, ClientStep::Types(_) | ClientStep::ServerGoes)
+    }
+}
+
+/// The client scenario called `name`.
+pub fn find(name: &str) -> Option<&'static ClientScenario> {
+    super::library::CLIENT_SCENARIOS
+        .iter()
+        .find(|s| s.name == name)
+}
+
+/// A client under test.
+trait ClientTarget {
+    /// Starts it against the server at `server`.
+    fn start(&mut self, server: SocketAddr) -> Result<String, String>;
+    /// Types a line at its prompt.
+    fn type_line(&mut self, line: &str) -> Result<(), String>;
+    /// Waits up to `timeout` for it to end; what ended it, for the transcript.
+    fn wait_end(&mut self, timeout: Duration) -> Option<String>;
+    /// How many lines it has printed so far.
+    fn printed(&self) -> usize;
+    /// What it printed since the last call, as transcript lines.
+    fn output(&mut self) -> Vec<String>;
+}
+
+/// Runs `scenario` against the program of `options` (a client: `{port}` is the port of
+/// netlab's server), started for it.
+pub fn run_program(
+    scenario: &'static ClientScenario,
+    options: &ProgramOptions,
+) -> Result<Outcome, NotStarted> {
+    let mut target = ExternalClient {
+        command: options.command.clone(),
+        label: options.label.clone(),
+        program: None,
+        shown: 0,
+    };
+    let outcome = run(scenario, &mut target, options.wait);
+    if let Some(program) = &mut target.program {
+        program.stop();
+    }
+    outcome
+}
+
+/// Runs `scenario` against netlab's client code `client` (the notes' or an exercise's
+/// solution) in this process.
+pub fn run_in_process(scenario: &'static ClientScenario, client: &'static Client) -> Outcome {
+    let mut target = InProcessClient {
+        client,
+        interp: Interpreter::new(true),
+        running: None,
+        stopping: None,
+        shown: 0,
+    };
+    match run(scenario, &mut target, super::DEFAULT_WAIT) {
+        Ok(outcome) => outcome,
+        Err(not_started) => panic!("netlab's own client did not start: {}", not_started.message),
+    }
+}
+
+fn run(
+    scenario: &'static ClientScenario,
+    target: &mut dyn ClientTarget,
+    wait: Duration,
+) -> Result<Outcome, NotStarted> {
+    let started = Instant::now();
+    crate::logging::ensure_installed();
+    crate::stage::register_sources();
+    let stage = crate::stage::find(7).expect("stage 7, the server of the notes' client");
+    let server =
+        Running::start(stage, "127.0.0.1:0".parse().unwrap(), true).map_err(|e| NotStarted {
+            message: format!("netlab's stage 7 did not start: {e}"),
+            hint: None,
+            output: Vec::new(),
+        })?;
+    let addr = server.local_addr();
+    let mut transcript: Transcript = vec![format!(
+        "[server] $ netlab stage 7 on {addr}    (netlab's own, for the client to talk to)"
+    )];
+    let observer = TestClient::connect("observer", addr).map_err(|e| NotStarted {
+        message: format!("could not connect to netlab's own server: {e}"),
+        hint: None,
+        output: Vec::new(),
+    })?;
+    if !observer.announce(&observer, wait) {
+        return Err(NotStarted {
+            message: "netlab's own server did not register its observer".into(),
+            hint: None,
+            output: Vec::new(),
+        });
+    }
+    transcript.push(format!(
+        "[observer] $ connect {addr}    (it watches what the client sends)"
+    ));
+    let mut checked = 0;
+    let mut mark = (Instant::now(), 0usize);
+    let mut failure = None;
+    for (i, step) in scenario.steps.iter().enumerate() {
+        let fail = |message: String, hint: Option<&str>| Failure {
+            step: i + 1,
+            message,
+            hint: hint.map(str::to_string),
+            server_said: Vec::new(),
+        };
+        let result: Result<(), Failure> = match *step {
+            ClientStep::Starts => match target.start(addr) {
+                Err(e) => Err(fail(e, Some("check the command after `--`"))),
+                Ok(line) => {
+                    transcript.push(line);
+                    let ready = observer.wait_for_text(b"\nI'm ready\n\n", wait);
+                    transcript.extend(target.output());
+                    if ready {
+                        transcript
+                            .push("[observer] received \"{TS} ip:port\\nI'm ready\\n\\n\"".into());
+                        mark = (Instant::now(), target.printed());
+                        Ok(())
+                    } else {
+                        Err(fail(
+                            format!(
+                                "[observer] expected the client's \"I'm ready\" within {:.0} s; it did not come",
+                                wait.as_secs_f64()
+                            ),
+                            Some(
+                                "the client must connect to the port it was given ({port} in its \
+                                 arguments, or $PORT) and send \"I'm ready\\n\" first, as the notes' \
+                                 client does",
+                            ),
+                        ))
+                    }
+                }
+            },
+            ClientStep::Types(line) => {
+                transcript.push(format!("[console] >> {line}"));
+                mark = (Instant::now(), target.printed());
+                target.type_line(line).map_err(|e| fail(e, None))
+            }
+            ClientStep::ServerGoes => {
+                server.interpreter().cut_short();
+                transcript.push(
+                    "[server] goes away: netlab shuts all its connections down (the client's recv() returns b'')"
+                        .into(),
+                );
+                mark = (Instant::now(), target.printed());
+                Ok(())
+            }
+            ClientStep::EndsWithin(ms) => {
+                let left =
+                    (mark.0 + Duration::from_millis(ms)).saturating_duration_since(Instant::now());
+                let ended = target.wait_end(left);
+                transcript.extend(target.output());
+                match ended {
+                    Some(how) => {
+                        transcript.push(format!(
+                            "[client] ends {:.2} s later ({how})",
+                            mark.0.elapsed().as_secs_f64()
+                        ));
+                        Ok(())
+                    }
+                    None => Err(fail(
+                        format!("[client] expected to end within {ms} ms; it is still running"),
+                        Some(
+                            "close() from another thread does not wake a recv() blocked on the socket \
+                             (shutdown() does), and once the server has closed, recv() returns b'' at \
+                             once, every time: end the loop on it",
+                        ),
+                    )),
+                }
+            }
+            ClientStep::PrintsAtMost(n) => {
+                let printed = target.printed().saturating_sub(mark.1);
+                if printed <= n {
+                    transcript.push(format!(
+                        "[client] printed {printed} lines meanwhile (at most {n})"
+                    ));
+                    Ok(())
+                } else {
+                    Err(fail(
+                        format!("[client] printed {printed} lines meanwhile, more than {n}: it spun"),
+                        Some(
+                            "once the server has closed, recv() returns b'' at once, every time: a loop \
+                             that does not stop on it logs b'' as fast as it can",
+                        ),
+                    ))
+                }
+            }
+        };
+        match result {
+            Ok(()) if step.checks() => checked += 1,
+            Ok(()) => {}
+            Err(f) => {
+                failure = Some(f);
+                break;
+            }
+        }
+    }
+    Ok(Outcome {
+        name: scenario.name,
+        shows: scenario.shows,
+        stage: 7,
+        exercise: None,
+        transcript,
+        checked,
+        unchecked: 0,
+        failure,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// A client program.
+struct ExternalClient {
+    command: Vec<String>,
+    label: String,
+    program: Option<Program>,
+    shown: usize,
+}
+
+impl ClientTarget for ExternalClient {
+    fn start(&mut self, server: SocketAddr) -> Result<String, String> {
+        let program = Program::start(&self.command, server.port())
+            .map_err(|e| format!("could not start `{}`: {e}", self.command.join(" ")))?;
+        let line = format!("[client] $ {}", program.command_line());
+        self.program = Some(program);
+        Ok(line)
+    }
+
+    fn type_line(&mut self, line: &str) -> Result<(), String> {
+        let program = self.program.as_mut().ok_or("the client was not started")?;
+        program
+            .type_line(line)
+            .map_err(|e| format!("could not type on the client's standard input: {e}"))
+    }
+
+    fn wait_end(&mut self, timeout: Duration) -> Option<String> {
+        let program = self.program.as_mut()?;
+        program.wait_exit(timeout).map(super::target::exit_text)
+    }
+
+    fn printed(&self) -> usize {
+        self.program
+            .as_ref()
+            .map_or(0, |p| p.lines_since(0).1 + p.partial_lines().len())
+    }
+
+    fn output(&mut self) -> Vec<String> {
+        let Some(program) = &self.program else {
+            return Vec::new();
+        };
+        let (lines, next) = program.lines_since(self.shown);
+        self.shown = next;
+        // A spinning client prints thousands of lines: show the first few.
+        let total = lines.len();
+        let mut shown: Vec<String> = lines
+            .iter()
+            .take(8)
+            .map(|(s, text)| {
+                let tag = if *s == Stream::Stderr {
+                    " (stderr)"
+                } else {
+                    ""
+                };
+                format!("[{}]{tag} {}", self.label, super::expect::shorten(text))
+            })
+            .collect();
+        if total > 8 {
+            shown.push(format!("[{}] ... and {} more lines", self.label, total - 8));
+        }
+        shown
+    }
+}
+
+/// netlab's client code, run in this process.
+struct InProcessClient {
+    client: &'static Client,
+    interp: Arc<Interpreter>,
+    running: Option<Arc<dyn ChatClient>>,
+    /// The thread running the notes' `stop()` after `quit`.
+    stopping: Option<std::thread::JoinHandle<()>>,
+    shown: usize,
+}
+
+impl ClientTarget for InProcessClient {
+    fn start(&mut self, server: SocketAddr) -> Result<String, String> {
+        let start = self.client.start;
+        let client = self
+            .interp
+            .enter(|| start(server))
+            .map_err(|e| format!("netlab's client {} did not start: {e}", self.client.slug))?;
+        self.running = Some(client);
+        Ok(format!(
+            "[client] netlab's {} ({}), in this process",
+            self.client.slug, self.client.source_file
+        ))
+    }
+
+    fn type_line(&mut self, line: &str) -> Result<(), String> {
+        let client = self.running.clone().ok_or("the client was not started")?;
+        if crate::py::strip(line) == "quit" {
+            let interp = self.interp.clone();
+            self.stopping = Some(std::thread::spawn(move || interp.enter(|| client.stop())));
+            Ok(())
+        } else {
+            self.interp
+                .enter(|| client.send(line))
+                .map_err(|e| format!("send failed: {e}"))
+        }
+    }
+
+    fn wait_end(&mut self, timeout: Duration) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        if let Some(stopping) = &self.stopping {
+            while !stopping.is_finished() {
+                if Instant::now() >= deadline {
+                    return None;
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+        self.interp
+            .wait_threads(deadline)
+            .then(|| "every thread of the client has ended".to_string())
+    }
+
+    fn printed(&self) -> usize {
+        self.interp
+            .records()
+            .iter()
+            .filter(|r| matches!(r, Record::Log { .. } | Record::Print(_)))
+            .count()
+    }
+
+    fn output(&mut self) -> Vec<String> {
+        let records = self.interp.records();
+        let new: Vec<String> = records[self.shown.min(records.len())..]
+            .iter()
+            .filter_map(|r| {
+                r.message()
+                    .map(|m| format!("[client] logs {}", escape(m.as_bytes())))
+            })
+            .collect();
+        self.shown = records.len();
+        let total = new.len();
+        let mut shown: Vec<String> = new.into_iter().take(8).collect();
+        if total > 8 {
+            shown.push(format!("[client] ... and {} more records", total - 8));
+        }
+        shown
+    }
+}
+
+impl Drop for InProcessClient {
+    fn drop(&mut self) {
+        self.interp.cut_short();
+        self.interp
+            .wait_threads(Instant::now() + Duration::from_secs(2));
+    }
+}
