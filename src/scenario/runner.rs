@@ -621,16 +621,44 @@ impl Run<'_> {
         names
     }
 
-    /// Floods 10 KB lines from `name`, then waits until every reading client has them all.
+    /// Floods 10 KB lines from `name`, at most `FLOOD_WINDOW` of them ahead of what every
+    /// reading client has received (as a chat where people wait to see their lines come
+    /// back): a server that keeps up with its readers never holds more than that for them,
+    /// while a client that never reads falls further and further behind. A server that
+    /// stops serving its readers (a freeze) stalls the flood.
     fn flood(&mut self, name: &'static str, bytes: usize) -> Result<(), Failure> {
         self.checked += 1;
         const LINE: usize = 10_000;
         let from = self.client(name)?.local;
-        let mut sent = 0;
-        let mut lines = 0;
-        let stalled = loop {
-            if sent >= bytes {
-                break false;
+        let marker = [wire::after_time(from).as_bytes(), b"flood "].concat();
+        let readers = self.readers();
+        // For each reader: the flood lines counted so far, and where to count on from
+        // (each byte is looked at once, while the reader thread waits for the count).
+        let mut counted: Vec<(usize, usize)> = vec![(0, 0); readers.len()];
+        let progress = |run: &Run<'_>, counted: &mut Vec<(usize, usize)>, want: usize| {
+            for (reader, (got, from_byte)) in readers.iter().zip(counted.iter_mut()) {
+                let Ok(client) = run.client(reader) else {
+                    return Err((*reader, *got));
+                };
+                let all = client.wait_until(run.wait(), |data, _| {
+                    *got += count(&data[(*from_byte).min(data.len())..], &marker);
+                    *from_byte = data.len().saturating_sub(marker.len() - 1);
+                    *got >= want
+                });
+                if !all {
+                    return Err((*reader, *got));
+                }
+            }
+            Ok(())
+        };
+        let (mut sent, mut lines) = (0, 0);
+        let mut stalled = None;
+        while sent < bytes {
+            if lines >= FLOOD_WINDOW {
+                if let Err(behind) = progress(self, &mut counted, lines + 1 - FLOOD_WINDOW) {
+                    stalled = Some(behind);
+                    break;
+                }
             }
             let mut line = format!("flood {:06} ", lines + 1).into_bytes();
             line.resize(LINE - 1, b'x');
@@ -641,47 +669,39 @@ impl Run<'_> {
                 .map_err(|e| self.fail(format!("[{name}] send failed: {e}"), None))?;
             sent += took;
             if took < line.len() {
-                break true;
+                stalled = Some((name, lines));
+                break;
             }
             lines += 1;
-        };
-        self.transcript.push(format!(
-            "[{name}] $ send {lines} lines of {LINE} bytes (\"flood 000001 xxx...\\n\", {:.1} MB){}",
-            sent as f64 / 1e6,
-            if stalled {
-                format!(", then the server took no more for {}", seconds(FLOOD_STALL))
-            } else {
-                String::new()
+        }
+        if stalled.is_none() {
+            if let Err(behind) = progress(self, &mut counted, lines) {
+                stalled = Some(behind);
             }
+        }
+        self.transcript.push(format!(
+            "[{name}] $ send {lines} lines of {LINE} bytes (\"flood 000001 xxx...\\n\", {:.1} MB), \
+             at most {FLOOD_WINDOW} ahead of what everyone who reads has received",
+            sent as f64 / 1e6
         ));
         self.noise.push(Noise::Lines {
             sender: Some(from),
             prefix: b"flood ".to_vec(),
         });
-        let marker = [wire::after_time(from).as_bytes(), b"flood "].concat();
-        for reader in self.readers() {
-            let client = self.client(reader)?;
-            let all = client.wait_until(self.wait(), |data, _| count(data, &marker) >= lines);
-            let got = count(&client.received(), &marker);
-            if !all || stalled {
-                return Err(self.fail(
-                    format!(
-                        "[{reader}] received {got} of {name}'s {lines} lines in {}{}",
-                        seconds(self.wait()),
-                        if stalled {
-                            format!(", and the server stopped reading {name}")
-                        } else {
-                            String::new()
-                        }
-                    ),
-                    Some(
-                        "the chat froze: a broadcast that waits for a client that does not read \
-                         holds everyone up (in the notes, flush() blocks while the thread holds the \
-                         lock)"
-                            .into(),
-                    ),
-                ));
-            }
+        if let Some((reader, got)) = stalled {
+            return Err(self.fail(
+                format!(
+                    "[{reader}] received {got} of {name}'s {lines} lines, and nothing more for {}",
+                    seconds(self.wait().max(FLOOD_STALL))
+                ),
+                Some(
+                    "the chat froze: a broadcast that waits for a client that does not read holds \
+                     everyone up (in the notes, flush() blocks while the thread holds the lock)"
+                        .into(),
+                ),
+            ));
+        }
+        for reader in &readers {
             self.transcript
                 .push(format!("[{reader}] received all {lines} of {name}'s lines"));
         }
@@ -947,6 +967,9 @@ impl Run<'_> {
 
 /// How long a flood waits for the server to take more before it counts as stalled.
 const FLOOD_STALL: Duration = Duration::from_secs(2);
+
+/// How many lines a flood sends ahead of what every reading client has received.
+const FLOOD_WINDOW: usize = 20;
 
 /// `5 s`, `0.5 s`: a wait, for people.
 fn seconds(d: Duration) -> String {

@@ -87,7 +87,7 @@ impl ChatServer {
             });
             {
                 let _lock = self.lock.acquire(); // with self.lock:
-                self.clients.insert(client, (f.clone(), sock, outbox.clone())); // 添加到客户端字典
+                self.clients.insert(client, (f.clone(), sock.clone(), outbox.clone())); // 添加到客户端字典
             }
             // readline() blocks too: one more thread for each client.
             let cs = Arc::clone(self);
@@ -95,7 +95,7 @@ impl ChatServer {
             Thread::new(format!("recv {client}"), move || cs.recv(reader, client)).start()?;
             // And one that writes to it: flush() blocks while this client does not read,
             // and only this thread waits for it.
-            Thread::new(format!("write {client}"), move || write(f, outbox)).start()?;
+            Thread::new(format!("write {client}"), move || write(f, sock, outbox)).start()?;
         }
         Ok(())
     }
@@ -120,10 +120,10 @@ impl ChatServer {
             if msg == "quit" || msg.is_empty() {
                 {
                     let _lock = self.lock.acquire(); // with self.lock:
-                    let (_, sock, outbox) = self.clients.pop(&client)?;
-                    outbox.queue.put(None); // the writer thread ends too
-                    f.close();
-                    sock.close();
+                    let (_, _, outbox) = self.clients.pop(&client)?;
+                    // The writer thread writes what is still queued for this client, then
+                    // closes its file and socket.
+                    outbox.queue.put(None);
                 }
                 info!("{} quits", py::addr_repr(&client));
                 break;
@@ -198,9 +198,10 @@ impl py::Repr for Outbox {
     }
 }
 
-/// A client's writer thread: writes what its outbox holds, in order, until told to end,
-/// or until a write fails (the client has gone).
-fn write(f: File, outbox: Arc<Outbox>) -> py::Result<()> {
+/// A client's writer thread: writes what its outbox holds, in order, until told to end
+/// (the client has left: what was queued before still goes out) or until a write fails
+/// (the client has gone); then closes the client's file and socket.
+fn write(f: File, sock: Socket, outbox: Arc<Outbox>) -> py::Result<()> {
     while let Some(msg) = outbox.queue.get() {
         let sent = f.write(&msg).and_then(|()| f.flush());
         outbox.pending.fetch_sub(msg.len(), Ordering::SeqCst);
@@ -208,6 +209,8 @@ fn write(f: File, outbox: Arc<Outbox>) -> py::Result<()> {
             break;
         }
     }
+    f.close();
+    sock.close();
     Ok(())
 }
 
