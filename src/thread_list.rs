@@ -212,6 +212,8 @@ mod tests {
                 why: why.to_string(),
             }),
             exception: None,
+            since: std::time::Instant::now(),
+            holds_lock: false,
         }
     }
 
