@@ -306,3 +306,15 @@ exercise-how =
 exercise-hint = Hint { $n }: { $text }
 exercise-stuck = Stuck? `netlab exercise { $id } --hint` ({ $n } hints, from gentle to concrete).
 exercise-afterwards = Afterwards, compare with netlab's solution: `netlab diff { $base } { $id }`, and run it: `{ $run }`.
+
+## The live view, --view (src/view, src/main.rs, src/console.rs, src/demo/slow.rs)
+
+view-no-terminal = the view could not take the terminal ({ $error }); the plain output goes on
+view-refused = --view needs a terminal to draw on: { $why }. Running { $what } with the plain output instead.
+view-refused-demo = --view needs a terminal to draw on: { $why }. Running the demo with the plain output instead.
+view-what-stage = stage { $n }
+view-why-stdout = standard output is not a terminal (a pipe or a file?)
+view-why-stdin = standard input is not a terminal, so no key could reach the view
+view-why-dumb = TERM=dumb: this terminal cannot be drawn on
+view-why-no-term = TERM is not set: netlab cannot tell what this terminal can draw
+slow-view-over = The experiment is over; the clients stay connected, so the server stays as it is. q ends the demo.

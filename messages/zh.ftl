@@ -251,3 +251,15 @@ exercise-how =
 exercise-hint = 提示 { $n }: { $text }
 exercise-stuck = 卡住了? `netlab exercise { $id } --hint` ({ $n } 条提示, 从委婉到具体)。
 exercise-afterwards = 做完之后, 和 netlab 的参考答案比较: `netlab diff { $base } { $id }`, 并运行它: `{ $run }`。
+
+## 实时视图 --view (src/view, src/main.rs, src/console.rs, src/demo/slow.rs)
+
+view-no-terminal = 视图无法接管终端 ({ $error }); 继续使用普通输出
+view-refused = --view 需要一个可以绘制的终端: { $why }。改为用普通输出运行{ $what }。
+view-refused-demo = --view 需要一个可以绘制的终端: { $why }。改为用普通输出运行这个演示。
+view-what-stage = 第 { $n } 阶段
+view-why-stdout = 标准输出不是终端 (是管道或文件?)
+view-why-stdin = 标准输入不是终端, 所以按键无法传到视图
+view-why-dumb = TERM=dumb: 这个终端无法绘制
+view-why-no-term = 没有设置 TERM: netlab 无法判断这个终端能绘制什么
+slow-view-over = 实验结束了; 客户端保持连接, 所以服务端保持现状。按 q 结束演示。

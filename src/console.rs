@@ -31,6 +31,7 @@ use crate::logging::NETLAB;
 use crate::py::{self, Interpreter, ThreadInfo};
 use crate::stage::{describe, Client, Lifecycle, QuitOptions, Running};
 use crate::tr;
+use crate::view::{Control, Live, Program};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use std::io::{BufRead, Write};
@@ -66,14 +67,39 @@ pub fn catch_signals() -> Option<Signals> {
 }
 
 /// Runs a started stage until it ends, the way its Python program lives; returns the
-/// process exit code. `signals` comes from [`catch_signals`].
-pub fn run_stage(running: &Running, grace: Duration, signals: Option<Signals>) -> i32 {
+/// process exit code. `signals` comes from [`catch_signals`]. With `view`, the terminal
+/// shows the live view ([`crate::view`]) and the console is its bottom line; the caller
+/// has checked that the terminal can show it ([`crate::view::refusal`]), and ends the
+/// process with [`crate::terminal::exit`], which gives the terminal back.
+pub fn run_stage(running: &Running, grace: Duration, signals: Option<Signals>, view: bool) -> i32 {
     let interp = running.interpreter().clone();
     interp.clone().enter(|| match running.stage.lifecycle {
-        Lifecycle::Script => run_script(running, &interp, signals),
-        Lifecycle::Forever => run_forever(running, signals),
-        Lifecycle::Console => run_console(running, &interp, grace, signals),
+        Lifecycle::Script => {
+            let _live = view.then(|| start_view(running, grace, Control::Signal));
+            run_script(running, &interp, signals)
+        }
+        Lifecycle::Forever => {
+            let _live = view.then(|| start_view(running, grace, Control::Signal));
+            run_forever(running, signals)
+        }
+        Lifecycle::Console => run_console(running, &interp, grace, signals, view),
     })
+}
+
+/// Starts the live view on `running`; `None`, having said why, if the terminal could not
+/// be set up (the plain output goes on).
+fn start_view(running: &Running, grace: Duration, control: Control) -> Option<Live> {
+    match Live::start(Program::of(running), false, grace, control) {
+        Ok(live) => Some(live),
+        Err(e) => {
+            log::warn!(
+                target: NETLAB,
+                "{}",
+                tr!("view-no-terminal", error = e.to_string())
+            );
+            None
+        }
+    }
 }
 
 /// Stage 1: the script ends by itself; exit with its status, as Python does.
@@ -147,6 +173,7 @@ fn run_console(
     interp: &Arc<Interpreter>,
     grace: Duration,
     signals: Option<Signals>,
+    view: bool,
 ) -> i32 {
     let (tx, rx) = channel();
     let quitting = Arc::new(AtomicBool::new(false));
@@ -155,13 +182,32 @@ fn run_console(
         tx.clone(),
         Some((quitting.clone(), interp.clone())),
     );
-    let prompt = spawn_stdin(tx);
+    // With the view, the console is the view's bottom line: it sends what is typed there.
+    let live = view
+        .then(|| {
+            let lines = tx.clone();
+            let send = move |line| {
+                let _ = lines.send(Input::Line(line));
+            };
+            start_view(running, grace, Control::Console(Box::new(send)))
+        })
+        .flatten();
+    let prompt = match live {
+        Some(_) => channel().0,
+        None => spawn_stdin(tx),
+    };
     let _ = prompt.send(());
+    let quit_started = || {
+        if let Some(live) = &live {
+            live.quit_started();
+        }
+    };
     loop {
         match rx.recv() {
             Ok(Input::Line(line)) => {
                 if py::strip(&line) == "quit" {
                     quitting.store(true, Ordering::SeqCst);
+                    quit_started();
                     break;
                 }
                 log_threads_and_clients(running, interp);
@@ -178,6 +224,7 @@ fn run_console(
                     "{}",
                     tr!("console-signal", signal = signal_name(sig))
                 );
+                quit_started();
                 break;
             }
             Ok(Input::ThreadsDone) => {}
@@ -465,7 +512,7 @@ fn spawn_signals(
                             describe(&stuck)
                         );
                         interp.cut_short();
-                        std::process::exit(128 + sig);
+                        crate::terminal::exit(128 + sig);
                     }
                 }
                 if tx.send(Input::Signal(sig)).is_err() {

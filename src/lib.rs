@@ -22,6 +22,8 @@
 //! - [`terminal`]: what netlab writes to the terminal (a closed pipe ends a command
 //!   quietly; a very long message is shortened), and [`thread_list`]: the quit's list of
 //!   threads, grouped for a projector.
+//! - [`view`]: the live view (`--view`): threads, the clients dict, each connection's
+//!   bytes and kernel queues, redrawn four times a second.
 
 pub mod catalogue;
 pub mod check;
@@ -41,6 +43,7 @@ pub mod scenario;
 pub mod stage;
 pub mod terminal;
 pub mod thread_list;
+pub mod view;
 pub mod wire;
 
 /// The tutorial's stages, generated from `stages/stages.toml` by `build.rs`: one module

@@ -29,7 +29,7 @@
 //! go to its interpreter instead of the terminal, whole and unfiltered.
 
 use crate::py::{threading, Record};
-use crate::terminal::shorten;
+use crate::terminal::{shorten, Kind};
 use log::LevelFilter;
 use std::io::Write;
 use std::sync::OnceLock;
@@ -138,7 +138,11 @@ impl log::Log for Logger {
             .target(target)
             .build();
         if self.inner.matches(&shown) {
-            self.inner.log(&shown);
+            let message = record.args().to_string();
+            let (kind, text) = for_view(target, record.level(), &shorten(&message));
+            if !crate::terminal::diverted(kind, &text) {
+                self.inner.log(&shown);
+            }
         }
     }
 
@@ -175,6 +179,17 @@ pub(crate) fn format_record(target: &str, level: log::Level, message: &str) -> S
             _ => format!("netlab: {message}"),
         },
         other => format!("[{level} {other}] {message}"),
+    }
+}
+
+/// One record as the live view shows it: its kind, and its text without Python's
+/// `asctime` and logger name (the view has its own time column).
+pub(crate) fn for_view(target: &str, level: log::Level, message: &str) -> (Kind, String) {
+    match short_target(target) {
+        ROOT => (Kind::Chat, message.to_string()),
+        THREADING => (Kind::Traceback, message.to_string()),
+        NETLAB => (Kind::Netlab, format_record(NETLAB, level, message)),
+        other => (Kind::Command, format_record(other, level, message)),
     }
 }
 

@@ -127,6 +127,11 @@ struct StageArgs {
     /// the next stage starts on the same port at once; nothing on the wire changes.
     #[arg(long)]
     no_reuseaddr: bool,
+    /// Show the live view: the threads, the clients dict, each connection's bytes and
+    /// kernel queues, the last messages, and the console on the bottom line (`?` lists
+    /// the keys). In a pipe or with TERM=dumb, netlab says why and runs the plain output.
+    #[arg(long)]
+    view: bool,
 }
 
 /// The grace period when `--grace` is not given.
@@ -398,9 +403,26 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
         );
     }
     let grace = Duration::from_secs_f64(args.grace.unwrap_or(DEFAULT_GRACE));
-    let code = console::run_stage(&running, grace, signals);
-    // Exit now: a thread Python would still wait for must not keep the process alive.
-    std::process::exit(code);
+    let view = args.view && view_allowed(&tr!("view-what-stage", n = stage.number));
+    let code = console::run_stage(&running, grace, signals, view);
+    // Exit now: a thread Python would still wait for must not keep the process alive. The
+    // view, if one runs, gives the terminal back first.
+    netlab::terminal::exit(code);
+}
+
+/// Whether `--view` can draw here; if not, says why and that the plain output follows.
+fn view_allowed(what: &str) -> bool {
+    match netlab::view::refusal() {
+        None => true,
+        Some(why) => {
+            log::warn!(
+                target: NETLAB,
+                "{}",
+                tr!("view-refused", why = why.to_string(), what = what)
+            );
+            false
+        }
+    }
 }
 
 /// Why a stage has no `quit` for `--grace` to bound, if it has none.

@@ -222,7 +222,7 @@ fn parse_addr(text: &str) -> Option<SocketAddr> {
 
 /// The bytes of hex text made of 8-digit words, each word in the machine's byte order.
 fn hex_words(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 8 != 0 || !text.is_ascii() {
+    if !text.len().is_multiple_of(8) || !text.is_ascii() {
         return None;
     }
     let mut bytes = Vec::with_capacity(text.len() / 2);

@@ -95,6 +95,10 @@ pub trait Server: Send + Sync {
     fn stop(&self) -> py::Result<()>;
     /// The clients dict as `logging.info(cs.clients)` prints it.
     fn clients(&self) -> String;
+    /// The clients dict as the live view shows it: each key and the socket its value holds,
+    /// read at once as `logging.info(cs.clients)` reads it; `None` for a stage that keeps
+    /// no dict (stage 1).
+    fn clients_dict(&self) -> Option<Vec<(SocketAddr, py::Socket)>>;
 }
 
 /// The interface of the stage-7 client.

@@ -19,10 +19,19 @@
 //! the first [`SHOWN`] bytes of a longer message and says how long it was. Only the
 //! terminal sees the short form: the bytes on the wire and the records that tests capture
 //! are the whole message.
+//!
+//! **The live view.** While `netlab stage N --view` holds the terminal (raw mode, the
+//! alternate screen), nothing may write to it but the view: one stray line would garble
+//! the screen. [`divert`] sends everything that would have been written (netlab's lines,
+//! the stage's log records and `print()` lines, the tracebacks) to a [`Tail`], a bounded
+//! list of the last lines that the view draws; [`undivert`] gives the terminal back.
+//! [`exit`] ends the process through a hook that restores the terminal first.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Write};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// The most bytes of one log record or `print()` line that the terminal shows. It is more
 /// than stages 2-5 ever log for one `recv(1024)` (1024 bytes plus a header of 35-60), so
@@ -56,9 +65,143 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// What kind of line the terminal would have shown: the view colours each kind its way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A record of the chat (`logging.info` in the notes, target `root`).
+    Chat,
+    /// A line the stage wrote with `print()`.
+    Print,
+    /// netlab's own explanations: `netlab: ...`.
+    Netlab,
+    /// Python's `Exception in thread ...` traceback.
+    Traceback,
+    /// What a command prints (`out!`, `errln!`): a demo's timeline, for one.
+    Command,
+}
+
+/// One line the terminal would have shown, kept for the view.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    /// Counts the lines diverted so far (1, 2, ...): how the view knows what is new.
+    pub seq: u64,
+    /// The wall-clock time it came, `hh:mm:ss`.
+    pub at: String,
+    pub kind: Kind,
+    /// The text, shortened as the terminal would show it ([`shorten`]).
+    pub text: String,
+}
+
+/// The last lines diverted from the terminal while the view holds it.
+pub struct Tail {
+    /// The lines, oldest first, at most [`Tail::KEEP`] of them.
+    lines: Mutex<VecDeque<Shown>>,
+    /// How many lines came in all (the seq of the last one).
+    count: Mutex<u64>,
+}
+
+impl Tail {
+    /// How many lines a tail keeps: more than any screen shows, and the whole of what
+    /// netlab says after `quit`, which the CLI prints again once the view has closed.
+    pub const KEEP: usize = 400;
+
+    pub fn new() -> Tail {
+        Tail {
+            lines: Mutex::new(VecDeque::new()),
+            count: Mutex::new(0),
+        }
+    }
+
+    /// Adds a line (the text is shortened as the terminal would show it).
+    pub fn push(&self, kind: Kind, text: &str) {
+        let text = shorten(text.trim_end_matches('\n')).into_owned();
+        let at = chrono::Local::now().format("%H:%M:%S").to_string();
+        let mut count = self.count.lock().unwrap_or_else(|p| p.into_inner());
+        *count += 1;
+        let mut lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
+        if lines.len() == Tail::KEEP {
+            lines.pop_front();
+        }
+        lines.push_back(Shown {
+            seq: *count,
+            at,
+            kind,
+            text,
+        });
+    }
+
+    /// The lines kept, oldest first.
+    pub fn lines(&self) -> Vec<Shown> {
+        self.lines
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    /// How many lines came in all.
+    pub fn count(&self) -> u64 {
+        *self.count.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Default for Tail {
+    fn default() -> Tail {
+        Tail::new()
+    }
+}
+
+/// Where the terminal's lines go while the view holds it, if it does.
+static DIVERTED: RwLock<Option<Arc<Tail>>> = RwLock::new(None);
+
+/// From now on, every line netlab would write to the terminal goes to `tail` instead.
+pub fn divert(tail: Arc<Tail>) {
+    *DIVERTED.write().unwrap_or_else(|p| p.into_inner()) = Some(tail);
+}
+
+/// Gives the terminal back: lines print again.
+pub fn undivert() {
+    *DIVERTED.write().unwrap_or_else(|p| p.into_inner()) = None;
+}
+
+/// Sends `text` to the view's tail if the terminal is diverted; false if it is not (the
+/// caller then writes it as usual).
+pub(crate) fn diverted(kind: Kind, text: &str) -> bool {
+    match &*DIVERTED.read().unwrap_or_else(|p| p.into_inner()) {
+        Some(tail) => {
+            tail.push(kind, text);
+            true
+        }
+        None => false,
+    }
+}
+
+/// What runs before the process exits through [`exit`]: the view's terminal restore.
+static BEFORE_EXIT: Mutex<Option<fn()>> = Mutex::new(None);
+
+/// Registers what [`exit`] runs first (the view restores the terminal).
+pub fn before_exit(hook: fn()) {
+    *BEFORE_EXIT.lock().unwrap_or_else(|p| p.into_inner()) = Some(hook);
+}
+
+/// `std::process::exit`, after the hook registered with [`before_exit`], if any: a view
+/// that holds the terminal gives it back before the process ends.
+pub fn exit(code: i32) -> ! {
+    let hook = *BEFORE_EXIT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(hook) = hook {
+        hook();
+    }
+    std::process::exit(code)
+}
+
 /// Writes to standard output; what [`out!`](crate::out) and [`outln!`](crate::outln) call.
-/// A closed standard output ends the process at once, status 0, quietly.
+/// A closed standard output ends the process at once, status 0, quietly. While the view
+/// holds the terminal, the text goes to the view instead.
 pub fn write_out(args: fmt::Arguments<'_>) {
+    if diverted(Kind::Command, &args.to_string()) {
+        return;
+    }
     let mut out = io::stdout().lock();
     if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
         drop(out);
@@ -75,7 +218,11 @@ pub fn write_out(args: fmt::Arguments<'_>) {
 }
 
 /// Writes to standard error, ignoring a failure; what [`errln!`](crate::errln) calls.
+/// While the view holds the terminal, the text goes to the view instead.
 pub fn write_err(args: fmt::Arguments<'_>) {
+    if diverted(Kind::Command, &args.to_string()) {
+        return;
+    }
     let _ = io::stderr().lock().write_fmt(args);
 }
 

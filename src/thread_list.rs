@@ -244,6 +244,8 @@ mod tests {
                 why: why.to_string(),
             }),
             exception: None,
+            since: std::time::Instant::now(),
+            holds_lock: false,
         }
     }
 

@@ -75,4 +75,8 @@ impl crate::stage::Server for Script {
     fn clients(&self) -> String {
         "(stage 1 keeps no clients dict)".to_string()
     }
+
+    fn clients_dict(&self) -> Option<Vec<(SocketAddr, Socket)>> {
+        None
+    }
 }

@@ -142,6 +142,10 @@ impl crate::stage::Server for ChatServer {
     fn clients(&self) -> String {
         py::Repr::repr(&self.clients)
     }
+
+    fn clients_dict(&self) -> Option<Vec<(SocketAddr, Socket)>> {
+        Some(self.clients.sockets())
+    }
 }
 
 /// `cs = ChatServer(); cs.start()`: returns once the server listens on `addr`.

@@ -802,3 +802,39 @@ fn readme_shows_what_netlab_stages_prints() {
         "README.md does not show this output of `netlab stages`:\n{out}"
     );
 }
+
+/// `--view` with no terminal (the tests' pipes, like CI's) says why in one line and runs
+/// the plain output: the chat still works and `quit` still quits, with no escape codes.
+#[test]
+fn view_without_a_terminal_runs_the_plain_output() {
+    let (mut server, port) = Netlab::stage(7, &["--view"]);
+    server.expect_stderr(
+        "netlab: warning: --view needs a terminal to draw on: standard output is not a terminal",
+        SHORT,
+    );
+    server.expect_stderr("Running stage 7 with the plain output instead.", SHORT);
+    let a = TestClient::connect("A", ([127, 0, 0, 1], port).into()).unwrap();
+    a.send(b"hello\n").unwrap();
+    server.expect_stdout("hello +++++++++++++++++++\n", SHORT);
+    server.type_line("quit");
+    assert_eq!(server.expect_exit(Duration::from_secs(10)).code(), Some(0));
+    assert!(
+        !server.all().contains('\u{1b}'),
+        "escape codes:\n{}",
+        server.all()
+    );
+}
+
+/// `netlab demo slow --view` in a pipe: the plain demo, after the same one-line warning.
+#[test]
+fn demo_slow_view_without_a_terminal_runs_the_plain_demo() {
+    netlab()
+        .args(["demo", "slow", "--stage", "7", "--view"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "--view needs a terminal to draw on: standard output is not a terminal",
+        ))
+        .stdout(predicate::str::contains("The whole server froze"));
+}

@@ -13,11 +13,19 @@
 //!
 //! The numbers come from the run. It ends by itself (the flood and every wait are
 //! bounded) and cuts the server short before returning.
+//!
+//! With `--view`, the live view shows the server while the experiment runs, the timeline
+//! in its log as it happens; at the end the clients stay connected (a frozen server stays
+//! frozen on the screen) until `q`, then the timeline and the verdict print as usual.
 
-use crate::scenario::{slow_reader, SlowOptions};
+use crate::scenario::{slow_reader, slow_reader_watched, SlowOptions, SlowReport, SlowWatch};
 use crate::stage::{self, describe, Running};
 use crate::tr;
+use crate::view::{Control, Live, Program};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Options of `netlab demo slow`.
 #[derive(clap::Args, Debug)]
@@ -25,6 +33,10 @@ pub struct Args {
     /// The stage whose server to run (`netlab stages` lists them).
     #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u8).range(1..=crate::stages::STAGES.len() as i64))]
     pub(crate) stage: u8,
+    /// Watch it in the live view (`netlab explain view`): the threads, the lock, each
+    /// client's queues, the timeline as it happens; `q` ends the demo.
+    #[arg(long)]
+    pub(crate) view: bool,
 }
 
 /// Runs the experiment and prints the timeline and the verdict.
@@ -46,7 +58,33 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             addr = server.local_addr().to_string()
         )
     );
-    let report = slow_reader(server.local_addr(), Some(&server), SlowOptions::default())?;
+    let live = args.view.then(|| watch(&server, stage.number)).flatten();
+    let report = match &live {
+        None => slow_reader(server.local_addr(), Some(&server), SlowOptions::default())?,
+        Some((_, done)) => {
+            let note = |at: Duration, what: &str| {
+                crate::outln!("+{:5.2} s  {what}", at.as_secs_f64());
+            };
+            let before_end = |report: &SlowReport| {
+                crate::outln!("{}", verdict(stage.number, report));
+                crate::outln!("{}", tr!("slow-view-over"));
+                while !done.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            };
+            let watched = slow_reader_watched(
+                server.local_addr(),
+                Some(&server),
+                SlowOptions::default(),
+                &SlowWatch {
+                    note: &note,
+                    before_end: &before_end,
+                },
+            );
+            crate::view::close();
+            watched?
+        }
+    };
     for (at, what) in &report.timeline {
         crate::outln!("  +{:5.2} s  {what}", at.as_secs_f64());
     }
@@ -59,6 +97,32 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     crate::outln!("\n{}", verdict(stage.number, &report));
     Ok(())
+}
+
+/// Starts the live view on the demo's server, if the terminal can show it; the flag is
+/// set when the user ends the demo (`q`, Ctrl-C).
+fn watch(server: &Running, stage: u8) -> Option<(Live, Arc<AtomicBool>)> {
+    if let Some(why) = crate::view::refusal() {
+        log::warn!(
+            target: crate::logging::NETLAB,
+            "{}",
+            tr!("view-refused-demo", why = why.to_string())
+        );
+        return None;
+    }
+    let done = Arc::new(AtomicBool::new(false));
+    let program = Program::demo(server, format!("demo slow · stage {stage}"));
+    match Live::start(program, true, Duration::ZERO, Control::Demo(done.clone())) {
+        Ok(live) => Some((live, done)),
+        Err(e) => {
+            log::warn!(
+                target: crate::logging::NETLAB,
+                "{}",
+                tr!("view-no-terminal", error = e.to_string())
+            );
+            None
+        }
+    }
 }
 
 /// What the measured outcome means.

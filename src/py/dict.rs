@@ -80,6 +80,21 @@ impl<K: Eq + Hash + Clone, V: Clone> Dict<K, V> {
         }
     }
 
+    /// Each key with the socket its value holds, in insertion order: what the live view
+    /// shows of the clients dict. One atomic read (under the dict's stand-in for the GIL),
+    /// like `logging.info(cs.clients)`: it never fails an iteration in progress.
+    pub(crate) fn sockets(&self) -> Vec<(K, super::Socket)>
+    where
+        V: super::socket::HoldsSocket,
+    {
+        self.table()
+            .entries
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.socket().clone()))
+            .collect()
+    }
+
     /// `len(d)`
     pub(crate) fn len(&self) -> usize {
         self.table().index.len()

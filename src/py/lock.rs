@@ -4,7 +4,7 @@
 //! `{ let _lock = self.lock.acquire(); ... }` releases the lock at the closing brace,
 //! and also when `?` leaves the scope early, as `with` does when an exception flies.
 
-use super::threading::{blocking, current_thread_name, lock};
+use super::threading::{self, blocking, current_thread_name, holding_lock, lock};
 use std::sync::{Mutex, MutexGuard};
 
 /// A lock that knows who holds it, so a report can say who a waiting thread waits for.
@@ -26,6 +26,7 @@ pub(crate) struct LockGuard<'a> {
 impl Lock {
     /// `threading.Lock()`
     pub(crate) fn new() -> Lock {
+        threading::current().register_lock();
         Lock::default()
     }
 
@@ -44,6 +45,7 @@ impl Lock {
             ),
         };
         *lock(&self.holder) = Some(current_thread_name());
+        holding_lock(true);
         LockGuard {
             lock: self,
             _guard: guard,
@@ -54,5 +56,6 @@ impl Lock {
 impl Drop for LockGuard<'_> {
     fn drop(&mut self) {
         *lock(&self.lock.holder) = None;
+        holding_lock(false);
     }
 }

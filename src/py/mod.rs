@@ -54,7 +54,7 @@ pub(crate) fn print(line: impl std::fmt::Display) {
     let line = line.to_string();
     if interp.captures() {
         interp.push(Record::Print(line));
-    } else {
+    } else if !crate::terminal::diverted(crate::terminal::Kind::Print, &line) {
         let _ = writeln!(
             std::io::stdout().lock(),
             "{}",

@@ -20,8 +20,8 @@ use std::io::{self, Read};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::panic::Location;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 
 /// How many times in a row `recv()` may return `b''` before netlab stops the loop that
 /// keeps calling it. After the peer's FIN, `recv()` returns `b''` at once, every time: a
@@ -56,6 +56,55 @@ struct Inner {
     family: i32,
     /// Consecutive `recv()` calls that returned `b''`: what the spin guard counts.
     empty_reads: AtomicUsize,
+    /// Bytes `recv()` (or a makefile's `readline()`) has returned in all, and bytes the
+    /// kernel took from `send()`/`sendall()`: the live view's per-connection counters.
+    /// Python keeps no such count; two relaxed atomic adds per call cost nothing a class
+    /// could measure, and nothing reads them but the view.
+    received: AtomicU64,
+    sent: AtomicU64,
+}
+
+/// A socket object as the interpreter remembers it for the live view: weakly, so that
+/// remembering it keeps nothing open.
+pub(crate) struct Tracked(Weak<Inner>);
+
+impl Tracked {
+    /// Whether the socket object still exists (the program, or a call in progress, holds it).
+    pub(crate) fn exists(&self) -> bool {
+        self.0.strong_count() > 0
+    }
+
+    /// The socket object, if it still exists. The caller holds it only while it reads it:
+    /// if the program drops its last reference meanwhile, the OS socket closes when the
+    /// caller lets go, microseconds later, as `logging.info(cs.clients)` would hold it.
+    pub(crate) fn get(&self) -> Option<Socket> {
+        self.0.upgrade().map(Socket)
+    }
+}
+
+/// A value of the clients dict that holds a client's socket: the socket itself (stages
+/// 2-5), or its makefile and socket (stages 6-7). The view reads the socket of each entry.
+pub(crate) trait HoldsSocket {
+    fn socket(&self) -> &Socket;
+}
+
+impl HoldsSocket for Socket {
+    fn socket(&self) -> &Socket {
+        self
+    }
+}
+
+impl HoldsSocket for (File, Socket) {
+    fn socket(&self) -> &Socket {
+        &self.1
+    }
+}
+
+/// A makefile, a socket and what else an exercise's solution keeps per client (a queue).
+impl<T> HoldsSocket for (File, Socket, T) {
+    fn socket(&self) -> &Socket {
+        &self.1
+    }
 }
 
 struct State {
@@ -112,9 +161,11 @@ impl Socket {
             Some(SocketAddr::V6(_)) => nix::libc::AF_INET6,
             _ => nix::libc::AF_INET,
         };
-        Socket(Arc::new(Inner {
+        let sock = Socket(Arc::new(Inner {
             family,
             empty_reads: AtomicUsize::new(0),
+            received: AtomicU64::new(0),
+            sent: AtomicU64::new(0),
             state: Mutex::new(State {
                 fd: os.as_raw_fd(),
                 os: Some(os),
@@ -123,7 +174,9 @@ impl Socket {
                 laddr,
                 raddr,
             }),
-        }))
+        }));
+        threading::current().register_socket_object(Tracked(Arc::downgrade(&sock.0)));
+        sock
     }
 
     /// The OS socket for one call, or EBADF if this socket object is closed.
@@ -215,6 +268,7 @@ impl Socket {
         .map_err(raise(at))?;
         if n > 0 {
             self.0.empty_reads.store(0, Ordering::Relaxed);
+            self.0.received.fetch_add(n as u64, Ordering::Relaxed);
             buf.truncate(n);
             return Ok(buf);
         }
@@ -239,12 +293,14 @@ impl Socket {
         let at = Location::caller();
         let os = self.os(at)?;
         let peer = self.getpeername();
-        blocking(
+        let n = blocking(
             || format!("send() to {}", show(peer)),
             why_send,
             || retry(|| os.send(data)),
         )
-        .map_err(raise(at))
+        .map_err(raise(at))?;
+        self.0.sent.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 
     /// `sock.sendall(data)`: sends until every byte is taken.
@@ -263,6 +319,7 @@ impl Socket {
                 || retry(|| os.send(data)),
             )
             .map_err(raise(at))?;
+            self.0.sent.fetch_add(n as u64, Ordering::Relaxed);
             data = &data[n..];
         }
         Ok(())
@@ -311,6 +368,19 @@ impl Socket {
     /// `sock.getpeername()`, remembered even after close.
     pub(crate) fn getpeername(&self) -> Option<SocketAddr> {
         lock(&self.0.state).raddr
+    }
+
+    /// Bytes received and bytes sent through this socket object so far (for the view).
+    pub(crate) fn counters(&self) -> (u64, u64) {
+        (
+            self.0.received.load(Ordering::Relaxed),
+            self.0.sent.load(Ordering::Relaxed),
+        )
+    }
+
+    /// `close()` was called on the socket object (the OS socket may still be open).
+    pub(crate) fn is_closed(&self) -> bool {
+        lock(&self.0.state).closed
     }
 
     /// The OS socket, for netlab's own tools (socket options, shutdown); None once closed.

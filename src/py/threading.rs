@@ -12,7 +12,7 @@ use super::{Exception, Result};
 use std::cell::RefCell;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -31,6 +31,12 @@ pub struct Interpreter {
     reuse_addr: bool,
     /// Every OS socket this program opened, weakly: what a cut-short shuts down.
     sockets: Mutex<Vec<Weak<socket2::Socket>>>,
+    /// Every socket object this program made, weakly, with the OS socket's entry above: what
+    /// the live view lists per connection (`netlab stage N --view`). Nothing else reads it.
+    socket_objects: Mutex<Vec<super::socket::Tracked>>,
+    /// How many `threading.Lock()` this program made: the view says "no lock" in stages
+    /// 2-4, which have none, rather than "free".
+    locks: AtomicUsize,
     /// Set once netlab has cut the program short; thread deaths after that are expected.
     cut_short: AtomicBool,
     /// Set when the one who cut short reports the deaths that follow together (the quit
@@ -59,6 +65,12 @@ pub(crate) struct ThreadState {
     blocked: Mutex<Option<Blocked>>,
     /// The exception that ended the thread, if one did.
     exception: Mutex<Option<Exception>>,
+    /// When the thread last changed state (started, entered or left a blocking call,
+    /// ended): the view's "since" column. One uncontended lock per blocking call.
+    since: Mutex<Instant>,
+    /// How many locks the thread holds now (`with self.lock:` blocks it is inside): the
+    /// view names the holder, which is how the freeze of stages 6-7 shows.
+    holding: AtomicUsize,
 }
 
 /// What a thread is waiting for right now, and why it will not wake by itself.
@@ -70,6 +82,16 @@ pub(crate) struct Blocked {
     pub(crate) why: String,
 }
 
+impl Blocked {
+    /// Whether the call waits for a client to send (or a client to connect), which is
+    /// where an idle server's threads sit, rather than for room to send or for a lock.
+    pub(crate) fn waits_for_input(&self) -> bool {
+        ["recv()", "readline()", "accept()"]
+            .iter()
+            .any(|call| self.what.starts_with(call))
+    }
+}
+
 /// A snapshot of one thread for reports: name, whether alive, what it waits for.
 #[derive(Clone, Debug)]
 pub struct ThreadInfo {
@@ -79,6 +101,10 @@ pub struct ThreadInfo {
     pub(crate) blocked: Option<Blocked>,
     /// The exception that ended it (Python's "Exception in thread ..."), if any.
     pub(crate) exception: Option<Exception>,
+    /// When it last changed state: started, entered or left a blocking call, ended.
+    pub(crate) since: Instant,
+    /// Whether it holds a lock now (is inside a `with self.lock:` block).
+    pub(crate) holds_lock: bool,
 }
 
 /// Something a program did that tests and demos want to observe.
@@ -138,6 +164,12 @@ fn current_thread() -> Option<Arc<ThreadState>> {
     CURRENT.with(|c| c.borrow().as_ref().and_then(|(_, t)| t.clone()))
 }
 
+/// Whether the calling OS thread is one a program started (a stage's `accept` or `recv`
+/// thread): such a thread catches its own panics and reports them as Python would.
+pub(crate) fn in_program_thread() -> bool {
+    current_thread().is_some()
+}
+
 /// `threading.current_thread().name`
 pub(crate) fn current_thread_name() -> String {
     if let Some(t) = current_thread() {
@@ -165,9 +197,22 @@ pub(crate) fn blocking<R>(
         what: what(),
         why: why(),
     });
+    *lock(&thread.since) = Instant::now();
     let result = call();
     *lock(&thread.blocked) = None;
+    *lock(&thread.since) = Instant::now();
     result
+}
+
+/// Notes that the current thread took (`true`) or released (`false`) a lock, for the view.
+pub(crate) fn holding_lock(taken: bool) {
+    if let Some(thread) = current_thread() {
+        if taken {
+            thread.holding.fetch_add(1, Ordering::Relaxed);
+        } else {
+            thread.holding.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
 }
 
 /// Locks a mutex, carrying on if a panicking thread poisoned it: one broken thread must
@@ -209,6 +254,8 @@ impl Interpreter {
             capture,
             reuse_addr,
             sockets: Mutex::new(Vec::new()),
+            socket_objects: Mutex::new(Vec::new()),
+            locks: AtomicUsize::new(0),
             cut_short: AtomicBool::new(false),
             quiet_deaths: AtomicBool::new(false),
             silenced: AtomicBool::new(false),
@@ -249,6 +296,8 @@ impl Interpreter {
                 alive: t.alive.load(Ordering::SeqCst),
                 blocked: lock(&t.blocked).clone(),
                 exception: lock(&t.exception).clone(),
+                since: *lock(&t.since),
+                holds_lock: t.holding.load(Ordering::Relaxed) > 0,
             })
             .collect()
     }
@@ -303,6 +352,16 @@ impl Interpreter {
         lock(&self.state).records.clone()
     }
 
+    /// Calls `f` with each record captured after the first `seen` (what the view has not
+    /// shown yet), under the lock that the program's threads take to add one: `f` must be
+    /// quick (the view keeps the first 1200 bytes of a message, never a copy of all of a
+    /// 10 MB line). Returns how many records there are now.
+    pub(crate) fn each_record_since(&self, seen: usize, f: impl FnMut(&Record)) -> usize {
+        let state = lock(&self.state);
+        state.records.iter().skip(seen).for_each(f);
+        state.records.len()
+    }
+
     /// Waits up to `timeout` for a captured record that satisfies `pred`, looking at each
     /// record once; returns it, or `None` on timeout.
     pub fn wait_for(
@@ -338,6 +397,32 @@ impl Interpreter {
             sockets.retain(|w| w.strong_count() > 0);
         }
         sockets.push(Arc::downgrade(sock));
+    }
+
+    pub(crate) fn register_socket_object(&self, sock: super::socket::Tracked) {
+        let mut objects = lock(&self.socket_objects);
+        if objects.len() % 64 == 63 {
+            objects.retain(super::socket::Tracked::exists);
+        }
+        objects.push(sock);
+    }
+
+    /// The socket objects of this program that still exist, in the order they were made:
+    /// what the view lists per connection.
+    pub(crate) fn socket_objects(&self) -> Vec<super::Socket> {
+        lock(&self.socket_objects)
+            .iter()
+            .filter_map(super::socket::Tracked::get)
+            .collect()
+    }
+
+    pub(crate) fn register_lock(&self) {
+        self.locks.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Whether this program has made a `threading.Lock()`.
+    pub(crate) fn has_lock(&self) -> bool {
+        self.locks.load(Ordering::Relaxed) > 0
     }
 
     /// Ends what Python would wait for forever: shuts down every socket still open, which
@@ -428,6 +513,8 @@ impl Thread {
             alive: AtomicBool::new(true),
             blocked: Mutex::new(None),
             exception: Mutex::new(None),
+            since: Mutex::new(Instant::now()),
+            holding: AtomicUsize::new(0),
         });
         lock(&interp.state).threads.push(state.clone());
         interp.push(Record::Started {
@@ -454,6 +541,7 @@ impl Thread {
                     report_death(&child_interp, &child_state.name, e);
                     *lock(&child_state.exception) = Some(e.clone());
                 }
+                *lock(&child_state.since) = Instant::now();
                 child_state.alive.store(false, Ordering::SeqCst);
                 child_interp.push(Record::Ended {
                     thread: child_state.name.clone(),

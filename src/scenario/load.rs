@@ -259,9 +259,27 @@ pub(crate) struct SlowReport {
 }
 
 impl SlowReport {
-    fn note(&mut self, started: Instant, what: String) {
+    fn note(&mut self, started: Instant, watch: &SlowWatch<'_>, what: String) {
+        (watch.note)(started.elapsed(), &what);
         self.timeline.push((started.elapsed(), what));
     }
+}
+
+/// Who watches the slow-reader experiment as it runs (`netlab demo slow --view`).
+pub(crate) struct SlowWatch<'a> {
+    /// Called with each line of the timeline as it happens.
+    pub(crate) note: &'a dyn Fn(Duration, &str),
+    /// Called once the report is complete, while every client is still connected (the
+    /// server still frozen, if it froze): the experiment ends when this returns.
+    pub(crate) before_end: &'a dyn Fn(&SlowReport),
+}
+
+impl SlowWatch<'_> {
+    /// Nobody watches: the report is all there is.
+    const NONE: SlowWatch<'static> = SlowWatch {
+        note: &|_, _| {},
+        before_end: &|_| {},
+    };
 }
 
 /// The slow reader of python-originals §4 and §9: A floods long lines, C never reads (small
@@ -271,6 +289,16 @@ pub(crate) fn slow_reader(
     addr: SocketAddr,
     server: Option<&Running>,
     options: SlowOptions,
+) -> std::io::Result<SlowReport> {
+    slow_reader_watched(addr, server, options, &SlowWatch::NONE)
+}
+
+/// [`slow_reader`], with `watch` told of each step as it happens.
+pub(crate) fn slow_reader_watched(
+    addr: SocketAddr,
+    server: Option<&Running>,
+    options: SlowOptions,
+    watch: &SlowWatch<'_>,
 ) -> std::io::Result<SlowReport> {
     let started = Instant::now();
     let mut report = SlowReport::default();
@@ -299,8 +327,7 @@ pub(crate) fn slow_reader(
     if !c.announce(&d, options.wait * 5) {
         return Err(not_registered("C"));
     }
-    report.note(
-        started,
+    report.note(started, watch,
         format!(
             "A ({}), B ({}) and D ({}) connect and read; C ({}) connects last, with a 4 KB receive buffer, \
              and never reads",
@@ -312,6 +339,7 @@ pub(crate) fn slow_reader(
     line.push(b'\n');
     report.note(
         started,
+        watch,
         format!(
             "A starts sending {}-byte lines as fast as the server takes them",
             line.len()
@@ -326,8 +354,7 @@ pub(crate) fn slow_reader(
             break;
         }
     }
-    report.note(
-        started,
+    report.note(started, watch,
         if report.flood_stalled {
             format!(
                 "A's sends block after {:.1} MB: the server stopped reading A (its thread for A is stuck sending to C)",
@@ -339,12 +366,13 @@ pub(crate) fn slow_reader(
     );
 
     b.send(b"hello from B\n")?;
-    report.note(started, "B sends \"hello from B\"".into());
+    report.note(started, watch, "B sends \"hello from B\"".into());
     report.message_delivered = [&b, &d]
         .iter()
         .all(|x| x.wait_for_text(b"\nhello from B\n", options.wait));
     report.note(
         started,
+        watch,
         if report.message_delivered {
             "B's message reaches B and D".to_string()
         } else {
@@ -360,6 +388,7 @@ pub(crate) fn slow_reader(
     e.send(b"hello from E\n")?;
     report.note(
         started,
+        watch,
         "a new client E connects and sends \"hello from E\"".into(),
     );
     report.newcomer_served = [&b, &d]
@@ -367,6 +396,7 @@ pub(crate) fn slow_reader(
         .all(|x| x.wait_for_text(b"\nhello from E\n", options.wait));
     report.note(
         started,
+        watch,
         if report.newcomer_served {
             "E is served: B and D get its message".to_string()
         } else {
@@ -382,15 +412,10 @@ pub(crate) fn slow_reader(
             .interpreter()
             .alive_threads()
             .into_iter()
-            .filter(|t| {
-                t.blocked.as_ref().is_some_and(|b| {
-                    !["recv()", "readline()", "accept()"]
-                        .iter()
-                        .any(|idle| b.what.starts_with(idle))
-                })
-            })
+            .filter(|t| t.blocked.as_ref().is_some_and(|b| !b.waits_for_input()))
             .collect();
     }
+    (watch.before_end)(&report);
     drop((a, b, c, d, e));
     Ok(report)
 }

@@ -31,12 +31,19 @@ mod target;
 pub use client::{contains, ClientOptions, End, TestClient};
 pub(crate) use expect::escape;
 pub use library::{EXPERIMENTS, SCENARIOS};
-pub(crate) use load::{churn, slow_reader, ChurnOptions, ChurnReport, SlowOptions, SlowReport};
+pub(crate) use load::{
+    churn, slow_reader, slow_reader_watched, ChurnOptions, ChurnReport, SlowOptions, SlowReport,
+    SlowWatch,
+};
 pub use outcome::{Failure, Outcome, Verdict};
+#[cfg(test)]
+pub(crate) use runner::run as run_scenario;
 pub(crate) use runner::Transcript;
 pub use runner::{
     run_in_process, run_on_stage, run_program, NotStarted, ProgramOptions, DEFAULT_WAIT,
 };
+#[cfg(test)]
+pub(crate) use target::InProcess;
 
 use crate::stage::Running;
 
