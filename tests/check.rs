@@ -98,7 +98,7 @@ const BROKEN: &[Broken] = &[
     Broken {
         name: "wrong_port",
         stage: 2,
-        args: &["--start-timeout", "2"],
+        args: &["--start-timeout", "5"],
         env: &[],
         code: 2,
     },

@@ -238,6 +238,7 @@ pub(crate) fn run(
         cursors: HashMap::new(),
         noise: Vec::new(),
         silent: Vec::new(),
+        unsettled: false,
         sent: HashMap::new(),
         last_sent: None,
         transcript: Vec::new(),
@@ -306,6 +307,9 @@ struct Run<'a> {
     noise: Vec<Noise>,
     /// The clients that never read.
     silent: Vec<&'static str>,
+    /// Whether the last step added or removed a client, which the server may still be
+    /// doing.
+    unsettled: bool,
     /// What each client sent last, for hints.
     sent: HashMap<&'static str, Vec<u8>>,
     /// What any client sent last, for hints.
@@ -389,9 +393,12 @@ impl Run<'_> {
     }
 
     fn do_step(&mut self, step: &Step) -> Result<(), Failure> {
-        if settles_first(step) {
+        // Before a step that adds or removes a client, and after one (the server adds or
+        // removes it in its own time, while the next step may already broadcast).
+        if settles_first(step) || self.unsettled {
             self.target.settle(self.wait());
         }
+        self.unsettled = settles_first(step);
         match *step {
             Step::Connect(name) => {
                 self.connect(name)?;
