@@ -15,19 +15,26 @@
 //! - [`program`]: a server that is not netlab's, run as a separate process.
 //! - [`check`]: `netlab check`, grading such a program with the scenarios.
 //! - [`demo`] and [`ports`]: live experiments for the questions the notes raise.
-//! - [`docs`]: netlab's pages, generated from `docs/` by `build.rs`, for `netlab explain`.
+//! - [`docs`]: netlab's pages, generated from `docs/` by `build.rs`, for `netlab explain`,
+//!   in two languages; [`lang`]: which one a run speaks; [`catalogue`]: the lines netlab
+//!   prints, in both.
+//! - [`diff`] and [`compare`]: `netlab diff`, what changed from one stage to the next.
 //! - [`terminal`]: what netlab writes to the terminal (a closed pipe ends a command
 //!   quietly; a very long message is shortened), and [`thread_list`]: the quit's list of
 //!   threads, grouped for a projector.
 //! - [`view`]: the live view (`--view`): threads, the clients dict, each connection's
 //!   bytes and kernel queues, redrawn four times a second.
 
+pub mod catalogue;
 pub mod check;
 pub mod client_command;
+pub mod compare;
 pub mod console;
 pub mod demo;
+pub mod diff;
 pub mod docs;
 pub mod exercise;
+pub mod lang;
 pub mod logging;
 pub mod ports;
 pub mod program;

@@ -5,11 +5,11 @@
 //!
 //! Like CPython's buffered socket file, a reader holds the file's read lock while it waits
 //! inside `readline()`, and `close()` takes that lock: closing a makefile from another
-//! thread waits until the reader's `readline()` returns (REFERENCE §12 M2). That is why
+//! thread waits until the reader's `readline()` returns (python-originals §12 M2). That is why
 //! the notes' `stop()` hangs in stages 6-7; netlab keeps it.
 //!
 //! Unlike CPython, writing to the file does not throw away what `readline()` had already
-//! read ahead (REFERENCE §12 M1): netlab delivers every line. See docs/cpython-quirks.md.
+//! read ahead (python-originals §12 M1): netlab delivers every line. See docs/en/cpython-quirks.md.
 
 use super::threading::{blocking, lock};
 use super::{decode, Exception, Result, Socket};
@@ -142,11 +142,7 @@ impl File {
                     peer.map_or("?".into(), |a| a.to_string())
                 )
             },
-            || {
-                "a makefile cannot close while another thread is inside its readline(); \
-                 it closes when that client sends a line or disconnects (REFERENCE §12 M2)"
-                    .to_string()
-            },
+            || crate::tr!("why-makefile-close"),
             || lock(&self.0.reader),
         );
         if !self.0.closed.swap(true, Ordering::SeqCst) {

@@ -6,7 +6,7 @@
 //!
 //! * `close()` from another thread neither wakes a thread blocked in `recv()` or
 //!   `accept()` on that socket nor sends FIN: the OS socket stays open until the blocked
-//!   call returns (REFERENCE §12 M3). Here the OS socket is an `Arc` that a blocked call
+//!   call returns (python-originals §12 M3). Here the OS socket is an `Arc` that a blocked call
 //!   holds a clone of; `close()` drops only the socket object's own reference.
 //! * After `close()`, every call raises `OSError: [Errno 9] Bad file descriptor`.
 //! * While a `makefile()` is open, `close()` only marks the socket closed; the OS socket
@@ -26,26 +26,25 @@ use std::sync::{Arc, Mutex, Weak};
 /// How many times in a row `recv()` may return `b''` before netlab stops the loop that
 /// keeps calling it. After the peer's FIN, `recv()` returns `b''` at once, every time: a
 /// loop that does not check for it (stages 2-3, the client) spins at full speed, tens of
-/// thousands of times a second in Python (REFERENCE §4, §11). netlab lets the flaw show
+/// thousands of times a second in Python (python-originals §4, §11). netlab lets the flaw show
 /// this many times, then raises [`SPIN_STOPPED`] to end that thread.
 pub const SPIN_LIMIT: usize = 20;
 
 /// The class of the exception netlab raises to end a spinning `recv()` loop.
 pub const SPIN_STOPPED: &str = "netlab.SpinStopped";
 
-const WHY_ACCEPT: &str =
-    "closing the listening socket from another thread does not wake accept() on Linux; \
-     the next client that connects does (REFERENCE §12 M3)";
+/// Why an `accept()` stays blocked after `close()`.
+fn why_accept() -> String {
+    crate::tr!("why-accept")
+}
 /// Why a `recv()` (or a `readline()`, which calls it) stays blocked, for `call`.
 fn why_recv(call: &str) -> String {
-    format!(
-        "closing this socket from another thread neither wakes {call} nor sends FIN on Linux; \
-         {call} returns only when this client sends something or disconnects (REFERENCE §12 M3)"
-    )
+    crate::tr!("why-recv", call = call)
 }
-const WHY_SEND: &str =
-    "the client does not read: its receive buffer and this socket's send buffer are full, \
-     so send() waits for room";
+/// Why a `send()` stays blocked.
+fn why_send() -> String {
+    crate::tr!("why-send")
+}
 
 /// A Python socket object: shared by every thread that holds a clone of it.
 #[derive(Clone)]
@@ -223,7 +222,7 @@ impl Socket {
         let laddr = self.getsockname();
         let (conn, addr) = blocking(
             || format!("accept() on {}", show(laddr)),
-            || WHY_ACCEPT.to_string(),
+            why_accept,
             || retry(|| os.accept()),
         )
         .map_err(raise(at))?;
@@ -275,13 +274,11 @@ impl Socket {
         }
         let empties = self.0.empty_reads.fetch_add(1, Ordering::Relaxed) + 1;
         if empties > SPIN_LIMIT {
+            // netlab's own exception: its message is netlab's explanation, in the class's
+            // language (Python's exceptions keep their own messages).
             let mut e = Exception::new(
                 SPIN_STOPPED,
-                format!(
-                    "{call} returned b'' {SPIN_LIMIT} times in a row: the peer closed its side, and a loop \
-                     that never checks for b'' calls it again at once, forever. Python would spin here at \
-                     full speed (tens of thousands of times a second); netlab ends this thread instead"
-                ),
+                crate::tr!("spin-stopped", call = call, limit = SPIN_LIMIT),
             );
             e.at = Some(at);
             return Err(e);
@@ -298,7 +295,7 @@ impl Socket {
         let peer = self.getpeername();
         let n = blocking(
             || format!("send() to {}", show(peer)),
-            || WHY_SEND.to_string(),
+            why_send,
             || retry(|| os.send(data)),
         )
         .map_err(raise(at))?;
@@ -318,7 +315,7 @@ impl Socket {
         while !data.is_empty() {
             let n = blocking(
                 || format!("send() to {}", show(peer)),
-                || WHY_SEND.to_string(),
+                why_send,
                 || retry(|| os.send(data)),
             )
             .map_err(raise(at))?;

@@ -1,5 +1,6 @@
-//! The scenarios: what the tutorial's servers do, stage by stage, as REFERENCE.md measured
-//! the original Python code doing it. Each is an exercise: `shows` says what to look for.
+//! The scenarios: what the tutorial's servers do, stage by stage, as the original Python
+//! code does it (measured on Linux: docs/en/python-originals.md). Each is an exercise:
+//! `shows` says what to look for.
 
 use super::client_check::{ClientScenario, ClientStep};
 use super::Data::{Bytes, Parts, Repeat};
@@ -408,14 +409,14 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "every_line_is_delivered",
-        shows: "two lines in one segment are two messages; netlab delivers both (CPython's makefile can lose the second: docs/cpython-quirks.md)",
+        shows: "two lines in one segment are two messages; netlab delivers both (CPython's makefile can lose the second: `netlab explain cpython-quirks`)",
         stages: &[6, 7],
         steps: &[
             Connect("A"),
             Connect("B"),
             Send("A", Bytes(b"a\nb\n")),
             Expect("B", &[msg("A", b"a\n")]),
-            NetlabOnly("CPython's makefile() loses the second line when the broadcast writes to A's file (docs/cpython-quirks.md)"),
+            NetlabOnly("CPython's makefile() loses the second line when the broadcast writes to A's file (`netlab explain cpython-quirks`)"),
             Expect("B", &[msg("A", b"b\n")]),
             Expect("A", &[msg("A", b"a\n"), msg("A", b"b\n")]),
         ],
@@ -508,7 +509,7 @@ pub static SCENARIOS: &[Scenario] = &[
             Send("D", Bytes(b"quit")),
             Expect("D", &[msg("C", b"QUIT\n")]),
             Quiet("D", 300),
-            NetlabOnly("CPython's makefile() drops what follows a line in the same segment once the broadcast writes to the sender's file, so Python loses this `quit` (docs/cpython-quirks.md)"),
+            NetlabOnly("CPython's makefile() drops what follows a line in the same segment once the broadcast writes to the sender's file, so Python loses this `quit` (`netlab explain cpython-quirks`)"),
             Send("B", Bytes(b"x\nquit\n")),
             Expect("C", &[msg("B", b"x\n")]),
             Expect("B", &[msg("C", b"QUIT\n"), msg("B", b"x\n")]),

@@ -58,7 +58,7 @@ pub(crate) const RACE: &str = "dictionary changed size during iteration";
 /// How long a churner waits for the server to close its connection after `quit`.
 const QUIT_ANSWERED: Duration = Duration::from_secs(2);
 
-/// Runs the churn of REFERENCE §6: client A sends a line every millisecond while
+/// Runs the churn of python-originals §6: client A sends a line every millisecond while
 /// `churners` threads connect, say `hi`, quit and close, over and over.
 pub fn churn(
     addr: SocketAddr,
@@ -152,7 +152,7 @@ pub(crate) fn spam_lines(data: &[u8], from: SocketAddr) -> usize {
 }
 
 /// `n` clients, a few at a time, each connect, send `hi` and close at once, without
-/// waiting for anything: the leavers of REFERENCE's stage 7 flaw, whose sockets a
+/// waiting for anything: the leavers of stage 7's flaw (exercise 7.leaver), whose sockets a
 /// broadcast can meet just after they closed. Returns how many connected.
 pub(crate) fn leavers(addr: SocketAddr, n: usize) -> usize {
     const AT_ONCE: usize = 4;
@@ -282,7 +282,7 @@ impl SlowWatch<'_> {
     };
 }
 
-/// The slow reader of REFERENCE §4 and §9: A floods long lines, C never reads (small
+/// The slow reader of python-originals §4 and §9: A floods long lines, C never reads (small
 /// receive buffer), B and D are ordinary clients. Once the server stops reading A, B
 /// sends a message and a new client E connects and sends one: do they get through?
 pub(crate) fn slow_reader(
@@ -443,7 +443,7 @@ pub(crate) fn race_appears(server: &Running) -> Result<(), String> {
 }
 
 /// Experiment: 1.5 s of churn kills no thread, and the chatty client gets back every line
-/// it sent (netlab does not lose lines, docs/cpython-quirks.md).
+/// it sent (netlab does not lose lines, docs/en/cpython-quirks.md).
 pub(crate) fn race_never_appears(server: &Running) -> Result<(), String> {
     let report = churn(
         server.local_addr(),
