@@ -64,6 +64,7 @@ fn main() {
             "script" => "Script",
             "forever" => "Forever",
             "console" => "Console",
+            "service" => "Service",
             other => panic!("stage {number}: unknown lifecycle {other:?}"),
         };
         writeln!(
@@ -324,6 +325,7 @@ fn exercises_table(root: &Path, stages: &[toml::Value], client: &toml::Table) ->
                 let lifecycle = match field(base, "lifecycle") {
                     "script" => "Script",
                     "forever" => "Forever",
+                    "service" => "Service",
                     _ => "Console",
                 };
                 format!(

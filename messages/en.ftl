@@ -154,6 +154,7 @@ client-command-no-bytes = /bytes needs the bytes to send, in hex, as in `/bytes 
 
 stage-not-loopback = { $host } is not a loopback address: anyone who can reach this machine on port { $port } can join this chat, and its flaws (crashes, freezes) are open to them too. Use --host 127.0.0.1 in class.
 stage-grace-unused = --grace { $grace } does nothing in stage { $stage }: { $why }. It bounds the wait after `quit` in the stages with a console ({ $stages }).
+stage-limits-ignored = --max-line, --max-pending and --max-clients do nothing in stage { $stage }: the notes' servers have no such limits (that is one of their flaws); netlab's own stages do.
 stage-no-quit-script = the script ends by itself once it has served its two clients
 stage-no-quit-forever = it has no console and no stop(); a signal ends it at once
 start-failed = could not start stage { $stage } on { $addr }: { $error }
@@ -227,6 +228,7 @@ slow-stage1 = netlab demo slow --stage 1: stage 1 serves one client at a time an
 slow-intro = netlab demo slow --stage { $stage }: stage { $stage } ({ $summary }) runs here on { $addr }.
     A floods long lines, C never reads, B and D are ordinary clients; then B speaks and E joins.
 slow-stuck = Server threads stuck at the end of the run:
+slow-kept-up = The chat went on. Stage { $stage } puts each message in every client's outbox and writes outside the lock, one writer thread per client: A sent { $mb } MB, B's message and E's reached everyone who reads, and C, which never read, was disconnected once more than its bound waited for it. (test stage{ $stage }_slow_reader_freezes_no_one; exercise 7.slow.)
 slow-no-stall = The server kept reading A for { $mb } MB: this run never filled C's buffers, so it shows nothing. (The kernel's buffer sizes decide when the stall comes.)
 slow-frozen = The whole server froze. Stage { $stage } writes each broadcast while holding self.lock; A's thread holds it while flush() waits for C to read, which C never does. B's thread waits for the lock, and so does the accept thread, so E is connected by the kernel but never served. One client that does not read stops the chat for everyone. (python-originals §9; test stage{ $stage }_slow_reader_freezes_everyone.)
 slow-stalled = Only the sending threads stalled. Stage { $stage } takes no lock around the broadcast, so A's thread waits alone in send() to C, and the others carry on: B's message and E's reach the clients that come before C in the dict. (Small messages may still fit in C's send buffer; when they do not, that sender's thread stalls at C too: the list above shows which did.) The chat goes on, leaking a stuck thread per sender. (python-originals §4, §8; test stage{ $stage }_slow_reader_stalls_only_the_sender.)

@@ -82,7 +82,9 @@ pub fn run_stage(running: &Running, grace: Duration, signals: Option<Signals>, v
             let _live = view.then(|| start_view(running, grace, Control::Signal));
             run_forever(running, signals)
         }
-        Lifecycle::Console => run_console(running, &interp, grace, signals, view),
+        Lifecycle::Console | Lifecycle::Service => {
+            run_console(running, &interp, grace, signals, view)
+        }
     })
 }
 
@@ -231,7 +233,7 @@ fn run_console(
             Err(_) => break,
         }
     }
-    let report = running.quit(QuitOptions::cli(grace));
+    let report = running.quit(QuitOptions::cli(grace, running.stage.lifecycle));
     if report.clean() {
         log::info!(
             target: NETLAB,

@@ -36,6 +36,7 @@ pub mod docs;
 pub mod exercise;
 pub mod lang;
 pub mod logging;
+pub mod policy;
 pub mod ports;
 pub mod program;
 pub mod py;

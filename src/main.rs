@@ -127,6 +127,18 @@ struct StageArgs {
     /// the next stage starts on the same port at once; nothing on the wire changes.
     #[arg(long)]
     no_reuseaddr: bool,
+    /// netlab's own stages (8 and on): the longest line a client may send, in bytes
+    /// [default: 65536]; a longer one gets an error line and the client is disconnected.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    max_line: Option<u64>,
+    /// netlab's own stages: how many bytes may wait for one client before it counts as not
+    /// reading and is disconnected [default: 8388608, 8 MiB].
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    max_pending: Option<u64>,
+    /// netlab's own stages: the most clients at once [default: 10240]; a newcomer past it
+    /// gets one line and is closed.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_clients: Option<u64>,
     /// Show the live view: the threads, the clients dict, each connection's bytes and
     /// kernel queues, the last messages, and the console on the bottom line (`?` lists
     /// the keys). In a pipe or with TERM=dumb, netlab says why and runs the plain output.
@@ -364,6 +376,24 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
     let stage = args.stage;
     let signals = console::catch_signals();
     netlab::logging::init(stage.log_format);
+    let limits = [args.max_line, args.max_pending, args.max_clients];
+    if limits.iter().any(Option::is_some) {
+        if stage.lifecycle == Lifecycle::Service {
+            let defaults = netlab::policy::Limits::default();
+            let or = |given: Option<u64>, default: usize| given.map_or(default, |n| n as usize);
+            netlab::policy::set(netlab::policy::Limits {
+                max_line: or(args.max_line, defaults.max_line),
+                max_pending: or(args.max_pending, defaults.max_pending),
+                max_clients: or(args.max_clients, defaults.max_clients),
+            });
+        } else {
+            log::warn!(
+                target: NETLAB,
+                "{}",
+                tr!("stage-limits-ignored", stage = stage.number)
+            );
+        }
+    }
     let addr = SocketAddr::new(args.host, args.port);
     let options = StartOptions {
         capture: false,
@@ -430,7 +460,7 @@ fn no_quit(stage: &stage::Stage) -> Option<String> {
     match stage.lifecycle {
         Lifecycle::Script => Some(tr!("stage-no-quit-script")),
         Lifecycle::Forever => Some(tr!("stage-no-quit-forever")),
-        Lifecycle::Console => None,
+        Lifecycle::Console | Lifecycle::Service => None,
     }
 }
 

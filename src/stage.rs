@@ -69,8 +69,19 @@ pub enum Lifecycle {
     Script,
     /// No console, no stop(): only a signal ends it (stage 2).
     Forever,
-    /// A `>> ` console; `quit` calls stop() (stages 3-7 of the notes).
+    /// A `>> ` console; `quit` calls stop() and pauses 3 s, as the notes' `threading.Event().wait(3)`
+    /// (stages 3-7 of the notes).
     Console,
+    /// A `>> ` console whose `quit` (and Ctrl-C, and SIGTERM) calls stop(), which ends
+    /// every thread at once: no pause (netlab's own stages 8-9).
+    Service,
+}
+
+impl Lifecycle {
+    /// Whether the program has a `>> ` console with `quit`.
+    pub fn has_console(self) -> bool {
+        matches!(self, Lifecycle::Console | Lifecycle::Service)
+    }
 }
 
 /// The chat client of the notes' last code block.
@@ -124,7 +135,7 @@ pub fn with_console() -> String {
     ranges(
         crate::stages::STAGES
             .iter()
-            .filter(|s| s.lifecycle == Lifecycle::Console)
+            .filter(|s| s.lifecycle.has_console())
             .map(|s| s.number),
     )
 }
@@ -196,10 +207,15 @@ pub(crate) struct QuitOptions {
 }
 
 impl QuitOptions {
-    /// What the CLI does: the notes' 3 s wait, within the given grace period.
-    pub(crate) fn cli(grace: Duration) -> QuitOptions {
+    /// What the CLI does: the notes' 3 s wait (none for a stage that needs none), within
+    /// the given grace period.
+    pub(crate) fn cli(grace: Duration, lifecycle: Lifecycle) -> QuitOptions {
         QuitOptions {
-            main_wait: Duration::from_secs(3),
+            main_wait: if lifecycle == Lifecycle::Service {
+                Duration::ZERO
+            } else {
+                Duration::from_secs(3)
+            },
             grace,
         }
     }
@@ -309,6 +325,9 @@ impl Running {
     }
 }
 
+/// How long the threads that stop() woke get to end before netlab lists those left.
+const THREADS_END: Duration = Duration::from_millis(200);
+
 /// How long stop() may take before netlab says that it is blocked.
 const STOP_BLOCKED_AFTER: Duration = Duration::from_secs(1);
 
@@ -367,6 +386,9 @@ fn quit_sequence(
         // Python's main thread returns from stop() and its 3 s wait, then waits at exit for
         // the other threads: say which ones, and why they do not end.
         if main.join(deadline.saturating_duration_since(Instant::now())) {
+            // Threads that stop() did wake take a moment to end: only those still there
+            // after it are the ones Python would wait for.
+            interp.wait_threads(deadline.min(Instant::now() + THREADS_END));
             let waiting = interp.alive_threads();
             if !waiting.is_empty() {
                 let n = waiting.len();

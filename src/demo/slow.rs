@@ -127,6 +127,17 @@ fn watch(server: &Running, stage: u8) -> Option<(Live, Arc<AtomicBool>)> {
 
 /// What the measured outcome means.
 fn verdict(stage: u8, report: &crate::scenario::SlowReport) -> String {
+    if !report.flood_stalled
+        && report.message_delivered
+        && report.newcomer_served
+        && report.slow_one_dropped
+    {
+        return tr!(
+            "slow-kept-up",
+            stage = stage,
+            mb = format!("{:.1}", report.flooded as f64 / 1e6)
+        );
+    }
     if !report.flood_stalled {
         return tr!(
             "slow-no-stall",

@@ -60,7 +60,18 @@ impl File {
     /// end of file. Blocks until a whole line (or EOF) has arrived.
     #[track_caller]
     pub(crate) fn readline(&self) -> Result<String> {
-        let at = Location::caller();
+        self.readline_in(MAX_LINE, Location::caller())
+    }
+
+    /// `f.readline(size)`: as `readline()`, but a line longer than `size` bytes raises
+    /// `ValueError` without being decoded (netlab's stage 8 limits its lines so; Python's
+    /// `readline(size)` would return the first `size` characters instead).
+    #[track_caller]
+    pub(crate) fn readline_limited(&self, size: usize) -> Result<String> {
+        self.readline_in(size.min(MAX_LINE), Location::caller())
+    }
+
+    fn readline_in(&self, limit: usize, at: &'static Location<'static>) -> Result<String> {
         if self.0.closed.load(Ordering::SeqCst) {
             return Err(closed_file(at));
         }
@@ -72,6 +83,10 @@ impl File {
             if let Some((len, skip)) =
                 line_end(&buf[scanned..]).map(|(len, skip)| (scanned + len, skip))
             {
+                if len > limit {
+                    buf.drain(..len + skip);
+                    return Err(too_long(limit, at));
+                }
                 let mut line: Vec<u8> = buf.drain(..len + skip).collect();
                 line.truncate(len);
                 line.push(b'\n');
@@ -80,12 +95,9 @@ impl File {
                     e
                 });
             }
-            if buf.len() > MAX_LINE {
+            if buf.len() > limit {
                 buf.clear();
-                return Err(Exception::value_error(format!(
-                    "line longer than {} MiB: netlab's limit (Python would buffer until memory runs out)",
-                    MAX_LINE >> 20
-                )));
+                return Err(too_long(limit, at));
             }
             let data = self.0.sock.recv_in(CHUNK, "readline()", at)?;
             if data.is_empty() {
@@ -149,6 +161,20 @@ impl File {
             self.0.sock.decref_io();
         }
     }
+}
+
+/// The `ValueError` of a line longer than `limit` bytes.
+fn too_long(limit: usize, at: &'static Location<'static>) -> Exception {
+    let mut e = if limit == MAX_LINE {
+        Exception::value_error(format!(
+            "line longer than {} MiB: netlab's limit (Python would buffer until memory runs out)",
+            MAX_LINE >> 20
+        ))
+    } else {
+        Exception::value_error(format!("line longer than {limit} bytes"))
+    };
+    e.at = Some(at);
+    e
 }
 
 impl std::fmt::Debug for File {
