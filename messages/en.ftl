@@ -109,6 +109,7 @@ why-event = a pause on an event that nobody sets: the notes wait here on purpose
 why-lock-held-by = self.lock is held by thread { $holder }, which is itself stuck
 why-lock-held = self.lock is held by another thread
 why-makefile-close = a makefile cannot close while another thread is inside its readline(); it closes when that client sends a line or disconnects (python-originals §12 M2)
+why-select = select() waits until a registered socket is ready; stop() wakes it through the selector, so it never stays stuck
 spin-stopped = { $call } returned b'' { $limit } times in a row: the peer closed its side, and a loop that never checks for b'' calls it again at once, forever. Python would spin here at full speed (tens of thousands of times a second); netlab ends this thread instead
 
 ## netlab client (src/console.rs, src/client_command.rs)

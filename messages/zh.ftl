@@ -84,6 +84,7 @@ why-event = 在一个没人会设置的事件上暂停: 笔记特意在这里等
 why-lock-held-by = self.lock 被线程 { $holder } 持有, 而那个线程自己也卡住了
 why-lock-held = self.lock 被另一个线程持有
 why-makefile-close = 另一个线程还在 readline() 里时, makefile 无法关闭; 等那个客户端发来一行或断开连接, 它才会关闭 (python-originals §12 M2)
+why-select = select() 等到某个已注册的套接字就绪才返回; stop() 通过选择器唤醒它, 所以它不会一直卡住
 spin-stopped = { $call } 连续 { $limit } 次返回 b'': 对端关闭了它那一侧, 而一个从不检查 b'' 的循环会立刻再次调用它, 永不停止。Python 会在这里全速空转 (每秒几万次); netlab 改为结束这个线程
 
 ## netlab client (src/console.rs, src/client_command.rs)

@@ -187,7 +187,7 @@ impl std::fmt::Debug for File {
 /// Where the first line in `buf` ends: (length without terminator, terminator length).
 /// `\n`, `\r\n` and a lone `\r` all end a line; a `\r` at the very end waits for more
 /// bytes, since a `\n` may follow.
-fn line_end(buf: &[u8]) -> Option<(usize, usize)> {
+pub(crate) fn line_end(buf: &[u8]) -> Option<(usize, usize)> {
     let i = buf.iter().position(|&b| b == b'\n' || b == b'\r')?;
     match (buf[i], buf.get(i + 1)) {
         (b'\n', _) => Some((i, 1)),

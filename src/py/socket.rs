@@ -20,7 +20,7 @@ use std::io::{self, Read};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::panic::Location;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 /// How many times in a row `recv()` may return `b''` before netlab stops the loop that
@@ -62,6 +62,9 @@ struct Inner {
     /// could measure, and nothing reads them but the view.
     received: AtomicU64,
     sent: AtomicU64,
+    /// `setblocking(False)` was called: calls return at once (raising `BlockingIOError`
+    /// when they would wait), so netlab does not record them as blocking.
+    nonblocking: AtomicBool,
 }
 
 /// A socket object as the interpreter remembers it for the live view: weakly, so that
@@ -166,6 +169,7 @@ impl Socket {
             empty_reads: AtomicUsize::new(0),
             received: AtomicU64::new(0),
             sent: AtomicU64::new(0),
+            nonblocking: AtomicBool::new(false),
             state: Mutex::new(State {
                 fd: os.as_raw_fd(),
                 os: Some(os),
@@ -237,13 +241,13 @@ impl Socket {
     pub(crate) fn accept(&self) -> Result<(Socket, SocketAddr)> {
         let at = Location::caller();
         let os = self.os(at)?;
-        let laddr = self.getsockname();
-        let (conn, addr) = blocking(
-            || format!("accept() on {}", show(laddr)),
-            why_accept,
-            || retry(|| os.accept()),
-        )
-        .map_err(raise(at))?;
+        let (conn, addr) = self
+            .maybe_blocking(
+                || format!("accept() on {}", show(self.getsockname())),
+                why_accept,
+                || retry(|| os.accept()),
+            )
+            .map_err(raise(at))?;
         let addr = addr
             .as_socket()
             .ok_or_else(|| Exception::new("OSError", "accept() returned a non-IP address"))?;
@@ -275,20 +279,37 @@ impl Socket {
         call: &str,
         at: &'static Location<'static>,
     ) -> Result<Vec<u8>> {
-        let os = self.os(at)?;
-        let peer = self.getpeername();
         let mut buf = vec![0u8; bufsize];
-        let n = blocking(
-            || format!("{call} from {}", show(peer)),
-            || why_recv(call),
-            || retry(|| (&*os).read(&mut buf)),
-        )
-        .map_err(raise(at))?;
-        if n > 0 {
+        let n = self.recv_into_in(&mut buf, call, at)?;
+        buf.truncate(n);
+        Ok(buf)
+    }
+
+    /// `sock.recv_into(buffer)`: reads into `buf`, returns how many bytes; 0 means the peer
+    /// closed. On a non-blocking socket, raises `BlockingIOError` when nothing is there.
+    #[track_caller]
+    pub(crate) fn recv_into(&self, buf: &mut [u8]) -> Result<usize> {
+        self.recv_into_in(buf, "recv_into()", Location::caller())
+    }
+
+    fn recv_into_in(
+        &self,
+        buf: &mut [u8],
+        call: &str,
+        at: &'static Location<'static>,
+    ) -> Result<usize> {
+        let os = self.os(at)?;
+        let n = self
+            .maybe_blocking(
+                || format!("{call} from {}", show(self.getpeername())),
+                || why_recv(call),
+                || retry(|| (&*os).read(buf)),
+            )
+            .map_err(raise(at))?;
+        if n > 0 || buf.is_empty() {
             self.0.empty_reads.store(0, Ordering::Relaxed);
             self.0.received.fetch_add(n as u64, Ordering::Relaxed);
-            buf.truncate(n);
-            return Ok(buf);
+            return Ok(n);
         }
         let empties = self.0.empty_reads.fetch_add(1, Ordering::Relaxed) + 1;
         if empties > SPIN_LIMIT {
@@ -301,7 +322,37 @@ impl Socket {
             e.at = Some(at);
             return Err(e);
         }
-        Ok(Vec::new())
+        Ok(0)
+    }
+
+    /// A call that may block, recorded as blocking (for reports and the view) unless the
+    /// socket is non-blocking: then it returns at once, and recording it would only cost.
+    fn maybe_blocking<R>(
+        &self,
+        what: impl FnOnce() -> String,
+        why: impl FnOnce() -> String,
+        call: impl FnOnce() -> R,
+    ) -> R {
+        if self.0.nonblocking.load(Ordering::Relaxed) {
+            call()
+        } else {
+            blocking(what, why, call)
+        }
+    }
+
+    /// `sock.setblocking(flag)`: with `False`, every call returns at once, and one that
+    /// would have to wait raises `BlockingIOError` instead (stage 9's sockets).
+    #[track_caller]
+    pub(crate) fn setblocking(&self, flag: bool) -> Result<()> {
+        let at = Location::caller();
+        self.os(at)?.set_nonblocking(!flag).map_err(raise(at))?;
+        self.0.nonblocking.store(!flag, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// `sock.fileno()`: the file descriptor, which a selector registers; -1 once closed.
+    pub(crate) fn fileno(&self) -> i32 {
+        lock(&self.0.state).fd
     }
 
     /// `sock.send(data)`: one send call; returns how many bytes the kernel took. The
@@ -310,13 +361,13 @@ impl Socket {
     pub fn send(&self, data: &[u8]) -> Result<usize> {
         let at = Location::caller();
         let os = self.os(at)?;
-        let peer = self.getpeername();
-        let n = blocking(
-            || format!("send() to {}", show(peer)),
-            why_send,
-            || retry(|| os.send(data)),
-        )
-        .map_err(raise(at))?;
+        let n = self
+            .maybe_blocking(
+                || format!("send() to {}", show(self.getpeername())),
+                why_send,
+                || retry(|| os.send(data)),
+            )
+            .map_err(raise(at))?;
         self.0.sent.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
