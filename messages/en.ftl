@@ -229,7 +229,10 @@ slow-stage1 = netlab demo slow --stage 1: stage 1 serves one client at a time an
 slow-intro = netlab demo slow --stage { $stage }: stage { $stage } ({ $summary }) runs here on { $addr }.
     A floods long lines, C never reads, B and D are ordinary clients; then B speaks and E joins.
 slow-stuck = Server threads stuck at the end of the run:
-slow-kept-up = The chat went on. Stage { $stage } puts each message in every client's outbox and writes outside the lock, one writer thread per client: A sent { $mb } MB, B's message and E's reached everyone who reads, and C, which never read, was disconnected once more than its bound waited for it. (test stage{ $stage }_slow_reader_freezes_no_one; exercise 7.slow.)
+slow-kept-up = The chat went on. { $stage ->
+        [9] Stage 9 never blocks: one loop puts each message in every client's output buffer and sends what waits when the socket can take it
+       *[other] Stage { $stage } puts each message in every client's outbox and writes outside the lock, one writer thread per client
+    }: A sent { $mb } MB, B's message and E's reached everyone who reads, and C, which never read, was disconnected once more than its bound waited for it. (test stage{ $stage }_slow_reader_freezes_no_one; exercise 7.slow.)
 slow-no-stall = The server kept reading A for { $mb } MB: this run never filled C's buffers, so it shows nothing. (The kernel's buffer sizes decide when the stall comes.)
 slow-frozen = The whole server froze. Stage { $stage } writes each broadcast while holding self.lock; A's thread holds it while flush() waits for C to read, which C never does. B's thread waits for the lock, and so does the accept thread, so E is connected by the kernel but never served. One client that does not read stops the chat for everyone. (python-originals §9; test stage{ $stage }_slow_reader_freezes_everyone.)
 slow-stalled = Only the sending threads stalled. Stage { $stage } takes no lock around the broadcast, so A's thread waits alone in send() to C, and the others carry on: B's message and E's reach the clients that come before C in the dict. (Small messages may still fit in C's send buffer; when they do not, that sender's thread stalls at C too: the list above shows which did.) The chat goes on, leaking a stuck thread per sender. (python-originals §4, §8; test stage{ $stage }_slow_reader_stalls_only_the_sender.)

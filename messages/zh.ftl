@@ -174,7 +174,10 @@ slow-stage1 = netlab demo slow --stage 1: 第 1 阶段一次只服务一个客�
 slow-intro = netlab demo slow --stage { $stage }: 第 { $stage } 阶段 ({ $summary }) 在这里运行, 地址 { $addr }。
     A 不停地发送长行, C 从不读取, B 和 D 是普通客户端; 然后 B 发言, E 加入。
 slow-stuck = 运行结束时卡住的服务端线程:
-slow-kept-up = 聊天照常进行。第 { $stage } 阶段把每条消息放进每个客户端的发件箱, 由每个客户端自己的写线程在锁外写出: A 发送了 { $mb } MB, B 和 E 的消息都到达了每个读数据的客户端, 而从不读数据的 C 在积压超过上限之后被断开。(测试 stage{ $stage }_slow_reader_freezes_no_one; 练习 7.slow。)
+slow-kept-up = 聊天照常进行。{ $stage ->
+        [9] 第 9 阶段从不阻塞: 一个循环把每条消息放进每个客户端的输出缓冲区, 等套接字能接收时再发出去
+       *[other] 第 { $stage } 阶段把每条消息放进每个客户端的发件箱, 由每个客户端自己的写线程在锁外写出
+    }: A 发送了 { $mb } MB, B 和 E 的消息都到达了每个读数据的客户端, 而从不读数据的 C 在积压超过上限之后被断开。(测试 stage{ $stage }_slow_reader_freezes_no_one; 练习 7.slow。)
 slow-no-stall = 服务端一直在读取 A, 读了 { $mb } MB: 这次运行没有填满 C 的缓冲区, 所以什么也看不出来。(何时卡住取决于内核的缓冲区大小。)
 slow-frozen = 整个服务端卡死了。第 { $stage } 阶段在持有 self.lock 的时候写出每一条广播; A 的线程持有这把锁, 而 flush() 在等 C 读取, C 却永远不读。B 的线程在等这把锁, accept 线程也在等, 所以 E 虽然已被内核接入, 却永远得不到服务。一个不读数据的客户端让所有人的聊天都停了。(python-originals §9; 测试 stage{ $stage }_slow_reader_freezes_everyone。)
 slow-stalled = 只有发送的线程卡住了。第 { $stage } 阶段的广播没有加锁, 所以 A 的线程独自在给 C 的 send() 里等待, 其他线程照常运行: B 和 E 的消息送到了字典里排在 C 前面的客户端。(小消息也许还能放进 C 的发送缓冲区; 放不下时, 那个发送者的线程也会卡在 C 上: 上面的列表显示了哪些卡住了。) 聊天继续, 代价是每个发送者泄漏一个卡住的线程。(python-originals §4, §8; 测试 stage{ $stage }_slow_reader_stalls_only_the_sender。)

@@ -331,10 +331,10 @@ fn diff_stat_sums_up() {
 #[test]
 fn diff_of_a_bad_stage_is_a_clear_error() {
     netlab()
-        .args(["diff", "4", "9"])
+        .args(["diff", "4", "12"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no stage \"9\""))
+        .stderr(predicate::str::contains("no stage \"12\""))
         .stderr(predicate::str::contains("`client`"));
     netlab().args(["diff", "7", "client"]).assert().success();
 }
