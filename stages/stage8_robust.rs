@@ -73,7 +73,11 @@ impl ChatServer {
         // A restart right after a run binds at once, whatever TIME-WAIT the last one left.
         self.sock.set_reuse_address()?;
         self.sock.bind(self.addr)?; // 绑定
-        self.sock.listen(128)?; // 监听: room for a class that connects at once
+
+        // 监听: room for a class that connects at once, and for a burst of connections while
+        // the accept thread starts two threads for each (past the backlog, the kernel drops
+        // a connect's SYN, and that client waits a second or more before it tries again).
+        self.sock.listen(1024)?;
         let cs = Arc::clone(self);
         Thread::new("accept", move || cs.accept()).start()?;
         Ok(())
@@ -139,14 +143,6 @@ impl ChatServer {
             // 客户端退出命令: `quit`, or '' once the client has closed (主动断开得到空串).
             // A blank line is "\n", not '': it is a message.
             if data.is_empty() || py::strip(&data) == "quit" {
-                {
-                    let _lock = self.lock.acquire(); // with self.lock:
-                    let (_, _, outbox) = self.clients.pop(&client)?;
-                    // The writer thread writes what is still queued for this client, then
-                    // closes its file and socket.
-                    outbox.queue.put(None);
-                }
-                info!("{} quits", py::addr_repr(&client));
                 break;
             }
             let msg = format!(
@@ -181,6 +177,16 @@ impl ChatServer {
                 }
             }
         }
+        // The client leaves, however the loop ended: `quit`, '', or the event, when stop()
+        // came while this thread was busy with a message (its writer would wait for ever).
+        {
+            let _lock = self.lock.acquire(); // with self.lock:
+            let (_, _, outbox) = self.clients.pop(&client)?;
+            // The writer thread writes what is still queued for this client, then closes
+            // its file and socket.
+            outbox.queue.put(None);
+        }
+        info!("{} quits", py::addr_repr(&client));
         Ok(())
     }
 

@@ -360,22 +360,33 @@ impl Loop {
             }
             let mut rounds = 0;
             while leave.is_none() {
-                if rounds == READS_PER_ROUND {
+                // stop() is seen between two reads, and between two messages (below): a
+                // round of short lines (8 reads of 64 KiB from each client, tens of
+                // thousands of messages) would keep the loop from it for seconds.
+                if rounds == READS_PER_ROUND || self.cs.event.is_set() {
                     self.again.push(key);
                     break;
                 }
                 rounds += 1;
                 match c.sock.recv_into(&mut self.buf) {
                     // '' once the client has closed: its last line (even without its
-                    // newline), then the `quit` path, as readline() gives them.
+                    // newline), then the `quit` path, as readline() gives them: the last
+                    // line as it came, without a `\n` unless it ends with `\r`, read as one.
                     Ok(0) => {
                         let mut rest = std::mem::take(&mut c.inb);
-                        if rest.last() == Some(&b'\r') {
-                            rest.pop();
-                        }
                         if !rest.is_empty() {
+                            let newline = rest.last() == Some(&b'\r');
+                            if newline {
+                                rest.pop();
+                            }
                             rest.push(b'\n');
                             leave = line(&rest, &limits, &mut messages);
+                            if leave.is_none() && !newline {
+                                // Sent without `\n`: broadcast without it.
+                                if let Some(last) = messages.last_mut() {
+                                    last.pop();
+                                }
+                            }
                         }
                         leave.get_or_insert(Leave::Quit);
                     }
@@ -389,6 +400,9 @@ impl Loop {
             }
         }
         for data in messages {
+            if self.cs.event.is_set() {
+                break; // stop(): these would go nowhere (close_all() drops what waits)
+            }
             let addr = self.conns[&key].addr;
             self.broadcast(addr, &data);
         }
