@@ -60,6 +60,7 @@ fn draw_charts(
     chart
         .configure_mesh()
         .x_desc("clients")
+        .light_line_style(TRANSPARENT)
         .y_label_formatter(&|v| super::table::rate(*v))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .draw()?;
@@ -108,6 +109,7 @@ fn draw_charts(
     chart
         .configure_mesh()
         .x_desc("clients")
+        .light_line_style(TRANSPARENT)
         .y_label_formatter(&|v| super::table::millis(*v))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .draw()?;
