@@ -2,24 +2,46 @@
 //! page table from the `docs/` directory, the one list of pages.
 //!
 //! For every stage it declares the stage's module (the file in `stages/`) and one
-//! `netlab::stage::Stage` value that points at it, with the stage's source and docs page
-//! embedded so that `netlab explain 3` works without a checkout.
+//! `netlab::stage::Stage` value that points at it, with the stage's source embedded so
+//! that `netlab source 3` works without a checkout.
 //!
-//! For every `.md` file under `docs/` it writes one `netlab::docs::Page`, embedded, named
-//! as `netlab explain` takes it: a stage's page by the stage's number, the client's by
-//! `client`, any other by its path without `.md` (`console`, `demo-race`). A page added to
-//! `docs/` is listed and explained without a change to the code.
+//! Pages live in one directory per language, `docs/en/` and `docs/zh/`, one file each
+//! (`docs/en/console.md`, `docs/zh/console.md`). For every file name found in either it
+//! writes one `netlab::docs::Page`, embedded, named as `netlab explain` takes it: a
+//! stage's page by the stage's number, the client's by `client`, any other by its file
+//! name without `.md` (`console`, `demo-race`). A page added to `docs/` is listed and
+//! explained without a change to the code; one that lacks a language shows in the table
+//! without it, and a test says so.
+//!
+//! A stage's page (from stage 2 on) holds the marker `<!-- diff from the previous stage
+//! -->`, which becomes the unified diff of the previous stage's file and this one's, made
+//! by `src/diff.rs` as `netlab diff N-1 N` makes it: the page's "what changed" is
+//! generated, never kept by hand.
 
 use std::env;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
+#[allow(dead_code)]
+#[path = "src/diff.rs"]
+mod diff;
+
+/// Where a stage's page wants the diff from the previous stage.
+const DIFF_MARKER: &str = "<!-- diff from the previous stage -->";
+
+/// The languages of the pages: the directories under `docs/`.
+const LANGS: [&str; 2] = ["zh", "en"];
+
 fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").unwrap();
     let root = Path::new(&root);
     let meta_path = root.join("stages/stages.toml");
     println!("cargo::rerun-if-changed={}", meta_path.display());
+    println!(
+        "cargo::rerun-if-changed={}",
+        root.join("src/diff.rs").display()
+    );
     let text = fs::read_to_string(&meta_path).expect("read stages/stages.toml");
     let meta: toml::Table = text.parse().expect("stages/stages.toml is not valid TOML");
 
@@ -38,25 +60,26 @@ fn main() {
         previous = number;
         let module = module_name(field(stage, "source"));
         declare_module(&mut out, root, field(stage, "source"), &module);
-        declare_docs(root, field(stage, "docs"));
         let lifecycle = match field(stage, "lifecycle") {
             "script" => "Script",
             "forever" => "Forever",
             "console" => "Console",
+            "service" => "Service",
             other => panic!("stage {number}: unknown lifecycle {other:?}"),
         };
         writeln!(
             table,
             "    crate::stage::Stage {{ number: {number}, slug: {slug:?}, title_zh: {zh:?}, title_en: {en:?}, \
-             source_file: {src_file:?}, source: include_str!({src_path:?}), \
-             docs: include_str!({docs_path:?}), lifecycle: crate::stage::Lifecycle::{lifecycle}, \
+             summary_zh: {summary:?}, source_file: {src_file:?}, source: include_str!({src_path:?}), \
+             page: {page:?}, lifecycle: crate::stage::Lifecycle::{lifecycle}, \
              log_format: {fmt:?}, start: {module}::start }},",
             slug = field(stage, "slug"),
             zh = field(stage, "title_zh"),
             en = field(stage, "title_en"),
+            summary = field(stage, "summary_zh"),
             src_file = format!("stages/{}", field(stage, "source")),
             src_path = root.join("stages").join(field(stage, "source")).display().to_string(),
-            docs_path = root.join(field(stage, "docs")).display().to_string(),
+            page = field(stage, "page"),
             fmt = field(stage, "log_format"),
         )
         .unwrap();
@@ -71,16 +94,16 @@ fn main() {
     let client = meta["client"].as_table().expect("[client] table");
     let module = module_name(field(client, "source"));
     declare_module(&mut out, root, field(client, "source"), &module);
-    declare_docs(root, field(client, "docs"));
     writeln!(
         out,
         "/// The chat client of the notes' last code block.\n\
          pub static CLIENT: crate::stage::Client = crate::stage::Client {{ slug: {slug:?}, title_zh: {zh:?}, \
-         title_en: {en:?}, source_file: {src_file:?}, source: include_str!({src_path:?}), \
+         title_en: {en:?}, summary_zh: {summary:?}, source_file: {src_file:?}, source: include_str!({src_path:?}), \
          log_format: {fmt:?}, start: {module}::start }};",
         slug = field(client, "slug"),
         zh = field(client, "title_zh"),
         en = field(client, "title_en"),
+        summary = field(client, "summary_zh"),
         src_file = format!("stages/{}", field(client, "source")),
         src_path = root.join("stages").join(field(client, "source")).display().to_string(),
         fmt = field(client, "log_format"),
@@ -91,20 +114,37 @@ fn main() {
     fs::write(dest, out).unwrap();
 
     // The pages: a stage's by its number, the client's by its slug, the others by name.
-    let mut named: Vec<(String, String)> = stages
-        .iter()
-        .map(|s| {
-            let s = s.as_table().unwrap();
-            (
-                field(s, "docs").to_string(),
-                s["number"].as_integer().unwrap().to_string(),
-            )
-        })
-        .collect();
-    named.push((
-        field(client, "docs").to_string(),
-        field(client, "slug").to_string(),
-    ));
+    // A stage's page from stage 2 on gets the diff from the previous stage's file.
+    let mut named: Vec<Named> = Vec::new();
+    let mut previous: Option<(String, String)> = None;
+    for s in stages {
+        let s = s.as_table().unwrap();
+        let source = format!("stages/{}", field(s, "source"));
+        let text = fs::read_to_string(root.join(&source)).expect("read a stage file");
+        named.push(Named {
+            stem: field(s, "page").to_string(),
+            name: s["number"].as_integer().unwrap().to_string(),
+            diff: previous.take().map(|(old_label, old_text)| {
+                diff::unified(
+                    diff::Source {
+                        label: &old_label,
+                        text: &old_text,
+                    },
+                    diff::Source {
+                        label: &source,
+                        text: &text,
+                    },
+                    false,
+                )
+            }),
+        });
+        previous = Some((source, text));
+    }
+    named.push(Named {
+        stem: field(client, "page").to_string(),
+        name: field(client, "slug").to_string(),
+        diff: None,
+    });
     let exercises = exercises_table(root, stages, client);
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("exercises.rs");
     fs::write(dest, exercises).unwrap();
@@ -114,56 +154,101 @@ fn main() {
     fs::write(dest, pages).unwrap();
 }
 
-/// `&[Page { .. }, ..]` for every `.md` file under `docs/`: the stages' pages in stage
-/// order, then the client's, then the others by name. `named` maps a page's path
-/// (`docs/stage3-event.md`) to the name `netlab explain` takes for it (`3`).
-fn pages_table(root: &Path, named: &[(String, String)]) -> String {
+/// A page that has a name other than its file's: a stage's, or the client's.
+struct Named {
+    /// The file name without `.md`: `stage3-event`.
+    stem: String,
+    /// The name `netlab explain` takes: `3`, `client`.
+    name: String,
+    /// For a stage after the first, the diff from the previous stage's file.
+    diff: Option<String>,
+}
+
+/// `&[Page { .. }, ..]` for every file name under `docs/zh/` and `docs/en/`: the stages'
+/// pages in stage order, then the client's, then the others by name. Each language's text
+/// is written to OUT_DIR (a stage's page with its diff put in) and embedded from there.
+fn pages_table(root: &Path, named: &[Named]) -> String {
     let docs = root.join("docs");
     // A directory as rerun-if-changed: cargo looks at every file under it, new ones too.
     println!("cargo::rerun-if-changed={}", docs.display());
     let mut files = Vec::new();
     collect_md(&docs, &mut files);
-    let mut pages: Vec<(usize, String, String)> = files
-        .iter()
-        .map(|path| {
-            let relative = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_str()
-                .expect("a docs/ path that is UTF-8")
-                .replace('\\', "/");
-            let stem = relative
-                .trim_start_matches("docs/")
-                .trim_end_matches(".md")
-                .to_string();
-            match named.iter().position(|(file, _)| *file == relative) {
-                Some(i) => (i, named[i].1.clone(), relative),
-                None => (named.len(), stem, relative),
-            }
-        })
-        .collect();
-    pages.sort();
-    for (file, _) in named {
+    let mut stems: Vec<(usize, String)> = Vec::new();
+    for path in &files {
+        let relative = path
+            .strip_prefix(&docs)
+            .unwrap()
+            .to_str()
+            .expect("a docs/ path that is UTF-8")
+            .replace('\\', "/");
+        let Some((lang, file)) = relative.split_once('/').filter(|(l, _)| LANGS.contains(l)) else {
+            panic!(
+                "docs/{relative}: a page lives in docs/en/ and docs/zh/, one file per language \
+                 (docs/en/NAME.md and docs/zh/NAME.md)"
+            )
+        };
         assert!(
-            pages.iter().any(|(_, _, path)| path == file),
-            "stages/stages.toml names {file}, which is not in docs/"
+            !file.contains('/'),
+            "docs/{lang}/{file}: pages are files directly in docs/{lang}/"
+        );
+        let stem = file.trim_end_matches(".md").to_string();
+        let order = named
+            .iter()
+            .position(|n| n.stem == stem)
+            .unwrap_or(named.len());
+        if !stems.iter().any(|(_, s)| *s == stem) {
+            stems.push((order, stem));
+        }
+    }
+    stems.sort();
+    for n in named {
+        assert!(
+            stems.iter().any(|(_, s)| *s == n.stem),
+            "stages/stages.toml names the page {}, which is in neither docs/en/ nor docs/zh/",
+            n.stem
         );
     }
+    let out_dir = Path::new(&env::var("OUT_DIR").unwrap()).join("pages");
     let mut out = String::from("&[\n");
-    for (_, name, relative) in pages {
-        let path = root.join(&relative);
-        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {relative}: {e}"));
-        let title = text
-            .lines()
-            .find_map(|l| l.strip_prefix("# "))
-            .unwrap_or_else(|| panic!("{relative} has no `# ` heading for its title"))
-            .trim();
-        let stem = relative.trim_start_matches("docs/").trim_end_matches(".md");
+    for (_, stem) in stems {
+        let entry = named.iter().find(|n| n.stem == stem);
+        let name = entry.map_or(stem.clone(), |n| n.name.clone());
+        let mut texts = Vec::new();
+        for lang in LANGS {
+            let relative = format!("docs/{lang}/{stem}.md");
+            let path = root.join(&relative);
+            if !path.exists() {
+                texts.push("None".to_string());
+                continue;
+            }
+            let mut text =
+                fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {relative}: {e}"));
+            if let Some(diff) = entry.and_then(|n| n.diff.as_ref()) {
+                assert!(
+                    text.contains(DIFF_MARKER),
+                    "{relative} is a stage's page: it needs the line {DIFF_MARKER}, where the diff from \
+                     the previous stage goes"
+                );
+                text = text.replace(DIFF_MARKER, &format!("```diff\n{diff}```"));
+            }
+            let title = text
+                .lines()
+                .find_map(|l| l.strip_prefix("# "))
+                .unwrap_or_else(|| panic!("{relative} has no `# ` heading for its title"))
+                .trim()
+                .to_string();
+            let generated = out_dir.join(lang).join(format!("{stem}.md"));
+            fs::create_dir_all(generated.parent().unwrap()).unwrap();
+            fs::write(&generated, &text).unwrap();
+            texts.push(format!(
+                "Some(crate::docs::Text {{ file: {relative:?}, title: {title:?}, text: include_str!({path:?}) }})",
+                path = generated.display().to_string(),
+            ));
+        }
         writeln!(
             out,
-            "    crate::docs::Page {{ name: {name:?}, stem: {stem:?}, file: {relative:?}, title: {title:?}, \
-             text: include_str!({path:?}) }},",
-            path = path.display().to_string(),
+            "    crate::docs::Page {{ name: {name:?}, stem: {stem:?}, zh: {}, en: {} }},",
+            texts[0], texts[1]
         )
         .unwrap();
     }
@@ -240,22 +325,23 @@ fn exercises_table(root: &Path, stages: &[toml::Value], client: &toml::Table) ->
                 let lifecycle = match field(base, "lifecycle") {
                     "script" => "Script",
                     "forever" => "Forever",
+                    "service" => "Service",
                     _ => "Console",
                 };
                 format!(
                     "base: crate::exercise::Base::Stage({n}), solution: crate::exercise::Solution::Server(\
                      crate::stage::Stage {{ number: {n}, slug: {id:?}, title_zh: {zh:?}, title_en: {en:?}, \
-                     {source} docs: include_str!({docs:?}), lifecycle: crate::stage::Lifecycle::{lifecycle}, \
+                     summary_zh: {zh:?}, {source} page: {page:?}, lifecycle: crate::stage::Lifecycle::{lifecycle}, \
                      log_format: {fmt:?}, start: {module}::start }})",
                     zh = field(e, "title_zh"),
                     en = field(e, "title_en"),
-                    docs = root.join(field(base, "docs")).display().to_string(),
+                    page = field(base, "page"),
                     fmt = field(base, "log_format"),
                 )
             }
             Some(toml::Value::String(c)) if c == "client" => format!(
                 "base: crate::exercise::Base::Client, solution: crate::exercise::Solution::Client(\
-                 crate::stage::Client {{ slug: {id:?}, title_zh: {zh:?}, title_en: {en:?}, {source} \
+                 crate::stage::Client {{ slug: {id:?}, title_zh: {zh:?}, title_en: {en:?}, summary_zh: {zh:?}, {source} \
                  log_format: {fmt:?}, start: {module}::start }})",
                 zh = field(e, "title_zh"),
                 en = field(e, "title_en"),
@@ -280,6 +366,7 @@ fn collect_md(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
     for entry in entries {
         let path = entry.unwrap().path();
         if path.is_dir() {
+            println!("cargo::rerun-if-changed={}", path.display());
             collect_md(&path, files);
         } else if path.extension().is_some_and(|e| e == "md") {
             println!("cargo::rerun-if-changed={}", path.display());
@@ -292,7 +379,7 @@ fn field<'a>(table: &'a toml::Table, key: &str) -> &'a str {
     table
         .get(key)
         .and_then(|v| v.as_str())
-        .unwrap_or_else(|| panic!("stages/stages.toml: missing string field {key:?}"))
+        .unwrap_or_else(|| panic!("stages/*.toml: missing string field {key:?}"))
 }
 
 fn module_name(source: &str) -> String {
@@ -308,8 +395,4 @@ fn declare_module(out: &mut String, root: &Path, source: &str, module: &str) {
         path.display().to_string()
     )
     .unwrap();
-}
-
-fn declare_docs(root: &Path, docs: &str) {
-    println!("cargo::rerun-if-changed={}", root.join(docs).display());
 }

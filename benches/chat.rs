@@ -1,4 +1,4 @@
-//! `make bench`: the fixed comparison of docs/bench.md, run with `netlab bench` itself,
+//! `make bench`: the fixed comparison of docs/en/bench.md, run with `netlab bench` itself,
 //! and the ratio targets that page states, checked. Absolute numbers are printed, never
 //! asserted: on a shared two-core machine they move with whatever else runs; ratios
 //! measured in one run, where the noise falls on every server alike, hold.
@@ -23,7 +23,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// A target docs/bench.md states, and what one run measured for it.
+/// A target docs/en/bench.md states, and what one run measured for it.
 struct Target {
     what: String,
     measured: String,
@@ -109,7 +109,7 @@ fn main() {
     let generator = read(&generator);
     print_generator(&generator);
     let targets = targets(&comparison, measure);
-    println!("\ntargets (docs/bench.md), from the comparison above:");
+    println!("\ntargets (docs/en/bench.md), from the comparison above:");
     for t in &targets {
         println!(
             "  {:<4} {}: {}",
@@ -119,7 +119,7 @@ fn main() {
         );
     }
     if targets.iter().any(|t| !t.met) {
-        eprintln!("bench: a target was missed (docs/bench.md)");
+        eprintln!("bench: a target was missed (docs/en/bench.md)");
         std::process::exit(1);
     }
 }
@@ -189,7 +189,7 @@ fn print_generator(report: &Value) {
     }
 }
 
-/// The targets docs/bench.md states, against the comparison's summaries. Under `cargo
+/// The targets docs/en/bench.md states, against the comparison's summaries. Under `cargo
 /// test`, only stage 7's "nothing lost", which needs no load to hold.
 fn targets(report: &Value, measure: bool) -> Vec<Target> {
     let mut out = Vec::new();

@@ -22,7 +22,6 @@
 use crate::logging::NETLAB;
 use crate::py::{self, Exception, Interpreter};
 use crate::stage::ChatClient;
-use crate::terminal::count;
 use std::fmt::Write as _;
 use std::net::Shutdown;
 use std::time::{Duration, Instant};
@@ -73,7 +72,7 @@ impl ClientCommand {
             if args.is_empty() {
                 Ok(command)
             } else {
-                Err(format!("/{name} takes nothing after it: nothing was sent"))
+                Err(crate::tr!("client-command-bare", name = name))
             }
         };
         Some(match name {
@@ -83,14 +82,9 @@ impl ClientCommand {
             "bytes" => parse_hex(args).map(ClientCommand::Bytes),
             "flood" => match args.parse::<usize>() {
                 Ok(n) if (1..=MAX_FLOOD).contains(&n) => Ok(ClientCommand::Flood(n)),
-                _ => Err(format!(
-                    "/flood needs a number of lines from 1 to {MAX_FLOOD}, as in `/flood 100`: nothing was sent"
-                )),
+                _ => Err(crate::tr!("client-command-flood", max = MAX_FLOOD)),
             },
-            _ => Err(format!(
-                "unknown command `/{name}`: nothing was sent. `/help` lists the commands; to send a chat line \
-                 that starts with `/`, double the `/` (`//{name}` sends `/{name}`)"
-            )),
+            _ => Err(crate::tr!("client-command-unknown", name = name)),
         })
     }
 
@@ -124,39 +118,30 @@ impl ClientCommand {
                 interp.silence();
                 // The kernel acts on close() only when the last reference goes, and the recv
                 // thread, blocked in recv(), holds one: closing from this thread would not
-                // wake it (REFERENCE §12 M3). shutdown(SHUT_RD) wakes it and sends nothing;
+                // wake it (python-originals §12 M3). shutdown(SHUT_RD) wakes it and sends nothing;
                 // then it finds the socket closed and ends, and the last close sends RST.
                 let _ = os.shutdown(Shutdown::Read);
                 drop(os);
                 sock.close();
                 interp.wait_threads(Instant::now() + Duration::from_secs(2));
-                log::info!(
-                    target: NETLAB,
-                    "/reset: SO_LINGER {{on, 0}}, then close(): the kernel sent RST instead of FIN. The server's \
-                     recv() (readline() in stages 6-7) raises ConnectionResetError: [Errno 104] Connection reset \
-                     by peer, which nothing catches before stage 7: it ends stage 1, and kills the thread that \
-                     reads you in stages 2-6. The connection is gone, so the client exits."
-                );
+                log::info!(target: NETLAB, "{}", crate::tr!("client-reset"));
                 Ok(After::Exit(0))
             }
             ClientCommand::HalfClose => {
                 sock.shutdown(Shutdown::Write)?;
-                log::info!(
-                    target: NETLAB,
-                    "/halfclose: shutdown(SHUT_WR) sent FIN: you send nothing more, and you still receive. The \
-                     server's recv() now returns b'': stages 4-7 take you for gone and close (then this \
-                     client's recv() returns b'' in turn, and the notes' loop spins until netlab stops it), \
-                     stages 2-3 spin on it (`netlab explain 2`). A line typed now fails with BrokenPipeError."
-                );
+                log::info!(target: NETLAB, "{}", crate::tr!("client-halfclose"));
                 Ok(After::Continue)
             }
             ClientCommand::Bytes(bytes) => {
                 sock.sendall(bytes)?;
                 log::info!(
                     target: NETLAB,
-                    "/bytes: sent {} as they are: {}",
-                    count(bytes.len(), "byte", "bytes"),
-                    py::bytes_repr(bytes)
+                    "{}",
+                    crate::tr!(
+                        "client-bytes",
+                        n = bytes.len(),
+                        bytes = py::bytes_repr(bytes)
+                    )
                 );
                 Ok(After::Continue)
             }
@@ -169,11 +154,13 @@ impl ClientCommand {
                 sock.sendall(data.as_bytes())?;
                 log::info!(
                     target: NETLAB,
-                    "/flood: sent {}, `flood 1` to `flood {n}` ({} bytes), in one burst of {:.1} ms. \
-                     Stages 2-5 read it in recv(1024) pieces, so lines arrive cut and glued together.",
-                    count(*n, "line", "lines"),
-                    data.len(),
-                    started.elapsed().as_secs_f64() * 1000.0
+                    "{}",
+                    crate::tr!(
+                        "client-flood",
+                        n = *n,
+                        bytes = data.len(),
+                        ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0)
+                    )
                 );
                 Ok(After::Continue)
             }
@@ -194,10 +181,7 @@ fn parse_hex(args: &str) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     for token in args.split_whitespace() {
         if token.len() % 2 != 0 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(format!(
-                "/bytes: `{token}` is not bytes in hex; give two hex digits per byte, as in `/bytes ff fe 0a`: \
-                 nothing was sent"
-            ));
+            return Err(crate::tr!("client-command-hex", token = token));
         }
         for pair in token.as_bytes().chunks(2) {
             let pair = std::str::from_utf8(pair).expect("ASCII hex digits");
@@ -205,26 +189,14 @@ fn parse_hex(args: &str) -> Result<Vec<u8>, String> {
         }
     }
     if bytes.is_empty() {
-        return Err(
-            "/bytes needs the bytes to send, in hex, as in `/bytes ff fe 0a` (0a is \\n): nothing was sent"
-                .to_string(),
-        );
+        return Err(crate::tr!("client-command-no-bytes"));
     }
     Ok(bytes)
 }
 
 /// What `/help` prints.
 pub(crate) fn help() -> String {
-    format!(
-        "netlab's commands (the notes' client has none; any other line is sent as a chat line):\n\
-         \x20 /reset            SO_LINGER 0, then close(): the server gets RST, not FIN; the client exits\n\
-         \x20 /halfclose        shutdown(SHUT_WR): the server gets FIN (recv() returns b''); you keep receiving\n\
-         \x20 /bytes ff fe 0a   send these bytes as they are, in hex (here: not UTF-8, then a newline)\n\
-         \x20 /flood N          send N numbered lines (`flood 1` ... `flood N`) in one burst, N up to {MAX_FLOOD}\n\
-         \x20 /help             this list\n\
-         \x20 //text            send the chat line `/text` (double a leading /)\n\
-         \x20 quit              the notes' stop(): close, wait 3 s, \"Client stops\"; netlab then exits"
-    )
+    crate::tr!("client-help", max = MAX_FLOOD)
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use crate::client_command::{After, ClientCommand};
 use crate::logging::NETLAB;
 use crate::py::{self, Interpreter, ThreadInfo};
 use crate::stage::{describe, Client, Lifecycle, QuitOptions, Running};
-use crate::terminal::count;
+use crate::tr;
 use crate::view::{Control, Live, Program};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -60,9 +60,7 @@ pub fn catch_signals() -> Option<Signals> {
         Ok(signals) => Some(signals),
         Err(e) => {
             // The logger is not set up yet: say it directly.
-            eprintln!(
-                "netlab: warning: cannot catch Ctrl-C ({e}); it will end the process at once"
-            );
+            eprintln!("{}", tr!("cannot-catch-signals", error = e.to_string()));
             None
         }
     }
@@ -84,7 +82,9 @@ pub fn run_stage(running: &Running, grace: Duration, signals: Option<Signals>, v
             let _live = view.then(|| start_view(running, grace, Control::Signal));
             run_forever(running, signals)
         }
-        Lifecycle::Console => run_console(running, &interp, grace, signals, view),
+        Lifecycle::Console | Lifecycle::Service => {
+            run_console(running, &interp, grace, signals, view)
+        }
     })
 }
 
@@ -96,7 +96,8 @@ fn start_view(running: &Running, grace: Duration, control: Control) -> Option<Li
         Err(e) => {
             log::warn!(
                 target: NETLAB,
-                "the view could not take the terminal ({e}); the plain output goes on"
+                "{}",
+                tr!("view-no-terminal", error = e.to_string())
             );
             None
         }
@@ -113,20 +114,28 @@ fn run_script(running: &Running, interp: &Arc<Interpreter>, signals: Option<Sign
             Ok(Input::ThreadsDone) => {
                 let failed = interp.threads().into_iter().any(|t| t.exception.is_some());
                 return if failed {
-                    log::info!(target: NETLAB, "the script ended with an exception: exit code 1, as Python's");
+                    log::info!(target: NETLAB, "{}", tr!("script-ended-exception"));
                     1
                 } else {
-                    log::info!(target: NETLAB, "the script served its two clients and ended: exit code 0");
+                    log::info!(target: NETLAB, "{}", tr!("script-ended"));
                     0
                 };
             }
             Ok(Input::Signal(sig)) => {
+                let python = if sig == SIGINT {
+                    tr!("script-signal-keyboard-interrupt")
+                } else {
+                    tr!("script-signal-killed")
+                };
                 log::info!(
                     target: NETLAB,
-                    "{}: stage {} is a script with no stop(); it ends at once, as Python's does ({})",
-                    signal_name(sig),
-                    running.stage.number,
-                    if sig == SIGINT { "KeyboardInterrupt" } else { "killed by the signal" }
+                    "{}",
+                    tr!(
+                        "script-signal",
+                        signal = signal_name(sig),
+                        stage = running.stage.number,
+                        python = python
+                    )
                 );
                 return 128 + sig;
             }
@@ -140,20 +149,20 @@ fn run_script(running: &Running, interp: &Arc<Interpreter>, signals: Option<Sign
 fn run_forever(running: &Running, signals: Option<Signals>) -> i32 {
     log::info!(
         target: NETLAB,
-        "stage {} has no console and no way to stop: it serves until Ctrl-C (SIGINT) or SIGTERM, as the Python program does",
-        running.stage.number
+        "{}",
+        tr!("forever-no-stop", stage = running.stage.number)
     );
     let (tx, rx) = channel();
     spawn_signals(signals, tx, None);
     loop {
         if let Ok(Input::Signal(sig)) = rx.recv() {
             // Python's main thread has already finished: Ctrl-C interrupts its wait for the
-            // other threads and it exits 0 (REFERENCE §4); SIGTERM kills it (143).
+            // other threads and it exits 0 (python-originals §4); SIGTERM kills it (143).
             let code = if sig == SIGINT { 0 } else { 128 + sig };
             log::info!(
                 target: NETLAB,
-                "{}: the process ends at once, as Python's does (exit code {code}); clients see the connection close",
-                signal_name(sig)
+                "{}",
+                tr!("forever-signal", signal = signal_name(sig), code = code)
             );
             return code;
         }
@@ -208,16 +217,14 @@ fn run_console(
             }
             Ok(Input::Eof) => log::info!(
                 target: NETLAB,
-                "standard input has ended, so the console is gone (Python's dies with EOFError); the server keeps \
-                 serving. Stop it with Ctrl-C, or `kill {}` (SIGTERM).",
-                std::process::id()
+                "{}",
+                tr!("console-eof", pid = std::process::id())
             ),
             Ok(Input::Signal(sig)) => {
                 log::info!(
                     target: NETLAB,
-                    "{}: stopping as if `quit` had been typed (in Python, Ctrl-C only kills the console and the \
-                     server keeps running). Press Ctrl-C again to cut the wait short.",
-                    signal_name(sig)
+                    "{}",
+                    tr!("console-signal", signal = signal_name(sig))
                 );
                 quit_started();
                 break;
@@ -226,19 +233,25 @@ fn run_console(
             Err(_) => break,
         }
     }
-    let report = running.quit(QuitOptions::cli(grace));
+    let report = running.quit(QuitOptions::cli(grace, running.stage.lifecycle));
     if report.clean() {
         log::info!(
             target: NETLAB,
-            "every thread has ended, {:.1} s after quit: the program exits, as Python's would (exit code 0)",
-            report.elapsed.as_secs_f64()
+            "{}",
+            tr!(
+                "quit-every-thread-ended",
+                seconds = format!("{:.1}", report.elapsed.as_secs_f64())
+            )
         );
     } else {
         log::info!(
             target: NETLAB,
-            "exiting {:.1} s after quit, having cut {} short (exit code 0)",
-            report.elapsed.as_secs_f64(),
-            count(report.stuck.len(), "thread", "threads")
+            "{}",
+            tr!(
+                "quit-cut-short",
+                seconds = format!("{:.1}", report.elapsed.as_secs_f64()),
+                threads = tr!("count-threads", n = report.stuck.len())
+            )
         );
     }
     0
@@ -246,6 +259,7 @@ fn run_console(
 
 /// The notes' `logging.info(threading.enumerate())` and `logging.info(cs.clients)`.
 fn log_threads_and_clients(running: &Running, interp: &Interpreter) {
+    // A stage's own record (the notes' logging.info): as Python prints it, in any language.
     let mut threads = vec!["<_MainThread(MainThread, started, in the >> console)>".to_string()];
     threads.extend(interp.alive_threads().iter().map(ThreadInfo::to_string));
     log::info!(target: "root", "[{}]", threads.join(", "));
@@ -269,8 +283,12 @@ pub fn run_client(definition: &'static Client, addr: SocketAddr, signals: Option
             Err(e) => {
                 log::error!(
                     target: NETLAB,
-                    "could not connect to {addr}: {e}. Is a server running there? Start one with `netlab stage 7` \
-                     (or `make run`) in another terminal."
+                    "{}",
+                    tr!(
+                        "client-cannot-connect",
+                        addr = addr.to_string(),
+                        error = e.to_string()
+                    )
                 );
                 return 1;
             }
@@ -286,34 +304,30 @@ pub fn run_client(definition: &'static Client, addr: SocketAddr, signals: Option
                 Ok(Input::Line(line)) if py::strip(&line) == "quit" => {
                     ending.stopping.store(true, Ordering::SeqCst);
                     if notes {
-                        log::info!(
-                            target: NETLAB,
-                            "quit: the notes' stop() closes the socket, then waits 3 s before it logs \"Client stops\". \
-                             Ctrl-C ends the client at once."
-                        );
+                        log::info!(target: NETLAB, "{}", tr!("client-quit"));
                     }
                     client.stop();
                     // A stop() that wakes the recv thread lets it end in a moment.
                     interp.wait_threads(Instant::now() + THREADS_END);
                     ending.decide();
                     if notes && !interp.alive_threads().is_empty() {
-                        log::info!(
-                            target: NETLAB,
-                            "Python's client would hang here: its recv thread is still blocked in recv(), and close() \
-                             neither woke it nor sent FIN, so the server has not seen you leave. netlab shuts the \
-                             connection down instead and exits."
-                        );
+                        log::info!(target: NETLAB, "{}", tr!("client-would-hang"));
                     }
                     return ending.finish(0);
                 }
                 Ok(Input::Line(line)) => {
                     // A typed line is the notes' send(); a line starting with `/` is netlab's.
                     let (what, outcome) = match ClientCommand::parse(&line) {
-                        None => ("send", client.send(&line).map(|()| After::Continue)),
-                        Some(Ok(command)) => (command.name(), command.run(&*client, &interp)),
+                        None => (
+                            tr!("client-send"),
+                            client.send(&line).map(|()| After::Continue),
+                        ),
+                        Some(Ok(command)) => {
+                            (command.name().to_string(), command.run(&*client, &interp))
+                        }
                         Some(Err(why)) => {
                             log::error!(target: NETLAB, "{why}");
-                            ("", Ok(After::Continue))
+                            (String::new(), Ok(After::Continue))
                         }
                     };
                     match outcome {
@@ -328,33 +342,22 @@ pub fn run_client(definition: &'static Client, addr: SocketAddr, signals: Option
                             ending.decide();
                             log::error!(
                                 target: NETLAB,
-                                "{what} failed: {e}. The connection is gone; Python's client would stop with this \
-                                 traceback at its prompt."
+                                "{}",
+                                tr!("client-failed", what = what, error = e.to_string())
                             );
                             return ending.finish(1);
                         }
                     }
                 }
-                Ok(Input::Eof) => log::info!(
-                    target: NETLAB,
-                    "standard input has ended: Python's client dies at its prompt with EOFError but keeps its recv \
-                     thread running; netlab keeps receiving until the server closes, or Ctrl-C."
-                ),
+                Ok(Input::Eof) => log::info!(target: NETLAB, "{}", tr!("client-eof")),
                 // The client's signals end it from their own thread (spawn_client_signals).
                 Ok(Input::Signal(_)) => {}
                 Ok(Input::ThreadsDone) | Err(_) => {
                     ending.decide();
                     if notes {
-                        log::info!(
-                            target: NETLAB,
-                            "the recv thread has ended, so nothing receives any more. Python's client would go on \
-                             showing its prompt with no one listening; netlab exits."
-                        );
+                        log::info!(target: NETLAB, "{}", tr!("client-recv-ended"));
                     } else {
-                        log::info!(
-                            target: NETLAB,
-                            "the recv thread has ended (the server closed the connection): the client exits."
-                        );
+                        log::info!(target: NETLAB, "{}", tr!("client-recv-ended-solution"));
                     }
                     return ending.finish(0);
                 }
@@ -422,20 +425,20 @@ fn spawn_client_signals(signals: Option<Signals>, ending: Arc<Ending>) {
                     return;
                 }
                 let python = match (sig, ending.stopping.load(Ordering::SeqCst)) {
-                    (SIGINT, false) => {
-                        "Python's client would lose only its console (KeyboardInterrupt) and keep receiving"
-                    }
-                    (SIGINT, true) => {
-                        "Python's client would break out of stop()'s 3 s wait with a KeyboardInterrupt, then still \
-                         hang waiting for its recv thread"
-                    }
-                    _ => "Python's client would end at once too",
+                    (SIGINT, false) => tr!("client-signal-console"),
+                    (SIGINT, true) => tr!("client-signal-stopping"),
+                    _ => tr!("client-signal-other"),
                 };
                 let code = 128 + sig;
                 log::info!(
                     target: NETLAB,
-                    "{}: {python}; netlab closes the connection and exits (exit code {code}).",
-                    signal_name(sig)
+                    "{}",
+                    tr!(
+                        "client-signal",
+                        signal = signal_name(sig),
+                        python = python,
+                        code = code
+                    )
                 );
                 std::process::exit(ending.finish(code));
             }
@@ -472,9 +475,8 @@ fn spawn_stdin(tx: Sender<Input>) -> Sender<()> {
                             Ok(text) => break text,
                             Err(e) => log::warn!(
                                 target: NETLAB,
-                                "that line is not UTF-8: Python's input() would raise {e} (under a UTF-8 locale), and \
-                                 the console would die with it. netlab skips the line, so nothing was done or sent, \
-                                 and keeps the console."
+                                "{}",
+                                tr!("console-not-utf8", error = e.to_string())
                             ),
                         },
                     }
@@ -507,13 +509,8 @@ fn spawn_signals(
                         let stuck = interp.alive_threads();
                         log::warn!(
                             target: NETLAB,
-                            "{} while quitting: cutting short now; {} still running:\n{}",
-                            signal_name(sig),
-                            if stuck.len() == 1 {
-                                "1 thread was".to_string()
-                            } else {
-                                format!("{} threads were", stuck.len())
-                            },
+                            "{}\n{}",
+                            tr!("quit-signal-cut", signal = signal_name(sig), n = stuck.len()),
                             describe(&stuck)
                         );
                         interp.cut_short();
@@ -540,10 +537,10 @@ fn watch_threads(interp: Arc<Interpreter>, tx: Sender<Input>) {
         .expect("start the watcher thread");
 }
 
-fn signal_name(sig: i32) -> &'static str {
+fn signal_name(sig: i32) -> String {
     match sig {
-        SIGINT => "Ctrl-C (SIGINT)",
-        SIGTERM => "SIGTERM",
-        _ => "signal",
+        SIGINT => tr!("signal-sigint"),
+        SIGTERM => tr!("signal-sigterm"),
+        _ => tr!("signal-other"),
     }
 }

@@ -13,6 +13,7 @@
 
 use crate::scenario::{self, Scenario};
 use crate::stage::{Client, Stage};
+use crate::tr;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -146,8 +147,40 @@ impl Exercise {
     /// What the base is called: `stage 5`, `the client`.
     pub fn base_name(&self) -> String {
         match self.base {
-            Base::Stage(n) => format!("stage {n}"),
-            Base::Client => "the client".to_string(),
+            Base::Stage(n) => tr!("exercise-base-stage", n = n),
+            Base::Client => tr!("exercise-base-client"),
+        }
+    }
+
+    /// The task in one line, in the language in force.
+    pub fn title(&self) -> &'static str {
+        match crate::lang::current() {
+            crate::lang::Lang::Zh => self.title_zh,
+            crate::lang::Lang::En => self.title_en,
+        }
+    }
+
+    /// The task in one line, in the other language: shown beside it, in parentheses.
+    fn other_title(&self) -> &'static str {
+        match crate::lang::current() {
+            crate::lang::Lang::Zh => self.title_en,
+            crate::lang::Lang::En => self.title_zh,
+        }
+    }
+
+    /// What to change and how it is checked, in the language in force.
+    pub fn task(&self) -> &'static str {
+        match crate::lang::current() {
+            crate::lang::Lang::Zh => self.task_zh,
+            crate::lang::Lang::En => self.task_en,
+        }
+    }
+
+    /// The hints, from gentle to concrete, in the language in force.
+    pub fn hints(&self) -> &'static [&'static str] {
+        match crate::lang::current() {
+            crate::lang::Lang::Zh => self.hints_zh,
+            crate::lang::Lang::En => self.hints_en,
         }
     }
 }
@@ -212,76 +245,92 @@ pub fn record_pass(dir: &Path, id: &str) -> Result<(), String> {
 }
 
 /// `netlab exercises`: every exercise, in the order of the notes, with this student's
-/// status from the progress file in `dir`.
+/// status from the progress file in `dir`, in the language in force.
 pub fn list(dir: &Path) -> Result<String, String> {
     let done = passed(dir)?;
     let width = EXERCISES.iter().map(|e| e.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for e in EXERCISES {
         let status = match done.iter().find(|(id, _)| id == e.id) {
-            Some((_, when)) if !when.is_empty() => format!("done {when}"),
-            Some(_) => "done".to_string(),
-            None => "pending".to_string(),
+            Some((_, when)) if !when.is_empty() => tr!("exercise-done-at", when = when),
+            Some(_) => tr!("exercise-done"),
+            None => tr!("exercise-pending"),
         };
+        // Columns, not chars: a Chinese status takes two columns a character.
+        let pad = 22usize.saturating_sub(crate::thread_list::columns(&status));
         let _ = writeln!(
             out,
-            "{:<width$}  {:<22}  {}  ({})",
-            e.id, status, e.title_en, e.title_zh
+            "{:<width$}  {status}{}  {}  ({})",
+            e.id,
+            " ".repeat(pad),
+            e.title(),
+            e.other_title()
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "\n{} of {} done (from ./{PROGRESS_FILE}). `netlab exercise ID` shows one; \
-         `netlab check ID -- <your program>` grades it.\n",
-        done.len(),
-        EXERCISES.len()
+        "\n{}",
+        tr!(
+            "exercises-summary",
+            done = done.len(),
+            total = EXERCISES.len(),
+            file = PROGRESS_FILE
+        )
     );
     Ok(out)
 }
 
-/// `netlab exercise ID`: the task, what to run, and (with `hints`) the hints.
+/// `netlab exercise ID`: the task, what to run, and (with `hints`) the hints, in the
+/// language in force.
 pub fn page(e: &Exercise, hints: bool) -> String {
-    let mut out = format!("{} · {}\n{}\n\n", e.id, e.title_en, e.title_zh);
-    let _ = writeln!(out, "{}\n\n{}\n", e.task_en, e.task_zh);
+    let mut out = format!("{} · {}\n{}\n\n", e.id, e.title(), e.other_title());
+    let _ = writeln!(out, "{}\n", e.task());
     let (start, run) = match e.base {
         Base::Stage(n) => (
-            format!("netlab source {n} > my_server.rs   (or the notes' Python code of stage {n})"),
+            tr!("exercise-start-stage", n = n),
             "netlab check {id} -- python3 my_server.py {port}".replace("{id}", e.id),
         ),
         Base::Client => (
-            "netlab source client   (or the notes' Python client)".to_string(),
+            tr!("exercise-start-client"),
             "netlab check {id} -- python3 my_client.py {port}".replace("{id}", e.id),
         ),
     };
     let _ = writeln!(
         out,
-        "Start from {}: {start}\nCheck it:     {run}\n              (add --watch my_server.py to check again on every save)\n",
-        e.base_name()
+        "{}\n",
+        tr!(
+            "exercise-how",
+            base = e.base_name(),
+            start = start,
+            run = run
+        )
     );
     if hints {
-        for (i, (en, zh)) in e.hints_en.iter().zip(e.hints_zh.iter()).enumerate() {
-            let _ = writeln!(out, "Hint {}: {en}\n提示 {}: {zh}\n", i + 1, i + 1);
+        for (i, hint) in e.hints().iter().enumerate() {
+            let _ = writeln!(out, "{}\n", tr!("exercise-hint", n = i + 1, text = *hint));
         }
     } else {
         let _ = writeln!(
             out,
-            "Stuck? `netlab exercise {} --hint` ({} hints, from gentle to concrete).",
-            e.id,
-            e.hints_en.len()
+            "{}",
+            tr!("exercise-stuck", id = e.id, n = e.hints_en.len())
         );
     }
     let _ = writeln!(
         out,
-        "Afterwards, compare with netlab's solution: `netlab diff {} {}`, and run it: `{}`.",
-        match e.base {
-            Base::Stage(n) => n.to_string(),
-            Base::Client => "client".to_string(),
-        },
-        e.id,
-        match e.base {
-            Base::Stage(_) => format!("netlab stage {}", e.id),
-            Base::Client => format!("netlab client --solution {}", e.id),
-        }
+        "{}",
+        tr!(
+            "exercise-afterwards",
+            base = match e.base {
+                Base::Stage(n) => n.to_string(),
+                Base::Client => "client".to_string(),
+            },
+            id = e.id,
+            run = match e.base {
+                Base::Stage(_) => format!("netlab stage {}", e.id),
+                Base::Client => format!("netlab client --solution {}", e.id),
+            }
+        )
     );
     out
 }

@@ -17,7 +17,10 @@
 //! - [`bench`]: `netlab bench`, measuring servers side by side with an event-loop load
 //!   generator.
 //! - [`demo`] and [`ports`]: live experiments for the questions the notes raise.
-//! - [`docs`]: netlab's pages, generated from `docs/` by `build.rs`, for `netlab explain`.
+//! - [`docs`]: netlab's pages, generated from `docs/` by `build.rs`, for `netlab explain`,
+//!   in two languages; [`lang`]: which one a run speaks; [`catalogue`]: the lines netlab
+//!   prints, in both.
+//! - [`diff`] and [`compare`]: `netlab diff`, what changed from one stage to the next.
 //! - [`terminal`]: what netlab writes to the terminal (a closed pipe ends a command
 //!   quietly; a very long message is shortened), and [`thread_list`]: the quit's list of
 //!   threads, grouped for a projector.
@@ -25,13 +28,18 @@
 //!   bytes and kernel queues, redrawn four times a second.
 
 pub mod bench;
+pub mod catalogue;
 pub mod check;
 pub mod client_command;
+pub mod compare;
 pub mod console;
 pub mod demo;
+pub mod diff;
 pub mod docs;
 pub mod exercise;
+pub mod lang;
 pub mod logging;
+pub mod policy;
 pub mod ports;
 pub mod program;
 pub mod py;

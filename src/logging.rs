@@ -174,8 +174,8 @@ pub(crate) fn format_record(target: &str, level: log::Level, message: &str) -> S
         // Python prints a dying thread's traceback as it is, with no timestamp.
         THREADING => message.to_string(),
         NETLAB => match level {
-            log::Level::Error => format!("netlab: error: {message}"),
-            log::Level::Warn => format!("netlab: warning: {message}"),
+            log::Level::Error => crate::tr!("netlab-error", message = message),
+            log::Level::Warn => crate::tr!("netlab-warning", message = message),
             _ => format!("netlab: {message}"),
         },
         other => format!("[{level} {other}] {message}"),

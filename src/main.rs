@@ -5,12 +5,12 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 use netlab::docs::{self, Page};
 use netlab::exercise;
+use netlab::lang::{self, Lang};
 use netlab::logging::NETLAB;
 use netlab::py::{errno_name, Exception};
 use netlab::stage::{self, Client, Lifecycle, Running, Stage, StartOptions};
 use netlab::stages::{CLIENT, STAGES};
-use netlab::terminal::count;
-use netlab::{console, demo, errln, out, ports};
+use netlab::{console, demo, errln, out, ports, tr};
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -22,6 +22,10 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(name = "netlab", version, propagate_version = true)]
 struct Cli {
+    /// The language of pages and explanations: zh (中文) or en. Without it, the locale
+    /// decides: the first of LC_ALL, LC_MESSAGES, LANG that is set; zh* means Chinese.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -66,6 +70,9 @@ enum Command {
         ))]
         page: Option<&'static Page>,
     },
+    /// Show what changed from one stage to another: the unified diff of their files, with
+    /// the notes' headings of both above it (`netlab diff 4 5`, `netlab diff 7 client`).
+    Diff(netlab::compare::Args),
     /// Print a stage's source file, as netlab runs it.
     Source {
         /// A stage number, or `client`.
@@ -123,6 +130,18 @@ struct StageArgs {
     /// the next stage starts on the same port at once; nothing on the wire changes.
     #[arg(long)]
     no_reuseaddr: bool,
+    /// netlab's own stages (8 and on): the longest line a client may send, in bytes
+    /// [default: 65536]; a longer one gets an error line and the client is disconnected.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    max_line: Option<u64>,
+    /// netlab's own stages: how many bytes may wait for one client before it counts as not
+    /// reading and is disconnected [default: 8388608, 8 MiB].
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    max_pending: Option<u64>,
+    /// netlab's own stages: the most clients at once [default: 10240]; a newcomer past it
+    /// gets one line and is closed.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_clients: Option<u64>,
     /// Show the live view: the threads, the clients dict, each connection's bytes and
     /// kernel queues, the last messages, and the console on the bottom line (`?` lists
     /// the keys). In a pipe or with TERM=dumb, netlab says why and runs the plain output.
@@ -213,10 +232,11 @@ fn main() -> ExitCode {
         // A usage error (or --help): clap prints it and exits, 2 for an error.
         Err(e) => with_port_tip(e).exit(),
     };
+    lang::choose(cli.lang);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            errln!("netlab: error: {e:#}");
+            errln!("{}", tr!("netlab-error", message = format!("{e:#}")));
             ExitCode::from(1)
         }
     }
@@ -298,9 +318,23 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Explain { page } => {
             match page {
-                Some(page) => out!("{}", page.text),
+                Some(page) => {
+                    let wanted = lang::current();
+                    let (text, shown) = page.best(wanted);
+                    if shown != wanted {
+                        errln!(
+                            "{}",
+                            tr!("explain-not-translated", page = page.name, file = text.file)
+                        );
+                    }
+                    out!("{}", text.text)
+                }
                 None => out!("{}", docs::list()),
             }
+            Ok(0)
+        }
+        Command::Diff(args) => {
+            netlab::compare::run(&args);
             Ok(0)
         }
         Command::Source { stage } => {
@@ -324,18 +358,24 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-/// `netlab stages`: one line per stage, then the client.
+/// `netlab stages`: one line per stage, then the client, what each adds in the language
+/// in force, beside the notes' heading.
 fn stages_table() -> String {
     let mut out = String::new();
     for s in STAGES {
         out.push_str(&format!(
             "{}  {:<9} {}  ({})\n",
-            s.number, s.slug, s.title_en, s.title_zh
+            s.number,
+            s.slug,
+            s.summary(),
+            s.title_zh
         ));
     }
     out.push_str(&format!(
         "   {:<9} {}  ({}): netlab client\n",
-        CLIENT.slug, CLIENT.title_en, CLIENT.title_zh
+        CLIENT.slug,
+        CLIENT.summary(),
+        CLIENT.title_zh
     ));
     out
 }
@@ -344,6 +384,24 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
     let stage = args.stage;
     let signals = console::catch_signals();
     netlab::logging::init(stage.log_format);
+    let limits = [args.max_line, args.max_pending, args.max_clients];
+    if limits.iter().any(Option::is_some) {
+        if stage.lifecycle == Lifecycle::Service {
+            let defaults = netlab::policy::Limits::default();
+            let or = |given: Option<u64>, default: usize| given.map_or(default, |n| n as usize);
+            netlab::policy::set(netlab::policy::Limits {
+                max_line: or(args.max_line, defaults.max_line),
+                max_pending: or(args.max_pending, defaults.max_pending),
+                max_clients: or(args.max_clients, defaults.max_clients),
+            });
+        } else {
+            log::warn!(
+                target: NETLAB,
+                "{}",
+                tr!("stage-limits-ignored", stage = stage.number)
+            );
+        }
+    }
     let addr = SocketAddr::new(args.host, args.port);
     let options = StartOptions {
         capture: false,
@@ -361,23 +419,29 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
     if !args.host.is_loopback() {
         log::warn!(
             target: NETLAB,
-            "{} is not a loopback address: anyone who can reach this machine on port {} can join this chat, \
-             and its flaws (crashes, freezes) are open to them too. Use --host 127.0.0.1 in class.",
-            args.host,
-            running.local_addr().port()
+            "{}",
+            tr!(
+                "stage-not-loopback",
+                host = args.host.to_string(),
+                port = running.local_addr().port()
+            )
         );
     }
     if let (Some(grace), Some(why)) = (args.grace, no_quit(stage)) {
         log::warn!(
             target: NETLAB,
-            "--grace {grace} does nothing in stage {}: {why}. It bounds the wait after `quit` in the stages \
-             with a console ({}).",
-            stage.number,
-            stage::with_console()
+            "{}",
+            tr!(
+                "stage-grace-unused",
+                grace = grace.to_string(),
+                stage = stage.number,
+                why = why,
+                stages = stage::with_console().to_string()
+            )
         );
     }
     let grace = Duration::from_secs_f64(args.grace.unwrap_or(DEFAULT_GRACE));
-    let view = args.view && view_allowed(&format!("stage {}", stage.number));
+    let view = args.view && view_allowed(&tr!("view-what-stage", n = stage.number));
     let code = console::run_stage(&running, grace, signals, view);
     // Exit now: a thread Python would still wait for must not keep the process alive. The
     // view, if one runs, gives the terminal back first.
@@ -391,7 +455,8 @@ fn view_allowed(what: &str) -> bool {
         Some(why) => {
             log::warn!(
                 target: NETLAB,
-                "--view needs a terminal to draw on: {why}. Running {what} with the plain output instead."
+                "{}",
+                tr!("view-refused", why = why.to_string(), what = what)
             );
             false
         }
@@ -399,37 +464,42 @@ fn view_allowed(what: &str) -> bool {
 }
 
 /// Why a stage has no `quit` for `--grace` to bound, if it has none.
-fn no_quit(stage: &stage::Stage) -> Option<&'static str> {
+fn no_quit(stage: &stage::Stage) -> Option<String> {
     match stage.lifecycle {
-        Lifecycle::Script => Some("the script ends by itself once it has served its two clients"),
-        Lifecycle::Forever => Some("it has no console and no stop(); a signal ends it at once"),
-        Lifecycle::Console => None,
+        Lifecycle::Script => Some(tr!("stage-no-quit-script")),
+        Lifecycle::Forever => Some(tr!("stage-no-quit-forever")),
+        Lifecycle::Console | Lifecycle::Service => None,
     }
 }
 
 /// One clear line for a server that could not start, with what to try next.
 fn start_failure(stage: u8, addr: SocketAddr, e: &Exception, reuse_addr: bool) -> String {
     let Some(errno) = e.errno else {
-        return format!("could not start stage {stage} on {addr}: {e}");
+        return tr!(
+            "start-failed",
+            stage = stage,
+            addr = addr.to_string(),
+            error = e.to_string()
+        );
     };
-    let what = format!(
-        "could not listen on {addr}: {} ({errno}), {}",
-        errno_name(errno),
-        netlab::py::strerror(errno)
-    );
     let hint = match errno {
         nix::libc::EADDRINUSE => format!(
             "{}. {}",
             port_in_use(addr.port(), reuse_addr),
             try_another_port()
         ),
-        nix::libc::EACCES => format!("ports below 1024 need root. {}", try_another_port()),
-        nix::libc::EADDRNOTAVAIL => {
-            "that address is not on this machine: use 127.0.0.1 (or ::1)".to_string()
-        }
-        _ => "try --port 0, or another --host".to_string(),
+        nix::libc::EACCES => tr!("start-port-root", next = try_another_port()),
+        nix::libc::EADDRNOTAVAIL => tr!("start-not-here"),
+        _ => tr!("start-other"),
     };
-    format!("{what}: {hint}")
+    tr!(
+        "start-cannot-listen",
+        addr = addr.to_string(),
+        errno_name = errno_name(errno),
+        errno = errno.to_string(),
+        strerror = netlab::py::strerror(errno),
+        hint = hint
+    )
 }
 
 /// Why `port` is in use, from this machine's socket table (what `netlab ports` reads).
@@ -444,44 +514,28 @@ fn port_in_use(port: u16, reuse_addr: bool) -> String {
     let time_wait = on_port(ports::State::TimeWait);
     if on_port(ports::State::Listen) > 0 {
         match ports::holders(port) {
-            Some(holders) => format!("another server is listening there: {holders}"),
-            None => format!(
-                "another server is listening there (another netlab? `netlab ports --port {port}` shows it)"
-            ),
+            Some(holders) => tr!("port-listening-holders", holders = holders),
+            None => tr!("port-listening", port = port.to_string()),
         }
     } else if time_wait > 0 && !reuse_addr {
-        format!(
-            "{} of an earlier run on port {port} {} in TIME-WAIT (`netlab ports --all --port {port}` lists \
-             them): the server closed them first, so the kernel keeps them about 60 s, and with --no-reuseaddr \
-             this stage sets no SO_REUSEADDR, like the notes' code, so it cannot bind until they end. Wait \
-             about a minute, or leave out --no-reuseaddr: netlab then sets SO_REUSEADDR, which gets past \
-             them if the earlier run set it too (netlab's stages do, unless --no-reuseaddr)",
-            count(time_wait, "connection", "connections"),
-            if time_wait == 1 { "is" } else { "are" }
+        tr!(
+            "port-time-wait-no-reuse",
+            n = time_wait,
+            port = port.to_string()
         )
     } else if time_wait > 0 {
-        format!(
-            "{} of an earlier run on port {port} {} in TIME-WAIT (`netlab ports --all --port {port}` lists \
-             them), left by a server that set no SO_REUSEADDR (the notes' Python code, or netlab with \
-             --no-reuseaddr); SO_REUSEADDR on the new socket alone does not get past them (`netlab demo \
-             bind`, 2b). Wait about a minute",
-            count(time_wait, "connection", "connections"),
-            if time_wait == 1 { "is" } else { "are" }
-        )
+        tr!("port-time-wait", n = time_wait, port = port.to_string())
     } else {
-        "another server is listening there (another netlab?), or connections of an earlier run are still \
-         closing (`netlab ports --all` lists them, `netlab demo bind` explains)"
-            .to_string()
+        tr!("port-unknown")
     }
 }
 
 /// How to choose another port: `--port`, and under make (`make run` sets MAKELEVEL in its
 /// children), `PORT=... make run`, since the command line is make's.
-fn try_another_port() -> &'static str {
+fn try_another_port() -> String {
     if std::env::var_os("MAKELEVEL").is_some() {
-        "Try another port with `PORT=61001 make run`, or `PORT=0 make run` to let the kernel pick one \
-         (`netlab stage 7 --port 0` outside make)"
+        tr!("port-try-make")
     } else {
-        "Try another --port, or --port 0 to let the kernel pick one"
+        tr!("port-try")
     }
 }

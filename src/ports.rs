@@ -407,22 +407,19 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     crate::out!("{}", table(&shown));
     if shown.is_empty() {
         // An empty table alone looks like a bug; say what was looked for.
-        let which = if args.all { "TCP" } else { "listening" };
-        let port = args
-            .port
-            .map(|p| format!(" with port {p}"))
-            .unwrap_or_default();
-        let hint = if args.all {
-            ""
-        } else {
-            " (--all also shows ESTAB and TIME-WAIT)"
+        let mut line = match (args.all, args.port) {
+            (true, None) => crate::tr!("ports-none-tcp"),
+            (true, Some(port)) => crate::tr!("ports-none-tcp-port", port = port.to_string()),
+            (false, None) => crate::tr!("ports-none-listening"),
+            (false, Some(port)) => {
+                crate::tr!("ports-none-listening-port", port = port.to_string())
+            }
         };
         // No listener, yet the port may not be free: say what holds it.
-        let held = match args.port.filter(|_| !args.all).and_then(holders) {
-            Some(what) => format!("; the port is not free, though: {what}"),
-            None => String::new(),
-        };
-        crate::errln!("netlab: no {which} socket{port}{hint}{held}");
+        if let Some(what) = args.port.filter(|_| !args.all).and_then(holders) {
+            line.push_str(&crate::tr!("ports-not-free", what = what));
+        }
+        crate::errln!("{line}");
     }
     Ok(())
 }

@@ -6,8 +6,8 @@
 
 use crate::logging::NETLAB;
 use crate::py::{self, Event, Interpreter, Thread, ThreadInfo};
-use crate::terminal::count;
 use crate::thread_list::describe_changes;
+use crate::tr;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,18 +24,42 @@ pub struct Stage {
     pub title_zh: &'static str,
     /// What the stage adds, in English.
     pub title_en: &'static str,
+    /// What the stage adds, in Chinese.
+    pub summary_zh: &'static str,
     /// The stage file, relative to the repository (`stages/stage3_event.rs`).
-    pub(crate) source_file: &'static str,
+    pub source_file: &'static str,
     /// The stage file itself, embedded so `netlab source 3` works anywhere.
     pub source: &'static str,
-    /// That page, embedded for `netlab explain 3`.
-    pub docs: &'static str,
+    /// The stage's page, by its file name (`stage3-event`: `docs/zh/stage3-event.md` and
+    /// `docs/en/stage3-event.md`), for `netlab explain 3`.
+    pub page: &'static str,
     /// How the Python program lives and ends.
     pub lifecycle: Lifecycle,
     /// The notes' `logging.basicConfig` format for this stage.
     pub log_format: &'static str,
     /// Starts the stage's server on an address; returns once it listens.
     pub(crate) start: fn(SocketAddr) -> py::Result<Arc<dyn Server>>,
+}
+
+impl Stage {
+    /// What the stage adds, in the language in force.
+    pub fn summary(&self) -> &'static str {
+        summary(self.title_en, self.summary_zh)
+    }
+}
+
+impl Client {
+    /// What the client is, in the language in force.
+    pub fn summary(&self) -> &'static str {
+        summary(self.title_en, self.summary_zh)
+    }
+}
+
+fn summary(en: &'static str, zh: &'static str) -> &'static str {
+    match crate::lang::current() {
+        crate::lang::Lang::En => en,
+        crate::lang::Lang::Zh => zh,
+    }
 }
 
 /// How a stage's Python program lives, which decides what the CLI does around it.
@@ -45,8 +69,19 @@ pub enum Lifecycle {
     Script,
     /// No console, no stop(): only a signal ends it (stage 2).
     Forever,
-    /// A `>> ` console; `quit` calls stop() (stages 3-7 of the notes).
+    /// A `>> ` console; `quit` calls stop() and pauses 3 s, as the notes' `threading.Event().wait(3)`
+    /// (stages 3-7 of the notes).
     Console,
+    /// A `>> ` console whose `quit` (and Ctrl-C, and SIGTERM) calls stop(), which ends
+    /// every thread at once: no pause (netlab's own stages 8-9).
+    Service,
+}
+
+impl Lifecycle {
+    /// Whether the program has a `>> ` console with `quit`.
+    pub fn has_console(self) -> bool {
+        matches!(self, Lifecycle::Console | Lifecycle::Service)
+    }
 }
 
 /// The chat client of the notes' last code block.
@@ -54,7 +89,8 @@ pub struct Client {
     pub slug: &'static str,
     pub title_zh: &'static str,
     pub title_en: &'static str,
-    pub(crate) source_file: &'static str,
+    pub summary_zh: &'static str,
+    pub source_file: &'static str,
     pub source: &'static str,
     pub log_format: &'static str,
     /// Connects to a server and starts receiving; returns once connected.
@@ -66,7 +102,7 @@ pub trait Server: Send + Sync {
     /// The address the server listens on, with the kernel's port when started on port 0.
     fn local_addr(&self) -> SocketAddr;
     /// The notes' `stop()`: set the event, close the sockets. Like the notes, it does not
-    /// wait for the threads, and in stages 6-7 it can block (REFERENCE §9).
+    /// wait for the threads, and in stages 6-7 it can block (python-originals §9).
     fn stop(&self) -> py::Result<()>;
     /// The clients dict as `logging.info(cs.clients)` prints it.
     fn clients(&self) -> String;
@@ -99,7 +135,7 @@ pub fn with_console() -> String {
     ranges(
         crate::stages::STAGES
             .iter()
-            .filter(|s| s.lifecycle == Lifecycle::Console)
+            .filter(|s| s.lifecycle.has_console())
             .map(|s| s.number),
     )
 }
@@ -171,10 +207,15 @@ pub(crate) struct QuitOptions {
 }
 
 impl QuitOptions {
-    /// What the CLI does: the notes' 3 s wait, within the given grace period.
-    pub(crate) fn cli(grace: Duration) -> QuitOptions {
+    /// What the CLI does: the notes' 3 s wait (none for a stage that needs none), within
+    /// the given grace period.
+    pub(crate) fn cli(grace: Duration, lifecycle: Lifecycle) -> QuitOptions {
         QuitOptions {
-            main_wait: Duration::from_secs(3),
+            main_wait: if lifecycle == Lifecycle::Service {
+                Duration::ZERO
+            } else {
+                Duration::from_secs(3)
+            },
             grace,
         }
     }
@@ -284,6 +325,9 @@ impl Running {
     }
 }
 
+/// How long the threads that stop() woke get to end before netlab lists those left.
+const THREADS_END: Duration = Duration::from_millis(200);
+
 /// How long stop() may take before netlab says that it is blocked.
 const STOP_BLOCKED_AFTER: Duration = Duration::from_secs(1);
 
@@ -315,7 +359,7 @@ fn quit_sequence(
     let mut listed: Option<Vec<ThreadInfo>> = None;
     if let Ok(main) = &main {
         // stop() returns at once in stages 3-5; in stages 6-7 it blocks in f.close() until
-        // each client's readline() returns (REFERENCE §9). Say so while the class waits,
+        // each client's readline() returns (python-originals §9). Say so while the class waits,
         // rather than only when the grace period ends.
         let soon = STOP_BLOCKED_AFTER.min(deadline.saturating_duration_since(Instant::now()));
         if !stopped.wait(soon) && main.is_alive() && Instant::now() < deadline {
@@ -325,17 +369,16 @@ fn quit_sequence(
                 "{}\n{threads}{}",
                 paragraph(
                     "netlab: ",
-                    &format!(
-                        "stop() has not returned after {:.0} s: it is blocked, as Python's is (REFERENCE §9):",
-                        STOP_BLOCKED_AFTER.as_secs_f64()
+                    &tr!(
+                        "quit-stop-blocked",
+                        seconds = format!("{:.0}", STOP_BLOCKED_AFTER.as_secs_f64())
                     )
                 ),
                 paragraph(
                     "",
-                    &format!(
-                        "A client that sends a line or leaves now unblocks its part. netlab waits until \
-                         {:.1} s after quit (--grace), then cuts them short; Ctrl-C cuts short now.",
-                        options.grace.as_secs_f64()
+                    &tr!(
+                        "quit-stop-blocked-then",
+                        grace = format!("{:.1}", options.grace.as_secs_f64())
                     )
                 )
             );
@@ -343,6 +386,9 @@ fn quit_sequence(
         // Python's main thread returns from stop() and its 3 s wait, then waits at exit for
         // the other threads: say which ones, and why they do not end.
         if main.join(deadline.saturating_duration_since(Instant::now())) {
+            // Threads that stop() did wake take a moment to end: only those still there
+            // after it are the ones Python would wait for.
+            interp.wait_threads(deadline.min(Instant::now() + THREADS_END));
             let waiting = interp.alive_threads();
             if !waiting.is_empty() {
                 let n = waiting.len();
@@ -352,19 +398,17 @@ fn quit_sequence(
                     "{}\n{threads}{}",
                     paragraph(
                         "netlab: ",
-                        &format!(
-                            "stop() has returned; Python now waits for {} that stop() did not wake:",
-                            count(n, "thread", "threads")
+                        &tr!(
+                            "quit-stop-returned",
+                            threads = tr!("count-threads", n = n)
                         )
                     ),
                     paragraph(
                         "",
-                        &format!(
-                            "netlab waits for {} until {:.1} s after quit (--grace), then cuts {} short; \
-                             Ctrl-C cuts short now.",
-                            if n == 1 { "it" } else { "them" },
-                            options.grace.as_secs_f64(),
-                            if n == 1 { "it" } else { "them" },
+                        &tr!(
+                            "quit-stop-returned-then",
+                            n = n,
+                            grace = format!("{:.1}", options.grace.as_secs_f64())
                         )
                     )
                 );
@@ -402,8 +446,9 @@ fn list(listed: &mut Option<Vec<ThreadInfo>>, now: Vec<ThreadInfo>) -> String {
 /// `text` wrapped for the terminal, its first line after `prefix` (what the logger puts
 /// before it: `netlab: `), with no newline at the end.
 fn paragraph(prefix: &str, text: &str) -> String {
-    let wrapped = crate::thread_list::wrap(text, &" ".repeat(prefix.len()), "");
-    wrapped[prefix.len()..].trim_end().to_string()
+    let indent = " ".repeat(crate::thread_list::columns(prefix));
+    let wrapped = crate::thread_list::wrap(text, &indent, "");
+    wrapped[indent.len()..].trim_end().to_string()
 }
 
 /// Ends what is still running: logs the stuck threads (what changed since `listed`, if
@@ -422,26 +467,14 @@ fn cut_short(
             target: NETLAB,
             "{}\n{threads}{}",
             paragraph(
-                "netlab: warning: ",
-                &format!(
-                    "{:.1} s after quit (--grace), {} still running; Python would wait for {}, \
-                     forever for those blocked in a socket call:",
-                    after.as_secs_f64(),
-                    if n == 1 {
-                        "1 thread is".to_string()
-                    } else {
-                        format!("{n} threads are")
-                    },
-                    if n == 1 { "it" } else { "them" },
+                &tr!("netlab-warning", message = ""),
+                &tr!(
+                    "quit-grace-over",
+                    seconds = format!("{:.1}", after.as_secs_f64()),
+                    n = n
                 )
             ),
-            paragraph(
-                "",
-                &format!(
-                    "netlab cuts {} short: every socket is shut down, so clients see the connection close.",
-                    if n == 1 { "it" } else { "them" }
-                )
-            )
+            paragraph("", &tr!("quit-grace-over-then", n = n))
         );
     }
     interp.cut_short_quietly();
@@ -457,20 +490,20 @@ fn how_they_ended(interp: &Interpreter, stuck: &[ThreadInfo]) -> String {
             continue;
         };
         let way = match (&after.exception, after.alive) {
-            (_, true) => "still running".to_string(),
+            (_, true) => tr!("quit-still-running"),
             (Some(e), false) => e.to_string(),
-            (None, false) => "returned normally".to_string(),
+            (None, false) => tr!("quit-returned-normally"),
         };
         match ways.iter_mut().find(|(w, _)| *w == way) {
             Some((_, names)) => names.push(&t.name),
             None => ways.push((way, vec![&t.name])),
         }
     }
-    let mut out = String::from("the threads cut short have ended:");
+    let mut out = tr!("quit-how-they-ended");
     for (way, names) in ways {
         let who = match names.as_slice() {
             [one] => one.to_string(),
-            _ => count(names.len(), "thread", "threads"),
+            _ => tr!("count-threads", n = names.len()),
         };
         out.push_str(&format!("\n  - {who}: {way}"));
     }

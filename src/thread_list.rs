@@ -9,7 +9,7 @@
 //! ```text
 //!   - accept: in accept() on 127.0.0.1:60000
 //!       closing the listening socket from another thread does not wake accept() on
-//!       Linux; the next client that connects does (REFERENCE §12 M3)
+//!       Linux; the next client that connects does (python-originals §12 M3)
 //!   - 40 threads in recv() from ...:
 //!     recv 127.0.0.1:51234, recv 127.0.0.1:51236, recv 127.0.0.1:51238 and 37 more
 //!       closing this socket from another thread neither wakes recv() nor sends FIN ...
@@ -20,8 +20,9 @@
 //! above, so each list is printed once.
 
 use crate::py::ThreadInfo;
-use crate::terminal::count;
+use crate::tr;
 use std::collections::HashSet;
+use unicode_width::UnicodeWidthStr;
 
 /// The widest line the list makes (a projector's terminal is 80-100 columns).
 pub(crate) const WIDTH: usize = 88;
@@ -47,7 +48,7 @@ pub(crate) fn describe(threads: &[ThreadInfo]) -> String {
             out.push_str(&wrap(
                 &format!(
                     "{} {}:",
-                    count(group.len(), "thread", "threads"),
+                    tr!("count-threads", n = group.len()),
                     common_state(&group)
                 ),
                 "  - ",
@@ -80,19 +81,15 @@ pub(crate) fn describe_changes(before: &[ThreadInfo], now: &[ThreadInfo]) -> Str
     if !same.is_empty() {
         let which = if changed.is_empty() && ended.is_empty() {
             if same.len() == 1 {
-                "the thread listed above, still where it was".to_string()
+                tr!("threads-same-one")
             } else {
-                format!("the {} listed above, each still where it was", same.len())
+                tr!("threads-same-all", n = same.len())
             }
         } else {
-            format!(
-                "{} as listed above, still where {}",
-                count(same.len(), "thread", "threads"),
-                if same.len() == 1 {
-                    "it was"
-                } else {
-                    "they were"
-                }
+            tr!(
+                "threads-same-some",
+                threads = tr!("count-threads", n = same.len()),
+                n = same.len()
             )
         };
         out.push_str(&wrap(&which, "  - ", "    "));
@@ -101,7 +98,7 @@ pub(crate) fn describe_changes(before: &[ThreadInfo], now: &[ThreadInfo]) -> Str
     out.push_str(&describe(&changed));
     if !ended.is_empty() {
         out.push_str(&wrap(
-            &format!("ended since the list above: {}", names_list(&ended)),
+            &tr!("threads-ended", names = names_list(&ended)),
             "  - ",
             "    ",
         ));
@@ -129,8 +126,8 @@ fn groups(threads: &[ThreadInfo]) -> Vec<Vec<&ThreadInfo>> {
 /// `in recv() from 127.0.0.1:51234`, or `running`.
 fn state(t: &ThreadInfo) -> String {
     match &t.blocked {
-        Some(b) => format!("in {}", b.what),
-        None => "running".to_string(),
+        Some(b) => tr!("threads-in", what = b.what.as_str()),
+        None => tr!("threads-running"),
     }
 }
 
@@ -143,16 +140,19 @@ fn common_state(group: &[&ThreadInfo]) -> String {
         .filter_map(|t| t.blocked.as_ref().map(|b| b.what.as_str()))
         .collect();
     let Some(first) = whats.first() else {
-        return "running".to_string();
+        return tr!("threads-running");
     };
     if whats.iter().all(|w| w == first) {
-        return format!("in {first}");
+        return tr!("threads-in", what = *first);
     }
     let words: Vec<&str> = first.split(' ').collect();
     let shared = (0..words.len())
         .take_while(|&i| whats.iter().all(|w| w.split(' ').nth(i) == Some(words[i])))
         .count();
-    format!("in {} ...", words[..shared].join(" "))
+    tr!(
+        "threads-in",
+        what = format!("{} ...", words[..shared].join(" "))
+    )
 }
 
 /// `a, b, c and 37 more`, `a and b`, `a`.
@@ -160,41 +160,73 @@ fn names_list(names: &[&str]) -> String {
     match names {
         [] => String::new(),
         [one] => one.to_string(),
-        _ if names.len() <= NAMES_SHOWN => format!(
-            "{} and {}",
-            names[..names.len() - 1].join(", "),
-            names[names.len() - 1]
+        _ if names.len() <= NAMES_SHOWN => tr!(
+            "threads-names-two",
+            first = names[..names.len() - 1].join(&tr!("threads-names-separator")),
+            last = names[names.len() - 1]
         ),
-        _ => format!(
-            "{} and {} more",
-            names[..NAMES_SHOWN].join(", "),
-            names.len() - NAMES_SHOWN
+        _ => tr!(
+            "threads-names-more",
+            first = names[..NAMES_SHOWN].join(&tr!("threads-names-separator")),
+            more = names.len() - NAMES_SHOWN
         ),
     }
 }
 
+/// How many terminal columns `text` takes: a Chinese character takes two.
+pub(crate) fn columns(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
 /// `text` in lines of at most [`WIDTH`] columns, the first starting with `first`, the
-/// others with `rest`; each line ends in `\n`. A word longer than a line stays whole.
+/// others with `rest`; each line ends in `\n`. Lines break at spaces, and between two
+/// Chinese characters (which Chinese writes without spaces), never before a Chinese
+/// punctuation mark. A word longer than a line stays whole.
 pub(crate) fn wrap(text: &str, first: &str, rest: &str) -> String {
     let mut out = String::new();
     let mut line = first.to_string();
     let mut empty = true;
     for word in text.split_whitespace() {
-        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
-            out.push_str(&line);
-            out.push('\n');
-            line = rest.to_string();
-            empty = true;
+        for (i, piece) in pieces(word).into_iter().enumerate() {
+            // A space only where the text had one: between words, not inside one.
+            let space = if i == 0 && !empty { 1 } else { 0 };
+            if !empty && columns(&line) + space + columns(piece) > WIDTH {
+                out.push_str(&line);
+                out.push('\n');
+                line = rest.to_string();
+                empty = true;
+            }
+            if i == 0 && !empty {
+                line.push(' ');
+            }
+            line.push_str(piece);
+            empty = false;
         }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
     }
     out.push_str(&line);
     out.push('\n');
     out
+}
+
+/// A word cut where a line may break inside it: before and after each wide (Chinese)
+/// character, but never before a punctuation mark.
+fn pieces(word: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut after_wide = false;
+    for (at, c) in word.char_indices() {
+        let wide = columns(c.encode_utf8(&mut [0; 4])) == 2;
+        let sticks = "，。、；：！？）」』》,.;:!?)".contains(c);
+        if at > start && !sticks && (wide || after_wide) {
+            pieces.push(&word[start..at]);
+            start = at;
+        }
+        after_wide = wide;
+    }
+    if start < word.len() {
+        pieces.push(&word[start..]);
+    }
+    pieces
 }
 
 #[cfg(test)]
@@ -219,7 +251,7 @@ mod tests {
 
     const WHY_RECV: &str = "closing this socket from another thread neither wakes recv() nor \
         sends FIN on Linux; recv() returns only when this client sends something or \
-        disconnects (REFERENCE §12 M3)";
+        disconnects (python-originals §12 M3)";
 
     fn class(n: u16) -> Vec<ThreadInfo> {
         let mut threads = vec![blocked(
@@ -282,6 +314,19 @@ mod tests {
         let threads = class(40);
         let text = describe_changes(&threads, &threads);
         assert_eq!(text, "  - the 41 listed above, each still where it was\n");
+    }
+
+    #[test]
+    fn chinese_wraps_between_characters_within_the_width() {
+        let text = "在 Linux 上, 从另一个线程关闭这个套接字既不会唤醒 recv(), 也不会发送 FIN; 只有这个客户端发送了数据或断开连接, recv() 才会返回。";
+        let wrapped = wrap(text, "      ", "      ");
+        assert!(wrapped.lines().count() > 1, "{wrapped}");
+        for line in wrapped.lines() {
+            assert!(columns(line) <= WIDTH, "{line}: {} columns", columns(line));
+            assert!(!line.trim_start().starts_with('。'), "{wrapped}");
+        }
+        let joined: String = wrapped.lines().map(str::trim_start).collect();
+        assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! accept one client, read once, answer `welcome to network! `, close; then the same for
 //! a second client with `hello python`; then exit.
 //!
-//! What it shows (docs/stage1-single.md): `accept()` and `recv()` block, so clients are
+//! What it shows (docs/en/stage1-single.md): `accept()` and `recv()` block, so clients are
 //! served strictly one at a time, in accept order, and any exception ends the server. Not
 //! in the notes: closing a connection with unread data makes the kernel send RST, so a
 //! client that sent more than 1024 bytes gets "connection reset" after the welcome.

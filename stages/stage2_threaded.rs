@@ -5,7 +5,7 @@
 //! client sends to every client, the sender included, behind a header line
 //! `"{time} {ip}:{port}\n"`.
 //!
-//! Flaws this stage keeps on purpose (docs/stage2-threaded.md shows each one):
+//! Flaws this stage keeps on purpose (docs/en/stage2-threaded.md shows each one):
 //! - a client that leaves stays in `clients`; its thread dies on a broken pipe, and then
 //!   every sender's thread dies when its broadcast reaches the dead socket;
 //! - a client that half-closes makes `recv()` return `b''` forever: a busy loop;

@@ -4,7 +4,7 @@
 //! sets it, and the accept and recv loops check it before blocking again. The console's
 //! `quit` calls `stop()`, which sets the event and closes every socket.
 //!
-//! Flaws this stage keeps on purpose (docs/stage3-event.md shows each one):
+//! Flaws this stage keeps on purpose (docs/en/stage3-event.md shows each one):
 //! - all of stage 2's: a client that leaves stays in `clients` and kills every later
 //!   sender's thread; a half-closed client makes `recv()` spin; `recv(1024)` framing;
 //! - `quit` does not end the program: closing a socket does not wake the threads blocked

@@ -3,7 +3,7 @@
 //! A client can now leave: a chunk that strips to `quit`, or to `''` (what `recv()`
 //! returns once the client has closed), removes it from `clients` and closes its socket.
 //!
-//! Flaws this stage keeps on purpose (docs/stage4-quit.md shows each one):
+//! Flaws this stage keeps on purpose (docs/en/stage4-quit.md shows each one):
 //! - a blank line strips to `''` too, so it disconnects the client that sends it;
 //! - a reset (RST) raises ConnectionResetError instead of returning `b''`, and invalid
 //!   UTF-8 raises UnicodeDecodeError: the thread dies, the client stays in `clients`, and

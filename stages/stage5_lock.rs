@@ -4,7 +4,7 @@
 //! lock: taken to add a client, to pop one, and in `stop()`. The console now logs the
 //! live threads and the clients for any line other than `quit`.
 //!
-//! Flaws this stage keeps on purpose (docs/stage5-lock.md shows each one):
+//! Flaws this stage keeps on purpose (docs/en/stage5-lock.md shows each one):
 //! - the broadcast loop iterates `clients` without the lock, so the
 //!   `RuntimeError: dictionary changed size during iteration` of stage 4 still happens:
 //!   a lock protects only the code that takes it;

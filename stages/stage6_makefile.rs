@@ -4,7 +4,7 @@
 //! returns whole lines however TCP split them, and the broadcast writes lines. The lock
 //! now also covers the broadcast loop, so the dict can no longer change under it.
 //!
-//! Flaws this stage keeps on purpose (docs/stage6-makefile.md shows each one):
+//! Flaws this stage keeps on purpose (docs/en/stage6-makefile.md shows each one):
 //! - the broadcast writes and flushes while holding the lock: one client that does not
 //!   read blocks `flush()`, and then every other thread waits for the lock. The whole
 //!   server freezes, new clients included;
@@ -12,7 +12,7 @@
 //!   UnicodeDecodeError: the thread dies and the client stays in `clients`; a reset
 //!   client then kills every later sender's thread;
 //! - `stop()` blocks in `f.close()`, holding the lock, until each client's `readline()`
-//!   returns (REFERENCE §12 M2); a blank line disconnects, as in stage 4.
+//!   returns (python-originals §12 M2); a blank line disconnects, as in stage 4.
 
 use crate::py::{self, Dict, Event, File, Lock, Socket, Thread};
 use chrono::Local;
@@ -134,7 +134,7 @@ impl ChatServer {
                 let (f, s) = c?;
                 s.close();
                 // Waits for a readline() in progress on the client's thread, holding the lock
-                // meanwhile (REFERENCE §12 M2): stop() returns only when every client has sent
+                // meanwhile (python-originals §12 M2): stop() returns only when every client has sent
                 // a line or left.
                 f.close();
             }

@@ -4,7 +4,7 @@
 //! each line typed at its `>> ` prompt is stripped and sent with a `\n`, which the
 //! line-based server needs. The notes name this class `ChatServer` too; netlab keeps it.
 //!
-//! Flaws this client keeps on purpose (docs/client.md shows each one):
+//! Flaws this client keeps on purpose (docs/en/client.md shows each one):
 //! - each log record's header shows the server's address, not the sender's, and the body
 //!   is the repr of the stripped bytes (`b"...\nhello"`), one record per `recv()`;
 //! - `quit` closes the socket under the blocked `recv()`: no FIN is sent, the thread does

@@ -4,7 +4,7 @@
 //! `quit`, so a reset or invalid UTF-8 now removes the client instead of killing the
 //! thread and leaving a dead socket behind. This is the server `make run` starts.
 //!
-//! Flaws this stage keeps on purpose (docs/stage7-full.md shows each one):
+//! Flaws this stage keeps on purpose (docs/en/stage7-full.md shows each one):
 //! - one client that does not read freezes the whole server (the broadcast flushes while
 //!   holding the lock), as in stage 6;
 //! - `stop()` blocks in `f.close()` until each client's `readline()` returns;
@@ -133,7 +133,7 @@ impl ChatServer {
                 let (f, s) = c?;
                 s.close();
                 // Waits for a readline() in progress on the client's thread, holding the lock
-                // meanwhile (REFERENCE §12 M2): stop() returns only when every client has sent
+                // meanwhile (python-originals §12 M2): stop() returns only when every client has sent
                 // a line or left.
                 f.close();
             }

@@ -386,7 +386,7 @@ fn usage_errors() -> Result {
 
 /// The tutorial's Python stage 7, with 8 lines in flight per client, loses most of them:
 /// writing its own broadcast to a client's text `makefile()` drops what it had read ahead
-/// (REFERENCE §12 M1). netlab's stage 7 loses none (the smoke test above).
+/// (python-originals §12 M1). netlab's stage 7 loses none (the smoke test above).
 fn python_loses_pipelined_lines() -> std::result::Result<Completion, Failed> {
     let Some(original) = python_original() else {
         return Ok(Completion::Ignored {

@@ -113,7 +113,7 @@ const BROKEN: &[Broken] = &[
 ];
 
 /// How long a full `netlab check 7` against a server that never answers may take, with
-/// `--timeout 1` (docs/check.md states the bound for the default 5 s).
+/// `--timeout 1` (docs/en/check.md states the bound for the default 5 s).
 const SILENT_BOUND: Duration = Duration::from_secs(90);
 
 fn main() {
@@ -165,7 +165,11 @@ fn main() {
 
 fn netlab() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_netlab"));
-    cmd.env_remove("RUST_LOG").stdin(Stdio::null());
+    cmd.env_remove("RUST_LOG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .stdin(Stdio::null());
     cmd
 }
 
@@ -185,7 +189,7 @@ fn no_python() -> Option<String> {
 }
 
 /// The tutorial's original stage `n`, copied to a temporary directory with its port taken
-/// from `$PORT` (the one-line change docs/check.md shows); or why it cannot be had.
+/// from `$PORT` (the one-line change docs/en/check.md shows); or why it cannot be had.
 fn original(n: u8, dir: &Path) -> std::result::Result<PathBuf, String> {
     let reference = here("../shared/reference");
     let file = std::fs::read_dir(&reference)

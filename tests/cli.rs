@@ -28,9 +28,7 @@ fn joined(name: &str, port: u16) -> TestClient {
 }
 
 fn netlab() -> Command {
-    let mut cmd = Command::cargo_bin("netlab").unwrap();
-    cmd.timeout(Duration::from_secs(30));
-    cmd
+    common::english(Command::cargo_bin("netlab").unwrap())
 }
 
 /// `netlab stages` prints one line per stage, from the stage table, then the client.
@@ -448,12 +446,12 @@ fn explain_and_source_print_embedded_files() {
         .success()
         .stdout(predicate::str::contains("pub struct ChatServer"))
         .stdout(predicate::str::contains("event: Event"));
-    let stage3 = netlab::stage::find(3).unwrap();
+    let page = netlab::docs::find("3").unwrap();
     netlab()
         .args(["explain", "3"])
         .assert()
         .success()
-        .stdout(predicate::str::diff(stage3.docs));
+        .stdout(predicate::str::diff(page.en.as_ref().unwrap().text));
     netlab()
         .args(["explain", "9"])
         .assert()
@@ -648,53 +646,54 @@ fn a_10_mb_line_is_shortened_on_the_terminal() {
     assert!(server.stderr().len() < 3000, "{}", server.stderr().len());
 }
 
-/// Every file in docs/ is a page of `netlab explain`, printed as it is; `netlab explain`
-/// alone lists each of them, one line with its name and title.
+/// Every file in docs/zh/ and docs/en/ is a page of `netlab explain` in its language,
+/// printed as it is (a stage's page with its generated diff in place of the marker);
+/// `netlab explain` alone lists each of them, one line with its name and title.
 #[test]
 fn every_docs_page_is_explained_and_listed() {
-    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
-    let mut files = Vec::new();
-    let mut dirs = vec![docs.clone()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                files.push(path);
-            }
-        }
-    }
-    assert!(files.len() >= 15, "{files:?}");
-    let list = netlab()
-        .arg("explain")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let list = String::from_utf8(list).unwrap();
-    for file in files {
-        let relative = file.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
-        let relative = relative.to_str().unwrap();
-        let page = netlab::docs::PAGES
-            .iter()
-            .find(|p| p.file == relative)
-            .unwrap_or_else(|| panic!("no page for {relative}"));
-        let text = std::fs::read_to_string(&file).unwrap();
-        netlab()
-            .args(["explain", page.name])
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut count = 0;
+    for lang in netlab::lang::Lang::ALL {
+        let code = lang.code();
+        let list = netlab()
+            .args(["explain", "--lang", code])
             .assert()
             .success()
-            .stdout(predicate::str::diff(text.clone()));
-        let title = text.lines().next().unwrap().trim_start_matches("# ");
-        assert!(
-            list.lines()
-                .any(|l| l.split_whitespace().next() == Some(page.name) && l.ends_with(title)),
-            "{relative} ({}) is not listed:\n{list}",
-            page.name
-        );
+            .get_output()
+            .stdout
+            .clone();
+        let list = String::from_utf8(list).unwrap();
+        for entry in std::fs::read_dir(root.join("docs").join(code)).unwrap() {
+            let file = entry.unwrap().path();
+            let stem = file.file_stem().unwrap().to_str().unwrap();
+            let page = netlab::docs::find(stem).unwrap_or_else(|| panic!("no page for {stem}"));
+            let embedded = page
+                .get(lang)
+                .unwrap_or_else(|| panic!("no {code} text for {stem}"));
+            let text = std::fs::read_to_string(&file).unwrap();
+            let (before, after) = text
+                .split_once("<!-- diff from the previous stage -->")
+                .unwrap_or((&text, ""));
+            assert!(
+                embedded.text.starts_with(before) && embedded.text.ends_with(after),
+                "docs/{code}/{stem}.md is not what netlab embeds"
+            );
+            netlab()
+                .args(["explain", page.name, "--lang", code])
+                .assert()
+                .success()
+                .stdout(predicate::str::diff(embedded.text));
+            let title = text.lines().next().unwrap().trim_start_matches("# ");
+            assert!(
+                list.lines()
+                    .any(|l| l.split_whitespace().next() == Some(page.name) && l.ends_with(title)),
+                "docs/{code}/{stem}.md ({}) is not listed:\n{list}",
+                page.name
+            );
+            count += 1;
+        }
     }
+    assert!(count >= 30, "{count} pages");
     // The names the pages point to.
     for name in [
         "console",

@@ -91,7 +91,7 @@ fn client_sends_typed_lines_stripped() {
 }
 
 /// Each recv() is logged with the server's address in the header (not the sender's) and
-/// the repr of the stripped bytes as the body, as REFERENCE §11 shows.
+/// the repr of the stripped bytes as the body, as python-originals §11 shows.
 #[test]
 fn client_logs_what_it_receives_like_python() {
     let server = common::start(7);

@@ -46,6 +46,9 @@ fn report() -> Report {
 fn netlab_demo_bind(args: &[&str]) -> Output {
     Command::cargo_bin("netlab")
         .unwrap()
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .args(["demo", "bind"])
         .args(args)
         .timeout(WAIT)

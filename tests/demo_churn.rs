@@ -8,7 +8,10 @@ use std::time::Duration;
 
 fn netlab() -> Command {
     let mut cmd = Command::cargo_bin("netlab").unwrap();
-    cmd.timeout(Duration::from_secs(60));
+    cmd.timeout(Duration::from_secs(60))
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG");
     cmd
 }
 

@@ -16,6 +16,9 @@ const BOUND: Duration = Duration::from_secs(5);
 fn netlab(args: &[&str]) -> (i32, String, String) {
     let out = Command::cargo_bin("netlab")
         .expect("the netlab binary is built")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .args(args)
         .timeout(BOUND)
         .output()

@@ -70,6 +70,9 @@ fn temp_dir(name: &str) -> PathBuf {
 /// `netlab check args...` in `dir`, bounded by a watchdog.
 fn check(dir: &Path, args: &[&str]) -> Output {
     let mut child = Command::new(BIN)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .arg("check")
         .args(args)
         .current_dir(dir)
@@ -346,6 +349,9 @@ fn progress() -> Result<(), Failed> {
         return Err(format!("a pass must be recorded and said so:\n{}", text(&pass)).into());
     }
     let list = Command::new(BIN)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .arg("exercises")
         .current_dir(&dir)
         .output()
@@ -372,6 +378,9 @@ fn corrupt_progress() -> Result<(), Failed> {
         &["4.blank", "--", BIN, "stage", "4.blank", "--port", "{port}"],
     );
     let list = Command::new(BIN)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .arg("exercises")
         .current_dir(&dir)
         .output()

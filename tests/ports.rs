@@ -49,6 +49,9 @@ fn accept(server: &TcpListener) -> (TcpStream, SocketAddr) {
 fn netlab_ports(args: &[&str]) -> String {
     let output = Command::cargo_bin("netlab")
         .unwrap()
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .arg("ports")
         .args(args)
         .timeout(WAIT)
@@ -212,6 +215,9 @@ fn holders_reports_time_wait_after_a_server_side_close() {
     // `netlab ports --port P` finds no listener, and says what holds the port instead.
     let output = Command::cargo_bin("netlab")
         .unwrap()
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .args(["ports", "--port", &addr.port().to_string()])
         .timeout(WAIT)
         .output()

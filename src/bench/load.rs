@@ -26,7 +26,7 @@
 //!    `deadline`.
 //!
 //! The bench's own sockets set `TCP_NODELAY`: the bench adds no Nagle delay of its own,
-//! so the 40 ms a server's small writes may wait (docs/bench.md) are the server's.
+//! so the 40 ms a server's small writes may wait (docs/en/bench.md) are the server's.
 //! Slow readers (`--slow-readers K`) are K of the clients: they take part in
 //! registration, then send nothing and read nothing (or `--slow-read-bps` bytes a second,
 //! thrown away); the deliveries counted are those to the other clients.

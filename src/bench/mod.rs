@@ -13,7 +13,7 @@
 //! alike: on a shared two-core machine the ratios of one bench run say more than any
 //! absolute number. The table (`table.rs`) gives the median of the repetitions with the
 //! lowest and highest; `--json` writes every run (`report.rs`), `--plot` draws the charts
-//! (`plot.rs`). docs/bench.md explains every figure.
+//! (`plot.rs`). docs/en/bench.md explains every figure.
 
 mod body;
 mod load;

@@ -5,7 +5,7 @@
 //! through [`Program`] (the spawn code `netlab check` uses): on a free port below the
 //! kernel's ephemeral range, ready once the kernel lists the listener. A stage runs as
 //! `netlab stage N --port P --grace 1` from netlab's own binary, as a teacher would run
-//! it, logging included (docs/bench.md says what the logging costs, and how to turn it
+//! it, logging included (docs/en/bench.md says what the logging costs, and how to turn it
 //! off with `RUST_LOG`). The output of both is drained and only its last lines kept.
 //!
 //! A server at `--addr` is the user's to start and stop; its CPU and memory are read from

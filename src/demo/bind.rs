@@ -16,6 +16,7 @@
 
 use crate::ports::{self, State, TcpSocket};
 use crate::py::{errno_name, strerror};
+use crate::tr;
 use anyhow::{bail, Context};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use std::fmt;
@@ -492,45 +493,32 @@ pub(crate) fn table(report: &Report) -> String {
 /// What the table means, in the words of this run's results.
 fn explanation(report: &Report) -> String {
     let refused = match &report.bind_twice.outcome {
-        Ok(()) => "succeeded, which Linux does not normally allow".to_string(),
+        Ok(()) => tr!("bind-refused-ok"),
         Err(e) => match e.raw_os_error() {
-            Some(errno) => format!(
-                "fails with {}, which Python raises as `OSError: [Errno {errno}] {}`",
-                error_text(e),
-                strerror(errno)
+            Some(errno) => tr!(
+                "bind-refused-errno",
+                error = error_text(e),
+                errno = errno.to_string(),
+                strerror = strerror(errno)
             ),
-            None => format!("fails: {e}"),
+            None => tr!("bind-refused-other", error = e.to_string()),
         },
     };
     let points = [
-        format!(
-            "1: one port, one listener: the second bind() {refused}. SO_REUSEADDR does not \
-             change that (1b); only SO_REUSEPORT lets two sockets listen on one port (3)."
-        ),
-        "2: the side that closes a connection first keeps it in TIME-WAIT for about 60 s \
-         (REFERENCE §10 measured 61-62 s), and its port cannot be bound meanwhile (2a). \
-         SO_REUSEADDR on the new socket alone does not help (2b): the old listener must have \
-         set it before its connections reached TIME-WAIT (2c), and the new one must set it \
-         too (2d)."
-            .to_string(),
-        "3: with SO_REUSEPORT on every listener, the kernel hands each new connection to one \
-         of them (by a hash of the client's address and port)."
-            .to_string(),
-        "4: port 0 asks the kernel for any free port, which sidesteps all of this: \
-         `netlab stage 1 --port 0`."
-            .to_string(),
-        format!(
-            "The tutorial's code sets no SO_REUSEADDR, so after its server has served clients, \
-             its port is blocked for about a minute (2a). netlab's stages set it on every \
-             listener (2c), so the next stage binds the same port at once; `--no-reuseaddr` \
-             runs them as the notes' code does. `netlab ports --all --port {}` shows \
-             experiment 2a's TIME-WAIT until it ends.",
-            report.restart.port
-        ),
+        tr!("bind-point-1", refused = refused),
+        tr!("bind-point-2"),
+        tr!("bind-point-3"),
+        tr!("bind-point-4"),
+        tr!("bind-point-5", port = report.restart.port.to_string()),
     ];
-    let mut out = String::from("What it means:\n");
+    let mut out = format!("{}\n", tr!("bind-means"));
     for point in points {
-        out.push_str(&wrap(&point, "- ", "  "));
+        // Chinese has no spaces to break at: the common wrapper breaks between characters.
+        if crate::lang::current() == crate::lang::Lang::Zh {
+            out.push_str(&crate::thread_list::wrap(&point, "- ", "  "));
+        } else {
+            out.push_str(&wrap(&point, "- ", "  "));
+        }
     }
     out
 }
@@ -573,19 +561,15 @@ fn wrap(text: &str, first: &str, rest: &str) -> String {
 /// TIME-WAIT lines, and what they mean.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let report = experiments(args.port, usize::from(args.clients))?;
-    crate::outln!("两次绑定同一个监听端口会怎么样? What happens when a port is bound twice?");
-    crate::outln!(
-        "Each row is a real bind() then listen() on 127.0.0.1; the outcome is what they returned."
-    );
+    crate::outln!("{}", tr!("bind-title"));
+    crate::outln!("{}", tr!("bind-rows"));
     crate::outln!();
     crate::out!("{}", table(&report));
     crate::outln!();
     if report.time_wait.is_empty() {
-        crate::outln!("Experiment 2: no TIME-WAIT line appeared in /proc/net/tcp within {WAIT:?}.");
+        crate::outln!("{}", tr!("bind-no-time-wait", wait = format!("{WAIT:?}")));
     } else {
-        crate::outln!(
-            "Experiment 2's servers closed first; `ss -tan` shows what they left behind:"
-        );
+        crate::outln!("{}", tr!("bind-time-wait"));
         crate::outln!();
         crate::out!("{}", ports::table(&report.time_wait));
     }

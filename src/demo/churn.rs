@@ -3,7 +3,7 @@
 //!
 //! The notes warn that iterating a dict is not thread-safe and add a lock in stage 5, but
 //! stage 5's lock covers adding and removing clients, not the broadcast loop that iterates
-//! them. This demo starts a stage in this process and runs REFERENCE §6's stress test
+//! them. This demo starts a stage in this process and runs python-originals §6's stress test
 //! against it: client A sends a line every millisecond while six clients connect, say
 //! `hi`, send `quit`, wait for the close, and start again. Each of A's lines is a broadcast
 //! loop over `self.clients`; each connect and each `quit` changes that dict. Then it prints
@@ -23,6 +23,7 @@
 use crate::py::{Exception, Interpreter, Record};
 use crate::scenario::{churn, ChurnOptions, ChurnReport};
 use crate::stage::{self, Running};
+use crate::tr;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -62,26 +63,22 @@ struct Death {
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let stage = stage::find(args.stage).expect("clap checked the range");
     if stage.number == 1 {
-        println!(
-            "netlab demo churn --stage 1: stage 1 serves one client at a time and keeps no dict of clients, so \
-             there is nothing for clients that come and go to race with. Try --stage 5 (the race) or --stage 7 \
-             (no race)."
-        );
+        crate::outln!("{}", tr!("churn-stage1"));
         return Ok(());
     }
     // Captured: the server's log (a record per line A sends) stays out of the demo's output.
     let server = Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true)
         .map_err(|e| anyhow::anyhow!("could not start stage {}: {e}", stage.number))?;
     let seconds = Duration::from_secs_f64(args.seconds);
-    println!(
-        "netlab demo churn --stage {}: stage {} ({}) runs here on {}.\n\
-         A sends a line, waits a millisecond, and again; 6 clients connect, say \"hi\", send \"quit\", wait for the close, \
-         and start again.\nIt stops at the first RuntimeError, or after {:.1} s.\n",
-        stage.number,
-        stage.number,
-        stage.title_en,
-        server.local_addr(),
-        seconds.as_secs_f64()
+    crate::outln!(
+        "{}\n",
+        tr!(
+            "churn-intro",
+            stage = stage.number,
+            summary = stage.summary(),
+            addr = server.local_addr().to_string(),
+            seconds = format!("{:.1}", seconds.as_secs_f64())
+        )
     );
     let started = Instant::now();
     let watcher = DeathWatch::start(server.interpreter().clone(), started);
@@ -108,58 +105,57 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         deaths,
     };
 
-    let mut timeline = vec![(
-        Duration::ZERO,
-        "A connects and starts talking; the churn starts".to_string(),
-    )];
+    let mut timeline = vec![(Duration::ZERO, tr!("churn-start"))];
     for d in outcome.deaths.iter().take(LISTED) {
         let whose = if Some(&d.thread) == a.as_ref() {
-            " (A's)"
+            tr!("churn-whose-a")
         } else {
-            ""
+            String::new()
         };
         timeline.push((
             d.at,
-            format!(
-                "thread {}{whose} dies: {}{}",
-                d.thread,
-                d.exception,
-                where_raised(&d.exception)
+            tr!(
+                "churn-dies",
+                thread = d.thread.as_str(),
+                whose = whose,
+                exception = d.exception.to_string(),
+                where = where_raised(&d.exception)
             ),
         ));
     }
-    let why = if outcome.report.races > 0 {
-        "a thread died of the race; the churners finished their round, and A waited for its last lines"
-            .to_string()
+    let done = if outcome.report.races > 0 {
+        tr!("churn-done-race")
     } else {
-        format!(
-            "the churn ran its {:.1} s; then A waited for its last lines (at most 2 s)",
-            seconds.as_secs_f64()
+        tr!(
+            "churn-done-time",
+            seconds = format!("{:.1}", seconds.as_secs_f64())
         )
     };
-    timeline.push((stopped, format!("done: {why}")));
+    timeline.push((stopped, done));
     // Deaths keep coming in stages 2-3 while the clients close: the timeline is in time order.
     timeline.sort_by_key(|(at, _)| *at);
     for (at, what) in &timeline {
-        println!("  +{:5.2} s  {what}", at.as_secs_f64());
+        crate::outln!("  +{:5.2} s  {what}", at.as_secs_f64());
     }
     if outcome.deaths.len() > LISTED {
-        println!(
-            "            ... and {} more deaths",
-            outcome.deaths.len() - LISTED
+        crate::outln!(
+            "            {}",
+            tr!("churn-more-deaths", n = outcome.deaths.len() - LISTED)
         );
     }
-    println!(
-        "\n{} connections in {:.1} s. A sent {} lines and got {} back. Server threads that died: {} ({} of \
-         the race).\n",
-        outcome.report.connections,
-        stopped.as_secs_f64(),
-        outcome.report.lines_sent,
-        outcome.report.lines_echoed,
-        outcome.deaths.len(),
-        outcome.races
+    crate::outln!(
+        "\n{}\n",
+        tr!(
+            "churn-summary",
+            connections = outcome.report.connections,
+            seconds = format!("{:.1}", stopped.as_secs_f64()),
+            sent = outcome.report.lines_sent,
+            echoed = outcome.report.lines_echoed,
+            deaths = outcome.deaths.len(),
+            races = outcome.races
+        )
     );
-    println!("{}", outcome.verdict());
+    crate::outln!("{}", outcome.verdict());
     Ok(())
 }
 
@@ -206,21 +202,11 @@ impl Outcome {
         let mut parts = Vec::new();
         if self.races > 0 {
             let lock = match stage {
-                5 => "Stage 5 takes self.lock to add and to pop a client, but not around the loop that \
-                      iterates them: a lock protects only the code that takes it, so the race the notes add \
-                      the lock for remains (REFERENCE §8; test stage5_dict_changed_size_under_churn)."
-                    .to_string(),
-                4 => "Stage 4 has no lock at all (REFERENCE §6; test stage4_dict_changed_size_under_churn); \
-                      stage 5's lock does not cover the loop either (`netlab demo churn --stage 5`)."
-                    .to_string(),
-                _ => format!("Stage {stage}'s broadcast loop takes no lock either."),
+                5 => tr!("churn-lock-5"),
+                4 => tr!("churn-lock-4"),
+                _ => tr!("churn-lock-other", stage = stage),
             };
-            parts.push(format!(
-                "The dict race. A thread was broadcasting, iterating self.clients, when the accept thread \
-                 added a client or another thread popped one: the dict changed size under the loop, and Python \
-                 raises RuntimeError there (`netlab demo race` shows the same with the notes' own script). \
-                 {lock}"
-            ));
+            parts.push(tr!("churn-race", lock = lock));
         }
         let others = self.deaths.len() - self.races;
         if others > 0 {
@@ -234,72 +220,48 @@ impl Outcome {
             }
             let classes: Vec<String> = classes
                 .iter()
-                .map(|(class, n)| format!("{n} of {class}"))
+                .map(|(class, n)| tr!("churn-class", n = *n, class = *class))
                 .collect();
-            let first = if self.races > 0 {
-                "Other"
+            let classes = classes.join(&tr!("threads-names-separator"));
+            parts.push(if self.races > 0 {
+                tr!("churn-others", classes = classes)
             } else {
-                "No RuntimeError, but"
-            };
-            let mut text = format!(
-                "{first} server threads died of other things: {}.",
-                classes.join(", ")
-            );
+                tr!("churn-others-only", classes = classes)
+            });
             if stage <= 3 {
-                text.push_str(&format!(
-                    " Stage {stage} does not remove a client that leaves: each churner that closes stays in \
-                     self.clients, and the next broadcast dies on its closed socket, the cascade of `netlab \
-                     explain 2`."
-                ));
+                parts.push(tr!("churn-cascade", stage = stage));
             }
-            parts.push(text);
         }
         if self.a_died {
             parts.push(if echoed < sent {
-                format!(
-                    "A's own thread was among the dead: from then on nothing A sends is read, which is why only \
-                     {echoed} of its {sent} lines came back."
-                )
+                tr!("churn-a-died", echoed = echoed, sent = sent)
             } else {
-                "A's own thread died too, after its last line had come back: anything A sent after that would \
-                 never be read."
-                    .to_string()
+                tr!("churn-a-died-after")
             });
         }
         if self.races > 0 {
             if stage <= 5 {
-                parts.push(
-                    "Stage 6 holds the lock around the whole broadcast, and the race is gone: `netlab demo \
-                     churn --stage 6`."
-                        .to_string(),
-                );
+                parts.push(tr!("churn-stage6-fixes"));
             }
         } else if stage <= 3 {
-            parts.push(
-                "The race itself shows best where clients that leave are removed: `netlab demo churn --stage 5`."
-                    .to_string(),
-            );
+            parts.push(tr!("churn-see-stage5"));
         } else if stage <= 5 {
-            parts.push(format!(
-                "No RuntimeError in {:.1} s this time. The race needs an add or a pop to land inside a \
-                 broadcast loop, a window of microseconds, so how long it takes depends on the machine and its \
-                 load. Run it again, or longer: `netlab demo churn --stage {stage} --seconds 30`.",
-                self.report.elapsed.as_secs_f64()
+            parts.push(tr!(
+                "churn-no-race-yet",
+                seconds = format!("{:.1}", self.report.elapsed.as_secs_f64()),
+                stage = stage
             ));
         } else if self.deaths.is_empty() && echoed == sent {
-            parts.push(format!(
-                "No thread died, and A got back every one of its {sent} lines. Stage {stage} iterates \
-                 self.clients only while holding self.lock, which adding and popping a client take too, so the \
-                 dict cannot change size under the loop (REFERENCE §9; test stage{stage}_no_dict_race_under_churn). \
-                 The price of holding a lock while sending: `netlab demo slow`."
-            ));
+            parts.push(tr!("churn-no-death", sent = sent, stage = stage));
         } else if self.deaths.is_empty() {
-            parts.push(format!(
-                "No thread died, but A got back {echoed} of its {sent} lines: the last ones may not have arrived \
-                 before the demo stopped waiting."
-            ));
+            parts.push(tr!("churn-no-death-lines", echoed = echoed, sent = sent));
         }
-        parts.join(" ")
+        let space = if crate::lang::current() == crate::lang::Lang::Zh {
+            ""
+        } else {
+            " "
+        };
+        parts.join(space)
     }
 }
 

@@ -71,6 +71,7 @@
 //! stand-in for the GIL; that is exactly what lets it reproduce Python's failure.
 
 use crate::py::{self, Dict, Exception, Lock};
+use crate::tr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -154,7 +155,7 @@ pub struct Failure {
     pub error: Exception,
     /// Time from the start of the run (both threads started right after).
     pub after: Duration,
-    /// Items the failing pass had visited before the error: REFERENCE §7 counts 1-17.
+    /// Items the failing pass had visited before the error: python-originals §7 counts 1-17.
     pub items_in_pass: u64,
     /// Passes `iterdict` had completed before the failing one.
     pub passes_before: u64,
@@ -176,33 +177,6 @@ pub struct Summary {
     /// The longest time to failure.
     pub max: Option<Duration>,
 }
-
-/// What Python did with the same script (REFERENCE §7, 25 runs), for comparison.
-const PYTHON_SAYS: &str = "\
-Python (REFERENCE §7, 25 runs): the same RuntimeError in every run, after 1-17 items
-(1 in 22 runs), 38-98 ms after process start in 22 runs (0.35, 0.82, 0.93 s in the
-other 3). Python's clock includes interpreter start-up, and its iterdict first spends
-milliseconds printing a `--- Logging error ---` for the notes' broken
-`logging.info(k,v)`, while additem keeps adding keys; netlab logs nothing per item.";
-
-/// What rustc says about the original. The doctest above and
-/// `tests/demo_race.rs` check that rustc still says exactly this.
-const RUSTC_SAYS: &str = "\
-Rust on the original: a plain HashMap shared by both threads with no lock does not
-compile. rustc says:
-  error[E0499]: cannot borrow `global_dict` as mutable more than once at a time
-Both threads would hold `&mut` to the map, and `&mut` means exclusive, so the borrow
-checker refuses (through an `Arc` it is E0596: an Arc hands out only `&`). What
-compiles is a map behind a Mutex, iterated under the lock: see --locked.";
-
-/// What the `--locked` table means, under it.
-const LOCKED_SAYS: &str = "\
-Locked: no pass fails, because additem cannot change the size while a pass holds the
-lock. The price is waiting: additem waits for the end of a pass, iterdict for each
-insert. Compare keys added with the unlocked row, where additem only sleeps (a little
-over 1 ms per sleep(0.001)): what the locked row lacks is time spent waiting. std's
-Mutex is not fair, so iterdict often takes the lock again before the woken additem
-can: \"longest wait\" shows how long additem was kept out at worst.";
 
 /// One line of the demo's report on standard output (a closed one ends the demo quietly).
 fn print(line: impl std::fmt::Display) {
@@ -238,26 +212,25 @@ fn run_single(limit: Duration) {
                 ));
             }
             print(&f.error);
-            print(format!(
-                "iterdict died {} after the start, after {} of its pass;\n\
-                 it had completed {} before, and the dict held {}.",
-                ms(f.after),
-                plural(f.items_in_pass, "item"),
-                plural(f.passes_before, "pass"),
-                plural(f.keys_in_dict as u64, "key")
+            print(tr!(
+                "race-died",
+                after = ms(f.after),
+                items = f.items_in_pass,
+                passes = f.passes_before,
+                keys = f.keys_in_dict
             ));
         }
-        None => print(format!(
-            "No RuntimeError within {} ({}, {} added): try a longer --seconds.",
-            secs(limit),
-            plural(outcome.passes, "pass"),
-            plural(outcome.keys_added, "key")
+        None => print(tr!(
+            "race-no-failure",
+            limit = secs(limit),
+            passes = outcome.passes,
+            keys = outcome.keys_added
         )),
     }
     print("");
-    print(PYTHON_SAYS);
+    print(tr!("race-python-says"));
     print("");
-    print(RUSTC_SAYS);
+    print(tr!("race-rustc-says"));
 }
 
 /// The script `runs` times: one row per run, then time to failure next to Python's.
@@ -311,19 +284,14 @@ fn run_table(runs: u32, limit: Duration) {
         "Python (§7)", "25 of 25", "38 ms", "-", "930 ms"
     ));
     print("");
-    print(PYTHON_SAYS);
+    print(tr!("race-python-says"));
     print("");
-    print(RUSTC_SAYS);
+    print(tr!("race-rustc-says"));
 }
 
 /// The locked script and the unlocked one, each for the full time, counts side by side.
 fn run_locked(runs: u32, limit: Duration) {
-    print(format!(
-        "netlab demo race --locked: the race script with `with lock:` around each insert\n\
-         and around each whole pass, then without the lock (a new iterdict taking over\n\
-         after each RuntimeError), {} each.",
-        secs(limit)
-    ));
+    print(tr!("race-locked-header", limit = secs(limit)));
     print("");
     print(format!(
         "{:<20} {:>3} {:>13} {:>8} {:>10} {:>13} {:>14}",
@@ -350,18 +318,14 @@ fn run_locked(runs: u32, limit: Duration) {
         }
     }
     print("");
-    print(LOCKED_SAYS);
+    print(tr!("race-locked-says"));
     print("");
-    print(RUSTC_SAYS);
+    print(tr!("race-rustc-says"));
 }
 
 /// The first lines of the unlocked report: what runs.
 fn print_header(limit: Duration) {
-    print(format!(
-        "netlab demo race: the notes' race script (多线程读写出错的代码) on a\n\
-         Python-rules dict, no lock, at most {} per run.",
-        secs(limit)
-    ));
+    print(tr!("race-header", limit = secs(limit)));
     print("  Thread-1 (additem):  d[count] = randint(10, 20); count += 1; sleep(0.001)");
     print("  Thread-2 (iterdict): for k, v in d.items(): d[k] = randint(1, 10)   (forever)");
     print("");
@@ -515,7 +479,7 @@ fn iterdict(
         // has woken, so additem can lose several times in a row ("longest wait" in
         // `--locked`). Measured on two cores, it still gets ~80% of its inserts in, and a
         // yield here did not change that (additem waits on the other core, so there is
-        // nothing to yield to): see docs/demo-race.md.
+        // nothing to yield to): see docs/en/demo-race.md.
     }
     done.elapsed = start.elapsed();
     done
@@ -527,7 +491,7 @@ fn one_pass(d: &Dict<u64, u64>, random: &mut Random, visited: &mut u64) -> py::R
     for item in d.items() {
         // 遍历: each step checks the dict's size, and raises if additem changed it.
         let (k, _v) = item?;
-        // The notes log `logging.info(k,v)` here, which is broken (REFERENCE §7: a
+        // The notes log `logging.info(k,v)` here, which is broken (python-originals §7: a
         // `--- Logging error ---` per call); netlab logs nothing per item.
         // Rewriting a value keeps the size, so it is allowed during iteration.
         d.insert(k, random.randint(1, 10));
@@ -581,15 +545,4 @@ fn ms(d: Duration) -> String {
 /// `1 s`, `0.5 s`: the unit for time limits.
 fn secs(d: Duration) -> String {
     format!("{} s", d.as_secs_f64())
-}
-
-/// `1 item`, `3 items`.
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else if word.ends_with('s') {
-        format!("{n} {word}es")
-    } else {
-        format!("{n} {word}s")
-    }
 }

@@ -20,6 +20,7 @@
 
 use crate::scenario::{slow_reader, slow_reader_watched, SlowOptions, SlowReport, SlowWatch};
 use crate::stage::{self, describe, Running};
+use crate::tr;
 use crate::view::{Control, Live, Program};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,23 +43,20 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let stage = stage::find(args.stage).expect("clap checked the range");
     if stage.number == 1 {
-        crate::outln!(
-            "netlab demo slow --stage 1: stage 1 serves one client at a time and broadcasts nothing, so there is \
-             no other client for a slow one to hold up. Try --stage 2 (only one thread stalls) or --stage 7 \
-             (everything freezes)."
-        );
+        crate::outln!("{}", tr!("slow-stage1"));
         return Ok(());
     }
     // Captured: the server's own log (10 KB lines) stays out of the demo's output.
     let server = Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true)
         .map_err(|e| anyhow::anyhow!("could not start stage {}: {e}", stage.number))?;
     crate::outln!(
-        "netlab demo slow --stage {}: stage {} ({}) runs here on {}.\n\
-         A floods long lines, C never reads, B and D are ordinary clients; then B speaks and E joins.\n",
-        stage.number,
-        stage.number,
-        stage.title_en,
-        server.local_addr()
+        "{}\n",
+        tr!(
+            "slow-intro",
+            stage = stage.number,
+            summary = stage.summary(),
+            addr = server.local_addr().to_string()
+        )
     );
     let live = args.view.then(|| watch(&server, stage.number)).flatten();
     let report = match &live {
@@ -69,10 +67,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             };
             let before_end = |report: &SlowReport| {
                 crate::outln!("{}", verdict(stage.number, report));
-                crate::outln!(
-                    "The experiment is over; the clients stay connected, so the server stays as it is. \
-                     q ends the demo."
-                );
+                crate::outln!("{}", tr!("slow-view-over"));
                 while !done.load(Ordering::SeqCst) {
                     std::thread::sleep(Duration::from_millis(50));
                 }
@@ -95,7 +90,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     if !report.stuck_threads.is_empty() {
         crate::outln!(
-            "\nServer threads stuck at the end of the run:\n{}",
+            "\n{}\n{}",
+            tr!("slow-stuck"),
             describe(&report.stuck_threads).trim_end()
         );
     }
@@ -109,7 +105,8 @@ fn watch(server: &Running, stage: u8) -> Option<(Live, Arc<AtomicBool>)> {
     if let Some(why) = crate::view::refusal() {
         log::warn!(
             target: crate::logging::NETLAB,
-            "--view needs a terminal to draw on: {why}. Running the demo with the plain output instead."
+            "{}",
+            tr!("view-refused-demo", why = why.to_string())
         );
         return None;
     }
@@ -120,7 +117,8 @@ fn watch(server: &Running, stage: u8) -> Option<(Live, Arc<AtomicBool>)> {
         Err(e) => {
             log::warn!(
                 target: crate::logging::NETLAB,
-                "the view could not take the terminal ({e}); the plain output goes on"
+                "{}",
+                tr!("view-no-terminal", error = e.to_string())
             );
             None
         }
@@ -129,32 +127,38 @@ fn watch(server: &Running, stage: u8) -> Option<(Live, Arc<AtomicBool>)> {
 
 /// What the measured outcome means.
 fn verdict(stage: u8, report: &crate::scenario::SlowReport) -> String {
+    if !report.flood_stalled
+        && report.message_delivered
+        && report.newcomer_served
+        && report.slow_one_dropped
+    {
+        return tr!(
+            "slow-kept-up",
+            stage = stage,
+            mb = format!("{:.1}", report.flooded as f64 / 1e6)
+        );
+    }
     if !report.flood_stalled {
-        return format!(
-            "The server kept reading A for {:.1} MB: this run never filled C's buffers, so it shows nothing. \
-             (The kernel's buffer sizes decide when the stall comes.)",
-            report.flooded as f64 / 1e6
+        return tr!(
+            "slow-no-stall",
+            mb = format!("{:.1}", report.flooded as f64 / 1e6)
         );
     }
     match (report.message_delivered, report.newcomer_served) {
-        (false, false) => format!(
-            "The whole server froze. Stage {stage} writes each broadcast while holding self.lock; A's thread \
-             holds it while flush() waits for C to read, which C never does. B's thread waits for the lock, \
-             and so does the accept thread, so E is connected by the kernel but never served. One client \
-             that does not read stops the chat for everyone. (REFERENCE §9; test \
-             stage{stage}_slow_reader_freezes_everyone.)"
-        ),
-        (true, true) => format!(
-            "Only the sending threads stalled. Stage {stage} takes no lock around the broadcast, so A's thread \
-             waits alone in send() to C, and the others carry on: B's message and E's reach the clients that \
-             come before C in the dict. (Small messages may still fit in C's send buffer; when they do not, \
-             that sender's thread stalls at C too: the list above shows which did.) The chat goes on, leaking \
-             a stuck thread per sender. (REFERENCE §4, §8; test stage{stage}_slow_reader_stalls_only_the_sender.)"
-        ),
-        (delivered, served) => format!(
-            "Mixed result: B's message {} and E {}. The timeline above says when.",
-            if delivered { "got through" } else { "did not get through" },
-            if served { "was served" } else { "was not served" }
+        (false, false) => tr!("slow-frozen", stage = stage),
+        (true, true) => tr!("slow-stalled", stage = stage),
+        (delivered, served) => tr!(
+            "slow-mixed",
+            delivered = if delivered {
+                tr!("slow-delivered")
+            } else {
+                tr!("slow-not-delivered")
+            },
+            served = if served {
+                tr!("slow-served")
+            } else {
+                tr!("slow-not-served")
+            }
         ),
     }
 }

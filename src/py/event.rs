@@ -37,7 +37,7 @@ impl Event {
     pub(crate) fn wait(&self, timeout: Duration) -> bool {
         blocking(
             || format!("Event.wait({:.0})", timeout.as_secs_f64()),
-            || "a pause on an event that nobody sets: the notes wait here on purpose".to_string(),
+            || crate::tr!("why-event"),
             || *wait_while(&self.cond, lock(&self.flag), timeout, |flag| !*flag),
         )
     }

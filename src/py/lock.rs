@@ -38,10 +38,8 @@ impl Lock {
             Err(_) => blocking(
                 || "a wait for self.lock".to_string(),
                 || match lock(&self.holder).as_deref() {
-                    Some(holder) => {
-                        format!("self.lock is held by thread {holder}, which is itself stuck")
-                    }
-                    None => "self.lock is held by another thread".to_string(),
+                    Some(holder) => crate::tr!("why-lock-held-by", holder = holder),
+                    None => crate::tr!("why-lock-held"),
                 },
                 || self.mutex.lock().unwrap_or_else(|p| p.into_inner()),
             ),

@@ -5,11 +5,11 @@
 //!
 //! Like CPython's buffered socket file, a reader holds the file's read lock while it waits
 //! inside `readline()`, and `close()` takes that lock: closing a makefile from another
-//! thread waits until the reader's `readline()` returns (REFERENCE §12 M2). That is why
+//! thread waits until the reader's `readline()` returns (python-originals §12 M2). That is why
 //! the notes' `stop()` hangs in stages 6-7; netlab keeps it.
 //!
 //! Unlike CPython, writing to the file does not throw away what `readline()` had already
-//! read ahead (REFERENCE §12 M1): netlab delivers every line. See docs/cpython-quirks.md.
+//! read ahead (python-originals §12 M1): netlab delivers every line. See docs/en/cpython-quirks.md.
 
 use super::threading::{blocking, lock};
 use super::{decode, Exception, Result, Socket};
@@ -60,7 +60,18 @@ impl File {
     /// end of file. Blocks until a whole line (or EOF) has arrived.
     #[track_caller]
     pub(crate) fn readline(&self) -> Result<String> {
-        let at = Location::caller();
+        self.readline_in(MAX_LINE, Location::caller())
+    }
+
+    /// `f.readline(size)`: as `readline()`, but a line longer than `size` bytes raises
+    /// `ValueError` without being decoded (netlab's stage 8 limits its lines so; Python's
+    /// `readline(size)` would return the first `size` characters instead).
+    #[track_caller]
+    pub(crate) fn readline_limited(&self, size: usize) -> Result<String> {
+        self.readline_in(size.min(MAX_LINE), Location::caller())
+    }
+
+    fn readline_in(&self, limit: usize, at: &'static Location<'static>) -> Result<String> {
         if self.0.closed.load(Ordering::SeqCst) {
             return Err(closed_file(at));
         }
@@ -72,6 +83,10 @@ impl File {
             if let Some((len, skip)) =
                 line_end(&buf[scanned..]).map(|(len, skip)| (scanned + len, skip))
             {
+                if len > limit {
+                    buf.drain(..len + skip);
+                    return Err(too_long(limit, at));
+                }
                 let mut line: Vec<u8> = buf.drain(..len + skip).collect();
                 line.truncate(len);
                 line.push(b'\n');
@@ -80,12 +95,9 @@ impl File {
                     e
                 });
             }
-            if buf.len() > MAX_LINE {
+            if buf.len() > limit {
                 buf.clear();
-                return Err(Exception::value_error(format!(
-                    "line longer than {} MiB: netlab's limit (Python would buffer until memory runs out)",
-                    MAX_LINE >> 20
-                )));
+                return Err(too_long(limit, at));
             }
             let data = self.0.sock.recv_in(CHUNK, "readline()", at)?;
             if data.is_empty() {
@@ -142,17 +154,27 @@ impl File {
                     peer.map_or("?".into(), |a| a.to_string())
                 )
             },
-            || {
-                "a makefile cannot close while another thread is inside its readline(); \
-                 it closes when that client sends a line or disconnects (REFERENCE §12 M2)"
-                    .to_string()
-            },
+            || crate::tr!("why-makefile-close"),
             || lock(&self.0.reader),
         );
         if !self.0.closed.swap(true, Ordering::SeqCst) {
             self.0.sock.decref_io();
         }
     }
+}
+
+/// The `ValueError` of a line longer than `limit` bytes.
+fn too_long(limit: usize, at: &'static Location<'static>) -> Exception {
+    let mut e = if limit == MAX_LINE {
+        Exception::value_error(format!(
+            "line longer than {} MiB: netlab's limit (Python would buffer until memory runs out)",
+            MAX_LINE >> 20
+        ))
+    } else {
+        Exception::value_error(format!("line longer than {limit} bytes"))
+    };
+    e.at = Some(at);
+    e
 }
 
 impl std::fmt::Debug for File {
@@ -165,7 +187,7 @@ impl std::fmt::Debug for File {
 /// Where the first line in `buf` ends: (length without terminator, terminator length).
 /// `\n`, `\r\n` and a lone `\r` all end a line; a `\r` at the very end waits for more
 /// bytes, since a `\n` may follow.
-fn line_end(buf: &[u8]) -> Option<(usize, usize)> {
+pub(crate) fn line_end(buf: &[u8]) -> Option<(usize, usize)> {
     let i = buf.iter().position(|&b| b == b'\n' || b == b'\r')?;
     match (buf[i], buf.get(i + 1)) {
         (b'\n', _) => Some((i, 1)),

@@ -33,7 +33,7 @@ pub(crate) use dict::Dict;
 pub(crate) use event::Event;
 pub use exception::{errno_name, strerror, Exception, Result};
 pub(crate) use lock::Lock;
-pub(crate) use makefile::{File, MAX_LINE};
+pub(crate) use makefile::{line_end, File, MAX_LINE};
 pub(crate) use queue::Queue;
 pub(crate) use repr::Repr;
 pub use socket::{Socket, SPIN_LIMIT, SPIN_STOPPED};

@@ -32,6 +32,12 @@ impl<T> Queue<T> {
         self.ready.notify_one();
     }
 
+    /// `q.get_nowait()`: the oldest item, if there is one now (Python raises `queue.Empty`
+    /// where this gives None).
+    pub(crate) fn get_nowait(&self) -> Option<T> {
+        lock(&self.items).pop_front()
+    }
+
     /// `q.get()`: the oldest item, once there is one.
     pub(crate) fn get(&self) -> T {
         blocking(

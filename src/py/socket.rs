@@ -6,7 +6,7 @@
 //!
 //! * `close()` from another thread neither wakes a thread blocked in `recv()` or
 //!   `accept()` on that socket nor sends FIN: the OS socket stays open until the blocked
-//!   call returns (REFERENCE §12 M3). Here the OS socket is an `Arc` that a blocked call
+//!   call returns (python-originals §12 M3). Here the OS socket is an `Arc` that a blocked call
 //!   holds a clone of; `close()` drops only the socket object's own reference.
 //! * After `close()`, every call raises `OSError: [Errno 9] Bad file descriptor`.
 //! * While a `makefile()` is open, `close()` only marks the socket closed; the OS socket
@@ -20,32 +20,31 @@ use std::io::{self, Read};
 use std::net::{Shutdown, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::panic::Location;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 /// How many times in a row `recv()` may return `b''` before netlab stops the loop that
 /// keeps calling it. After the peer's FIN, `recv()` returns `b''` at once, every time: a
 /// loop that does not check for it (stages 2-3, the client) spins at full speed, tens of
-/// thousands of times a second in Python (REFERENCE §4, §11). netlab lets the flaw show
+/// thousands of times a second in Python (python-originals §4, §11). netlab lets the flaw show
 /// this many times, then raises [`SPIN_STOPPED`] to end that thread.
 pub const SPIN_LIMIT: usize = 20;
 
 /// The class of the exception netlab raises to end a spinning `recv()` loop.
 pub const SPIN_STOPPED: &str = "netlab.SpinStopped";
 
-const WHY_ACCEPT: &str =
-    "closing the listening socket from another thread does not wake accept() on Linux; \
-     the next client that connects does (REFERENCE §12 M3)";
+/// Why an `accept()` stays blocked after `close()`.
+fn why_accept() -> String {
+    crate::tr!("why-accept")
+}
 /// Why a `recv()` (or a `readline()`, which calls it) stays blocked, for `call`.
 fn why_recv(call: &str) -> String {
-    format!(
-        "closing this socket from another thread neither wakes {call} nor sends FIN on Linux; \
-         {call} returns only when this client sends something or disconnects (REFERENCE §12 M3)"
-    )
+    crate::tr!("why-recv", call = call)
 }
-const WHY_SEND: &str =
-    "the client does not read: its receive buffer and this socket's send buffer are full, \
-     so send() waits for room";
+/// Why a `send()` stays blocked.
+fn why_send() -> String {
+    crate::tr!("why-send")
+}
 
 /// A Python socket object: shared by every thread that holds a clone of it.
 #[derive(Clone)]
@@ -63,6 +62,9 @@ struct Inner {
     /// could measure, and nothing reads them but the view.
     received: AtomicU64,
     sent: AtomicU64,
+    /// `setblocking(False)` was called: calls return at once (raising `BlockingIOError`
+    /// when they would wait), so netlab does not record them as blocking.
+    nonblocking: AtomicBool,
 }
 
 /// A socket object as the interpreter remembers it for the live view: weakly, so that
@@ -167,6 +169,7 @@ impl Socket {
             empty_reads: AtomicUsize::new(0),
             received: AtomicU64::new(0),
             sent: AtomicU64::new(0),
+            nonblocking: AtomicBool::new(false),
             state: Mutex::new(State {
                 fd: os.as_raw_fd(),
                 os: Some(os),
@@ -208,6 +211,24 @@ impl Socket {
         Ok(())
     }
 
+    /// `sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)`: bind even though
+    /// connections of an earlier run on this port wait in TIME-WAIT. The notes never set
+    /// it; netlab's own stage 8 does.
+    #[track_caller]
+    pub(crate) fn set_reuse_address(&self) -> Result<()> {
+        let at = Location::caller();
+        self.os(at)?.set_reuse_address(true).map_err(raise(at))
+    }
+
+    /// `sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)`: send small writes at
+    /// once instead of waiting (Nagle's algorithm) for the last one to be acknowledged,
+    /// which costs a chat about 40 ms a message with delayed ACKs.
+    #[track_caller]
+    pub(crate) fn set_nodelay(&self) -> Result<()> {
+        let at = Location::caller();
+        self.os(at)?.set_tcp_nodelay(true).map_err(raise(at))
+    }
+
     /// `sock.listen(backlog)`: the notes pass 5.
     #[track_caller]
     pub(crate) fn listen(&self, backlog: i32) -> Result<()> {
@@ -220,13 +241,13 @@ impl Socket {
     pub(crate) fn accept(&self) -> Result<(Socket, SocketAddr)> {
         let at = Location::caller();
         let os = self.os(at)?;
-        let laddr = self.getsockname();
-        let (conn, addr) = blocking(
-            || format!("accept() on {}", show(laddr)),
-            || WHY_ACCEPT.to_string(),
-            || retry(|| os.accept()),
-        )
-        .map_err(raise(at))?;
+        let (conn, addr) = self
+            .maybe_blocking(
+                || format!("accept() on {}", show(self.getsockname())),
+                why_accept,
+                || retry(|| os.accept()),
+            )
+            .map_err(raise(at))?;
         let addr = addr
             .as_socket()
             .ok_or_else(|| Exception::new("OSError", "accept() returned a non-IP address"))?;
@@ -258,35 +279,80 @@ impl Socket {
         call: &str,
         at: &'static Location<'static>,
     ) -> Result<Vec<u8>> {
-        let os = self.os(at)?;
-        let peer = self.getpeername();
         let mut buf = vec![0u8; bufsize];
-        let n = blocking(
-            || format!("{call} from {}", show(peer)),
-            || why_recv(call),
-            || retry(|| (&*os).read(&mut buf)),
-        )
-        .map_err(raise(at))?;
-        if n > 0 {
+        let n = self.recv_into_in(&mut buf, call, at)?;
+        buf.truncate(n);
+        Ok(buf)
+    }
+
+    /// `sock.recv_into(buffer)`: reads into `buf`, returns how many bytes; 0 means the peer
+    /// closed. On a non-blocking socket, raises `BlockingIOError` when nothing is there.
+    #[track_caller]
+    pub(crate) fn recv_into(&self, buf: &mut [u8]) -> Result<usize> {
+        self.recv_into_in(buf, "recv_into()", Location::caller())
+    }
+
+    fn recv_into_in(
+        &self,
+        buf: &mut [u8],
+        call: &str,
+        at: &'static Location<'static>,
+    ) -> Result<usize> {
+        let os = self.os(at)?;
+        let n = self
+            .maybe_blocking(
+                || format!("{call} from {}", show(self.getpeername())),
+                || why_recv(call),
+                || retry(|| (&*os).read(buf)),
+            )
+            .map_err(raise(at))?;
+        if n > 0 || buf.is_empty() {
             self.0.empty_reads.store(0, Ordering::Relaxed);
             self.0.received.fetch_add(n as u64, Ordering::Relaxed);
-            buf.truncate(n);
-            return Ok(buf);
+            return Ok(n);
         }
         let empties = self.0.empty_reads.fetch_add(1, Ordering::Relaxed) + 1;
         if empties > SPIN_LIMIT {
+            // netlab's own exception: its message is netlab's explanation, in the class's
+            // language (Python's exceptions keep their own messages).
             let mut e = Exception::new(
                 SPIN_STOPPED,
-                format!(
-                    "{call} returned b'' {SPIN_LIMIT} times in a row: the peer closed its side, and a loop \
-                     that never checks for b'' calls it again at once, forever. Python would spin here at \
-                     full speed (tens of thousands of times a second); netlab ends this thread instead"
-                ),
+                crate::tr!("spin-stopped", call = call, limit = SPIN_LIMIT),
             );
             e.at = Some(at);
             return Err(e);
         }
-        Ok(Vec::new())
+        Ok(0)
+    }
+
+    /// A call that may block, recorded as blocking (for reports and the view) unless the
+    /// socket is non-blocking: then it returns at once, and recording it would only cost.
+    fn maybe_blocking<R>(
+        &self,
+        what: impl FnOnce() -> String,
+        why: impl FnOnce() -> String,
+        call: impl FnOnce() -> R,
+    ) -> R {
+        if self.0.nonblocking.load(Ordering::Relaxed) {
+            call()
+        } else {
+            blocking(what, why, call)
+        }
+    }
+
+    /// `sock.setblocking(flag)`: with `False`, every call returns at once, and one that
+    /// would have to wait raises `BlockingIOError` instead (stage 9's sockets).
+    #[track_caller]
+    pub(crate) fn setblocking(&self, flag: bool) -> Result<()> {
+        let at = Location::caller();
+        self.os(at)?.set_nonblocking(!flag).map_err(raise(at))?;
+        self.0.nonblocking.store(!flag, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// `sock.fileno()`: the file descriptor, which a selector registers; -1 once closed.
+    pub(crate) fn fileno(&self) -> i32 {
+        lock(&self.0.state).fd
     }
 
     /// `sock.send(data)`: one send call; returns how many bytes the kernel took. The
@@ -295,13 +361,13 @@ impl Socket {
     pub fn send(&self, data: &[u8]) -> Result<usize> {
         let at = Location::caller();
         let os = self.os(at)?;
-        let peer = self.getpeername();
-        let n = blocking(
-            || format!("send() to {}", show(peer)),
-            || WHY_SEND.to_string(),
-            || retry(|| os.send(data)),
-        )
-        .map_err(raise(at))?;
+        let n = self
+            .maybe_blocking(
+                || format!("send() to {}", show(self.getpeername())),
+                why_send,
+                || retry(|| os.send(data)),
+            )
+            .map_err(raise(at))?;
         self.0.sent.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
@@ -318,7 +384,7 @@ impl Socket {
         while !data.is_empty() {
             let n = blocking(
                 || format!("send() to {}", show(peer)),
-                || WHY_SEND.to_string(),
+                why_send,
                 || retry(|| os.send(data)),
             )
             .map_err(raise(at))?;

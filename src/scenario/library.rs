@@ -1,5 +1,6 @@
-//! The scenarios: what the tutorial's servers do, stage by stage, as REFERENCE.md measured
-//! the original Python code doing it. Each is an exercise: `shows` says what to look for.
+//! The scenarios: what the tutorial's servers do, stage by stage, as the original Python
+//! code does it (measured on Linux: docs/en/python-originals.md). Each is an exercise:
+//! `shows` says what to look for.
 
 use super::client_check::{ClientScenario, ClientStep};
 use super::Data::{Bytes, Parts, Repeat};
@@ -87,7 +88,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "broadcasts_to_everyone",
         shows: "every message goes to every client, the sender included, behind a header with the notes' odd timestamp",
-        stages: &[2, 3, 4, 5, 6, 7],
+        stages: &[2, 3, 4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -102,7 +103,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "utf8_goes_through",
         shows: "text is UTF-8 on the wire: \"你好\" is six bytes, sent back as they came",
-        stages: &[2, 3, 4, 5, 6, 7],
+        stages: &[2, 3, 4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -289,7 +290,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_removes_the_client",
         shows: "from stage 4, `quit` removes the client: no broadcast, the server logs it and closes the connection",
-        stages: &[4, 5, 6, 7],
+        stages: &[4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -316,7 +317,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "closed_client_is_removed",
         shows: "from stage 4, a client that closes is removed cleanly: no empty broadcasts, the chat goes on",
-        stages: &[4, 5, 6, 7],
+        stages: &[4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -330,7 +331,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "half_closed_client_is_removed",
         shows: "from stage 4, a half-closed client is removed at once: it gets EOF, and nothing spins",
-        stages: &[4, 5, 6, 7],
+        stages: &[4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -394,7 +395,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "lines_are_framed_by_newline",
         shows: "makefile().readline() frames by line: CRLF becomes LF, a line split in two arrives as one message",
-        stages: &[6, 7],
+        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -408,14 +409,14 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "every_line_is_delivered",
-        shows: "two lines in one segment are two messages; netlab delivers both (CPython's makefile can lose the second: docs/cpython-quirks.md)",
-        stages: &[6, 7],
+        shows: "two lines in one segment are two messages; netlab delivers both (CPython's makefile can lose the second: `netlab explain cpython-quirks`)",
+        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
             Send("A", Bytes(b"a\nb\n")),
             Expect("B", &[msg("A", b"a\n")]),
-            NetlabOnly("CPython's makefile() loses the second line when the broadcast writes to A's file (docs/cpython-quirks.md)"),
+            NetlabOnly("CPython's makefile() loses the second line when the broadcast writes to A's file (`netlab explain cpython-quirks`)"),
             Expect("B", &[msg("A", b"b\n")]),
             Expect("A", &[msg("A", b"a\n"), msg("A", b"b\n")]),
         ],
@@ -423,7 +424,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "long_line_is_one_message",
         shows: "a 5000-byte line waits for its newline and goes out whole",
-        stages: &[6, 7],
+        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -463,7 +464,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "chinese_line_is_one_message",
         shows: "the line reader decodes whole lines, so a character across a packet boundary is fine",
-        stages: &[6, 7],
+        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -481,7 +482,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "last_line_without_newline",
         shows: "a last line without newline is sent when the client closes, with a single \\n after it",
-        stages: &[6, 7],
+        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -495,7 +496,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_is_matched_per_line",
         shows: "`quit` is compared per line after strip(): a `quit` line after another line quits; `quit` with no newline waits",
-        stages: &[6, 7],
+        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -508,7 +509,7 @@ pub static SCENARIOS: &[Scenario] = &[
             Send("D", Bytes(b"quit")),
             Expect("D", &[msg("C", b"QUIT\n")]),
             Quiet("D", 300),
-            NetlabOnly("CPython's makefile() drops what follows a line in the same segment once the broadcast writes to the sender's file, so Python loses this `quit` (docs/cpython-quirks.md)"),
+            NetlabOnly("CPython's makefile() drops what follows a line in the same segment once the broadcast writes to the sender's file, so Python loses this `quit` (`netlab explain cpython-quirks`)"),
             Send("B", Bytes(b"x\nquit\n")),
             Expect("C", &[msg("B", b"x\n")]),
             Expect("B", &[msg("C", b"QUIT\n"), msg("B", b"x\n")]),
@@ -519,7 +520,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "reset_is_handled",
         shows: "stage 7 catches the reset: it logs the error, removes the client, and the chat goes on",
-        stages: &[7],
+        stages: &[7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -568,7 +569,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "invalid_utf8_is_handled",
         shows: "stage 7 catches the decode error: it logs it and removes the client, which gets EOF",
-        stages: &[7],
+        stages: &[7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -656,13 +657,28 @@ pub static SCENARIOS: &[Scenario] = &[
             Ends("A", End::Eof),
         ],
     },
+    // ------------------------------------------------------- netlab's own stages
+    Scenario {
+        name: "line_too_long_gets_an_error",
+        shows: "a line longer than the limit (64 KiB by default) gets one error line, and its sender is disconnected; the chat goes on",
+        stages: &[8, 9],
+        steps: &[
+            Connect("A"),
+            Connect("B"),
+            Send("A", Parts(&[Repeat(b"x", 70_000), Bytes(b"\n")])),
+            Expect("A", &[raw(b"error: line longer than 65536 bytes; closing the connection\n")]),
+            Ends("A", End::Eof),
+            Send("B", Bytes(b"still-here\n")),
+            Expect("B", &[msg("B", b"still-here\n")]),
+        ],
+    },
     // ------------------------------------------------- the exercises' scenarios
     // What a fixed server does (stages/exercises.toml): each fails on the stage the
     // exercise starts from, as shipped, and passes on netlab's reference solution.
     Scenario {
         name: "closed_client_leaves_the_chat",
         shows: "a client that closes is removed: no empty broadcast, and the others and a newcomer keep chatting",
-        stages: &[4, 5, 6, 7],
+        stages: &[4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -679,7 +695,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "reset_client_leaves_the_chat",
         shows: "a client that resets is removed: the others and a newcomer keep chatting",
-        stages: &[7],
+        stages: &[7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -696,7 +712,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_ends_the_program",
         shows: "`quit` ends the program within 4 s (the notes' 3 s pause, and 1 s), with two idle clients, who see their connections close",
-        stages: &[],
+        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -709,7 +725,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "blank_line_is_a_message",
         shows: "a blank line is a message like any other: everyone gets it, and its sender stays",
-        stages: &[],
+        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -723,7 +739,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "invalid_utf8_removes_the_client",
         shows: "a client that sends bytes that are not UTF-8 is removed (it sees EOF), and the chat goes on",
-        stages: &[],
+        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -736,7 +752,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "churn_kills_no_thread",
         shows: "clients come and go while one talks: no thread dies of `dictionary changed size during iteration`, and every line arrives",
-        stages: &[],
+        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -750,12 +766,12 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "slow_reader_freezes_no_one",
         shows: "a client that never reads holds no one up: the others' lines arrive within 1 s, it is disconnected past the bound, memory stays bounded",
-        stages: &[],
+        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
             Silent("C"),
-            Flood("A", 8_000_000),
+            Flood("A", 16_000_000),
             Send("B", Bytes(b"hello from B\n")),
             ExpectWithin("A", 1_000, &[msg("B", b"hello from B\n")]),
             ExpectWithin("B", 1_000, &[msg("B", b"hello from B\n")]),
@@ -766,7 +782,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "leavers_leave_no_socket_behind",
         shows: "200 clients connect, say hi and close at once: the server closes every one of their sockets, and the chat goes on",
-        stages: &[],
+        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -802,7 +818,7 @@ pub static EXPERIMENTS: &[Experiment] = &[
     Experiment {
         name: "no_dict_race_under_churn",
         shows: "with the whole broadcast under the lock, churn kills no thread and every line comes back",
-        stages: &[6, 7],
+        stages: &[6, 7, 8, 9],
         run: load::race_never_appears,
     },
     Experiment {

@@ -55,10 +55,13 @@ pub(crate) struct ChurnReport {
 
 pub(crate) const RACE: &str = "dictionary changed size during iteration";
 
+/// How many of A's lines the slow-reader experiment sends ahead of what B has received.
+const FLOOD_WINDOW: usize = 20;
+
 /// How long a churner waits for the server to close its connection after `quit`.
 const QUIT_ANSWERED: Duration = Duration::from_secs(2);
 
-/// Runs the churn of REFERENCE §6: client A sends a line every millisecond while
+/// Runs the churn of python-originals §6: client A sends a line every millisecond while
 /// `churners` threads connect, say `hi`, quit and close, over and over.
 pub fn churn(
     addr: SocketAddr,
@@ -152,7 +155,7 @@ pub(crate) fn spam_lines(data: &[u8], from: SocketAddr) -> usize {
 }
 
 /// `n` clients, a few at a time, each connect, send `hi` and close at once, without
-/// waiting for anything: the leavers of REFERENCE's stage 7 flaw, whose sockets a
+/// waiting for anything: the leavers of stage 7's flaw (exercise 7.leaver), whose sockets a
 /// broadcast can meet just after they closed. Returns how many connected.
 pub(crate) fn leavers(addr: SocketAddr, n: usize) -> usize {
     const AT_ONCE: usize = 4;
@@ -232,7 +235,7 @@ impl Default for SlowOptions {
     fn default() -> Self {
         SlowOptions {
             line_len: 10_000,
-            max_flood: 256 << 20,
+            max_flood: 32 << 20,
             max_time: Duration::from_secs(8),
             stall_after: Duration::from_millis(300),
             wait: Duration::from_secs(1),
@@ -253,6 +256,9 @@ pub(crate) struct SlowReport {
     pub(crate) message_delivered: bool,
     /// Whether a client connecting after the stall got its message to B and D.
     pub(crate) newcomer_served: bool,
+    /// Whether the server had closed C's connection by the end (a server with a bound on
+    /// what waits for a client, such as stage 8, disconnects a client that never reads).
+    pub(crate) slow_one_dropped: bool,
     /// With netlab's server: its threads that were stuck at the end of the run (before the
     /// clients closed), and in what.
     pub(crate) stuck_threads: Vec<crate::py::ThreadInfo>,
@@ -282,7 +288,7 @@ impl SlowWatch<'_> {
     };
 }
 
-/// The slow reader of REFERENCE §4 and §9: A floods long lines, C never reads (small
+/// The slow reader of python-originals §4 and §9: A floods long lines, C never reads (small
 /// receive buffer), B and D are ordinary clients. Once the server stops reading A, B
 /// sends a message and a new client E connects and sends one: do they get through?
 pub(crate) fn slow_reader(
@@ -346,18 +352,31 @@ pub(crate) fn slow_reader_watched(
         ),
     );
     let flood_end = started + options.max_time;
+    // A keeps at most FLOOD_WINDOW lines ahead of what B has received, as a person waits to
+    // see their lines come back: a server that serves its readers is never pushed harder
+    // than they read, and one that stops serving them stalls the flood at once.
+    let each = crate::wire::message_len(a.local, line.len());
+    let b_start = b.received_count();
+    let mut lines = 0;
     while report.flooded < options.max_flood && Instant::now() < flood_end {
+        if lines >= FLOOD_WINDOW
+            && !b.wait_for_bytes(b_start + (lines - FLOOD_WINDOW) * each, options.stall_after)
+        {
+            report.flood_stalled = true;
+            break;
+        }
         let n = a.send_within(&line, options.stall_after)?;
         report.flooded += n;
         if n < line.len() {
             report.flood_stalled = true;
             break;
         }
+        lines += 1;
     }
     report.note(started, watch,
         if report.flood_stalled {
             format!(
-                "A's sends block after {:.1} MB: the server stopped reading A (its thread for A is stuck sending to C)",
+                "A's lines stop after {:.1} MB: the server stopped reading A (its thread for A is stuck sending to C)",
                 report.flooded as f64 / 1e6
             )
         } else {
@@ -415,6 +434,7 @@ pub(crate) fn slow_reader_watched(
             .filter(|t| t.blocked.as_ref().is_some_and(|b| !b.waits_for_input()))
             .collect();
     }
+    report.slow_one_dropped = c.read_to_end(Duration::from_millis(200)).1.is_some();
     (watch.before_end)(&report);
     drop((a, b, c, d, e));
     Ok(report)
@@ -443,7 +463,7 @@ pub(crate) fn race_appears(server: &Running) -> Result<(), String> {
 }
 
 /// Experiment: 1.5 s of churn kills no thread, and the chatty client gets back every line
-/// it sent (netlab does not lose lines, docs/cpython-quirks.md).
+/// it sent (netlab does not lose lines, docs/en/cpython-quirks.md).
 pub(crate) fn race_never_appears(server: &Running) -> Result<(), String> {
     let report = churn(
         server.local_addr(),

@@ -22,7 +22,6 @@
 
 use super::labels as L;
 use super::snapshot::{Connection, LockState, Snapshot, ThreadFate, ThreadRow, ThreadState};
-use crate::stage::Lifecycle;
 use crate::terminal::Kind;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -491,7 +490,7 @@ fn console(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, ui: &Ui, st: &Sty
         Line::styled(note.clone(), st.dim())
     } else if ui.demo {
         Line::styled(L::DEMO_KEYS, st.dim())
-    } else if snap.lifecycle != Lifecycle::Console {
+    } else if !snap.lifecycle.has_console() {
         Line::styled(L::NO_CONSOLE, st.dim())
     } else if snap.quit.is_some() {
         Line::from(vec![

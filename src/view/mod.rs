@@ -51,18 +51,14 @@ pub const PERIOD: Duration = Duration::from_millis(250);
 /// terminal, or `TERM` says it cannot be drawn on.
 pub fn refusal() -> Option<String> {
     if !std::io::stdout().is_terminal() {
-        return Some("standard output is not a terminal (a pipe or a file?)".to_string());
+        return Some(crate::tr!("view-why-stdout"));
     }
     if !std::io::stdin().is_terminal() {
-        return Some(
-            "standard input is not a terminal, so no key could reach the view".to_string(),
-        );
+        return Some(crate::tr!("view-why-stdin"));
     }
     match std::env::var("TERM").as_deref() {
-        Ok("dumb") => Some("TERM=dumb: this terminal cannot be drawn on".to_string()),
-        Ok("") | Err(_) => {
-            Some("TERM is not set: netlab cannot tell what this terminal can draw".to_string())
-        }
+        Ok("dumb") => Some(crate::tr!("view-why-dumb")),
+        Ok("") | Err(_) => Some(crate::tr!("view-why-no-term")),
         Ok(_) => None,
     }
 }

@@ -44,7 +44,7 @@ impl Program {
             server: running.server().clone(),
             title: format!("stage {} · {}", running.stage.number, running.stage.slug),
             started: Instant::now(),
-            prompt: running.stage.lifecycle == Lifecycle::Console,
+            prompt: running.stage.lifecycle.has_console(),
         }
     }
 

@@ -178,7 +178,7 @@ impl ChatServer {
                 outbox.queue.put(None);
                 s.close();
                 // Waits for a readline() in progress on the client's thread, holding the lock
-                // meanwhile (REFERENCE §12 M2): stop() returns only when every client has sent
+                // meanwhile (python-originals §12 M2): stop() returns only when every client has sent
                 // a line or left.
                 f.close();
             }

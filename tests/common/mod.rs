@@ -25,3 +25,16 @@ pub fn out_of_range() -> String {
         netlab::stages::STAGES.len()
     )
 }
+
+/// The locale variables netlab reads to choose its language (`netlab::lang`).
+pub const LOCALE_VARS: [&str; 3] = ["LC_ALL", "LC_MESSAGES", "LANG"];
+
+/// `cmd` with a 30 s timeout and no locale variables, so that netlab speaks English
+/// whatever the machine's locale: the tests that look at netlab's words read English.
+pub fn english(mut cmd: assert_cmd::Command) -> assert_cmd::Command {
+    cmd.timeout(std::time::Duration::from_secs(30));
+    for var in LOCALE_VARS {
+        cmd.env_remove(var);
+    }
+    cmd
+}

@@ -84,6 +84,9 @@ impl Netlab {
         command
             .args(args)
             .env_remove("RUST_LOG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG")
             .stdin(Stdio::piped())
             .stdout(stdout.stdio())
             .stderr(stderr.stdio());

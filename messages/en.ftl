@@ -1,0 +1,323 @@
+# netlab's messages in English. Each message is an id, `=`, and its text; `{ $name }` is
+# an argument. A message whose text runs over several lines continues on indented lines.
+# messages/zh.ftl has the same ids with the same arguments (a test checks it).
+
+## Words that several messages use
+
+count-threads = { $n ->
+    [one] { $n } thread
+   *[other] { $n } threads
+}
+
+## netlab's own lines: the prefix of an error and of a warning
+
+netlab-error = netlab: error: { $message }
+
+## netlab explain
+
+explain-list-heading = netlab explain PAGE prints one of these pages (from docs/, embedded in netlab):
+explain-not-translated = netlab: the page { $page } has not been written in this language yet; here it is in the other ({ $file }).
+
+## netlab diff
+
+diff-heading-stage = stage { $number } · { $heading } · { $summary }
+diff-heading-client = the client · { $heading } · { $summary }
+diff-heading-solution = the solution of exercise { $id } · { $title }
+diff-old = before: { $heading }
+diff-new = after:  { $heading }
+diff-same = The two files are the same.
+diff-stat = { $added ->
+    [one] 1 line added
+   *[other] { $added } lines added
+}, { $removed ->
+    [one] 1 removed
+   *[other] { $removed } removed
+}
+
+## netlab's own lines: the prefix of a warning; signals
+
+netlab-warning = netlab: warning: { $message }
+signal-sigint = Ctrl-C (SIGINT)
+signal-sigterm = SIGTERM
+signal-other = signal
+cannot-catch-signals = netlab: warning: cannot catch Ctrl-C ({ $error }); it will end the process at once
+
+## How a stage ends (src/console.rs)
+
+script-ended-exception = the script ended with an exception: exit code 1, as Python's
+script-ended = the script served its two clients and ended: exit code 0
+script-signal = { $signal }: stage { $stage } is a script with no stop(); it ends at once, as Python's does ({ $python })
+script-signal-keyboard-interrupt = KeyboardInterrupt
+script-signal-killed = killed by the signal
+forever-no-stop = stage { $stage } has no console and no way to stop: it serves until Ctrl-C (SIGINT) or SIGTERM, as the Python program does
+forever-signal = { $signal }: the process ends at once, as Python's does (exit code { $code }); clients see the connection close
+console-eof = standard input has ended, so the console is gone (Python's dies with EOFError); the server keeps serving. Stop it with Ctrl-C, or `kill { $pid }` (SIGTERM).
+console-signal = { $signal }: stopping as if `quit` had been typed (in Python, Ctrl-C only kills the console and the server keeps running). Press Ctrl-C again to cut the wait short.
+console-not-utf8 = that line is not UTF-8: Python's input() would raise { $error } (under a UTF-8 locale), and the console would die with it. netlab skips the line, so nothing was done or sent, and keeps the console.
+
+## After quit: the threads Python would wait for (src/stage.rs, src/thread_list.rs)
+
+quit-every-thread-ended = every thread has ended, { $seconds } s after quit: the program exits, as Python's would (exit code 0)
+quit-cut-short = exiting { $seconds } s after quit, having cut { $threads } short (exit code 0)
+quit-signal-cut = { $signal } while quitting: cutting short now; { $n ->
+    [one] 1 thread was
+   *[other] { $n } threads were
+} still running:
+quit-stop-blocked = stop() has not returned after { $seconds } s: it is blocked, as Python's is (python-originals §9):
+quit-stop-blocked-then = A client that sends a line or leaves now unblocks its part. netlab waits until { $grace } s after quit (--grace), then cuts them short; Ctrl-C cuts short now.
+quit-stop-returned = stop() has returned; Python now waits for { $threads } that stop() did not wake:
+quit-stop-returned-then = netlab waits for { $n ->
+    [one] it
+   *[other] them
+} until { $grace } s after quit (--grace), then cuts { $n ->
+    [one] it
+   *[other] them
+} short; Ctrl-C cuts short now.
+quit-grace-over = { $seconds } s after quit (--grace), { $n ->
+    [one] 1 thread is
+   *[other] { $n } threads are
+} still running; Python would wait for { $n ->
+    [one] it
+   *[other] them
+}, forever for those blocked in a socket call:
+quit-grace-over-then = netlab cuts { $n ->
+    [one] it
+   *[other] them
+} short: every socket is shut down, so clients see the connection close.
+quit-how-they-ended = the threads cut short have ended:
+quit-still-running = still running
+quit-returned-normally = returned normally
+threads-in = in { $what }
+threads-running = running
+threads-same-one = the thread listed above, still where it was
+threads-same-all = the { $n } listed above, each still where it was
+threads-same-some = { $threads } as listed above, still where { $n ->
+    [one] it was
+   *[other] they were
+}
+threads-ended = ended since the list above: { $names }
+threads-names-two = { $first } and { $last }
+threads-names-more = { $first } and { $more } more
+threads-names-separator = {", "}
+
+## Why a thread does not wake (src/py)
+
+why-accept = closing the listening socket from another thread does not wake accept() on Linux; the next client that connects does (python-originals §12 M3)
+why-recv = closing this socket from another thread neither wakes { $call } nor sends FIN on Linux; { $call } returns only when this client sends something or disconnects (python-originals §12 M3)
+why-send = the client does not read: its receive buffer and this socket's send buffer are full, so send() waits for room
+why-event = a pause on an event that nobody sets: the notes wait here on purpose
+why-lock-held-by = self.lock is held by thread { $holder }, which is itself stuck
+why-lock-held = self.lock is held by another thread
+why-makefile-close = a makefile cannot close while another thread is inside its readline(); it closes when that client sends a line or disconnects (python-originals §12 M2)
+why-select = select() waits until a registered socket is ready; stop() wakes it through the selector, so it never stays stuck
+spin-stopped = { $call } returned b'' { $limit } times in a row: the peer closed its side, and a loop that never checks for b'' calls it again at once, forever. Python would spin here at full speed (tens of thousands of times a second); netlab ends this thread instead
+
+## netlab client (src/console.rs, src/client_command.rs)
+
+client-cannot-connect = could not connect to { $addr }: { $error }. Is a server running there? Start one with `netlab stage 7` (or `make run`) in another terminal.
+client-quit = quit: the notes' stop() closes the socket, then waits 3 s before it logs "Client stops". Ctrl-C ends the client at once.
+client-would-hang = Python's client would hang here: its recv thread is still blocked in recv(), and close() neither woke it nor sent FIN, so the server has not seen you leave. netlab shuts the connection down instead and exits.
+client-failed = { $what } failed: { $error }. The connection is gone; Python's client would stop with this traceback at its prompt.
+client-eof = standard input has ended: Python's client dies at its prompt with EOFError but keeps its recv thread running; netlab keeps receiving until the server closes, or Ctrl-C.
+client-recv-ended = the recv thread has ended, so nothing receives any more. Python's client would go on showing its prompt with no one listening; netlab exits.
+client-recv-ended-solution = the recv thread has ended (the server closed the connection): the client exits.
+client-signal = { $signal }: { $python }; netlab closes the connection and exits (exit code { $code }).
+client-signal-console = Python's client would lose only its console (KeyboardInterrupt) and keep receiving
+client-signal-stopping = Python's client would break out of stop()'s 3 s wait with a KeyboardInterrupt, then still hang waiting for its recv thread
+client-signal-other = Python's client would end at once too
+client-reset = /reset: SO_LINGER {"{"}on, 0{"}"}, then close(): the kernel sent RST instead of FIN. The server's recv() (readline() in stages 6-7) raises ConnectionResetError: [Errno 104] Connection reset by peer, which nothing catches before stage 7: it ends stage 1, and kills the thread that reads you in stages 2-6. The connection is gone, so the client exits.
+client-halfclose = /halfclose: shutdown(SHUT_WR) sent FIN: you send nothing more, and you still receive. The server's recv() now returns b'': stages 4-7 take you for gone and close (then this client's recv() returns b'' in turn, and the notes' loop spins until netlab stops it), stages 2-3 spin on it (`netlab explain 2`). A line typed now fails with BrokenPipeError.
+client-bytes = /bytes: sent { $n ->
+    [one] 1 byte
+   *[other] { $n } bytes
+} as they are: { $bytes }
+client-flood = /flood: sent { $n ->
+    [one] 1 line
+   *[other] { $n } lines
+}, `flood 1` to `flood { $n }` ({ $bytes } bytes), in one burst of { $ms } ms. Stages 2-5 read it in recv(1024) pieces, so lines arrive cut and glued together.
+client-send = send
+client-help =
+    netlab's commands (the notes' client has none; any other line is sent as a chat line):
+      /reset            SO_LINGER 0, then close(): the server gets RST, not FIN; the client exits
+      /halfclose        shutdown(SHUT_WR): the server gets FIN (recv() returns b''); you keep receiving
+      /bytes ff fe 0a   send these bytes as they are, in hex (here: not UTF-8, then a newline)
+      /flood N          send N numbered lines (`flood 1` ... `flood N`) in one burst, N up to { $max }
+      /help             this list
+      //text            send the chat line `/text` (double a leading /)
+      quit              the notes' stop(): close, wait 3 s, "Client stops"; netlab then exits
+client-command-bare = /{ $name } takes nothing after it: nothing was sent
+client-command-flood = /flood needs a number of lines from 1 to { $max }, as in `/flood 100`: nothing was sent
+client-command-unknown = unknown command `/{ $name }`: nothing was sent. `/help` lists the commands; to send a chat line that starts with `/`, double the `/` (`//{ $name }` sends `/{ $name }`)
+client-command-hex = /bytes: `{ $token }` is not bytes in hex; give two hex digits per byte, as in `/bytes ff fe 0a`: nothing was sent
+client-command-no-bytes = /bytes needs the bytes to send, in hex, as in `/bytes ff fe 0a` (0a is \n): nothing was sent
+
+## Starting a stage (src/main.rs)
+
+stage-not-loopback = { $host } is not a loopback address: anyone who can reach this machine on port { $port } can join this chat, and its flaws (crashes, freezes) are open to them too. Use --host 127.0.0.1 in class.
+stage-grace-unused = --grace { $grace } does nothing in stage { $stage }: { $why }. It bounds the wait after `quit` in the stages with a console ({ $stages }).
+stage-limits-ignored = --max-line, --max-pending and --max-clients do nothing in stage { $stage }: the notes' servers have no such limits (that is one of their flaws); netlab's own stages do.
+stage-no-quit-script = the script ends by itself once it has served its two clients
+stage-no-quit-forever = it has no console and no stop(); a signal ends it at once
+start-failed = could not start stage { $stage } on { $addr }: { $error }
+start-cannot-listen = could not listen on { $addr }: { $errno_name } ({ $errno }), { $strerror }: { $hint }
+start-port-root = ports below 1024 need root. { $next }
+start-not-here = that address is not on this machine: use 127.0.0.1 (or ::1)
+start-other = try --port 0, or another --host
+port-listening-holders = another server is listening there: { $holders }
+port-listening = another server is listening there (another netlab? `netlab ports --port { $port }` shows it)
+port-time-wait-no-reuse = { $n ->
+    [one] 1 connection of an earlier run on port { $port } is
+   *[other] { $n } connections of an earlier run on port { $port } are
+} in TIME-WAIT (`netlab ports --all --port { $port }` lists them): the server closed them first, so the kernel keeps them about 60 s, and with --no-reuseaddr this stage sets no SO_REUSEADDR, like the notes' code, so it cannot bind until they end. Wait about a minute, or leave out --no-reuseaddr: netlab then sets SO_REUSEADDR, which gets past them if the earlier run set it too (netlab's stages do, unless --no-reuseaddr)
+port-time-wait = { $n ->
+    [one] 1 connection of an earlier run on port { $port } is
+   *[other] { $n } connections of an earlier run on port { $port } are
+} in TIME-WAIT (`netlab ports --all --port { $port }` lists them), left by a server that set no SO_REUSEADDR (the notes' Python code, or netlab with --no-reuseaddr); SO_REUSEADDR on the new socket alone does not get past them (`netlab demo bind`, 2b). Wait about a minute
+port-unknown = another server is listening there (another netlab?), or connections of an earlier run are still closing (`netlab ports --all` lists them, `netlab demo bind` explains)
+port-try-make = Try another port with `PORT=61001 make run`, or `PORT=0 make run` to let the kernel pick one (`netlab stage 7 --port 0` outside make)
+port-try = Try another --port, or --port 0 to let the kernel pick one
+
+## netlab demo race (src/demo/race.rs)
+
+race-header = netlab demo race: the notes' race script (多线程读写出错的代码) on a
+    Python-rules dict, no lock, at most { $limit } per run.
+race-died = iterdict died { $after } after the start, after { $items ->
+    [one] 1 item
+   *[other] { $items } items
+} of its pass;
+    it had completed { $passes ->
+    [one] 1 pass
+   *[other] { $passes } passes
+} before, and the dict held { $keys ->
+    [one] 1 key
+   *[other] { $keys } keys
+}.
+race-no-failure = No RuntimeError within { $limit } ({ $passes ->
+    [one] 1 pass
+   *[other] { $passes } passes
+}, { $keys ->
+    [one] 1 key
+   *[other] { $keys } keys
+} added): try a longer --seconds.
+race-python-says =
+    Python (python-originals §7, 25 runs): the same RuntimeError in every run, after 1-17 items
+    (1 in 22 runs), 38-98 ms after process start in 22 runs (0.35, 0.82, 0.93 s in the
+    other 3). Python's clock includes interpreter start-up, and its iterdict first spends
+    milliseconds printing a `--- Logging error ---` for the notes' broken
+    `logging.info(k,v)`, while additem keeps adding keys; netlab logs nothing per item.
+race-rustc-says =
+    Rust on the original: a plain HashMap shared by both threads with no lock does not
+    compile. rustc says:
+      error[E0499]: cannot borrow `global_dict` as mutable more than once at a time
+    Both threads would hold `&mut` to the map, and `&mut` means exclusive, so the borrow
+    checker refuses (through an `Arc` it is E0596: an Arc hands out only `&`). What
+    compiles is a map behind a Mutex, iterated under the lock: see --locked.
+race-locked-says =
+    Locked: no pass fails, because additem cannot change the size while a pass holds the
+    lock. The price is waiting: additem waits for the end of a pass, iterdict for each
+    insert. Compare keys added with the unlocked row, where additem only sleeps (a little
+    over 1 ms per sleep(0.001)): what the locked row lacks is time spent waiting. std's
+    Mutex is not fair, so iterdict often takes the lock again before the woken additem
+    can: "longest wait" shows how long additem was kept out at worst.
+race-locked-header = netlab demo race --locked: the race script with `with lock:` around each insert
+    and around each whole pass, then without the lock (a new iterdict taking over
+    after each RuntimeError), { $limit } each.
+
+## netlab demo slow (src/demo/slow.rs)
+
+slow-stage1 = netlab demo slow --stage 1: stage 1 serves one client at a time and broadcasts nothing, so there is no other client for a slow one to hold up. Try --stage 2 (only one thread stalls) or --stage 7 (everything freezes).
+slow-intro = netlab demo slow --stage { $stage }: stage { $stage } ({ $summary }) runs here on { $addr }.
+    A floods long lines, C never reads, B and D are ordinary clients; then B speaks and E joins.
+slow-stuck = Server threads stuck at the end of the run:
+slow-kept-up = The chat went on. Stage { $stage } puts each message in every client's outbox and writes outside the lock, one writer thread per client: A sent { $mb } MB, B's message and E's reached everyone who reads, and C, which never read, was disconnected once more than its bound waited for it. (test stage{ $stage }_slow_reader_freezes_no_one; exercise 7.slow.)
+slow-no-stall = The server kept reading A for { $mb } MB: this run never filled C's buffers, so it shows nothing. (The kernel's buffer sizes decide when the stall comes.)
+slow-frozen = The whole server froze. Stage { $stage } writes each broadcast while holding self.lock; A's thread holds it while flush() waits for C to read, which C never does. B's thread waits for the lock, and so does the accept thread, so E is connected by the kernel but never served. One client that does not read stops the chat for everyone. (python-originals §9; test stage{ $stage }_slow_reader_freezes_everyone.)
+slow-stalled = Only the sending threads stalled. Stage { $stage } takes no lock around the broadcast, so A's thread waits alone in send() to C, and the others carry on: B's message and E's reach the clients that come before C in the dict. (Small messages may still fit in C's send buffer; when they do not, that sender's thread stalls at C too: the list above shows which did.) The chat goes on, leaking a stuck thread per sender. (python-originals §4, §8; test stage{ $stage }_slow_reader_stalls_only_the_sender.)
+slow-mixed = Mixed result: B's message { $delivered } and E { $served }. The timeline above says when.
+slow-delivered = got through
+slow-not-delivered = did not get through
+slow-served = was served
+slow-not-served = was not served
+
+## netlab demo churn (src/demo/churn.rs)
+
+churn-stage1 = netlab demo churn --stage 1: stage 1 serves one client at a time and keeps no dict of clients, so there is nothing for clients that come and go to race with. Try --stage 5 (the race) or --stage 7 (no race).
+churn-intro = netlab demo churn --stage { $stage }: stage { $stage } ({ $summary }) runs here on { $addr }.
+    A sends a line, waits a millisecond, and again; 6 clients connect, say "hi", send "quit", wait for the close, and start again.
+    It stops at the first RuntimeError, or after { $seconds } s.
+churn-start = A connects and starts talking; the churn starts
+churn-dies = thread { $thread }{ $whose } dies: { $exception }{ $where }
+churn-whose-a = {" "}(A's)
+churn-done-race = done: a thread died of the race; the churners finished their round, and A waited for its last lines
+churn-done-time = done: the churn ran its { $seconds } s; then A waited for its last lines (at most 2 s)
+churn-more-deaths = ... and { $n } more deaths
+churn-summary = { $connections } connections in { $seconds } s. A sent { $sent } lines and got { $echoed } back. Server threads that died: { $deaths } ({ $races } of the race).
+churn-race = The dict race. A thread was broadcasting, iterating self.clients, when the accept thread added a client or another thread popped one: the dict changed size under the loop, and Python raises RuntimeError there (`netlab demo race` shows the same with the notes' own script). { $lock }
+churn-lock-5 = Stage 5 takes self.lock to add and to pop a client, but not around the loop that iterates them: a lock protects only the code that takes it, so the race the notes add the lock for remains (python-originals §8; test stage5_dict_changed_size_under_churn).
+churn-lock-4 = Stage 4 has no lock at all (python-originals §6; test stage4_dict_changed_size_under_churn); stage 5's lock does not cover the loop either (`netlab demo churn --stage 5`).
+churn-lock-other = Stage { $stage }'s broadcast loop takes no lock either.
+churn-others = Other server threads died of other things: { $classes }.
+churn-others-only = No RuntimeError, but server threads died of other things: { $classes }.
+churn-class = { $n } of { $class }
+churn-cascade = Stage { $stage } does not remove a client that leaves: each churner that closes stays in self.clients, and the next broadcast dies on its closed socket, the cascade of `netlab explain 2`.
+churn-a-died = A's own thread was among the dead: from then on nothing A sends is read, which is why only { $echoed } of its { $sent } lines came back.
+churn-a-died-after = A's own thread died too, after its last line had come back: anything A sent after that would never be read.
+churn-stage6-fixes = Stage 6 holds the lock around the whole broadcast, and the race is gone: `netlab demo churn --stage 6`.
+churn-see-stage5 = The race itself shows best where clients that leave are removed: `netlab demo churn --stage 5`.
+churn-no-race-yet = No RuntimeError in { $seconds } s this time. The race needs an add or a pop to land inside a broadcast loop, a window of microseconds, so how long it takes depends on the machine and its load. Run it again, or longer: `netlab demo churn --stage { $stage } --seconds 30`.
+churn-no-death = No thread died, and A got back every one of its { $sent } lines. Stage { $stage } iterates self.clients only while holding self.lock, which adding and popping a client take too, so the dict cannot change size under the loop (python-originals §9; test stage{ $stage }_no_dict_race_under_churn). The price of holding a lock while sending: `netlab demo slow`.
+churn-no-death-lines = No thread died, but A got back { $echoed } of its { $sent } lines: the last ones may not have arrived before the demo stopped waiting.
+
+## netlab demo bind (src/demo/bind.rs)
+
+bind-title = 两次绑定同一个监听端口会怎么样? What happens when a port is bound twice?
+bind-rows = Each row is a real bind() then listen() on 127.0.0.1; the outcome is what they returned.
+bind-no-time-wait = Experiment 2: no TIME-WAIT line appeared in /proc/net/tcp within { $wait }.
+bind-time-wait = Experiment 2's servers closed first; `ss -tan` shows what they left behind:
+bind-means = What it means:
+bind-refused-ok = succeeded, which Linux does not normally allow
+bind-refused-errno = fails with { $error }, which Python raises as `OSError: [Errno { $errno }] { $strerror }`
+bind-refused-other = fails: { $error }
+bind-point-1 = 1: one port, one listener: the second bind() { $refused }. SO_REUSEADDR does not change that (1b); only SO_REUSEPORT lets two sockets listen on one port (3).
+bind-point-2 = 2: the side that closes a connection first keeps it in TIME-WAIT for about 60 s (python-originals §10 measured 61-62 s), and its port cannot be bound meanwhile (2a). SO_REUSEADDR on the new socket alone does not help (2b): the old listener must have set it before its connections reached TIME-WAIT (2c), and the new one must set it too (2d).
+bind-point-3 = 3: with SO_REUSEPORT on every listener, the kernel hands each new connection to one of them (by a hash of the client's address and port).
+bind-point-4 = 4: port 0 asks the kernel for any free port, which sidesteps all of this: `netlab stage 1 --port 0`.
+bind-point-5 = The tutorial's code sets no SO_REUSEADDR, so after its server has served clients, its port is blocked for about a minute (2a). netlab's stages set it on every listener (2c), so the next stage binds the same port at once; `--no-reuseaddr` runs them as the notes' code does. `netlab ports --all --port { $port }` shows experiment 2a's TIME-WAIT until it ends.
+
+## netlab ports (src/ports.rs)
+
+ports-none-tcp = netlab: no TCP socket
+ports-none-tcp-port = netlab: no TCP socket with port { $port }
+ports-none-listening = netlab: no listening socket (--all also shows ESTAB and TIME-WAIT)
+ports-none-listening-port = netlab: no listening socket with port { $port } (--all also shows ESTAB and TIME-WAIT)
+ports-not-free = ; the port is not free, though: { $what }
+
+## netlab exercises, netlab exercise (src/exercise.rs)
+
+exercise-done-at = done { $when }
+exercise-done = done
+exercise-pending = pending
+exercises-summary = { $done } of { $total } done (from ./{ $file }). `netlab exercise ID` shows one; `netlab check ID -- <your program>` grades it.
+exercise-base-stage = stage { $n }
+exercise-base-client = the client
+exercise-start-stage = netlab source { $n } > my_server.rs   (or the notes' Python code of stage { $n })
+exercise-start-client = netlab source client   (or the notes' Python client)
+exercise-how =
+    Start from { $base }: { $start }
+    Check it:     { $run }
+                  (add --watch my_server.py to check again on every save)
+exercise-hint = Hint { $n }: { $text }
+exercise-stuck = Stuck? `netlab exercise { $id } --hint` ({ $n } hints, from gentle to concrete).
+exercise-afterwards = Afterwards, compare with netlab's solution: `netlab diff { $base } { $id }`, and run it: `{ $run }`.
+
+## The live view, --view (src/view, src/main.rs, src/console.rs, src/demo/slow.rs)
+
+view-no-terminal = the view could not take the terminal ({ $error }); the plain output goes on
+view-refused = --view needs a terminal to draw on: { $why }. Running { $what } with the plain output instead.
+view-refused-demo = --view needs a terminal to draw on: { $why }. Running the demo with the plain output instead.
+view-what-stage = stage { $n }
+view-why-stdout = standard output is not a terminal (a pipe or a file?)
+view-why-stdin = standard input is not a terminal, so no key could reach the view
+view-why-dumb = TERM=dumb: this terminal cannot be drawn on
+view-why-no-term = TERM is not set: netlab cannot tell what this terminal can draw
+slow-view-over = The experiment is over; the clients stay connected, so the server stays as it is. q ends the demo.
