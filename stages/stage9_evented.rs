@@ -262,42 +262,53 @@ impl Loop {
                 Some(Duration::ZERO)
             };
             self.sel.select(timeout, &mut ready)?; // 阻塞: the one place the loop waits
-            let mut readable: Vec<Token> = std::mem::take(&mut self.again);
-            for r in &ready {
-                match r.key {
-                    WAKE => {}
-                    LISTENER => {
-                        if !self.accept()? {
-                            return self.close_all(); // the listening socket was shut down
-                        }
-                    }
-                    key => {
-                        if r.write {
-                            self.send(key);
-                        }
-                        if r.read && !readable.contains(&key) {
-                            readable.push(key);
-                        }
-                    }
-                }
-            }
-            for key in readable {
-                self.recv(key);
-            }
-            // One send() per client: every message of the round.
-            self.deliver();
-            for key in std::mem::take(&mut self.to_send) {
-                if let Some(c) = self.conns.get_mut(&key) {
-                    c.queued = false;
-                }
-                self.send(key);
-            }
-            if self.accept_later && !self.accept()? {
-                return self.close_all();
+            // The round's log records go out together, in one write, as its messages do.
+            if !crate::logging::batched(|| self.round(&ready))? {
+                return self.close_all(); // the listening socket was shut down
             }
         }
         self.close_all()
     }
+
+    /// One round: what select() said is ready. False once the listening socket is shut
+    /// down.
+    fn round(&mut self, ready: &[Ready]) -> py::Result<bool> {
+        let mut readable: Vec<Token> = std::mem::take(&mut self.again);
+        for r in ready {
+            match r.key {
+                WAKE => {}
+                LISTENER => {
+                    if !self.accept()? {
+                        return Ok(false);
+                    }
+                }
+                key => {
+                    if r.write {
+                        self.send(key);
+                    }
+                    if r.read && !readable.contains(&key) {
+                        readable.push(key);
+                    }
+                }
+            }
+        }
+        for key in readable {
+            self.recv(key);
+        }
+        // One send() per client: every message of the round.
+        self.deliver();
+        for key in std::mem::take(&mut self.to_send) {
+            if let Some(c) = self.conns.get_mut(&key) {
+                c.queued = false;
+            }
+            self.send(key);
+        }
+        if self.accept_later && !self.accept()? {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
 
     /// 多人连接: accepts every client waiting. False once the listening socket is shut
     /// down (netlab cuts a program short so).

@@ -156,6 +156,9 @@ pub(crate) struct Measured {
     pub(crate) ended: Ended,
     /// Reading clients whose connection the server closed or reset.
     pub(crate) closed: usize,
+    /// Slow readers whose connection the server closed or reset (a server that
+    /// disconnects a client that does not read), seen once the measured phase is over.
+    pub(crate) slow_cut: usize,
 }
 
 impl Measured {
@@ -449,6 +452,10 @@ pub(crate) fn run(
     watch.progress(tally.delivered, expected);
     watch.ended();
     let closed = clients[..senders].iter().filter(|c| c.closed).count();
+    let mut slow_cut = 0;
+    for c in &mut clients[senders..] {
+        slow_cut += usize::from(cut_off(c, &mut buffer));
+    }
     // The clients close here (dropped), before the caller stops the server, so that the
     // TIME-WAIT their connections leave falls on the bench's side, not on the server's port.
     drop(clients);
@@ -465,7 +472,26 @@ pub(crate) fn run(
         wall,
         ended,
         closed,
+        slow_cut,
     })
+}
+
+/// Whether the server closed (or reset) a slow reader's connection: reads what it holds,
+/// thrown away, until its end, for at most 64 MiB and one second (a server that still
+/// sends to it has not cut it off).
+fn cut_off(c: &mut Client, buffer: &mut [u8]) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let mut read = 0usize;
+    while read < 64 << 20 && Instant::now() < deadline {
+        match c.stream.read(buffer) {
+            Ok(0) => return true,
+            Ok(n) => read += n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return true, // reset
+        }
+    }
+    false
 }
 
 /// Connects the class, one client after the other.

@@ -196,6 +196,10 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
         deadline: Duration::from_secs_f64(args.deadline),
     };
     stop_servers_on_signals();
+    let largest = args.clients.iter().copied().max().unwrap_or(1);
+    if let Some(note) = raise_fd_limit(largest as u64 + 64) {
+        errln!("netlab bench: {note}");
+    }
 
     let reps = args.reps as usize;
     let total = reps * args.clients.len() * servers.len();
@@ -357,6 +361,26 @@ impl Watch for Watching<'_> {
     fn ended(&mut self) {
         self.after = self.server.usage();
     }
+}
+
+/// Raises this process's limit of open files (RLIMIT_NOFILE) as far as its hard limit
+/// allows, for the class's sockets; the servers the bench starts inherit it. Says so
+/// when that is fewer than `needed`.
+pub fn raise_fd_limit(needed: u64) -> Option<String> {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let Ok((mut soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return Some("could not read the limit of open files (RLIMIT_NOFILE)".into());
+    };
+    if soft < hard && setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok() {
+        soft = hard;
+    }
+    (soft < needed).then(|| {
+        format!(
+            "the limit of open files is {soft} (the hard limit, `ulimit -Hn`, is {hard}): fewer \
+             than the {needed} this class needs; raise the hard limit (as root, or in \
+             /etc/security/limits.conf) to bench more clients"
+        )
+    })
 }
 
 /// Ctrl-C or SIGTERM while benching: stop the servers netlab started, then exit.

@@ -33,6 +33,8 @@ pub(crate) struct Figures {
     pub(crate) ended: Ended,
     /// Reading clients whose connection the server closed or reset.
     pub(crate) closed: usize,
+    /// Slow readers the server disconnected.
+    pub(crate) slow_cut: usize,
 }
 
 impl Figures {
@@ -75,6 +77,7 @@ impl Figures {
             wall_seconds: m.wall.as_secs_f64(),
             ended: m.ended,
             closed: m.closed,
+            slow_cut: m.slow_cut,
         }
     }
 
@@ -95,6 +98,7 @@ impl Figures {
             "wall_seconds": self.wall_seconds,
             "ended": self.ended.name(),
             "connections_closed_by_server": self.closed,
+            "slow_readers_disconnected": self.slow_cut,
         })
     }
 }
@@ -172,6 +176,8 @@ pub(crate) struct Summary {
     pub(crate) ended: Vec<(Ended, usize)>,
     /// The most reading clients the server closed in one run.
     pub(crate) closed: usize,
+    /// The fewest slow readers the server disconnected in one run.
+    pub(crate) slow_cut: usize,
     /// Why repetitions were not measured, each reason once.
     pub(crate) failures: Vec<String>,
 }
@@ -225,6 +231,7 @@ impl Summary {
             wall_seconds: spread(&|f| f.wall_seconds),
             ended,
             closed: figures.iter().map(|f| f.closed).max().unwrap_or(0),
+            slow_cut: figures.iter().map(|f| f.slow_cut).min().unwrap_or(0),
             failures,
         }
     }
@@ -254,6 +261,7 @@ impl Summary {
             "wall_seconds": spread(self.wall_seconds),
             "ended": self.ended.iter().map(|(e, n)| json!({"how": e.name(), "runs": n})).collect::<Vec<_>>(),
             "most_connections_closed_by_server": self.closed,
+            "fewest_slow_readers_disconnected": self.slow_cut,
             "failures": self.failures,
         })
     }

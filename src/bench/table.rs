@@ -84,6 +84,13 @@ pub(crate) fn render(summaries: &[Summary], labels: &[String], reps: usize) -> S
                         / s.wall_seconds.map_or(1.0, |w| w.median)
                 ));
             }
+            if s.slow_cut > 0 {
+                notes.push(format!(
+                    "{label} at {} clients disconnected {} that did not read, in every run",
+                    s.clients,
+                    count(s.slow_cut, "slow reader", "slow readers")
+                ));
+            }
             if s.closed > 0 {
                 notes.push(format!(
                     "{label} at {} clients closed the connection of up to {} during a run",
