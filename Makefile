@@ -23,7 +23,9 @@ test: toolchain
 	$(CARGO) test --all-targets
 	$(CARGO) test --doc
 
-## bench: speed and memory of the full server (stage 7) against docs/bench.md's targets
+## bench: `netlab bench`'s fixed comparison (stage 7 against stage 2 at 10, 50 and 200
+## clients) and the load generator against a batching server; checks docs/en/bench.md's
+## ratio targets, prints the absolute numbers (a few minutes, release build)
 bench: toolchain
 	$(CARGO) bench --bench chat
 

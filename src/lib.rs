@@ -14,6 +14,8 @@
 //!   exercises, and what a grader runs against a student's server.
 //! - [`program`]: a server that is not netlab's, run as a separate process.
 //! - [`check`]: `netlab check`, grading such a program with the scenarios.
+//! - [`bench`]: `netlab bench`, measuring servers side by side with an event-loop load
+//!   generator.
 //! - [`demo`] and [`ports`]: live experiments for the questions the notes raise.
 //! - [`docs`]: netlab's pages, generated from `docs/` by `build.rs`, for `netlab explain`,
 //!   in two languages; [`lang`]: which one a run speaks; [`catalogue`]: the lines netlab
@@ -25,6 +27,7 @@
 //! - [`view`]: the live view (`--view`): threads, the clients dict, each connection's
 //!   bytes and kernel queues, redrawn four times a second.
 
+pub mod bench;
 pub mod catalogue;
 pub mod check;
 pub mod client_command;

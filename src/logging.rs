@@ -31,8 +31,32 @@
 use crate::py::{threading, Record};
 use crate::terminal::{shorten, Kind};
 use log::LevelFilter;
+use std::cell::RefCell;
 use std::io::Write;
 use std::sync::OnceLock;
+
+thread_local! {
+    /// The records of a [`batched`] call on this thread, written when it returns.
+    static BATCH: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f`, holding back the records this thread logs meanwhile, then writes them to
+/// standard error in one write, in order: an event loop's round logs many records and
+/// should not make a system call for each (stage 9). The records are the same bytes.
+pub(crate) fn batched<R>(f: impl FnOnce() -> R) -> R {
+    let outer = BATCH.with(|b| b.borrow().is_some());
+    if outer {
+        return f();
+    }
+    BATCH.with(|b| *b.borrow_mut() = Some(Vec::new()));
+    let result = f();
+    if let Some(text) = BATCH.with(|b| b.borrow_mut().take()) {
+        if !text.is_empty() {
+            let _ = std::io::stderr().lock().write_all(&text);
+        }
+    }
+    result
+}
 
 /// The Python logging format in effect (`%(asctime)s %(name)s [%(message)s]`).
 static FORMAT: OnceLock<String> = OnceLock::new();
@@ -140,7 +164,20 @@ impl log::Log for Logger {
         if self.inner.matches(&shown) {
             let message = record.args().to_string();
             let (kind, text) = for_view(target, record.level(), &shorten(&message));
-            if !crate::terminal::diverted(kind, &text) {
+            if crate::terminal::diverted(kind, &text) {
+                return;
+            }
+            let held = BATCH.with(|b| {
+                let mut b = b.borrow_mut();
+                let Some(batch) = b.as_mut() else {
+                    return false;
+                };
+                let line = format_record(target, record.level(), &message);
+                batch.extend_from_slice(line.as_bytes());
+                batch.push(b'\n');
+                true
+            });
+            if !held {
                 self.inner.log(&shown);
             }
         }

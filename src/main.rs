@@ -46,6 +46,9 @@ enum Command {
     /// Grade a chat server, in any language, with a stage's scenarios:
     /// `netlab check 4 -- python3 my_stage4.py {port}`.
     Check(netlab::check::Args),
+    /// Measure chat servers side by side: deliveries per second, latency, losses, CPU and
+    /// memory: `netlab bench --stage 7 --stage 2 -- python3 my_stage7.py {port}`.
+    Bench(netlab::bench::Args),
     /// List the exercises (every flaw as a fix-it task), with your progress.
     Exercises,
     /// Show one exercise: the task, what to run, and with --hint the hints.
@@ -297,6 +300,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(code as u8)
         }
         Command::Check(args) => netlab::check::run(&args),
+        Command::Bench(args) => {
+            let netlab = std::env::current_exe()
+                .map_err(|e| anyhow::anyhow!("could not find netlab's own binary: {e}"))?;
+            netlab::bench::run(&args, &netlab)
+        }
         Command::Exercises => match exercise::list(std::path::Path::new(".")) {
             Ok(text) => {
                 out!("{text}");

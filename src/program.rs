@@ -20,6 +20,12 @@
 //! Stopping sends SIGTERM to the group, then SIGKILL to whatever is left a second later.
 //! A program is stopped when its `Program` is dropped, and [`stop_all`] stops every one
 //! still running (netlab's own Ctrl-C handler calls it), so none is left behind.
+//!
+//! The grader keeps everything a program prints (its transcript needs it). The bench
+//! cannot: a chat server under load logs every message, millions of lines, so it starts
+//! programs with [`Keep::Tail`], which drains both streams but keeps only the last lines,
+//! for a report on a server that died. [`Program::usage`] reads what the program's
+//! processes cost from `/proc`: CPU time and peak memory.
 
 use crate::ports::{self, State, TcpSocket};
 use nix::sys::signal::{killpg, Signal};
@@ -64,6 +70,31 @@ struct Printed {
     /// How many of the two streams have reached their end (the program and everything
     /// it started have closed them).
     closed: usize,
+    /// What is kept of it.
+    keep: Keep,
+    /// How many of the first complete lines were let go ([`Keep::Tail`]).
+    dropped: usize,
+}
+
+/// How much of what a program prints is kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Everything: the grader searches it and shows it in transcripts.
+    #[default]
+    All,
+    /// About the last `n` complete lines, and no searchable text: for a server that logs
+    /// every message of a long run (the bench), whose output is drained, not read.
+    Tail(usize),
+}
+
+/// What a program's processes have cost so far, read from `/proc`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Usage {
+    /// CPU time, user and system, of its processes alive now (every thread of each, those
+    /// that ended included), in seconds.
+    pub(crate) cpu_seconds: f64,
+    /// The most resident memory each process has had (`VmHWM`), added up, in KiB.
+    pub(crate) peak_rss_kib: u64,
 }
 
 type Shared = Arc<(Mutex<Printed>, Condvar)>;
@@ -99,6 +130,11 @@ pub(crate) struct Program {
 impl Program {
     /// Starts `command` (`["python3", "my_stage4.py", "{port}"]`) to listen on `port`.
     pub fn start(command: &[String], port: u16) -> io::Result<Program> {
+        Program::start_keeping(command, port, Keep::All)
+    }
+
+    /// [`Program::start`], keeping `keep` of what the program prints.
+    pub(crate) fn start_keeping(command: &[String], port: u16, keep: Keep) -> io::Result<Program> {
         let (program, args) = command
             .split_first()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no command given"))?;
@@ -122,7 +158,13 @@ impl Program {
         let mut child = cmd.spawn()?;
         let group = child.id() as i32;
         lock_running().push(group);
-        let printed: Shared = Arc::new((Mutex::new(Printed::default()), Condvar::new()));
+        let printed: Shared = Arc::new((
+            Mutex::new(Printed {
+                keep,
+                ..Printed::default()
+            }),
+            Condvar::new(),
+        ));
         collect(child.stdout.take(), Stream::Stdout, printed.clone());
         collect(child.stderr.take(), Stream::Stderr, printed.clone());
         let command_line = std::iter::once(fill(program))
@@ -189,27 +231,17 @@ impl Program {
     /// `/proc/PID/status`; None if it cannot be read.
     pub(crate) fn memory_kib(&self) -> Option<u64> {
         let mut total = None;
-        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-            let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|p| p.parse::<u32>().ok())
-            else {
-                continue;
-            };
-            if process_group(pid) != Some(self.group) {
-                continue;
-            }
-            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-            let rss = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok());
-            if let Some(kib) = rss {
+        for pid in group_members(self.group) {
+            if let Some(kib) = status_kib(pid, "VmRSS:") {
                 total = Some(total.unwrap_or(0) + kib);
             }
         }
         total
+    }
+
+    /// What the program's processes have cost so far (see [`Usage`]).
+    pub(crate) fn usage(&self) -> Usage {
+        usage_of(&group_members(self.group))
     }
 
     /// Types a line at the program's console (its standard input).
@@ -252,8 +284,9 @@ impl Program {
     /// count to pass next time.
     pub(crate) fn lines_since(&self, from: usize) -> (Vec<(Stream, String)>, usize) {
         let printed = lock(&self.printed);
-        let lines = printed.lines.get(from..).unwrap_or_default().to_vec();
-        (lines, printed.lines.len())
+        let start = from.saturating_sub(printed.dropped);
+        let lines = printed.lines.get(start..).unwrap_or_default().to_vec();
+        (lines, printed.dropped + printed.lines.len())
     }
 
     /// Each stream's unfinished last line (a `>> ` prompt, say), if any.
@@ -339,6 +372,42 @@ fn lock_running() -> MutexGuard<'static, Vec<i32>> {
     RUNNING.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// A port nothing uses now, below the range the kernel gives connections their own ports
+/// from (so that no connection takes it before the program binds it); the kernel's own
+/// pick if none is found there.
+pub(crate) fn free_port() -> std::io::Result<u16> {
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let from = low.saturating_sub(10_000).max(1024);
+    if from < low {
+        // A different start each time: runs side by side do not all try the same ports.
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+            ^ std::process::id().wrapping_mul(2_654_435_761);
+        let span = u32::from(low - from);
+        for i in 0..64u32 {
+            let port = from + (seed.wrapping_add(i.wrapping_mul(7919)) % span) as u16;
+            if bindable(port) {
+                return Ok(port);
+            }
+        }
+    }
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+/// Whether a socket without SO_REUSEADDR, as the notes' servers create theirs, could bind
+/// 127.0.0.1:`port` now.
+pub(crate) fn bindable(port: u16) -> bool {
+    socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+        .and_then(|s| s.bind(&SocketAddr::from(([127, 0, 0, 1], port)).into()))
+        .is_ok()
+}
+
 /// Every listening TCP socket on this machine.
 fn listeners() -> Vec<TcpSocket> {
     ports::sockets()
@@ -346,6 +415,59 @@ fn listeners() -> Vec<TcpSocket> {
         .into_iter()
         .filter(|s| s.state == State::Listen)
         .collect()
+}
+
+/// The processes of process group `group`, found through `/proc`.
+fn group_members(group: i32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| process_group(pid) == Some(group))
+        .collect()
+}
+
+/// What processes `pids` have cost so far: CPU from `/proc/PID/stat` (fields 14 and 15,
+/// user and system time of all the process's threads, in clock ticks), peak memory from
+/// `VmHWM` in `/proc/PID/status`. A process that has gone counts nothing.
+pub(crate) fn usage_of(pids: &[u32]) -> Usage {
+    // SAFETY: sysconf only reads a configuration value.
+    let ticks = match unsafe { nix::libc::sysconf(nix::libc::_SC_CLK_TCK) } {
+        t if t > 0 => t as f64,
+        _ => 100.0,
+    };
+    let mut usage = Usage::default();
+    for &pid in pids {
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let Some(close) = stat.rfind(')') else {
+            continue;
+        };
+        // After the name: state is field 3, so utime (14) and stime (15) are the 12th and
+        // 13th words here.
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        let field = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        usage.cpu_seconds += (field(11) + field(12)) as f64 / ticks;
+        usage.peak_rss_kib += status_kib(pid, "VmHWM:").unwrap_or(0);
+    }
+    usage
+}
+
+/// A field of `/proc/PID/status` in kB (`VmRSS:`, `VmHWM:`).
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
 }
 
 /// The process group of process `pid`: the fifth field of `/proc/PID/stat`, after the
@@ -380,13 +502,23 @@ fn collect(stream: Option<impl Read + Send + 'static>, which: Stream, printed: S
             let text = String::from_utf8_lossy(&pending[..valid]).into_owned();
             pending.drain(..valid);
             let mut p = lock(&printed);
-            p.text[i].push_str(&text);
+            if p.keep == Keep::All {
+                p.text[i].push_str(&text);
+            }
             for piece in text.split_inclusive('\n') {
                 p.partial[i].push_str(piece);
                 if piece.ends_with('\n') {
                     let mut line = std::mem::take(&mut p.partial[i]);
                     line.pop();
                     p.lines.push((which, line));
+                }
+            }
+            if let Keep::Tail(n) = p.keep {
+                // Let the oldest lines go in one piece once twice as many are held.
+                if p.lines.len() > 2 * n.max(1) {
+                    let gone = p.lines.len() - n;
+                    p.lines.drain(..gone);
+                    p.dropped += gone;
                 }
             }
             if n == 0 {

@@ -21,21 +21,92 @@
 //! `netlab diff 7 8` shows all of it at once.
 
 use crate::policy::{self, Limits};
-use crate::py::{self, Dict, Event, File, Lock, Queue, Socket, Thread};
+use crate::py::threading::{blocking, lock, wait_while};
+use crate::py::{self, Dict, Event, File, Lock, Socket, Thread};
 use chrono::Local;
 use log::{error, info};
 use std::net::{Shutdown, SocketAddr};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
-/// What waits to be written to one client: in Python, a `queue.Queue()` and an int.
+/// What waits to be written to one client: in Python, a `bytearray` guarded by a
+/// `threading.Condition()`, which the writer thread waits on while it is empty.
 pub struct Outbox {
-    /// The messages, in order; `None` tells the writer thread to end.
-    queue: Queue<Option<String>>,
-    /// How many bytes the queue holds.
-    pending: AtomicUsize,
+    pending: Mutex<Pending>,
+    ready: Condvar,
     /// Set once the client has been disconnected for not reading: nothing more is queued.
     dropped: AtomicBool,
+}
+
+/// The outbox's contents.
+#[derive(Default)]
+struct Pending {
+    /// The messages not yet written, in order, one after the other.
+    text: String,
+    /// Bytes the writer took and is writing now.
+    writing: usize,
+    /// Set when the client has left: the writer writes what is left, then ends.
+    closing: bool,
+    /// The writer waits for text: the next `put()` must wake it.
+    waiting: bool,
+}
+
+impl Outbox {
+    /// Adds `msg`; true when the writer waits and must be woken (by `wake()`, once the
+    /// caller has released the dict's lock, so that the woken writer does not take the
+    /// CPU from a thread that holds it).
+    fn put(&self, msg: &str) -> bool {
+        let mut p = lock(&self.pending);
+        p.text.push_str(msg);
+        std::mem::take(&mut p.waiting)
+    }
+
+    /// Tells the writer to end once it has written what is queued.
+    fn close(&self) {
+        lock(&self.pending).closing = true;
+        self.wake();
+    }
+
+    fn wake(&self) {
+        self.ready.notify_one();
+    }
+
+    /// Bytes queued and not yet written, those being written included.
+    fn len(&self) -> usize {
+        let p = lock(&self.pending);
+        p.text.len() + p.writing
+    }
+
+    /// Everything queued, once there is something; None once the client has left and
+    /// everything has been written.
+    fn take(&self) -> Option<String> {
+        let mut p = lock(&self.pending);
+        if p.text.is_empty() && !p.closing {
+            p = blocking(
+                || "cond.wait()".to_string(),
+                || "the outbox is empty: the writer waits until a message is put in it".to_string(),
+                || {
+                    p.waiting = true;
+                    wait_while(&self.ready, p, Duration::from_secs(3600), |p| {
+                        p.text.is_empty() && !p.closing
+                    })
+                },
+            );
+            p.waiting = false;
+        }
+        p.writing = p.text.len();
+        if p.text.is_empty() {
+            None
+        } else {
+            Some(std::mem::take(&mut p.text))
+        }
+    }
+
+    /// The writer has written what it took.
+    fn written(&self) {
+        lock(&self.pending).writing = 0;
+    }
 }
 
 /// The chat server, stage 8.
@@ -96,8 +167,8 @@ impl ChatServer {
             let _ = sock.set_nodelay();
             let f = sock.makefile(); // 支持读写: makefile('rw')
             let outbox = Arc::new(Outbox {
-                queue: Queue::new(),
-                pending: AtomicUsize::new(0),
+                pending: Mutex::default(),
+                ready: Condvar::new(),
                 dropped: AtomicBool::new(false),
             });
             {
@@ -157,6 +228,8 @@ impl ChatServer {
             // blocks: it only puts the message in each client's outbox. A client with too much
             // waiting has not read for too long: it is disconnected (its threads end when its
             // socket is shut down), and nothing more is queued for it.
+            // The writers that wait are woken once the lock is released.
+            let mut wake = Vec::new();
             {
                 let _lock = self.lock.acquire(); // with self.lock:
                 for c in self.clients.values() {
@@ -164,7 +237,7 @@ impl ChatServer {
                     if outbox.dropped.load(Ordering::SeqCst) {
                         continue;
                     }
-                    let pending = outbox.pending.load(Ordering::SeqCst);
+                    let pending = outbox.len();
                     if pending > self.limits.max_pending {
                         let who = s.getpeername().map_or("?".into(), |a| py::addr_repr(&a));
                         error!("{}", policy::not_reading(&who, pending, self.limits.max_pending));
@@ -172,9 +245,13 @@ impl ChatServer {
                         let _ = s.shutdown(Shutdown::Both);
                         continue;
                     }
-                    outbox.pending.fetch_add(msg.len(), Ordering::SeqCst);
-                    outbox.queue.put(Some(msg.clone()));
+                    if outbox.put(&msg) {
+                        wake.push(outbox);
+                    }
                 }
+            }
+            for outbox in wake {
+                outbox.wake();
             }
         }
         // The client leaves, however the loop ended: `quit`, '', or the event, when stop()
@@ -184,7 +261,7 @@ impl ChatServer {
             let (_, _, outbox) = self.clients.pop(&client)?;
             // The writer thread writes what is still queued for this client, then closes
             // its file and socket.
-            outbox.queue.put(None);
+            outbox.close();
         }
         info!("{} quits", py::addr_repr(&client));
         Ok(())
@@ -209,11 +286,11 @@ impl ChatServer {
 }
 
 impl py::Repr for Outbox {
-    /// `<queue.Queue: 1024 bytes waiting>`, as the console's `logging.info(cs.clients)` shows it.
+    /// `<outbox: 1024 bytes waiting>`, as the console's `logging.info(cs.clients)` shows it.
     fn repr(&self) -> String {
         format!(
-            "<queue.Queue: {} bytes waiting>",
-            self.pending.load(Ordering::SeqCst)
+            "<outbox: {} bytes waiting>",
+            self.len()
         )
     }
 }
@@ -223,26 +300,17 @@ impl py::Repr for Outbox {
 /// still goes out) or until a write fails (the client has gone); then closes the client's
 /// file and socket.
 fn write(f: File, sock: Socket, outbox: Arc<Outbox>) -> py::Result<()> {
-    let mut open = true;
-    while open {
-        let Some(first) = outbox.queue.get() else {
-            break;
-        };
-        let mut batch = first;
-        while let Some(more) = outbox.queue.get_nowait() {
-            match more {
-                Some(msg) => batch.push_str(&msg),
-                None => {
-                    open = false;
-                    break;
-                }
-            }
-        }
+    while let Some(batch) = outbox.take() {
         let sent = f.write(&batch).and_then(|()| f.flush());
-        outbox.pending.fetch_sub(batch.len(), Ordering::SeqCst);
+        outbox.written();
         if sent.is_err() {
             break;
         }
+        // Let the readers run before the next batch (Python: `time.sleep(0)`): what they
+        // broadcast meanwhile goes out in the next write, instead of a thread switch and
+        // a write for every message. Measured at 200 clients (`netlab bench`): 3 times
+        // the deliveries a second of waking the writer for each message.
+        std::thread::yield_now();
     }
     let _ = sock.shutdown(Shutdown::Both);
     f.close();

@@ -52,6 +52,9 @@ const READS_PER_ROUND: usize = 8;
 /// A buffer emptied after it grew past this gives its memory back.
 const KEEP: usize = 64 * 1024;
 
+/// The round's buffer is one for every client: it keeps up to 1 MiB between rounds.
+const ROUND_KEEP: usize = 1024 * 1024;
+
 /// The chat server, stage 9.
 pub struct ChatServer {
     /// The listening socket, created with the server and bound by `start()`.
@@ -202,6 +205,7 @@ impl ChatServer {
             sel,
             conns: HashMap::new(),
             next: 2,
+            round: Vec::new(),
             to_send: Vec::new(),
             again: Vec::new(),
             out_of_fds: false,
@@ -231,7 +235,10 @@ struct Loop {
     conns: HashMap<Token, Conn>,
     /// The key for the next client.
     next: usize,
-    /// The clients that have something to send this round.
+    /// Every message broadcast this round, in order: each client in the chat gets all
+    /// of it, the same bytes, at the end of the round.
+    round: Vec<u8>,
+    /// The clients that leave with something still to send.
     to_send: Vec<Token>,
     /// The clients that still had bytes to read when their share of the round ran out.
     again: Vec<Token>,
@@ -255,41 +262,53 @@ impl Loop {
                 Some(Duration::ZERO)
             };
             self.sel.select(timeout, &mut ready)?; // 阻塞: the one place the loop waits
-            let mut readable: Vec<Token> = std::mem::take(&mut self.again);
-            for r in &ready {
-                match r.key {
-                    WAKE => {}
-                    LISTENER => {
-                        if !self.accept()? {
-                            return self.close_all(); // the listening socket was shut down
-                        }
-                    }
-                    key => {
-                        if r.write {
-                            self.send(key);
-                        }
-                        if r.read && !readable.contains(&key) {
-                            readable.push(key);
-                        }
-                    }
-                }
-            }
-            for key in readable {
-                self.recv(key);
-            }
-            // One send() per client with something to send: every message of the round.
-            for key in std::mem::take(&mut self.to_send) {
-                if let Some(c) = self.conns.get_mut(&key) {
-                    c.queued = false;
-                }
-                self.send(key);
-            }
-            if self.accept_later && !self.accept()? {
-                return self.close_all();
+            // The round's log records go out together, in one write, as its messages do.
+            if !crate::logging::batched(|| self.round(&ready))? {
+                return self.close_all(); // the listening socket was shut down
             }
         }
         self.close_all()
     }
+
+    /// One round: what select() said is ready. False once the listening socket is shut
+    /// down.
+    fn round(&mut self, ready: &[Ready]) -> py::Result<bool> {
+        let mut readable: Vec<Token> = std::mem::take(&mut self.again);
+        for r in ready {
+            match r.key {
+                WAKE => {}
+                LISTENER => {
+                    if !self.accept()? {
+                        return Ok(false);
+                    }
+                }
+                key => {
+                    if r.write {
+                        self.send(key);
+                    }
+                    if r.read && !readable.contains(&key) {
+                        readable.push(key);
+                    }
+                }
+            }
+        }
+        for key in readable {
+            self.recv(key);
+        }
+        // One send() per client: every message of the round.
+        self.deliver();
+        for key in std::mem::take(&mut self.to_send) {
+            if let Some(c) = self.conns.get_mut(&key) {
+                c.queued = false;
+            }
+            self.send(key);
+        }
+        if self.accept_later && !self.accept()? {
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
 
     /// 多人连接: accepts every client waiting. False once the listening socket is shut
     /// down (netlab cuts a program short so).
@@ -422,28 +441,57 @@ impl Loop {
             data
         );
         info!("{msg}");
-        let mut not_reading = Vec::new();
-        for (&key, c) in self.conns.iter_mut() {
+        self.round.extend_from_slice(msg.as_bytes());
+    }
+
+    /// The end of a round: each client in the chat gets the round's messages in one
+    /// `send()`, straight from `round` when nothing older waits for it. A client with
+    /// too much waiting does not read: it is disconnected.
+    fn deliver(&mut self) {
+        if self.round.is_empty() {
+            return;
+        }
+        let round = std::mem::take(&mut self.round);
+        let keys: Vec<Token> = self.conns.keys().copied().collect();
+        for key in keys {
+            let c = self.conns.get_mut(&key).expect("a client of this round");
             if c.leaving {
                 continue;
             }
             if c.outb.len() > self.cs.limits.max_pending {
-                not_reading.push(key);
+                let pending = c.outb.len();
+                let who = py::addr_repr(&c.addr);
+                error!("{}", policy::not_reading(&who, pending, self.cs.limits.max_pending));
+                self.leave(key, Leave::Quit);
+                self.close(key); // what waits for it will never be read: dropped
                 continue;
             }
-            c.outb.extend_from_slice(msg.as_bytes());
-            if !c.queued {
-                c.queued = true;
-                self.to_send.push(key);
+            if !c.outb.is_empty() {
+                c.outb.extend_from_slice(&round);
+                self.send(key);
+                continue;
+            }
+            match c.sock.send(&round) {
+                Ok(n) if n == round.len() => {}
+                Ok(n) => {
+                    c.outb.extend_from_slice(&round[n..]);
+                    self.send(key); // waits for EVENT_WRITE
+                }
+                Err(e) if e.errno == Some(libc::EAGAIN) => {
+                    c.outb.extend_from_slice(&round);
+                    self.send(key);
+                }
+                Err(e) => {
+                    // The client has gone: what waits for it goes nowhere.
+                    self.leave(key, Leave::Error(e));
+                    self.close(key);
+                }
             }
         }
-        for key in not_reading {
-            let c = &self.conns[&key];
-            let pending = c.outb.len();
-            let who = py::addr_repr(&c.addr);
-            error!("{}", policy::not_reading(&who, pending, self.cs.limits.max_pending));
-            self.leave(key, Leave::Quit);
-            self.close(key); // what waits for it will never be read: dropped
+        self.round = round;
+        self.round.clear();
+        if self.round.capacity() > ROUND_KEEP {
+            self.round = Vec::new();
         }
     }
 
@@ -491,6 +539,10 @@ impl Loop {
         let Some(c) = self.conns.get_mut(&key) else {
             return;
         };
+        if !c.leaving {
+            // What the chat said this round before the client left.
+            c.outb.extend_from_slice(&self.round);
+        }
         match why {
             Leave::Quit => {}
             Leave::TooLong => {

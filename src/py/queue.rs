@@ -13,45 +13,64 @@ use std::time::Duration;
 
 /// `queue.Queue()`
 pub(crate) struct Queue<T> {
-    items: Mutex<VecDeque<T>>,
+    items: Mutex<Items<T>>,
     ready: Condvar,
+}
+
+/// The items, and how many threads wait in `get()` for one: `put()` wakes a thread only
+/// when one waits, so a busy consumer costs its producers no system call.
+struct Items<T> {
+    queue: VecDeque<T>,
+    waiting: usize,
 }
 
 impl<T> Queue<T> {
     /// `queue.Queue()`
     pub(crate) fn new() -> Queue<T> {
         Queue {
-            items: Mutex::new(VecDeque::new()),
+            items: Mutex::new(Items {
+                queue: VecDeque::new(),
+                waiting: 0,
+            }),
             ready: Condvar::new(),
         }
     }
 
     /// `q.put(item)`
     pub(crate) fn put(&self, item: T) {
-        lock(&self.items).push_back(item);
-        self.ready.notify_one();
+        let mut items = lock(&self.items);
+        items.queue.push_back(item);
+        if items.waiting > 0 {
+            self.ready.notify_one();
+        }
     }
 
     /// `q.get_nowait()`: the oldest item, if there is one now (Python raises `queue.Empty`
     /// where this gives None).
     pub(crate) fn get_nowait(&self) -> Option<T> {
-        lock(&self.items).pop_front()
+        lock(&self.items).queue.pop_front()
     }
 
-    /// `q.get()`: the oldest item, once there is one.
+    /// `q.get()`: the oldest item, once there is one. A thread that finds the queue empty
+    /// shows as blocked in `q.get()` until an item comes.
     pub(crate) fn get(&self) -> T {
+        if let Some(item) = self.get_nowait() {
+            return item;
+        }
         blocking(
             || "q.get()".to_string(),
             || "the queue is empty: get() returns when another thread puts an item".to_string(),
-            || loop {
-                let mut items = wait_while(
-                    &self.ready,
-                    lock(&self.items),
-                    Duration::from_secs(3600),
-                    |q| q.is_empty(),
-                );
-                if let Some(item) = items.pop_front() {
-                    return item;
+            || {
+                let mut items = lock(&self.items);
+                items.waiting += 1;
+                loop {
+                    items = wait_while(&self.ready, items, Duration::from_secs(3600), |items| {
+                        items.queue.is_empty()
+                    });
+                    if let Some(item) = items.queue.pop_front() {
+                        items.waiting -= 1;
+                        return item;
+                    }
                 }
             },
         )

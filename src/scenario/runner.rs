@@ -5,12 +5,12 @@ use super::hint;
 use super::outcome::{steps, Failure, Outcome};
 use super::target::{exit_text, External, InProcess, Seen, Target};
 use super::{contains, ClientOptions, End, Scenario, Step, TestClient};
-use crate::program::{NotListening, Program};
+use crate::program::{bindable, free_port, NotListening, Program};
 use crate::py::addr_repr;
 use crate::stage::Running;
 use crate::wire;
 use std::collections::HashMap;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 /// How long a step waits for what it expects, unless told otherwise. Generous: CI machines
@@ -171,40 +171,6 @@ fn start_listening(options: &ProgramOptions, port: u16) -> Result<Program, (NotS
         },
         in_use,
     ))
-}
-
-/// A port nothing uses now, below the range the kernel gives connections their own ports
-/// from (so that no connection takes it before the program binds it); the kernel's own
-/// pick if none is found there.
-fn free_port() -> std::io::Result<u16> {
-    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
-        .ok()
-        .and_then(|t| t.split_whitespace().next()?.parse::<u16>().ok())
-        .unwrap_or(32768);
-    let from = low.saturating_sub(10_000).max(1024);
-    if from < low {
-        // A different start each time: runs side by side do not all try the same ports.
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos())
-            ^ std::process::id().wrapping_mul(2_654_435_761);
-        let span = u32::from(low - from);
-        for i in 0..64u32 {
-            let port = from + (seed.wrapping_add(i.wrapping_mul(7919)) % span) as u16;
-            if bindable(port) {
-                return Ok(port);
-            }
-        }
-    }
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-/// Whether a socket without SO_REUSEADDR, as the notes' servers create theirs, could bind
-/// 127.0.0.1:`port` now.
-fn bindable(port: u16) -> bool {
-    socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
-        .and_then(|s| s.bind(&SocketAddr::from(([127, 0, 0, 1], port)).into()))
-        .is_ok()
 }
 
 /// Waits up to `timeout` until a socket without SO_REUSEADDR (as the notes' servers

@@ -1,0 +1,398 @@
+//! `netlab bench`: "is my server fast?", measured, and compared in one run.
+//!
+//! ```text
+//! netlab bench --stage 7 --stage 2 -- python3 my_stage7.py
+//! ```
+//!
+//! Every server (netlab's stages, a program after `--`, a server already running at
+//! `--addr`) is measured at every class size (`--clients 10,50,200`), `--reps` times.
+//! Each run starts the server afresh as a separate process (`server.rs`), registers the
+//! class, measures (`load.rs`: the load generator, one event loop, every body checked by
+//! `body.rs`), and stops the server. The repetitions are interleaved, the servers taking
+//! turns at each class size, so that whatever else the machine does falls on all of them
+//! alike: on a shared two-core machine the ratios of one bench run say more than any
+//! absolute number. The table (`table.rs`) gives the median of the repetitions with the
+//! lowest and highest; `--json` writes every run (`report.rs`), `--plot` draws the charts
+//! (`plot.rs`). docs/en/bench.md explains every figure.
+
+mod body;
+mod load;
+mod plot;
+mod report;
+mod server;
+mod table;
+
+use crate::program::{self, Usage};
+use crate::{errln, outln};
+use indicatif::{ProgressBar, ProgressStyle};
+use load::{Limits, Load, Pace, Watch};
+use report::{Figures, Run};
+use serde_json::json;
+use server::{Server, Subject};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Options of `netlab bench`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// netlab's stage N (2 and up), or an exercise's solution (`7.slow`), started afresh
+    /// for each run as `netlab stage N`. Give it as often as you like: `--stage 7 --stage 2`.
+    #[arg(long = "stage", value_name = "N|EXERCISE", value_parser = Subject::stage)]
+    stages: Vec<Subject>,
+    /// A chat server already running at HOST:PORT, on this machine (loopback only). It is
+    /// not restarted between runs: only the first run finds it fresh.
+    #[arg(long = "addr", value_name = "HOST:PORT", value_parser = loopback)]
+    addrs: Vec<SocketAddr>,
+    /// The class sizes to measure, each a run of its own.
+    #[arg(long, value_delimiter = ',', default_value = "10,50,200", value_parser = clients)]
+    clients: Vec<usize>,
+    /// Messages each client sends in the measured phase.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    messages: u32,
+    /// Bytes of each message's body, its newline not counted (at least 33: sender, number,
+    /// send time and digest).
+    #[arg(long, default_value_t = 64, value_parser = size)]
+    size: usize,
+    /// Closed loop: each client is at most W messages ahead of the highest of its own that
+    /// has come back to it [default: 8].
+    #[arg(long, conflicts_with = "rate", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    window: Option<u32>,
+    /// Open loop: each client sends R messages a second, whatever comes back.
+    #[arg(long, value_name = "R", value_parser = rate)]
+    rate: Option<f64>,
+    /// K of the clients register, then read nothing (and send nothing): one student's
+    /// stopped terminal.
+    #[arg(long, default_value_t = 0, value_name = "K")]
+    slow_readers: usize,
+    /// The slow readers read this many bytes a second instead of nothing.
+    #[arg(long, value_name = "BYTES", requires = "slow_readers")]
+    slow_read_bps: Option<u64>,
+    /// How many times each server is measured at each class size.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    reps: u32,
+    /// Write every run's figures, and the summaries, to FILE as JSON.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Draw throughput and latency against the class size to FILE (SVG).
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+    /// A run ends when nothing was sent or delivered for this many seconds.
+    #[arg(long, default_value_t = 3.0, value_parser = seconds, value_name = "SECONDS")]
+    idle: f64,
+    /// The most a run's measured phase may take.
+    #[arg(long, default_value_t = 60.0, value_parser = seconds, value_name = "SECONDS")]
+    deadline: f64,
+    /// How long a server may take to listen, and then to register the whole class.
+    #[arg(long, default_value_t = 20.0, value_parser = seconds, value_name = "SECONDS")]
+    start_timeout: f64,
+    /// How the table names the command after `--` [default: the command, paths shortened
+    /// to file names].
+    #[arg(long, value_name = "NAME", requires = "command")]
+    name: Option<String>,
+    /// A chat server to bench, and its arguments; `{port}` (or `$PORT`) is its port:
+    /// `-- python3 my_stage7.py {port}`.
+    #[arg(last = true, value_name = "COMMAND")]
+    command: Vec<String>,
+}
+
+/// The default window when neither `--window` nor `--rate` is given.
+const DEFAULT_WINDOW: u32 = 8;
+
+fn loopback(text: &str) -> Result<SocketAddr, String> {
+    let addr: SocketAddr = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not HOST:PORT (127.0.0.1:61000)"))?;
+    if addr.ip().is_loopback() {
+        Ok(addr)
+    } else {
+        Err(format!(
+            "{addr} is not on this machine: the bench loads loopback servers only (127.0.0.0/8, ::1)"
+        ))
+    }
+}
+
+fn clients(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=body::MAX_CLIENTS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not a class size from 1 to {}",
+            body::MAX_CLIENTS
+        )),
+    }
+}
+
+fn size(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (body::MIN_SIZE..=1 << 20).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{text:?} is not a body size from {} to 1048576 bytes",
+            body::MIN_SIZE
+        )),
+    }
+}
+
+fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if r.is_finite() && (0.01..=10_000_000.0).contains(&r) => Ok(r),
+        _ => Err(format!("{text:?} is not a rate in messages a second")),
+    }
+}
+
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Ok(s),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 3600"
+        )),
+    }
+}
+
+/// The exit code when the bench ran.
+const DONE: u8 = 0;
+/// The exit code for options that do not fit together.
+const USAGE: u8 = 2;
+
+/// Runs `netlab bench`; returns the exit code. `netlab` is netlab's own binary, which
+/// runs the stages.
+pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
+    let mut servers: Vec<Subject> = args.stages.clone();
+    servers.extend(args.addrs.iter().copied().map(Subject::Addr));
+    if !args.command.is_empty() {
+        servers.push(Subject::Command(args.command.clone()));
+    }
+    if servers.is_empty() {
+        errln!(
+            "netlab bench: nothing to bench: give --stage N, --addr HOST:PORT, or a command after `--` \
+             (`netlab bench --stage 7 --stage 2`)"
+        );
+        return Ok(USAGE);
+    }
+    let smallest = args.clients.iter().copied().min().unwrap_or(1);
+    if args.slow_readers >= smallest {
+        errln!(
+            "netlab bench: --slow-readers {} leaves no client to send in a class of {smallest}",
+            args.slow_readers
+        );
+        return Ok(USAGE);
+    }
+    let labels: Vec<String> = servers
+        .iter()
+        .map(|s| match (s, &args.name) {
+            (Subject::Command(_), Some(name)) => name.clone(),
+            _ => s.label(),
+        })
+        .collect();
+    let pace = match (args.rate, args.window) {
+        (Some(r), _) => Pace::Rate(r),
+        (None, w) => Pace::Window(w.unwrap_or(DEFAULT_WINDOW)),
+    };
+    let limits = Limits {
+        connect: Duration::from_secs(5),
+        register: Duration::from_secs_f64(args.start_timeout),
+        idle: Duration::from_secs_f64(args.idle),
+        deadline: Duration::from_secs_f64(args.deadline),
+    };
+    stop_servers_on_signals();
+    let largest = args.clients.iter().copied().max().unwrap_or(1);
+    if let Some(note) = raise_fd_limit(largest as u64 + 64) {
+        errln!("netlab bench: {note}");
+    }
+
+    let reps = args.reps as usize;
+    let total = reps * args.clients.len() * servers.len();
+    let bar = ProgressBar::new(total as u64).with_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} runs, {elapsed}  {msg}")
+            .expect("a valid template"),
+    );
+    let plan = describe(args, pace, &labels);
+    bar.suspend(|| errln!("netlab bench: {plan}"));
+    let mut runs = Vec::new();
+    for rep in 1..=reps {
+        for &n in &args.clients {
+            // The servers take turns, each first in its turn: none always runs on a machine
+            // just woken, or just warmed.
+            for k in 0..servers.len() {
+                let s = (k + rep - 1) % servers.len();
+                let load = Load {
+                    clients: n,
+                    messages: args.messages,
+                    size: args.size,
+                    pace,
+                    slow_readers: args.slow_readers,
+                    slow_read_bps: args.slow_read_bps,
+                    limits,
+                };
+                let what = format!("{}, {n} clients, run {rep}/{reps}", labels[s]);
+                bar.set_message(what.clone());
+                let outcome = one_run(&servers[s], &load, netlab, args.start_timeout, &bar, &what);
+                bar.inc(1);
+                let line = match &outcome {
+                    Ok(f) => format!(
+                        "{what}: {} deliveries/s, p99 {} ms, {} lost, {}",
+                        table::rate(f.per_second),
+                        table::millis(f.p99_ms),
+                        f.lost,
+                        f.ended.name()
+                    ),
+                    Err(why) => format!("{what}: not measured: {why}"),
+                };
+                bar.suspend(|| errln!("netlab bench: {line}"));
+                runs.push(Run {
+                    server: s,
+                    clients: n,
+                    rep,
+                    outcome,
+                });
+            }
+        }
+    }
+    bar.finish_and_clear();
+
+    let summaries = report::summarise(&runs, servers.len(), &args.clients);
+    outln!();
+    outln!("{plan}");
+    outln!();
+    crate::out!("{}", table::render(&summaries, &labels, reps));
+    if let Some(path) = &args.json {
+        let settings = json!({
+            "clients": args.clients,
+            "messages": args.messages,
+            "size": args.size,
+            "window": match pace { Pace::Window(w) => Some(w), Pace::Rate(_) => None },
+            "rate": match pace { Pace::Rate(r) => Some(r), Pace::Window(_) => None },
+            "slow_readers": args.slow_readers,
+            "slow_read_bps": args.slow_read_bps,
+            "reps": reps,
+            "idle": args.idle,
+            "deadline": args.deadline,
+            "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
+        });
+        let text =
+            serde_json::to_string_pretty(&report::to_json(settings, &labels, &runs, &summaries))?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
+        outln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.plot {
+        plot::draw(path, &summaries, &labels).map_err(|e| anyhow::anyhow!(e))?;
+        outln!("drew {}", path.display());
+    }
+    Ok(DONE)
+}
+
+/// One line that says what is measured.
+fn describe(args: &Args, pace: Pace, labels: &[String]) -> String {
+    let pace = match pace {
+        Pace::Window(w) => format!("window {w}"),
+        Pace::Rate(r) => format!("{r} msgs/s per client (open loop)"),
+    };
+    let slow = match (args.slow_readers, args.slow_read_bps) {
+        (0, _) => String::new(),
+        (k, None) => format!(", {k} of them reading nothing"),
+        (k, Some(bps)) => format!(", {k} of them reading {bps} B/s"),
+    };
+    format!(
+        "{} at {} clients{slow}; {} messages of {} B per client, {pace}; {} each, interleaved; {} cores",
+        labels.join(" vs "),
+        args.clients
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        args.messages,
+        args.size,
+        crate::terminal::count(args.reps as usize, "run", "runs"),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+    )
+}
+
+/// Starts the server, measures, stops it.
+fn one_run(
+    subject: &Subject,
+    load: &Load,
+    netlab: &Path,
+    start_timeout: f64,
+    bar: &ProgressBar,
+    what: &str,
+) -> Result<Figures, String> {
+    let mut server = subject.start(netlab, Duration::from_secs_f64(start_timeout))?;
+    let mut watching = Watching {
+        server: &server,
+        bar,
+        what,
+        before: None,
+        after: None,
+    };
+    let measured = load::run(server.addr(), load, &mut watching);
+    let (before, after) = (watching.before, watching.after);
+    let died = server.exited();
+    server.stop();
+    let measured = measured.map_err(|e| match &died {
+        Some(why) => format!("{e}; {why}"),
+        None => e.to_string(),
+    })?;
+    Ok(Figures::new(&measured, before, after))
+}
+
+/// Reads the server's usage when the measured phase starts and ends, and draws progress.
+struct Watching<'a> {
+    server: &'a Server,
+    bar: &'a ProgressBar,
+    what: &'a str,
+    before: Option<Usage>,
+    after: Option<Usage>,
+}
+
+impl Watch for Watching<'_> {
+    fn started(&mut self) {
+        self.before = self.server.usage();
+    }
+
+    fn progress(&mut self, delivered: u64, expected: u64) {
+        self.bar.set_message(format!(
+            "{}: {delivered} of {expected} deliveries",
+            self.what
+        ));
+    }
+
+    fn ended(&mut self) {
+        self.after = self.server.usage();
+    }
+}
+
+/// Raises this process's limit of open files (RLIMIT_NOFILE) as far as its hard limit
+/// allows, for the class's sockets; the servers the bench starts inherit it. Says so
+/// when that is fewer than `needed`.
+pub fn raise_fd_limit(needed: u64) -> Option<String> {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let Ok((mut soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
+        return Some("could not read the limit of open files (RLIMIT_NOFILE)".into());
+    };
+    if soft < hard && setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok() {
+        soft = hard;
+    }
+    (soft < needed).then(|| {
+        format!(
+            "the limit of open files is {soft} (the hard limit, `ulimit -Hn`, is {hard}): fewer \
+             than the {needed} this class needs; raise the hard limit (as root, or in \
+             /etc/security/limits.conf) to bench more clients"
+        )
+    })
+}
+
+/// Ctrl-C or SIGTERM while benching: stop the servers netlab started, then exit.
+fn stop_servers_on_signals() {
+    let Ok(mut signals) = Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            program::stop_all();
+            errln!("\nnetlab bench: interrupted; the servers it started were stopped");
+            std::process::exit(128 + sig);
+        }
+    });
+}

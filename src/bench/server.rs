@@ -1,0 +1,209 @@
+//! The servers a bench compares: netlab's own stages, any program, or a server already
+//! running, each behind the same small interface (start, address, usage, stop).
+//!
+//! netlab's stages and programs are started afresh for every run, as separate processes
+//! through [`Program`] (the spawn code `netlab check` uses): on a free port below the
+//! kernel's ephemeral range, ready once the kernel lists the listener. A stage runs as
+//! `netlab stage N --port P --grace 1` from netlab's own binary, as a teacher would run
+//! it, logging included (docs/en/bench.md says what the logging costs, and how to turn it
+//! off with `RUST_LOG`). The output of both is drained and only its last lines kept.
+//!
+//! A server at `--addr` is the user's to start and stop; its CPU and memory are read from
+//! the process that holds its listening socket, when this user may read it.
+
+use crate::program::{self, Keep, NotListening, Program, Usage};
+use crate::stage::Lifecycle;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+/// How many of a program's last output lines are kept, for the report on a failed run.
+const TAIL: usize = 40;
+
+/// How many times a program is started again when the free port netlab picked was taken
+/// before it could bind it.
+const ATTEMPTS: usize = 3;
+
+/// One server to bench.
+#[derive(Clone, Debug)]
+pub(crate) enum Subject {
+    /// netlab's stage (or an exercise's solution), by what was typed after `--stage`.
+    Stage(String),
+    /// A command after `--`, with `{port}` in its arguments or `PORT` in its environment.
+    Command(Vec<String>),
+    /// A server already running there.
+    Addr(SocketAddr),
+}
+
+impl Subject {
+    /// netlab's stage `id` (a number or an exercise's id), if it is a chat server.
+    pub(crate) fn stage(id: &str) -> Result<Subject, String> {
+        let stage = crate::exercise::find_stage(id)?;
+        if stage.lifecycle == Lifecycle::Script {
+            return Err(format!(
+                "stage {id} is not a chat server: it serves two clients, one after the other, and \
+                 exits. Bench stages 2 and up"
+            ));
+        }
+        Ok(Subject::Stage(id.to_string()))
+    }
+
+    /// How the table names it.
+    pub(crate) fn label(&self) -> String {
+        match self {
+            Subject::Stage(id) => format!("stage {id}"),
+            Subject::Command(command) => {
+                let mut words: Vec<String> = command
+                    .iter()
+                    .map(|w| match Path::new(w).file_name() {
+                        // A path shows as its file name: `python3 stage_7.py`.
+                        Some(name) if w.contains('/') => name.to_string_lossy().into_owned(),
+                        _ => w.clone(),
+                    })
+                    .collect();
+                words.retain(|w| w != "{port}");
+                words.join(" ")
+            }
+            Subject::Addr(addr) => addr.to_string(),
+        }
+    }
+
+    /// Starts it for one run (a server at `--addr` is only looked up).
+    pub(crate) fn start(&self, netlab: &Path, start_timeout: Duration) -> Result<Server, String> {
+        let command = match self {
+            Subject::Addr(addr) => {
+                return Ok(Server {
+                    program: None,
+                    addr: *addr,
+                })
+            }
+            Subject::Stage(id) => [
+                netlab.to_string_lossy().as_ref(),
+                "stage",
+                id,
+                "--port",
+                "{port}",
+                "--grace",
+                "1",
+            ]
+            .map(String::from)
+            .to_vec(),
+            Subject::Command(command) => command.clone(),
+        };
+        let mut last_error = String::new();
+        for _ in 0..ATTEMPTS {
+            let port =
+                program::free_port().map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
+            let mut program = Program::start_keeping(&command, port, Keep::Tail(TAIL))
+                .map_err(|e| format!("could not start `{}`: {e}", command.join(" ")))?;
+            match program.wait_listening(port, start_timeout) {
+                Ok(()) => {
+                    return Ok(Server {
+                        program: Some(program),
+                        addr: SocketAddr::from(([127, 0, 0, 1], port)),
+                    })
+                }
+                Err(why) => {
+                    program.stop();
+                    let tail = tail(&program);
+                    last_error = match why {
+                        NotListening::Exited(status) => format!(
+                            "`{}` ended ({status}) before it listened on port {port}{tail}",
+                            program.command_line()
+                        ),
+                        NotListening::TimedOut { elsewhere } if !elsewhere.is_empty() => format!(
+                            "`{}` listened on {elsewhere:?}, not on port {port}: does it take its port from \
+                             {{port}} or $PORT?{tail}",
+                            program.command_line()
+                        ),
+                        NotListening::TimedOut { .. } => format!(
+                            "nothing listened on port {port} within {:.0} s of starting `{}`{tail}",
+                            start_timeout.as_secs_f64(),
+                            program.command_line()
+                        ),
+                    };
+                    if !tail.contains("in use") {
+                        break;
+                    }
+                }
+            }
+        }
+        Err(last_error)
+    }
+}
+
+/// A server started (or found) for one run.
+pub(crate) struct Server {
+    /// What netlab started; None for a server at `--addr`.
+    program: Option<Program>,
+    addr: SocketAddr,
+}
+
+impl Server {
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// What the server's processes have cost so far; None if they cannot be read.
+    pub(crate) fn usage(&self) -> Option<Usage> {
+        match &self.program {
+            Some(program) => Some(program.usage()),
+            None => {
+                let pids = listener_pids(self.addr);
+                (!pids.is_empty()).then(|| program::usage_of(&pids))
+            }
+        }
+    }
+
+    /// If the server has ended by itself, how, and its last lines.
+    pub(crate) fn exited(&mut self) -> Option<String> {
+        let program = self.program.as_mut()?;
+        let status = program.try_exit()?;
+        Some(format!(
+            "the server ended during the run ({status}){}",
+            tail(program)
+        ))
+    }
+
+    /// Stops what netlab started.
+    pub(crate) fn stop(&mut self) {
+        if let Some(program) = &mut self.program {
+            program.stop();
+        }
+    }
+}
+
+/// The last lines a program printed, for a message: `; it printed: ...`, or nothing.
+fn tail(program: &Program) -> String {
+    let (lines, _) = program.lines_since(0);
+    let last: Vec<String> = lines
+        .iter()
+        .rev()
+        .take(6)
+        .rev()
+        .map(|(_, l)| crate::terminal::shorten(l).into_owned())
+        .collect();
+    if last.is_empty() {
+        String::new()
+    } else {
+        format!("; its last lines:\n    {}", last.join("\n    "))
+    }
+}
+
+/// The processes that hold a listening socket on `addr`'s port, where this user may see.
+fn listener_pids(addr: SocketAddr) -> Vec<u32> {
+    let Ok(sockets) = crate::ports::sockets() else {
+        return Vec::new();
+    };
+    let owners = crate::ports::owners();
+    let mut pids: Vec<u32> = sockets
+        .iter()
+        .filter(|s| s.state == crate::ports::State::Listen && s.local.port() == addr.port())
+        .filter_map(|s| owners.get(&s.inode))
+        .flatten()
+        .map(|o| o.pid)
+        .collect();
+    pids.sort_unstable();
+    pids.dedup();
+    pids
+}

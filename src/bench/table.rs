@@ -1,0 +1,213 @@
+//! The table `netlab bench` prints at the end: one row per server and class size, the
+//! median of the repetitions with the lowest and highest where the spread matters, then
+//! notes for what the numbers alone would hide.
+
+use super::report::{Spread, Summary};
+use crate::terminal::count;
+
+/// How busy the bench's process may be (CPU seconds per wall second of the run) before
+/// the table warns that the load generator, not the server, may have set the pace. One
+/// core is 100 %; the generator is one thread, plus the threads draining the server's
+/// output.
+const BUSY: f64 = 0.85;
+
+/// The table, its notes after it.
+pub(crate) fn render(summaries: &[Summary], labels: &[String], reps: usize) -> String {
+    let mut rows: Vec<Vec<String>> = vec![[
+        "server",
+        "clients",
+        "deliveries/s [min-max]",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms [min-max]",
+        "max ms",
+        "lost",
+        "dup",
+        "late",
+        "garbled",
+        "server CPU s",
+        "server MiB",
+        "bench CPU s",
+        "run s",
+        "ended",
+    ]
+    .map(String::from)
+    .to_vec()];
+    let mut notes = Vec::new();
+    for s in summaries {
+        let label = &labels[s.server];
+        let mut row = vec![label.clone(), s.clients.to_string()];
+        if s.measured == 0 {
+            row.extend(std::iter::repeat_n("-".to_string(), 13));
+            row.push("not measured".into());
+        } else {
+            row.push(ranged(s.per_second, rate));
+            row.push(median(s.p50_ms, millis));
+            row.push(median(s.p90_ms, millis));
+            row.push(ranged(s.p99_ms, millis));
+            row.push(median(s.max_ms, millis));
+            row.push(ranged(s.lost, whole));
+            row.push(median(s.duplicated, whole));
+            row.push(median(s.out_of_order, whole));
+            row.push(median(s.garbled, whole));
+            row.push(median(s.server_cpu_seconds, seconds));
+            row.push(median(s.server_peak_mib, mib));
+            let busy = match (s.bench_cpu_seconds, s.wall_seconds) {
+                (Some(cpu), Some(wall)) if wall.median > 0.0 => cpu.median / wall.median >= BUSY,
+                _ => false,
+            };
+            row.push(format!(
+                "{}{}",
+                median(s.bench_cpu_seconds, seconds),
+                if busy { " !" } else { "" }
+            ));
+            row.push(median(s.wall_seconds, seconds));
+            row.push(
+                s.ended
+                    .iter()
+                    .map(|(e, n)| {
+                        if *n == 1 {
+                            e.name().to_string()
+                        } else {
+                            format!("{} x{n}", e.name())
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            if busy {
+                notes.push(format!(
+                    "{label} at {} clients: the bench was busy {:.0} % of the run (!): it may have set the \
+                     pace, not the server",
+                    s.clients,
+                    100.0 * s.bench_cpu_seconds.map_or(0.0, |c| c.median)
+                        / s.wall_seconds.map_or(1.0, |w| w.median)
+                ));
+            }
+            if s.slow_cut > 0 {
+                notes.push(format!(
+                    "{label} at {} clients disconnected {} that did not read, in every run",
+                    s.clients,
+                    count(s.slow_cut, "slow reader", "slow readers")
+                ));
+            }
+            if s.closed > 0 {
+                notes.push(format!(
+                    "{label} at {} clients closed the connection of up to {} during a run",
+                    s.clients,
+                    count(s.closed, "client", "clients")
+                ));
+            }
+            if let Some(lost) = s.lost.filter(|l| l.max > 0.0) {
+                let expected = s.expected.map_or(0.0, |e| e.median);
+                if expected > 0.0 {
+                    notes.push(format!(
+                        "{label} at {} clients lost {:.1} % of the deliveries (median of the runs)",
+                        s.clients,
+                        100.0 * lost.median / expected
+                    ));
+                }
+            }
+        }
+        for why in &s.failures {
+            notes.push(format!(
+                "{label} at {} clients, {} of {} not measured: {why}",
+                s.clients,
+                count(s.runs - s.measured, "run", "runs"),
+                s.runs
+            ));
+        }
+        rows.push(row);
+    }
+    let mut out = crate::ports::aligned(&rows);
+    out.push_str(&format!(
+        "\n{}; latency from send to receipt; late = out of order; server CPU and bench CPU \
+         over the measured phase; run s = its length\n",
+        if reps == 1 {
+            "one run each".to_string()
+        } else {
+            format!("median of {reps} runs, [lowest-highest]")
+        }
+    ));
+    for note in notes {
+        out.push_str(&format!("- {note}\n"));
+    }
+    out
+}
+
+/// The median alone.
+fn median(s: Option<Spread>, f: fn(f64) -> String) -> String {
+    s.map_or("-".into(), |s| f(s.median))
+}
+
+/// The median, then the lowest and highest if they differ.
+fn ranged(s: Option<Spread>, f: fn(f64) -> String) -> String {
+    match s {
+        None => "-".into(),
+        Some(s) if f(s.min) == f(s.max) => f(s.median),
+        Some(s) => format!("{} [{}-{}]", f(s.median), f(s.min), f(s.max)),
+    }
+}
+
+/// Deliveries a second: `950`, `41.2k`, `1.23M`.
+pub(crate) fn rate(v: f64) -> String {
+    if v >= 1e6 {
+        format!("{:.2}M", v / 1e6)
+    } else if v >= 1e4 {
+        format!("{:.0}k", v / 1e3)
+    } else if v >= 1e3 {
+        format!("{:.1}k", v / 1e3)
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// Milliseconds with three significant digits or so: `0.214`, `41.9`, `1200`.
+pub(crate) fn millis(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else if v >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn whole(v: f64) -> String {
+    format!("{v:.0}")
+}
+
+fn seconds(v: f64) -> String {
+    format!("{v:.2}")
+}
+
+fn mib(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_at_a_glance() {
+        assert_eq!(rate(950.4), "950");
+        assert_eq!(rate(4_120.0), "4.1k");
+        assert_eq!(rate(41_200.0), "41k");
+        assert_eq!(rate(1_234_000.0), "1.23M");
+        assert_eq!(millis(0.2142), "0.214");
+        assert_eq!(millis(41.93), "41.9");
+        assert_eq!(millis(1200.0), "1200");
+    }
+
+    #[test]
+    fn a_range_shows_only_when_it_is_one() {
+        let same = Spread::of(&[5.0, 5.0]);
+        assert_eq!(ranged(same, whole), "5");
+        let spread = Spread::of(&[1.0, 5.0, 9.0]);
+        assert_eq!(ranged(spread, whole), "5 [1-9]");
+        assert_eq!(ranged(None, whole), "-");
+    }
+}
