@@ -604,7 +604,8 @@ fn lines(inb: &mut Vec<u8>, limits: &Limits, messages: &mut Vec<String>) -> Opti
         }
     }
     inb.drain(..start);
-    if leave.is_none() && inb.len() > limits.max_line {
+    // A `\r` at the end may be the start of the line's `\r\n`: not counted.
+    if leave.is_none() && inb.len() > limits.max_line + usize::from(inb.last() == Some(&b'\r')) {
         leave = Some(Leave::TooLong); // no end in sight
     }
     if inb.is_empty() && inb.capacity() > KEEP {

@@ -584,6 +584,13 @@ fn line_over_max_line_gets_one_error_line_and_is_disconnected(stage: u8) {
     fits.push(b'\n');
     chat.say(&x, &fits);
     chat.expect(&[&a, &b, &x]);
+    // The same line ending in `\r\n`, its `\n` in a later segment: still 1000 bytes.
+    let mut crlf = vec![b'f'; 1000];
+    crlf.push(b'\r');
+    x.send(&crlf).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100)); // two reads, not one
+    chat.send(&x, b"\n", &[&fits]);
+    chat.expect(&[&a, &b, &x]);
     let mut over = vec![b'o'; 1001];
     over.push(b'\n');
     x.send(&over).unwrap();

@@ -95,7 +95,8 @@ impl File {
                     e
                 });
             }
-            if buf.len() > limit {
+            // A `\r` at the end may be the start of the line's `\r\n`: not counted.
+            if buf.len() > limit + usize::from(buf.last() == Some(&b'\r')) {
                 buf.clear();
                 return Err(too_long(limit, at));
             }
