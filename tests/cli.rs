@@ -453,10 +453,10 @@ fn explain_and_source_print_embedded_files() {
         .success()
         .stdout(predicate::str::diff(page.en.as_ref().unwrap().text));
     netlab()
-        .args(["explain", "9"])
+        .args(["explain", "12"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no page \"9\""));
+        .stderr(predicate::str::contains("no page \"12\""));
 }
 
 /// Waits (at most `timeout`) until this machine has a connection in TIME-WAIT on `port`.

@@ -84,10 +84,10 @@ fn demo_slow_stops_quietly() {
 }
 
 /// An error that nobody reads (stderr closed) keeps its exit status: 2 for a usage error
-/// of netlab's own (`explain 9`), 1 for a server that cannot start; no panic (101).
+/// of netlab's own (`explain 12`), 1 for a server that cannot start; no panic (101).
 #[test]
 fn errors_keep_their_status_on_a_closed_stderr() {
-    let mut p = Netlab::start_with(&["explain", "9"], &[], Stream::Collected, Stream::Closed);
+    let mut p = Netlab::start_with(&["explain", "12"], &[], Stream::Collected, Stream::Closed);
     assert_eq!(p.expect_exit(WAIT).code(), Some(2), "{}", p.all());
 
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
