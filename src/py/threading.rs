@@ -55,6 +55,27 @@ struct State {
     records: Vec<Record>,
 }
 
+/// How many ended threads a program's list keeps (the latest): a server that runs a
+/// thread per connection for hours must not grow with every client that came and went.
+const ENDED_KEPT: usize = 256;
+
+/// Drops the oldest ended threads from `threads`, keeping the latest [`ENDED_KEPT`].
+fn forget_ended(threads: &mut Vec<Arc<ThreadState>>) {
+    let ended = threads
+        .iter()
+        .filter(|t| !t.alive.load(Ordering::SeqCst))
+        .count();
+    let mut extra = ended.saturating_sub(ENDED_KEPT);
+    threads.retain(|t| {
+        if extra > 0 && !t.alive.load(Ordering::SeqCst) {
+            extra -= 1;
+            false
+        } else {
+            true
+        }
+    });
+}
+
 /// One thread as `threading.enumerate()` would list it, plus what it is blocked in.
 pub(crate) struct ThreadState {
     /// What the thread is for: `accept`, `recv 127.0.0.1:51234`.
@@ -516,7 +537,13 @@ impl Thread {
             since: Mutex::new(Instant::now()),
             holding: AtomicUsize::new(0),
         });
-        lock(&interp.state).threads.push(state.clone());
+        {
+            let mut st = lock(&interp.state);
+            if st.threads.len() % ENDED_KEPT == ENDED_KEPT - 1 {
+                forget_ended(&mut st.threads);
+            }
+            st.threads.push(state.clone());
+        }
         interp.push(Record::Started {
             thread: self.name.clone(),
         });
@@ -612,5 +639,29 @@ impl fmt::Display for ThreadInfo {
             write!(f, ", in {}", b.what)?;
         }
         f.write_str(")>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A thread per connection for hours: the list keeps the threads alive and the
+    /// latest ended ones, not every thread that ever ran.
+    #[test]
+    fn ended_threads_are_forgotten_past_a_bound() {
+        let interp = Interpreter::new(false);
+        interp.enter(|| {
+            for i in 0..ENDED_KEPT * 3 {
+                let t = Thread::new(format!("t{i}"), || Ok(())).start().unwrap();
+                assert!(t.join(Duration::from_secs(10)), "thread {i} ended");
+            }
+        });
+        let listed = interp.threads().len();
+        assert!(
+            (ENDED_KEPT..2 * ENDED_KEPT).contains(&listed),
+            "{listed} threads listed after {} ended",
+            ENDED_KEPT * 3
+        );
     }
 }
