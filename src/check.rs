@@ -15,8 +15,6 @@ use crate::program;
 use crate::scenario::{self, client_check, Outcome, ProgramOptions, Scenario, Verdict};
 use crate::stage::{self, Stage};
 use crate::{errln, out, outln};
-use signal_hook::consts::{SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -199,7 +197,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             return Ok(NOT_STARTED);
         }
     }
-    stop_programs_on_signals();
+    program::stop_all_on_signals("netlab check: interrupted; the program under test was stopped");
     let Some(watched) = &args.watch else {
         return Ok(run_once(args, &groups, false));
     };
@@ -418,18 +416,4 @@ fn listener_on(port: u16) -> Option<String> {
     listening.then(|| {
         crate::ports::holders(port).unwrap_or_else(|| format!("something listens on port {port}"))
     })
-}
-
-/// Ctrl-C or SIGTERM while checking: stop the program under test, then exit.
-fn stop_programs_on_signals() {
-    let Ok(mut signals) = Signals::new([SIGINT, SIGTERM]) else {
-        return;
-    };
-    std::thread::spawn(move || {
-        if let Some(sig) = signals.forever().next() {
-            program::stop_all();
-            errln!("\nnetlab check: interrupted; the program under test was stopped");
-            std::process::exit(128 + sig);
-        }
-    });
 }

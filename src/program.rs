@@ -368,6 +368,22 @@ pub(crate) fn stop_all() {
     }
 }
 
+/// On Ctrl-C or SIGTERM: stops every program still running, says `what` was stopped
+/// (`netlab check: interrupted; ...`), and exits as a signal would have it (128 + N).
+pub(crate) fn stop_all_on_signals(what: &'static str) {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            stop_all();
+            crate::errln!("\n{what}");
+            std::process::exit(128 + sig);
+        }
+    });
+}
+
 fn lock_running() -> MutexGuard<'static, Vec<i32>> {
     RUNNING.lock().unwrap_or_else(|p| p.into_inner())
 }

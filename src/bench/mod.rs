@@ -29,8 +29,6 @@ use load::{Limits, Load, Pace, Watch};
 use report::{Figures, Run};
 use serde_json::json;
 use server::{Server, Subject};
-use signal_hook::consts::{SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -195,7 +193,7 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
         idle: Duration::from_secs_f64(args.idle),
         deadline: Duration::from_secs_f64(args.deadline),
     };
-    stop_servers_on_signals();
+    program::stop_all_on_signals("netlab bench: interrupted; the servers it started were stopped");
     let largest = args.clients.iter().copied().max().unwrap_or(1);
     if let Some(note) = raise_fd_limit(largest as u64 + 64) {
         errln!("netlab bench: {note}");
@@ -381,18 +379,4 @@ pub fn raise_fd_limit(needed: u64) -> Option<String> {
              /etc/security/limits.conf) to bench more clients"
         )
     })
-}
-
-/// Ctrl-C or SIGTERM while benching: stop the servers netlab started, then exit.
-fn stop_servers_on_signals() {
-    let Ok(mut signals) = Signals::new([SIGINT, SIGTERM]) else {
-        return;
-    };
-    std::thread::spawn(move || {
-        if let Some(sig) = signals.forever().next() {
-            program::stop_all();
-            errln!("\nnetlab bench: interrupted; the servers it started were stopped");
-            std::process::exit(128 + sig);
-        }
-    });
 }
