@@ -435,20 +435,18 @@ fn slow_targets(report: &Value) -> Vec<Target> {
     out
 }
 
-/// Reads a field of `/proc/PID/status` in KiB (`VmRSS`).
-fn status_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix(field)?
-                .trim_start_matches(':')
-                .split_whitespace()
-                .next()?
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
+/// The process's resident memory now, in KiB (0 once it has gone).
+fn resident_kib(pid: u32) -> u64 {
+    netlab::program::status_kib(pid, "VmRSS:").unwrap_or(0)
+}
+
+/// Polls `done` every 10 ms until it holds or `limit` has passed; whether it holds.
+fn until(limit: std::time::Duration, mut done: impl FnMut() -> bool) -> bool {
+    let end = std::time::Instant::now() + limit;
+    while !done() && std::time::Instant::now() < end {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    done()
 }
 
 fn open_fds(pid: u32) -> usize {
@@ -487,23 +485,14 @@ fn idle_clients(stage: u8, idle: usize, dir: &Path) -> Vec<Target> {
         .expect("netlab stage runs");
     let server = Started(child);
     let pid = server.0.id();
-    let until = |limit: Duration, mut done: Box<dyn FnMut() -> bool + '_>| {
-        let end = Instant::now() + limit;
-        while !done() && Instant::now() < end {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        done()
-    };
+    let listening = || std::net::TcpStream::connect(addr).is_ok();
     assert!(
-        until(
-            Duration::from_secs(10),
-            Box::new(|| std::net::TcpStream::connect(addr).is_ok())
-        ),
+        until(Duration::from_secs(10), listening),
         "stage {stage} never listened on {addr}"
     );
     // The probe above has come and gone: wait until its socket is closed.
     std::thread::sleep(Duration::from_millis(300));
-    let (fds_before, rss_before) = (open_fds(pid), status_kib(pid, "VmRSS"));
+    let (fds_before, rss_before) = (open_fds(pid), resident_kib(pid));
     println!("\n$ stage {stage} with {idle} idle clients");
     let started = Instant::now();
     let mut streams = Vec::with_capacity(idle);
@@ -514,18 +503,16 @@ fn idle_clients(stage: u8, idle: usize, dir: &Path) -> Vec<Target> {
         streams.push(s);
         if i % 100 == 99 {
             // No faster than the server accepts: its backlog stays short.
-            until(
-                Duration::from_secs(5),
-                Box::new(|| open_fds(pid) + 50 >= fds_before + i),
-            );
+            until(Duration::from_secs(5), || {
+                open_fds(pid) + 50 >= fds_before + i
+            });
         }
     }
-    let all_in = until(
-        Duration::from_secs(20),
-        Box::new(|| open_fds(pid) >= fds_before + idle),
-    );
+    let all_in = until(Duration::from_secs(20), || {
+        open_fds(pid) >= fds_before + idle
+    });
     std::thread::sleep(Duration::from_millis(500));
-    let (fds_after, rss_after) = (open_fds(pid), status_kib(pid, "VmRSS"));
+    let (fds_after, rss_after) = (open_fds(pid), resident_kib(pid));
     let per_client = rss_after.saturating_sub(rss_before) as f64 / idle as f64;
     println!(
         "  connected in {:.1} s; server: {} -> {} open files, {:.1} -> {:.1} MiB resident, {per_client:.1} KiB per idle client",

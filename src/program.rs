@@ -478,7 +478,7 @@ pub(crate) fn usage_of(pids: &[u32]) -> Usage {
 }
 
 /// A field of `/proc/PID/status` in kB (`VmRSS:`, `VmHWM:`).
-fn status_kib(pid: u32, field: &str) -> Option<u64> {
+pub fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
