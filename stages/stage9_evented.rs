@@ -286,12 +286,16 @@ impl Loop {
                     if r.write {
                         self.send(key);
                     }
-                    if r.read && !readable.contains(&key) {
+                    if r.read {
                         readable.push(key);
                     }
                 }
             }
         }
+        // A client left over from the last round may be ready again: read it once. (Not
+        // `contains()` per event: with thousands of clients ready, that is quadratic.)
+        readable.sort_unstable();
+        readable.dedup();
         for key in readable {
             self.recv(key);
         }
