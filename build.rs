@@ -1,173 +1,495 @@
-//! Generates the stage table from `stages/stages.toml`, the one list of stages, and the
-//! page table from the `docs/` directory, the one list of pages.
+//! Generates netlab's tables from the files that are their one list:
 //!
-//! For every stage it declares the stage's module (the file in `stages/`) and one
-//! `netlab::stage::Stage` value that points at it, with the stage's source embedded so
-//! that `netlab source 3` works without a checkout.
+//! - the languages, from `messages/*.ftl` (one catalogue per language: `messages/zh.ftl`
+//!   makes `zh` a language);
+//! - the curriculum, from `stages/curriculum.toml`, deserialised with serde into the
+//!   typed [`Curriculum`] below: every stage, the client and every exercise's solution,
+//!   each entry with its program files embedded (`netlab source 3` needs no checkout),
+//!   one module per Rust file, and the table `netlab::curriculum::ENTRIES`;
+//! - the pages, from `docs/<lang>/*.md`: one `netlab::docs::Page` per file name, named as
+//!   `netlab explain` takes it (a stage's page by its id, the client's by `client`, any
+//!   other by its file name without `.md`).
 //!
-//! Pages live in one directory per language, `docs/en/` and `docs/zh/`, one file each
-//! (`docs/en/console.md`, `docs/zh/console.md`). For every file name found in either it
-//! writes one `netlab::docs::Page`, embedded, named as `netlab explain` takes it: a
-//! stage's page by the stage's number, the client's by `client`, any other by its file
-//! name without `.md` (`console`, `demo-race`). A page added to `docs/` is listed and
-//! explained without a change to the code; one that lacks a language shows in the table
-//! without it, and a test says so.
+//! A stage's page holds the marker `<!-- diff from the previous stage -->`, which becomes
+//! the unified diff of its base's file and its own, made by `src/diff.rs` as `netlab diff`
+//! makes it: the page's "what changed" is generated, never kept by hand.
 //!
-//! A stage's page (from stage 2 on) holds the marker `<!-- diff from the previous stage
-//! -->`, which becomes the unified diff of the previous stage's file and this one's, made
-//! by `src/diff.rs` as `netlab diff N-1 N` makes it: the page's "what changed" is
-//! generated, never kept by hand.
+//! Every mistake in those files is a build error that names the file and the entry.
 
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::env;
 use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[allow(dead_code)]
 #[path = "src/diff.rs"]
 mod diff;
 
-/// Where a stage's page wants the diff from the previous stage.
+/// Where a stage's page wants the diff from its base.
 const DIFF_MARKER: &str = "<!-- diff from the previous stage -->";
 
-/// The languages of the pages: the directories under `docs/`.
-const LANGS: [&str; 2] = ["zh", "en"];
+/// The curriculum file, relative to the repository.
+const CURRICULUM: &str = "stages/curriculum.toml";
+
+/// The version of the curriculum's schema this build reads.
+const FORMAT_VERSION: u32 = 1;
+
+/// `stages/curriculum.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Curriculum {
+    /// The schema's version: [`FORMAT_VERSION`].
+    format_version: u32,
+    /// Every entry, in the order of the notes.
+    entry: Vec<EntryDef>,
+}
+
+/// One `[[entry]]`: see the comment at the top of `stages/curriculum.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryDef {
+    id: String,
+    kind: Kind,
+    base: Option<String>,
+    slug: Option<String>,
+    heading: Option<String>,
+    rust: String,
+    python: Option<String>,
+    page: Option<String>,
+    lifecycle: Option<Lifecycle>,
+    log_format: Option<String>,
+    server: Option<String>,
+    #[serde(default)]
+    scenarios: Scenarios,
+    fails_at: Option<String>,
+    text: BTreeMap<String, TextDef>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Stage,
+    Client,
+    Solution,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+enum Lifecycle {
+    Script,
+    Forever,
+    Console,
+    Service,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Scenarios {
+    #[serde(default)]
+    adds: Vec<String>,
+    #[serde(default)]
+    drops: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextDef {
+    title: String,
+    task: Option<String>,
+    #[serde(default)]
+    hints: Vec<String>,
+}
 
 fn main() {
-    let root = env::var("CARGO_MANIFEST_DIR").unwrap();
-    let root = Path::new(&root);
-    let meta_path = root.join("stages/stages.toml");
-    println!("cargo::rerun-if-changed={}", meta_path.display());
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     println!(
         "cargo::rerun-if-changed={}",
         root.join("src/diff.rs").display()
     );
-    let text = fs::read_to_string(&meta_path).expect("read stages/stages.toml");
-    let meta: toml::Table = text.parse().expect("stages/stages.toml is not valid TOML");
+    let langs = languages(&root);
+    fs::write(out.join("langs.rs"), langs_table(&root, &langs)).unwrap();
+    let curriculum = read_curriculum(&root);
+    let entries = resolve(&root, &curriculum, &langs);
+    let (modules, sources) = modules_and_sources(&root, &entries);
+    fs::write(out.join("stages.rs"), modules).unwrap();
+    fs::write(out.join("sources.rs"), sources).unwrap();
+    fs::write(out.join("curriculum.rs"), entries_table(&root, &entries)).unwrap();
+    fs::write(
+        out.join("pages.rs"),
+        pages_table(&root, &out, &entries, &langs),
+    )
+    .unwrap();
+}
 
-    let mut out = String::new();
-    let stages = meta["stage"].as_array().expect("[[stage]] entries");
-    let mut table = String::new();
-    let mut previous = 0;
-    for stage in stages {
-        let stage = stage.as_table().expect("a [[stage]] table");
-        let number = stage["number"].as_integer().expect("number") as u8;
-        assert_eq!(
-            number,
-            previous + 1,
-            "stages must be numbered 1, 2, 3, ... in order"
-        );
-        previous = number;
-        let module = module_name(field(stage, "source"));
-        declare_module(&mut out, root, field(stage, "source"), &module);
-        let lifecycle = match field(stage, "lifecycle") {
-            "script" => "Script",
-            "forever" => "Forever",
-            "console" => "Console",
-            "service" => "Service",
-            other => panic!("stage {number}: unknown lifecycle {other:?}"),
-        };
+/// Panics with a message that names the curriculum file and the entry.
+fn bad(id: &str, what: impl std::fmt::Display) -> ! {
+    panic!("{CURRICULUM}: entry {id:?}: {what}")
+}
+
+/// The languages: one per `messages/CODE.ftl`, by code, sorted.
+fn languages(root: &Path) -> Vec<String> {
+    let dir = root.join("messages");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    let mut codes: Vec<String> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("read messages/: {e}"))
+        .map(|entry| entry.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+        .map(|p| {
+            println!("cargo::rerun-if-changed={}", p.display());
+            p.file_stem().unwrap().to_str().unwrap().to_string()
+        })
+        .collect();
+    codes.sort();
+    assert!(
+        codes.iter().any(|c| c == "en"),
+        "messages/en.ftl is missing: English is the language netlab falls back to"
+    );
+    codes
+}
+
+/// `pub static LANGS: &[LangDef]`: each language's code and catalogue.
+fn langs_table(root: &Path, langs: &[String]) -> String {
+    let mut out = String::from("/// Every language, by code: one per file of `messages/`.\n");
+    out.push_str("pub static LANGS: &[LangDef] = &[\n");
+    for code in langs {
+        let path = root.join("messages").join(format!("{code}.ftl"));
         writeln!(
-            table,
-            "    crate::stage::Stage {{ number: {number}, slug: {slug:?}, title_zh: {zh:?}, title_en: {en:?}, \
-             summary_zh: {summary:?}, source_file: {src_file:?}, source: include_str!({src_path:?}), \
-             page: {page:?}, lifecycle: crate::stage::Lifecycle::{lifecycle}, \
-             log_format: {fmt:?}, start: {module}::start }},",
-            slug = field(stage, "slug"),
-            zh = field(stage, "title_zh"),
-            en = field(stage, "title_en"),
-            summary = field(stage, "summary_zh"),
-            src_file = format!("stages/{}", field(stage, "source")),
-            src_path = root.join("stages").join(field(stage, "source")).display().to_string(),
-            page = field(stage, "page"),
-            fmt = field(stage, "log_format"),
+            out,
+            "    LangDef {{ code: {code:?}, catalogue: include_str!({:?}) }},",
+            path.display().to_string()
         )
         .unwrap();
     }
-    writeln!(out, "/// Every server stage, in the order of the notes.").unwrap();
-    writeln!(
-        out,
-        "pub static STAGES: &[crate::stage::Stage] = &[\n{table}];"
-    )
-    .unwrap();
-
-    let client = meta["client"].as_table().expect("[client] table");
-    let module = module_name(field(client, "source"));
-    declare_module(&mut out, root, field(client, "source"), &module);
-    writeln!(
-        out,
-        "/// The chat client of the notes' last code block.\n\
-         pub static CLIENT: crate::stage::Client = crate::stage::Client {{ slug: {slug:?}, title_zh: {zh:?}, \
-         title_en: {en:?}, summary_zh: {summary:?}, source_file: {src_file:?}, source: include_str!({src_path:?}), \
-         log_format: {fmt:?}, start: {module}::start }};",
-        slug = field(client, "slug"),
-        zh = field(client, "title_zh"),
-        en = field(client, "title_en"),
-        summary = field(client, "summary_zh"),
-        src_file = format!("stages/{}", field(client, "source")),
-        src_path = root.join("stages").join(field(client, "source")).display().to_string(),
-        fmt = field(client, "log_format"),
-    )
-    .unwrap();
-
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("stages.rs");
-    fs::write(dest, out).unwrap();
-
-    // The pages: a stage's by its number, the client's by its slug, the others by name.
-    // A stage's page from stage 2 on gets the diff from the previous stage's file.
-    let mut named: Vec<Named> = Vec::new();
-    let mut previous: Option<(String, String)> = None;
-    for s in stages {
-        let s = s.as_table().unwrap();
-        let source = format!("stages/{}", field(s, "source"));
-        let text = fs::read_to_string(root.join(&source)).expect("read a stage file");
-        named.push(Named {
-            stem: field(s, "page").to_string(),
-            name: s["number"].as_integer().unwrap().to_string(),
-            diff: previous.take().map(|(old_label, old_text)| {
-                diff::unified(
-                    diff::Source {
-                        label: &old_label,
-                        text: &old_text,
-                    },
-                    diff::Source {
-                        label: &source,
-                        text: &text,
-                    },
-                    false,
-                )
-            }),
-        });
-        previous = Some((source, text));
-    }
-    named.push(Named {
-        stem: field(client, "page").to_string(),
-        name: field(client, "slug").to_string(),
-        diff: None,
-    });
-    let exercises = exercises_table(root, stages, client);
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("exercises.rs");
-    fs::write(dest, exercises).unwrap();
-
-    let pages = pages_table(root, &named);
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("pages.rs");
-    fs::write(dest, pages).unwrap();
+    out.push_str("];\n");
+    out
 }
 
-/// A page that has a name other than its file's: a stage's, or the client's.
+fn read_curriculum(root: &Path) -> Curriculum {
+    let path = root.join(CURRICULUM);
+    println!("cargo::rerun-if-changed={}", path.display());
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {CURRICULUM}: {e}"));
+    let curriculum: Curriculum =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{CURRICULUM}: {e}"));
+    assert_eq!(
+        curriculum.format_version, FORMAT_VERSION,
+        "{CURRICULUM}: format_version {} is not the {FORMAT_VERSION} this build reads",
+        curriculum.format_version
+    );
+    curriculum
+}
+
+/// An entry with what it inherits filled in and every reference checked.
+struct Resolved<'a> {
+    def: &'a EntryDef,
+    slug: String,
+    page: Option<String>,
+    lifecycle: Option<Lifecycle>,
+    log_format: String,
+    /// Whether it runs as a server (a stage, a server exercise) or as the client.
+    server: bool,
+    /// The module its Rust file becomes, under `netlab::stages`.
+    module: String,
+}
+
+fn resolve<'a>(root: &Path, curriculum: &'a Curriculum, langs: &[String]) -> Vec<Resolved<'a>> {
+    let mut done: Vec<Resolved<'a>> = Vec::new();
+    for def in &curriculum.entry {
+        let id = def.id.as_str();
+        if done.iter().any(|r| r.def.id == id) {
+            bad(id, "two entries have this id");
+        }
+        if id.is_empty() || id.contains(char::is_whitespace) {
+            bad(id, "an id is one word");
+        }
+        let base = def.base.as_deref().map(|b| {
+            done.iter()
+                .find(|r| r.def.id == b)
+                .unwrap_or_else(|| bad(id, format!("its base {b:?} is not an entry above it")))
+        });
+        let inherited = |own: Option<String>, get: fn(&Resolved) -> Option<String>| {
+            own.or_else(|| base.and_then(get))
+        };
+        let page = inherited(def.page.clone(), |b| b.page.clone());
+        let lifecycle = def.lifecycle.or_else(|| base.and_then(|b| b.lifecycle));
+        let log_format = inherited(def.log_format.clone(), |b| Some(b.log_format.clone()))
+            .unwrap_or_else(|| bad(id, "no log_format, and no base to take it from"));
+        let server = match def.kind {
+            Kind::Stage => {
+                if id.parse::<u8>().is_err() {
+                    bad(id, "a stage's id is its number: `netlab stage 3`");
+                }
+                if def.heading.is_none() {
+                    bad(id, "a stage needs the notes' heading");
+                }
+                if page.is_none() {
+                    bad(id, "a stage needs a page");
+                }
+                if lifecycle.is_none() {
+                    bad(id, "a stage needs a lifecycle");
+                }
+                if let Some(b) = base {
+                    if b.def.kind != Kind::Stage {
+                        bad(id, "a stage's base is a stage");
+                    }
+                }
+                true
+            }
+            Kind::Client => {
+                let Some(server) = def.server.as_deref() else {
+                    bad(
+                        id,
+                        "the client needs `server`, the stage that plays the server",
+                    )
+                };
+                if !done
+                    .iter()
+                    .any(|r| r.def.id == server && r.def.kind == Kind::Stage)
+                {
+                    bad(id, format!("server {server:?} is not a stage above it"));
+                }
+                if def.heading.is_none() {
+                    bad(id, "the client needs the notes' heading");
+                }
+                false
+            }
+            Kind::Solution => {
+                let Some(b) = base else {
+                    bad(
+                        id,
+                        "a solution needs a base: the stage (or the client) it starts from",
+                    )
+                };
+                if b.def.kind == Kind::Solution {
+                    bad(id, "a solution's base is a stage or the client");
+                }
+                match def.fails_at.as_deref().and_then(|f| f.split_once(' ')) {
+                    Some((_, step)) if step.parse::<usize>().is_ok() => {}
+                    _ => bad(id, "a solution needs fails_at = \"scenario step\""),
+                }
+                if def.scenarios.adds.is_empty() {
+                    bad(id, "a solution adds the scenarios its fix must pass");
+                }
+                b.server
+            }
+        };
+        if def.kind != Kind::Solution && def.fails_at.is_some() {
+            bad(id, "only a solution has fails_at");
+        }
+        if def.kind != Kind::Client && def.server.is_some() {
+            bad(id, "only the client has a server");
+        }
+        for lang in langs {
+            let Some(text) = def.text.get(lang) else {
+                bad(
+                    id,
+                    format!("no text.{lang}: every language of messages/ needs one"),
+                )
+            };
+            if def.kind == Kind::Solution && (text.task.is_none() || text.hints.len() < 2) {
+                bad(
+                    id,
+                    format!("text.{lang} needs a task and at least two hints"),
+                );
+            }
+            if def.kind != Kind::Solution && (text.task.is_some() || !text.hints.is_empty()) {
+                bad(
+                    id,
+                    format!("text.{lang}: only a solution has a task and hints"),
+                );
+            }
+        }
+        for lang in def.text.keys() {
+            if !langs.contains(lang) {
+                bad(id, format!("text.{lang}: there is no messages/{lang}.ftl"));
+            }
+        }
+        for file in std::iter::once(&def.rust).chain(&def.python) {
+            let path = root.join("stages").join(file);
+            if !path.is_file() {
+                bad(id, format!("stages/{file} does not exist"));
+            }
+            println!("cargo::rerun-if-changed={}", path.display());
+        }
+        let stem = def.rust.trim_end_matches(".rs").rsplit('/').next().unwrap();
+        let module = match def.kind {
+            Kind::Solution => format!("solution_{stem}"),
+            _ => stem.to_string(),
+        };
+        done.push(Resolved {
+            def,
+            slug: def.slug.clone().unwrap_or_else(|| id.to_string()),
+            page,
+            lifecycle: if server { lifecycle } else { None },
+            log_format,
+            server,
+            module,
+        });
+    }
+    done
+}
+
+/// The `netlab::stages` module (one module per Rust file), and the sources tracebacks
+/// quote (`netlab::sources::SOURCES`).
+fn modules_and_sources(root: &Path, entries: &[Resolved]) -> (String, String) {
+    let mut modules = String::new();
+    let mut sources = String::from(
+        "/// Every Rust program of the curriculum, as (path shown, text): the lines a\n\
+         /// Python-style traceback quotes.\npub static SOURCES: &[(&str, &str)] = &[\n",
+    );
+    for e in entries {
+        let path = root.join("stages").join(&e.def.rust);
+        writeln!(
+            modules,
+            "#[path = {:?}]\npub mod {};",
+            path.display().to_string(),
+            e.module
+        )
+        .unwrap();
+        writeln!(
+            sources,
+            "    ({:?}, include_str!({:?})),",
+            format!("stages/{}", e.def.rust),
+            path.display().to_string()
+        )
+        .unwrap();
+    }
+    sources.push_str("];\n");
+    (modules, sources)
+}
+
+/// `pub static ENTRIES: &[Entry]`, the curriculum table.
+fn entries_table(root: &Path, entries: &[Resolved]) -> String {
+    let source = |file: &str| {
+        format!(
+            "Source {{ file: {:?}, text: include_str!({:?}) }}",
+            format!("stages/{file}"),
+            root.join("stages").join(file).display().to_string()
+        )
+    };
+    let list = |items: &[String]| {
+        let quoted: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+        format!("&[{}]", quoted.join(", "))
+    };
+    let mut out = String::from("/// Every entry of `stages/curriculum.toml`, in its order.\n");
+    out.push_str("pub static ENTRIES: &[Entry] = &[\n");
+    for e in entries {
+        let d = e.def;
+        let texts: Vec<String> = d
+            .text
+            .iter()
+            .map(|(lang, t)| {
+                format!(
+                    "Text {{ lang: {lang:?}, title: {:?}, task: {:?}, hints: {} }}",
+                    t.title,
+                    t.task.as_deref().unwrap_or("").trim(),
+                    list(&t.hints)
+                )
+            })
+            .collect();
+        let fails_at = d.fails_at.as_deref().map_or("None".to_string(), |f| {
+            let (scenario, step) = f.split_once(' ').unwrap();
+            format!("Some(({scenario:?}, {step}))")
+        });
+        let runs = if e.server {
+            format!(
+                "Runs::Server(crate::stage::ServerProgram {{ id: {id:?}, slug: {slug:?}, \
+                 lifecycle: crate::stage::Lifecycle::{lifecycle:?}, log_format: {fmt:?}, \
+                 start: crate::stages::{module}::start }})",
+                id = d.id,
+                slug = e.slug,
+                lifecycle = e.lifecycle.expect("a server's lifecycle"),
+                fmt = e.log_format,
+                module = e.module,
+            )
+        } else {
+            format!(
+                "Runs::Client(crate::stage::ClientProgram {{ id: {id:?}, log_format: {fmt:?}, \
+                 start: crate::stages::{module}::start }})",
+                id = d.id,
+                fmt = e.log_format,
+                module = e.module,
+            )
+        };
+        writeln!(
+            out,
+            "    Entry {{ id: {id:?}, kind: Kind::{kind:?}, base: {base:?}, slug: {slug:?}, \
+             heading: {heading:?}, rust: {rust}, python: {python}, page: {page:?}, \
+             server: {server:?}, adds: {adds}, drops: {drops}, fails_at: {fails_at}, \
+             texts: &[{texts}], runs: {runs} }},",
+            id = d.id,
+            kind = d.kind,
+            base = d.base,
+            slug = e.slug,
+            heading = d.heading.as_deref().unwrap_or(""),
+            rust = source(&d.rust),
+            python = d
+                .python
+                .as_deref()
+                .map_or("None".to_string(), |p| format!("Some({})", source(p))),
+            page = e.page,
+            server = d.server,
+            adds = list(&d.scenarios.adds),
+            drops = list(&d.scenarios.drops),
+            texts = texts.join(", "),
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    out
+}
+
+/// A page that answers to another name than its file's: a stage's, or the client's.
 struct Named {
     /// The file name without `.md`: `stage3-event`.
     stem: String,
     /// The name `netlab explain` takes: `3`, `client`.
     name: String,
-    /// For a stage after the first, the diff from the previous stage's file.
+    /// For a stage with a base, the diff from the base's file.
     diff: Option<String>,
 }
 
-/// `&[Page { .. }, ..]` for every file name under `docs/zh/` and `docs/en/`: the stages'
-/// pages in stage order, then the client's, then the others by name. Each language's text
-/// is written to OUT_DIR (a stage's page with its diff put in) and embedded from there.
-fn pages_table(root: &Path, named: &[Named]) -> String {
+/// `&[Page { .. }, ..]` for every file name under `docs/<lang>/`: the entries' pages in
+/// curriculum order, then the others by name. Each language's text is written to OUT_DIR
+/// (a stage's page with its diff put in) and embedded from there.
+fn pages_table(root: &Path, out_dir: &Path, entries: &[Resolved], langs: &[String]) -> String {
+    let mut named: Vec<Named> = Vec::new();
+    for e in entries.iter().filter(|e| e.def.kind != Kind::Solution) {
+        let Some(stem) = e.def.page.clone() else {
+            continue;
+        };
+        let diff = e.def.base.as_deref().and_then(|b| {
+            let base = entries.iter().find(|r| r.def.id == b)?;
+            let read = |file: &str| {
+                let path = root.join("stages").join(file);
+                fs::read_to_string(&path)
+                    .unwrap_or_else(|err| panic!("read {}: {err}", path.display()))
+            };
+            let (old_label, new_label) = (
+                format!("stages/{}", base.def.rust),
+                format!("stages/{}", e.def.rust),
+            );
+            let (old_text, new_text) = (read(&base.def.rust), read(&e.def.rust));
+            Some(diff::unified(
+                diff::Source {
+                    label: &old_label,
+                    text: &old_text,
+                },
+                diff::Source {
+                    label: &new_label,
+                    text: &new_text,
+                },
+                false,
+            ))
+        });
+        named.push(Named {
+            stem,
+            name: e.def.id.clone(),
+            diff,
+        });
+    }
     let docs = root.join("docs");
     // A directory as rerun-if-changed: cargo looks at every file under it, new ones too.
     println!("cargo::rerun-if-changed={}", docs.display());
@@ -181,10 +503,14 @@ fn pages_table(root: &Path, named: &[Named]) -> String {
             .to_str()
             .expect("a docs/ path that is UTF-8")
             .replace('\\', "/");
-        let Some((lang, file)) = relative.split_once('/').filter(|(l, _)| LANGS.contains(l)) else {
+        let Some((lang, file)) = relative
+            .split_once('/')
+            .filter(|(l, _)| langs.iter().any(|code| code == l))
+        else {
             panic!(
-                "docs/{relative}: a page lives in docs/en/ and docs/zh/, one file per language \
-                 (docs/en/NAME.md and docs/zh/NAME.md)"
+                "docs/{relative}: a page lives in docs/<lang>/, one directory per language of \
+                 messages/ ({})",
+                langs.join(", ")
             )
         };
         assert!(
@@ -201,20 +527,19 @@ fn pages_table(root: &Path, named: &[Named]) -> String {
         }
     }
     stems.sort();
-    for n in named {
+    for n in &named {
         assert!(
             stems.iter().any(|(_, s)| *s == n.stem),
-            "stages/stages.toml names the page {}, which is in neither docs/en/ nor docs/zh/",
+            "{CURRICULUM} names the page {}, which is in no docs/<lang>/ directory",
             n.stem
         );
     }
-    let out_dir = Path::new(&env::var("OUT_DIR").unwrap()).join("pages");
     let mut out = String::from("&[\n");
     for (_, stem) in stems {
         let entry = named.iter().find(|n| n.stem == stem);
         let name = entry.map_or(stem.clone(), |n| n.name.clone());
         let mut texts = Vec::new();
-        for lang in LANGS {
+        for lang in langs {
             let relative = format!("docs/{lang}/{stem}.md");
             let path = root.join(&relative);
             if !path.exists() {
@@ -237,7 +562,7 @@ fn pages_table(root: &Path, named: &[Named]) -> String {
                 .unwrap_or_else(|| panic!("{relative} has no `# ` heading for its title"))
                 .trim()
                 .to_string();
-            let generated = out_dir.join(lang).join(format!("{stem}.md"));
+            let generated = out_dir.join("pages").join(lang).join(format!("{stem}.md"));
             fs::create_dir_all(generated.parent().unwrap()).unwrap();
             fs::write(&generated, &text).unwrap();
             texts.push(format!(
@@ -247,8 +572,8 @@ fn pages_table(root: &Path, named: &[Named]) -> String {
         }
         writeln!(
             out,
-            "    crate::docs::Page {{ name: {name:?}, stem: {stem:?}, zh: {}, en: {} }},",
-            texts[0], texts[1]
+            "    crate::docs::Page {{ name: {name:?}, stem: {stem:?}, texts: &[{}] }},",
+            texts.join(", ")
         )
         .unwrap();
     }
@@ -256,112 +581,8 @@ fn pages_table(root: &Path, named: &[Named]) -> String {
     out
 }
 
-/// The exercise table from `stages/exercises.toml`: one module per reference solution
-/// (a file under `stages/solutions/`) and one `netlab::exercise::Exercise` value each, its
-/// solution a `Stage` (or the `Client`) in the shape of the stage it starts from.
-fn exercises_table(root: &Path, stages: &[toml::Value], client: &toml::Table) -> String {
-    let path = root.join("stages/exercises.toml");
-    println!("cargo::rerun-if-changed={}", path.display());
-    let text = fs::read_to_string(&path).expect("read stages/exercises.toml");
-    let meta: toml::Table = text
-        .parse()
-        .expect("stages/exercises.toml is not valid TOML");
-    let mut modules = String::new();
-    let mut table = String::new();
-    let list = |t: &toml::Table, key: &str| -> String {
-        let items: Vec<String> = t
-            .get(key)
-            .and_then(|v| v.as_array())
-            .unwrap_or_else(|| panic!("stages/exercises.toml: missing list {key:?}"))
-            .iter()
-            .map(|v| format!("{:?}", v.as_str().expect("a string")))
-            .collect();
-        format!("&[{}]", items.join(", "))
-    };
-    for exercise in meta["exercise"].as_array().expect("[[exercise]] entries") {
-        let e = exercise.as_table().expect("an [[exercise]] table");
-        let id = field(e, "id");
-        let solution = field(e, "solution");
-        let module = format!(
-            "solution_{}",
-            module_name(solution).rsplit('/').next().unwrap()
-        );
-        let solution_path = root.join("stages").join(solution);
-        println!("cargo::rerun-if-changed={}", solution_path.display());
-        writeln!(
-            modules,
-            "#[path = {:?}]\npub(crate) mod {module};",
-            solution_path.display().to_string()
-        )
-        .unwrap();
-        let (scenario, step) = field(e, "fails_at")
-            .split_once(' ')
-            .expect("fails_at is \"scenario step\"");
-        let common = format!(
-            "id: {id:?}, title_zh: {zh:?}, title_en: {en:?}, task_zh: {task_zh:?}, task_en: {task_en:?}, \
-             hints_zh: {hints_zh}, hints_en: {hints_en}, scenarios: {scenarios}, replaces: {replaces}, \
-             fails_at: ({scenario:?}, {step}),",
-            zh = field(e, "title_zh"),
-            en = field(e, "title_en"),
-            task_zh = field(e, "task_zh").trim(),
-            task_en = field(e, "task_en").trim(),
-            hints_zh = list(e, "hints_zh"),
-            hints_en = list(e, "hints_en"),
-            scenarios = list(e, "scenarios"),
-            replaces = list(e, "replaces"),
-        );
-        let source = format!(
-            "source_file: {:?}, source: include_str!({:?}),",
-            format!("stages/{solution}"),
-            solution_path.display().to_string()
-        );
-        let entry = match e.get("base") {
-            Some(toml::Value::Integer(n)) => {
-                let base = stages
-                    .iter()
-                    .map(|s| s.as_table().unwrap())
-                    .find(|s| s["number"].as_integer() == Some(*n))
-                    .unwrap_or_else(|| panic!("exercise {id}: no stage {n}"));
-                let lifecycle = match field(base, "lifecycle") {
-                    "script" => "Script",
-                    "forever" => "Forever",
-                    "service" => "Service",
-                    _ => "Console",
-                };
-                format!(
-                    "base: crate::exercise::Base::Stage({n}), solution: crate::exercise::Solution::Server(\
-                     crate::stage::Stage {{ number: {n}, slug: {id:?}, title_zh: {zh:?}, title_en: {en:?}, \
-                     summary_zh: {zh:?}, {source} page: {page:?}, lifecycle: crate::stage::Lifecycle::{lifecycle}, \
-                     log_format: {fmt:?}, start: {module}::start }})",
-                    zh = field(e, "title_zh"),
-                    en = field(e, "title_en"),
-                    page = field(base, "page"),
-                    fmt = field(base, "log_format"),
-                )
-            }
-            Some(toml::Value::String(c)) if c == "client" => format!(
-                "base: crate::exercise::Base::Client, solution: crate::exercise::Solution::Client(\
-                 crate::stage::Client {{ slug: {id:?}, title_zh: {zh:?}, title_en: {en:?}, summary_zh: {zh:?}, {source} \
-                 log_format: {fmt:?}, start: {module}::start }})",
-                zh = field(e, "title_zh"),
-                en = field(e, "title_en"),
-                fmt = field(client, "log_format"),
-            ),
-            other => panic!("exercise {id}: base must be a stage number or \"client\", not {other:?}"),
-        };
-        writeln!(
-            table,
-            "    crate::exercise::Exercise {{ {common} {entry} }},"
-        )
-        .unwrap();
-    }
-    format!(
-        "{modules}\n/// Every exercise, in the order of the notes.\npub static EXERCISES: &[crate::exercise::Exercise] = &[\n{table}];\n"
-    )
-}
-
 /// Every `.md` file under `dir`, recursively.
-fn collect_md(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+fn collect_md(dir: &Path, files: &mut Vec<PathBuf>) {
     let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
     for entry in entries {
         let path = entry.unwrap().path();
@@ -373,26 +594,4 @@ fn collect_md(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
             files.push(path);
         }
     }
-}
-
-fn field<'a>(table: &'a toml::Table, key: &str) -> &'a str {
-    table
-        .get(key)
-        .and_then(|v| v.as_str())
-        .unwrap_or_else(|| panic!("stages/*.toml: missing string field {key:?}"))
-}
-
-fn module_name(source: &str) -> String {
-    source.trim_end_matches(".rs").to_string()
-}
-
-fn declare_module(out: &mut String, root: &Path, source: &str, module: &str) {
-    let path = root.join("stages").join(source);
-    println!("cargo::rerun-if-changed={}", path.display());
-    writeln!(
-        out,
-        "#[path = {:?}]\npub mod {module};",
-        path.display().to_string()
-    )
-    .unwrap();
 }

@@ -52,7 +52,7 @@ fn main() {
 
     let mut servers: Vec<String> = Vec::new();
     for n in [7u8, 2, 8, 9] {
-        if netlab::stage::find(n).is_some() {
+        if netlab::curriculum::find(&n.to_string()).is_ok() {
             servers.extend(["--stage".to_string(), n.to_string()]);
         }
     }
@@ -117,7 +117,7 @@ fn main() {
     let slow = dir.join("slow.json");
     let mut command = vec!["--stage".to_string(), "7".into()];
     for n in [8u8, 9] {
-        if netlab::stage::find(n).is_some() {
+        if netlab::curriculum::find(&n.to_string()).is_ok() {
             command.extend(["--stage".to_string(), n.to_string()]);
         }
     }
@@ -159,7 +159,7 @@ bench: the Python original is left out of the slow-reader run: {why}"
     // 4. Many idle clients: the server's memory for each, then a chat among 50 of them.
     let mut scale = Vec::new();
     for (stage, idle) in [(9u8, 10_000usize), (8, 1_000)] {
-        if netlab::stage::find(stage).is_some() {
+        if netlab::curriculum::find(&stage.to_string()).is_ok() {
             let idle = if measure { idle } else { idle / 20 };
             scale.push(idle_clients(stage, idle, &dir));
         }

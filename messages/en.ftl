@@ -324,3 +324,17 @@ view-why-stdin = standard input is not a terminal, so no key could reach the vie
 view-why-dumb = TERM=dumb: this terminal cannot be drawn on
 view-why-no-term = TERM is not set: netlab cannot tell what this terminal can draw
 slow-view-over = The experiment is over; the clients stay connected, so the server stays as it is. q ends the demo.
+
+## The curriculum's ids, on every command (src/curriculum.rs)
+
+id-unknown = there is no stage or exercise "{ $id }": the stages are { $stages } (`netlab stages`), the client is `{ $client }`, the exercises are { $exercises } (`netlab exercises`)
+id-is-the-client = { $id } is the notes' client: run it with `netlab client`
+id-is-a-client-solution = { $id } is the client's exercise: run its solution with `netlab client --solution { $id }`
+id-is-a-stage-not-a-client = { $id } is a stage, a server: run it with `netlab stage { $id }`; `--solution` takes the client's exercise
+id-is-a-server-solution = { $id } is a server's exercise: run its solution with `netlab stage { $id }`
+id-is-not-an-exercise = { $id } is not an exercise; the exercises are { $exercises } (`netlab exercises`)
+list-separator = {", "}
+entry-stage = stage { $id }
+entry-client = the client
+entry-exercise = exercise { $id }
+explain-or-a-page = Or a page: { $pages }.

@@ -269,3 +269,17 @@ view-why-stdin = 标准输入不是终端, 所以按键无法传到视图
 view-why-dumb = TERM=dumb: 这个终端无法绘制
 view-why-no-term = 没有设置 TERM: netlab 无法判断这个终端能绘制什么
 slow-view-over = 实验结束了; 客户端保持连接, 所以服务端保持现状。按 q 结束演示。
+
+## 各命令共用的编号（src/curriculum.rs）
+
+id-unknown = 没有“{ $id }”这个阶段或练习：阶段是 { $stages }（`netlab stages`），客户端是 `{ $client }`，练习有 { $exercises }（`netlab exercises`）
+id-is-the-client = { $id } 是笔记里的客户端：用 `netlab client` 运行
+id-is-a-client-solution = { $id } 是客户端的练习：用 `netlab client --solution { $id }` 运行它的参考答案
+id-is-a-stage-not-a-client = { $id } 是一个阶段，也就是服务端：用 `netlab stage { $id }` 运行；`--solution` 只接受客户端的练习
+id-is-a-server-solution = { $id } 是服务端的练习：用 `netlab stage { $id }` 运行它的参考答案
+id-is-not-an-exercise = { $id } 不是练习；练习有 { $exercises }（`netlab exercises`）
+list-separator = 、
+entry-stage = 第 { $id } 阶段
+entry-client = 客户端
+entry-exercise = 练习 { $id }
+explain-or-a-page = 也可以是页面名：{ $pages }。

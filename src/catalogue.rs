@@ -2,8 +2,8 @@
 //! (the `netlab:` lines, the demos' verdicts, the headings of `netlab diff` and
 //! `netlab explain`), in Chinese and in English.
 //!
-//! The messages live in two [Fluent](https://projectfluent.org) files, `messages/zh.ftl`
-//! and `messages/en.ftl`, embedded in the binary. A message is an id and a text with
+//! The messages live in one [Fluent](https://projectfluent.org) file per language,
+//! `messages/zh.ftl` and `messages/en.ftl`, embedded in the binary. A message is an id and a text with
 //! named arguments, which a translator reads as a sentence:
 //!
 //! ```text
@@ -23,12 +23,6 @@ use crate::lang::{self, Lang};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::OnceLock;
-
-/// The catalogue's files, embedded, one per language.
-const FILES: [(Lang, &str); 2] = [
-    (Lang::Zh, include_str!("../messages/zh.ftl")),
-    (Lang::En, include_str!("../messages/en.ftl")),
-];
 
 /// One argument of a message: text, or a number (which English plurals select on).
 #[derive(Clone, Debug)]
@@ -87,30 +81,18 @@ type Bundle = FluentBundle<FluentResource>;
 
 /// The bundle of `lang`, parsed once.
 fn bundle(lang: Lang) -> &'static Bundle {
-    static BUNDLES: OnceLock<Vec<(Lang, Bundle)>> = OnceLock::new();
-    let bundles = BUNDLES.get_or_init(|| {
-        FILES
-            .iter()
-            .map(|&(lang, source)| (lang, parse(lang, source)))
-            .collect()
-    });
-    &bundles
-        .iter()
-        .find(|(l, _)| *l == lang)
-        .expect("a bundle")
-        .1
+    static BUNDLES: OnceLock<Vec<Bundle>> = OnceLock::new();
+    let bundles = BUNDLES.get_or_init(|| Lang::all().map(parse).collect());
+    &bundles[lang.index()]
 }
 
-fn parse(lang: Lang, source: &str) -> Bundle {
-    let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| {
-        panic!("messages/{}.ftl does not parse: {errors:?}", lang.code())
-    });
-    let id: unic_langid::LanguageIdentifier = match lang {
-        Lang::Zh => "zh-CN",
-        Lang::En => "en-US",
-    }
-    .parse()
-    .expect("a language identifier");
+fn parse(lang: Lang) -> Bundle {
+    let resource =
+        FluentResource::try_new(lang.catalogue().to_string()).unwrap_or_else(|(_, errors)| {
+            panic!("messages/{}.ftl does not parse: {errors:?}", lang.code())
+        });
+    // The code is the language identifier: it picks the plural rules (Chinese has none).
+    let id: unic_langid::LanguageIdentifier = lang.code().parse().expect("a language code");
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     // No Unicode isolation marks around arguments: a terminal shows them as garbage.
     bundle.set_use_isolating(false);
@@ -178,32 +160,35 @@ mod tests {
         out
     }
 
-    /// The same ids in both files, and no Chinese message uses an argument that the
-    /// English one lacks (the Chinese may leave out one that only an English plural needs).
+    /// The same ids in every file, and no message uses an argument that the English one
+    /// lacks (another language may leave out one that only an English plural needs).
     #[test]
-    fn both_languages_have_the_same_messages() {
-        let zh = ids(FILES[0].1);
-        let en = ids(FILES[1].1);
-        let zh_ids: BTreeSet<&String> = zh.iter().map(|(id, _)| id).collect();
+    fn every_language_has_the_same_messages() {
+        let en = ids(Lang::fallback().catalogue());
         let en_ids: BTreeSet<&String> = en.iter().map(|(id, _)| id).collect();
-        let only_zh: Vec<_> = zh_ids.difference(&en_ids).collect();
-        let only_en: Vec<_> = en_ids.difference(&zh_ids).collect();
-        assert!(
-            only_zh.is_empty() && only_en.is_empty(),
-            "messages/zh.ftl and messages/en.ftl differ:\n  only in zh: {only_zh:?}\n  only in en: {only_en:?}"
-        );
-        for (id, vars) in &zh {
-            let english = &en.iter().find(|(e, _)| e == id).unwrap().1;
+        for lang in Lang::all() {
+            let other = ids(lang.catalogue());
+            let other_ids: BTreeSet<&String> = other.iter().map(|(id, _)| id).collect();
+            let only_other: Vec<_> = other_ids.difference(&en_ids).collect();
+            let only_en: Vec<_> = en_ids.difference(&other_ids).collect();
+            let code = lang.code();
             assert!(
-                vars.is_subset(english),
-                "{id}: zh uses {vars:?}, en has {english:?}"
+                only_other.is_empty() && only_en.is_empty(),
+                "messages/{code}.ftl and messages/en.ftl differ:\n  only in {code}: {only_other:?}\n  only in en: {only_en:?}"
             );
+            for (id, vars) in &other {
+                let english = &en.iter().find(|(e, _)| e == id).unwrap().1;
+                assert!(
+                    vars.is_subset(english),
+                    "{id}: {code} uses {vars:?}, en has {english:?}"
+                );
+            }
         }
     }
 
     #[test]
-    fn both_files_parse() {
-        for lang in Lang::ALL {
+    fn every_file_parses() {
+        for lang in Lang::all() {
             let _ = bundle(lang);
         }
     }
@@ -216,7 +201,10 @@ mod tests {
         for dir in ["src", "stages"] {
             collect_rs(&root.join(dir), &mut files);
         }
-        let known: BTreeSet<String> = ids(FILES[1].1).into_iter().map(|(id, _)| id).collect();
+        let known: BTreeSet<String> = ids(Lang::fallback().catalogue())
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
         let mut missing = Vec::new();
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
@@ -251,15 +239,27 @@ mod tests {
     #[test]
     fn english_counts_agree_with_their_noun() {
         assert_eq!(
-            text_in(Lang::En, "count-threads", &[("n", Arg::from(1usize))]),
+            text_in(
+                Lang::fallback(),
+                "count-threads",
+                &[("n", Arg::from(1usize))]
+            ),
             "1 thread"
         );
         assert_eq!(
-            text_in(Lang::En, "count-threads", &[("n", Arg::from(40usize))]),
+            text_in(
+                Lang::fallback(),
+                "count-threads",
+                &[("n", Arg::from(40usize))]
+            ),
             "40 threads"
         );
         assert_eq!(
-            text_in(Lang::Zh, "count-threads", &[("n", Arg::from(40usize))]),
+            text_in(
+                Lang::from_code("zh").unwrap(),
+                "count-threads",
+                &[("n", Arg::from(40usize))]
+            ),
             "40 个线程"
         );
     }

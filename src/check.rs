@@ -10,52 +10,24 @@
 //! runner and the targets live in [`crate::scenario`]; this module is the command around
 //! them.
 
-use crate::exercise::{self, Base, Exercise};
+use crate::curriculum::{self, Entry, Kind};
+use crate::exercise;
 use crate::program;
-use crate::scenario::{self, client_check, Outcome, ProgramOptions, Scenario, Verdict};
-use crate::stage::{self, Stage};
+use crate::scenario::{
+    self, client_check, ClientScenario, Outcome, ProgramOptions, Scenario, Verdict,
+};
 use crate::{errln, out, outln};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// What is checked: the scenarios of a stage, or those of an exercise.
-#[derive(Clone, Copy)]
-pub enum Subject {
-    Stage(&'static Stage),
-    Exercise(&'static Exercise),
-}
-
-/// `netlab check`'s first argument: a stage number or an exercise's id.
-fn subject(text: &str) -> Result<Subject, String> {
-    if let Some(e) = exercise::find(text) {
-        return Ok(Subject::Exercise(e));
-    }
-    match text.parse::<u8>().ok().and_then(stage::find) {
-        Some(stage) => Ok(Subject::Stage(stage)),
-        None => Err(format!(
-            "{text:?} is neither a stage ({}) nor an exercise (`netlab exercises` lists them)",
-            stage::numbers()
-        )),
-    }
-}
-
-impl std::fmt::Debug for Subject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Subject::Stage(s) => write!(f, "stage {}", s.number),
-            Subject::Exercise(e) => write!(f, "exercise {}", e.id),
-        }
-    }
-}
-
 /// Options of `netlab check`.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args)]
 pub struct Args {
     /// The stage whose scenarios the program must pass (`netlab stages` lists them), or an
     /// exercise (`netlab exercises`).
-    #[arg(value_parser = subject, value_name = "STAGE|EXERCISE")]
-    pub(crate) subject: Subject,
+    #[arg(value_parser = curriculum::parse_any, value_name = "STAGE|EXERCISE")]
+    pub(crate) subject: &'static Entry,
     /// The port the program listens on, if it cannot be told (the notes hard-code 60000).
     /// Without it, netlab picks a free port for each run and passes it as `{port}` in the
     /// command's arguments and as `PORT` in its environment.
@@ -106,7 +78,7 @@ pub(crate) const NOT_STARTED: u8 = 2;
 #[derive(Clone, Copy)]
 enum Item {
     Server(&'static Scenario),
-    Client(&'static client_check::ClientScenario),
+    Client(&'static ClientScenario),
 }
 
 impl Item {
@@ -118,57 +90,59 @@ impl Item {
     }
 }
 
-/// The scenarios of `subject`, in groups with their headings.
-fn plan(subject: Subject) -> Vec<(String, Vec<Item>)> {
-    match subject {
-        Subject::Stage(stage) => {
-            let n = stage.number;
-            let (own, earlier): (Vec<_>, Vec<_>) =
-                scenario::for_stage(n).partition(|s| s.introduced() == n);
-            vec![
-                (
-                    format!("stage {n}'s own scenarios:"),
-                    own.into_iter().map(Item::Server).collect(),
-                ),
-                (
-                    format!("scenarios of earlier stages that still hold at stage {n}:"),
-                    earlier.into_iter().map(Item::Server).collect(),
-                ),
-            ]
-        }
-        Subject::Exercise(e) => match e.base {
-            Base::Client => vec![(
-                format!(
-                    "exercise {}'s scenarios (netlab's stage 7 plays the server):",
-                    e.id
-                ),
-                e.scenarios
-                    .iter()
-                    .filter_map(|name| client_check::find(name))
-                    .map(Item::Client)
-                    .collect(),
-            )],
-            Base::Stage(n) => {
-                let all = e.server_scenarios();
-                let (own, kept): (Vec<_>, Vec<_>) =
-                    all.into_iter().partition(|s| e.scenarios.contains(&s.name));
-                vec![
-                    (
-                        format!("exercise {}'s scenarios:", e.id),
-                        own.into_iter().map(Item::Server).collect(),
-                    ),
-                    (
-                        format!("scenarios of stage {n} that the fix must keep:"),
-                        kept.into_iter().map(Item::Server).collect(),
-                    ),
-                ]
-            }
-        },
+/// The scenarios of `subject`, in groups with their headings: its own, then those it
+/// keeps of its base's (a grader checks that nothing that worked broke).
+fn plan(subject: &'static Entry) -> Vec<(String, Vec<Item>)> {
+    if let Some(server) = subject.server_stage() {
+        return vec![(
+            format!(
+                "{}'s scenarios (netlab's stage {} plays the server):",
+                subject.name(),
+                server.id
+            ),
+            subject
+                .client_scenarios()
+                .into_iter()
+                .map(Item::Client)
+                .collect(),
+        )];
     }
+    let (own, kept): (Vec<_>, Vec<_>) = subject
+        .scenarios()
+        .into_iter()
+        .partition(|s| subject.adds(s.name));
+    let base = subject.base().map_or(String::new(), Entry::name);
+    vec![
+        (
+            format!("{}'s own scenarios:", subject.name()),
+            own.into_iter().map(Item::Server).collect(),
+        ),
+        (
+            match subject.kind {
+                Kind::Solution => format!("scenarios of {base} that the fix must keep:"),
+                _ => format!(
+                    "scenarios of earlier stages that still hold at {}:",
+                    subject.name()
+                ),
+            },
+            kept.into_iter().map(Item::Server).collect(),
+        ),
+    ]
 }
 
 /// Runs `netlab check`; returns the exit code.
 pub fn run(args: &Args) -> anyhow::Result<u8> {
+    if args.subject.kind == Kind::Client {
+        errln!(
+            "netlab check: the notes' client has no scenarios of its own; its exercise has: \
+             `netlab check {} -- python3 my_client.py {{port}}`",
+            curriculum::ids(Kind::Solution)
+                .into_iter()
+                .find(|id| curriculum::find(id).is_ok_and(|e| e.server_stage().is_some()))
+                .unwrap_or("client.quit")
+        );
+        return Ok(NOT_STARTED);
+    }
     let mut groups = plan(args.subject);
     if let Some(only) = &args.only {
         let names: Vec<&str> = groups
@@ -186,7 +160,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             items.retain(|i| i.name() == only);
         }
     }
-    let client = matches!(args.subject, Subject::Exercise(e) if e.base == Base::Client);
+    let client = args.subject.server_stage().is_some();
     if let (Some(port), false) = (args.port, client) {
         if let Some(holder) = listener_on(port) {
             errln!(
@@ -220,40 +194,38 @@ fn run_once(args: &Args, groups: &[(String, Vec<Item>)], brief: bool) -> u8 {
             outln!("{text}");
         }
     };
-    let (what, base) = match args.subject {
-        Subject::Stage(s) => (format!("stage {} ({})", s.number, s.title_en), s.number),
-        Subject::Exercise(e) => (
-            format!("exercise {} ({}), from {}", e.id, e.title_en, e.base_name()),
-            match e.base {
-                Base::Stage(n) => n,
-                Base::Client => 7,
-            },
+    let subject = args.subject;
+    let server = subject.server_stage();
+    let what = match subject.kind {
+        Kind::Solution => format!(
+            "{} ({}), from {}",
+            subject.name(),
+            subject.text().title,
+            exercise::base_name(subject)
         ),
+        _ => format!("{} ({})", subject.name(), subject.text().title),
     };
     say(&format!(
         "netlab check {}: `{}` against {what}\n{}",
-        match args.subject {
-            Subject::Stage(s) => s.number.to_string(),
-            Subject::Exercise(e) => e.id.to_string(),
-        },
+        subject.id,
         args.command.join(" "),
-        match (args.subject, args.port) {
-            (Subject::Exercise(e), _) if e.base == Base::Client =>
-                "a fresh client for each scenario, with {port} and $PORT the port of netlab's own stage 7".to_string(),
+        match (server, args.port) {
+            (Some(server), _) => format!(
+                "a fresh client for each scenario, with {{port}} and $PORT the port of netlab's own stage {}",
+                server.id
+            ),
             (_, Some(port)) => format!("a fresh program for each scenario, on port {port}"),
             (_, None) => "a fresh program for each scenario, on a free port ({port} in its arguments, \
                           $PORT in its environment)"
                 .to_string(),
         }
     ));
-    if let Subject::Stage(stage) = args.subject {
-        if args.only.is_none() && groups[0].1.is_empty() {
-            say(&format!(
-                "\nstage {} adds no scenario of its own: what it changes shows only under load \
-                 (`netlab explain {}`); the scenarios below must still hold",
-                stage.number, stage.number
-            ));
-        }
+    if subject.kind == Kind::Stage && args.only.is_none() && groups[0].1.is_empty() {
+        say(&format!(
+            "\nstage {} adds no scenario of its own: what it changes shows only under load \
+             (`netlab explain {}`); the scenarios below must still hold",
+            subject.id, subject.id
+        ));
     }
     let mut outcomes: Vec<Outcome> = Vec::new();
     for (heading, items) in groups {
@@ -263,10 +235,16 @@ fn run_once(args: &Args, groups: &[(String, Vec<Item>)], brief: bool) -> u8 {
         say(&format!("\n{heading}"));
         for &item in items {
             let result = match item {
-                Item::Server(s) => scenario::run_program(s, base, &options),
-                Item::Client(s) => client_check::run_program(s, &options),
+                Item::Server(s) => scenario::run_program(s, &options),
+                Item::Client(s) => client_check::run_program(
+                    s,
+                    server
+                        .and_then(Entry::server_program)
+                        .expect("a client's server is a stage"),
+                    &options,
+                ),
             };
-            let mut outcome = match result {
+            let outcome = match result {
                 Ok(outcome) => outcome,
                 Err(not_started) => {
                     let mut text =
@@ -280,13 +258,14 @@ fn run_once(args: &Args, groups: &[(String, Vec<Item>)], brief: bool) -> u8 {
                     if args.json {
                         outln!(
                             "{}",
-                            serde_json::json!({
-                                "stage": base,
-                                "exercise": exercise_id(args.subject),
-                                "scenario": item.name(),
-                                "result": "not_started",
-                                "first_failure": {"message": not_started.message, "hint": not_started.hint},
-                            })
+                            with_subject(
+                                serde_json::json!({
+                                    "scenario": item.name(),
+                                    "result": "not_started",
+                                    "first_failure": {"message": not_started.message, "hint": not_started.hint},
+                                }),
+                                subject
+                            )
                         );
                         errln!("{}", text.trim_end());
                     } else {
@@ -298,11 +277,10 @@ fn run_once(args: &Args, groups: &[(String, Vec<Item>)], brief: bool) -> u8 {
                     return NOT_STARTED;
                 }
             };
-            outcome.exercise = exercise_id(args.subject);
             let first_failure = outcome.verdict() == Verdict::Failed
                 && !outcomes.iter().any(|o| o.verdict() == Verdict::Failed);
             if args.json {
-                outln!("{}", outcome.json());
+                outln!("{}", with_subject(outcome.json(), subject));
             } else if args.verbose
                 || (outcome.verdict() == Verdict::Failed && (!brief || first_failure))
             {
@@ -331,14 +309,15 @@ fn run_once(args: &Args, groups: &[(String, Vec<Item>)], brief: bool) -> u8 {
             );
         }
     }
-    if let Subject::Exercise(e) = args.subject {
+    if subject.kind == Kind::Solution {
+        let hints = subject.text().hints;
         if failed == 0 && passed > 0 && args.only.is_none() {
-            record(e);
-        } else if let Some(hint) = e.hints_en.first().filter(|_| failed > 0) {
+            record(subject);
+        } else if let Some(hint) = hints.first().filter(|_| failed > 0) {
             say(&format!(
                 "hint: {hint}\n(`netlab exercise {} --hint` has {} hints)",
-                e.id,
-                e.hints_en.len()
+                subject.id,
+                hints.len()
             ));
         }
     }
@@ -349,15 +328,29 @@ fn run_once(args: &Args, groups: &[(String, Vec<Item>)], brief: bool) -> u8 {
     }
 }
 
-fn exercise_id(subject: Subject) -> Option<&'static str> {
-    match subject {
-        Subject::Exercise(e) => Some(e.id),
-        Subject::Stage(_) => None,
-    }
+/// A scenario's JSON object with what was checked: `"stage"`, the stage whose scenarios
+/// they are (for an exercise, its base; for the client's, the stage that played the
+/// server), and `"exercise"`, the exercise's id or null.
+fn with_subject(mut object: serde_json::Value, subject: &Entry) -> serde_json::Value {
+    let stage = match subject.kind {
+        Kind::Stage => Some(subject),
+        Kind::Solution => subject.server_stage().or_else(|| subject.base()),
+        Kind::Client => subject.server_stage(),
+    };
+    let stage = stage.map(|s| {
+        s.id.parse::<u64>()
+            .map_or(s.id.into(), serde_json::Value::from)
+    });
+    object["stage"] = stage.unwrap_or(serde_json::Value::Null);
+    object["exercise"] = match subject.kind {
+        Kind::Solution => subject.id.into(),
+        _ => serde_json::Value::Null,
+    };
+    object
 }
 
 /// Records a passed exercise in the progress file of the current directory, and says so.
-fn record(e: &Exercise) {
+fn record(e: &Entry) {
     match exercise::record_pass(Path::new("."), e.id) {
         Ok(()) => errln!(
             "netlab check: exercise {} passed; recorded in ./{} (`netlab exercises` shows your progress)",

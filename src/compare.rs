@@ -3,26 +3,23 @@
 //!
 //! It prints the notes' headings of both programs (in the language in force), then the
 //! unified diff of their files, coloured on a terminal; `--stat` prints a summary
-//! instead. A program is anything with a heading and a text ([`Program`]): a stage or
-//! the client today; another kind (an exercise's reference solution) only needs a way to
-//! name it on the command line.
+//! instead. Either program is any entry of the curriculum: a stage, the client, an
+//! exercise's reference solution (`netlab diff 5 5.race` is the lesson).
 
+use crate::curriculum::{self, Entry, Kind};
 use crate::diff::{self, Source};
-use crate::exercise::{Exercise, Solution};
-use crate::stage::Stage;
-use crate::stages::{CLIENT, STAGES};
 use crate::tr;
 use std::io::IsTerminal;
 
 /// Options of `netlab diff`.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args)]
 pub struct Args {
     /// The program before: a stage number, `client`, or an exercise's id (its solution).
-    #[arg(value_parser = Program::parse)]
-    pub(crate) old: Program,
+    #[arg(value_parser = curriculum::parse_any)]
+    pub(crate) old: &'static Entry,
     /// The program after: a stage number, `client`, or an exercise's id (its solution).
-    #[arg(value_parser = Program::parse)]
-    pub(crate) new: Program,
+    #[arg(value_parser = curriculum::parse_any)]
+    pub(crate) new: &'static Entry,
     /// Only a summary: how many lines were added and removed.
     #[arg(long)]
     pub(crate) stat: bool,
@@ -54,92 +51,34 @@ impl Color {
     }
 }
 
-/// A program netlab embeds, which `netlab diff` can compare with another.
-#[derive(Clone, Copy)]
-pub enum Program {
-    /// A server stage.
-    Stage(&'static Stage),
-    /// The notes' client.
-    Client,
-    /// An exercise's reference solution (`5.race`): `netlab diff 5 5.race` is the lesson.
-    Solution(&'static Exercise),
-}
-
-impl std::fmt::Debug for Program {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.source().label)
+/// An entry's Rust file (for the `---` and `+++` lines) and its text.
+pub fn source(entry: &Entry) -> Source<'static> {
+    Source {
+        label: entry.rust.file,
+        text: entry.rust.text,
     }
 }
 
-impl Program {
-    /// A stage number, `client`, or an exercise's id; the error lists what there is.
-    pub fn parse(text: &str) -> Result<Program, String> {
-        if text == CLIENT.slug {
-            return Ok(Program::Client);
-        }
-        if let Some(exercise) = crate::exercise::find(text) {
-            return Ok(Program::Solution(exercise));
-        }
-        text.parse::<u8>()
-            .ok()
-            .and_then(crate::stage::find)
-            .map(Program::Stage)
-            .ok_or_else(|| {
-                let ids: Vec<&str> = crate::exercise::EXERCISES.iter().map(|e| e.id).collect();
-                format!(
-                    "no stage {text:?}: give a stage number from 1 to {}, `client`, or an exercise's id \
-                     for its solution ({})",
-                    STAGES.len(),
-                    ids.join(", ")
-                )
-            })
-    }
-
-    /// Its file (for the `---` and `+++` lines) and its text.
-    pub fn source(self) -> Source<'static> {
-        match self {
-            Program::Stage(stage) => Source {
-                label: stage.source_file,
-                text: stage.source,
-            },
-            Program::Client => Source {
-                label: CLIENT.source_file,
-                text: CLIENT.source,
-            },
-            Program::Solution(exercise) => match &exercise.solution {
-                Solution::Server(stage) => Source {
-                    label: stage.source_file,
-                    text: stage.source,
-                },
-                Solution::Client(client) => Source {
-                    label: client.source_file,
-                    text: client.source,
-                },
-            },
-        }
-    }
-
-    /// The line above the diff: the notes' heading and what it adds, in the language in
-    /// force.
-    pub fn heading(self) -> String {
-        match self {
-            Program::Stage(stage) => tr!(
-                "diff-heading-stage",
-                number = stage.number,
-                heading = stage.title_zh,
-                summary = stage.summary()
-            ),
-            Program::Client => tr!(
-                "diff-heading-client",
-                heading = CLIENT.title_zh,
-                summary = CLIENT.summary()
-            ),
-            Program::Solution(exercise) => tr!(
-                "diff-heading-solution",
-                id = exercise.id,
-                title = exercise.title()
-            ),
-        }
+/// The line above the diff: the notes' heading and what it adds, in the language in
+/// force.
+pub fn heading(entry: &Entry) -> String {
+    match entry.kind {
+        Kind::Stage => tr!(
+            "diff-heading-stage",
+            number = entry.id,
+            heading = entry.heading,
+            summary = entry.text().title
+        ),
+        Kind::Client => tr!(
+            "diff-heading-client",
+            heading = entry.heading,
+            summary = entry.text().title
+        ),
+        Kind::Solution => tr!(
+            "diff-heading-solution",
+            id = entry.id,
+            title = entry.text().title
+        ),
     }
 }
 
@@ -153,7 +92,7 @@ pub fn run(args: &Args) {
 }
 
 /// What `netlab diff` prints: both headings, then the diff (or with `stat`, the summary).
-pub fn report(old: Program, new: Program, stat: bool, color: bool) -> String {
+pub fn report(old: &Entry, new: &Entry, stat: bool, color: bool) -> String {
     let (bold, reset) = if color {
         ("\x1b[1m", "\x1b[0m")
     } else {
@@ -161,10 +100,10 @@ pub fn report(old: Program, new: Program, stat: bool, color: bool) -> String {
     };
     let mut out = format!(
         "{bold}{}{reset}\n{bold}{}{reset}\n\n",
-        tr!("diff-old", heading = old.heading()),
-        tr!("diff-new", heading = new.heading())
+        tr!("diff-old", heading = heading(old)),
+        tr!("diff-new", heading = heading(new))
     );
-    let (a, b) = (old.source(), new.source());
+    let (a, b) = (source(old), source(new));
     let counts = diff::stat(a, b);
     if counts.added + counts.removed == 0 {
         out.push_str(&tr!("diff-same"));
@@ -213,19 +152,19 @@ mod tests {
     }
 
     #[test]
-    fn every_stage_page_shows_the_diff_from_the_previous_stage() {
-        for pair in STAGES.windows(2) {
-            let (old, new) = (Program::Stage(&pair[0]), Program::Stage(&pair[1]));
-            let diff = diff::unified(old.source(), new.source(), false);
-            let page = crate::docs::find(pair[1].page).expect("the stage's page");
-            for lang in crate::lang::Lang::ALL {
+    fn every_stage_page_shows_the_diff_from_its_base() {
+        for new in curriculum::of_kind(Kind::Stage) {
+            let Some(old) = new.base() else { continue };
+            let diff = diff::unified(source(old), source(new), false);
+            let page = crate::docs::find(new.page.unwrap()).expect("the stage's page");
+            for lang in crate::lang::Lang::all() {
                 let text = page.get(lang).map_or("", |t| t.text);
                 assert!(
                     text.contains(&format!("```diff\n{diff}```")),
                     "the {} page of stage {} lacks the diff from stage {}",
                     lang.code(),
-                    pair[1].number,
-                    pair[0].number
+                    new.id,
+                    old.id
                 );
             }
         }

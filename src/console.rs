@@ -29,7 +29,7 @@
 use crate::client_command::{After, ClientCommand};
 use crate::logging::NETLAB;
 use crate::py::{self, Interpreter, ThreadInfo};
-use crate::stage::{describe, Client, Lifecycle, QuitOptions, Running};
+use crate::stage::{describe, ClientProgram, Lifecycle, QuitOptions, Running};
 use crate::tr;
 use crate::view::{Control, Live, Program};
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -73,7 +73,7 @@ pub fn catch_signals() -> Option<Signals> {
 /// process with [`crate::terminal::exit`], which gives the terminal back.
 pub fn run_stage(running: &Running, grace: Duration, signals: Option<Signals>, view: bool) -> i32 {
     let interp = running.interpreter().clone();
-    interp.clone().enter(|| match running.stage.lifecycle {
+    interp.clone().enter(|| match running.program().lifecycle {
         Lifecycle::Script => {
             let _live = view.then(|| start_view(running, grace, Control::Signal));
             run_script(running, &interp, signals)
@@ -133,7 +133,7 @@ fn run_script(running: &Running, interp: &Arc<Interpreter>, signals: Option<Sign
                     tr!(
                         "script-signal",
                         signal = signal_name(sig),
-                        stage = running.stage.number,
+                        stage = running.program().id,
                         python = python
                     )
                 );
@@ -150,7 +150,7 @@ fn run_forever(running: &Running, signals: Option<Signals>) -> i32 {
     log::info!(
         target: NETLAB,
         "{}",
-        tr!("forever-no-stop", stage = running.stage.number)
+        tr!("forever-no-stop", stage = running.program().id)
     );
     let (tx, rx) = channel();
     spawn_signals(signals, tx, None);
@@ -233,7 +233,7 @@ fn run_console(
             Err(_) => break,
         }
     }
-    let report = running.quit(QuitOptions::cli(grace, running.stage.lifecycle));
+    let report = running.quit(QuitOptions::cli(grace, running.program().lifecycle));
     if report.clean() {
         log::info!(
             target: NETLAB,
@@ -271,11 +271,15 @@ const THREADS_END: Duration = Duration::from_millis(200);
 
 /// `netlab client`: the notes' client, with its hangs and spins bounded, and netlab's `/`
 /// commands ([`ClientCommand`]). Returns the exit code.
-/// `definition` is the notes' client (`stages::CLIENT`) or an exercise's solution.
-pub fn run_client(definition: &'static Client, addr: SocketAddr, signals: Option<Signals>) -> i32 {
-    crate::stage::register_sources();
+/// `definition` is the notes' client or an exercise's solution.
+pub fn run_client(
+    definition: &'static ClientProgram,
+    addr: SocketAddr,
+    signals: Option<Signals>,
+) -> i32 {
     // What netlab says about the notes' client does not fit a solution that fixes it.
-    let notes = std::ptr::eq(definition, &crate::stages::CLIENT);
+    let notes = crate::curriculum::find(definition.id)
+        .is_ok_and(|e| e.kind == crate::curriculum::Kind::Client);
     let interp = Interpreter::new(false);
     interp.clone().enter(|| {
         let client = match (definition.start)(addr) {

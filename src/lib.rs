@@ -4,8 +4,9 @@
 //! tutorial builds, with the same bytes on the wire and the same flaws, and shows each
 //! flaw in a bounded, observable way. See README.md for the classroom walk-through.
 //!
-//! - [`stages`]: the tutorial's code blocks, one file each under `stages/`, listed by
-//!   `stages/stages.toml`.
+//! - [`curriculum`]: every program netlab runs (the stages, the client, the exercises'
+//!   solutions), one typed table generated from `stages/curriculum.toml`; [`stages`]: the
+//!   programs themselves, one file each under `stages/`.
 //! - [`py`]: the Python semantics the stages depend on (sockets, dicts, threads, ...).
 //! - [`stage`]: the interface every stage offers, and a running stage's lifecycle.
 //! - [`console`]: the `>> ` console, signals and the bounded `quit` of the CLI;
@@ -33,6 +34,7 @@ pub mod check;
 pub mod client_command;
 pub mod compare;
 pub mod console;
+pub mod curriculum;
 pub mod demo;
 pub mod diff;
 pub mod docs;
@@ -46,12 +48,19 @@ pub mod py;
 pub mod scenario;
 pub mod stage;
 pub mod terminal;
+pub mod text;
 pub mod thread_list;
 pub mod view;
 pub mod wire;
 
-/// The tutorial's stages, generated from `stages/stages.toml` by `build.rs`: one module
-/// per stage file, plus the [`stages::STAGES`] table and the [`stages::CLIENT`] entry.
+/// The programs of the curriculum, one module per Rust file under `stages/` (a stage, the
+/// client, an exercise's solution), declared by `build.rs` from `stages/curriculum.toml`.
 pub mod stages {
     include!(concat!(env!("OUT_DIR"), "/stages.rs"));
+}
+
+/// The same programs' texts as plain data, for the lines a traceback quotes: generated,
+/// and importing nothing, so the ground floor (`py`) can read it.
+pub mod sources {
+    include!(concat!(env!("OUT_DIR"), "/sources.rs"));
 }

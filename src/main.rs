@@ -3,13 +3,13 @@
 use anyhow::bail;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
+use netlab::curriculum::{self, Entry, Kind};
 use netlab::docs::{self, Page};
 use netlab::exercise;
 use netlab::lang::{self, Lang};
 use netlab::logging::NETLAB;
 use netlab::py::{errno_name, Exception};
-use netlab::stage::{self, Client, Lifecycle, Running, Stage, StartOptions};
-use netlab::stages::{CLIENT, STAGES};
+use netlab::stage::{Lifecycle, Running, ServerProgram, StartOptions};
 use netlab::{console, demo, errln, out, ports, tr};
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
@@ -24,7 +24,7 @@ use std::time::Duration;
 struct Cli {
     /// The language of pages and explanations: zh (中文) or en. Without it, the locale
     /// decides: the first of LC_ALL, LC_MESSAGES, LANG that is set; zh* means Chinese.
-    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    #[arg(long, global = true, value_parser = Lang::parser(), value_name = "LANG")]
     lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
@@ -37,7 +37,7 @@ enum Command {
     /// Run one stage's server (those with a `>> ` console stop on `quit`).
     #[command(about = format!(
         "Run one stage's server (stages {} have a `>> ` console: type `quit` to stop)",
-        stage::with_console()
+        curriculum::stages_with_console()
     ))]
     Stage(StageArgs),
     /// Run the tutorial's chat client (sends `I'm ready`, then each line you type; `/help`
@@ -54,8 +54,8 @@ enum Command {
     /// Show one exercise: the task, what to run, and with --hint the hints.
     Exercise {
         /// The exercise's id (`netlab exercises` lists them): `5.race`.
-        #[arg(value_parser = exercise::parse_id)]
-        id: &'static exercise::Exercise,
+        #[arg(value_parser = curriculum::parse_exercise)]
+        id: &'static Entry,
         /// Show the hints, from gentle to concrete.
         #[arg(long)]
         hint: bool,
@@ -66,7 +66,7 @@ enum Command {
         /// A stage number, `client`, or a page's name (`console`, `demo-race`, ...).
         #[arg(value_parser = parse_page, help = format!(
             "A stage number ({}), `client`, or a page's name (`console`, `demo-race`, ...)",
-            stage::numbers()
+            curriculum::stage_numbers()
         ))]
         page: Option<&'static Page>,
     },
@@ -75,12 +75,12 @@ enum Command {
     Diff(netlab::compare::Args),
     /// Print a stage's source file, as netlab runs it.
     Source {
-        /// A stage number, or `client`.
-        #[arg(value_parser = parse_source, help = format!(
-            "A stage number ({}), or `client`",
-            stage::numbers()
+        /// A stage number, `client`, or an exercise's id (its reference solution).
+        #[arg(value_parser = curriculum::parse_any, value_name = "STAGE|EXERCISE", help = format!(
+            "A stage number ({}), `client`, or an exercise's id (its reference solution)",
+            curriculum::stage_numbers()
         ))]
-        stage: &'static str,
+        entry: &'static Entry,
     },
     /// Live experiments: the dict race, binding a port twice, a client that never reads,
     /// connection churn.
@@ -108,8 +108,8 @@ enum Demo {
 #[derive(clap::Args)]
 struct StageArgs {
     /// The stage to run (`netlab stages` lists them).
-    #[arg(value_parser = exercise::find_stage, value_name = "NUMBER|EXERCISE")]
-    stage: &'static Stage,
+    #[arg(value_parser = curriculum::parse_server, value_name = "NUMBER|EXERCISE")]
+    stage: &'static Entry,
     /// The address to listen on. Anything but loopback makes the chat reachable from the network.
     #[arg(long, default_value = "127.0.0.1", value_parser = parse_host)]
     host: IpAddr,
@@ -122,7 +122,7 @@ struct StageArgs {
         "After `quit`, how many seconds to wait for the threads that Python would wait for \
          forever, before cutting them short [default: 5]. Stages {} only: the others have no \
          `quit`, and say so if given one",
-        stage::with_console()
+        curriculum::stages_with_console()
     ))]
     grace: Option<f64>,
     /// Bind as the notes' code does, without SO_REUSEADDR: after a run with clients, the
@@ -161,19 +161,8 @@ struct ClientArgs {
     #[arg(long, default_value_t = 60000)]
     port: u16,
     /// Run an exercise's reference solution instead of the notes' client: `client.quit`.
-    #[arg(long, value_name = "EXERCISE", value_parser = parse_client_solution)]
-    solution: Option<&'static Client>,
-}
-
-/// `netlab client --solution`'s argument: the id of an exercise whose solution is a client.
-fn parse_client_solution(text: &str) -> Result<&'static Client, String> {
-    let e = exercise::parse_id(text)?;
-    match &e.solution {
-        exercise::Solution::Client(client) => Ok(client),
-        exercise::Solution::Server(_) => Err(format!(
-            "{text} is a server's exercise: run its solution with `netlab stage {text}`"
-        )),
-    }
+    #[arg(long, value_name = "EXERCISE", value_parser = curriculum::parse_client_solution)]
+    solution: Option<&'static Entry>,
 }
 
 fn parse_host(text: &str) -> Result<IpAddr, String> {
@@ -193,46 +182,37 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
-/// `netlab explain`'s argument: a page of `docs/`.
+/// `netlab explain`'s argument: an entry of the curriculum (its page), or a page of
+/// `docs/` by name.
 fn parse_page(text: &str) -> Result<&'static Page, String> {
+    if let Some(page) = curriculum::find(text)
+        .ok()
+        .and_then(|e| e.page)
+        .and_then(docs::find)
+    {
+        return Ok(page);
+    }
     docs::find(text).ok_or_else(|| {
         let names: Vec<&str> = docs::PAGES.iter().map(|p| p.name).collect();
         format!(
-            "no page {text:?}; the pages are {} (`netlab explain` lists them)",
-            names.join(", ")
+            "{} {}",
+            curriculum::unknown(text),
+            tr!("explain-or-a-page", pages = netlab::text::list(&names))
         )
     })
 }
 
-/// `netlab source`'s argument: a stage number, `client`, or an exercise's id (its
-/// reference solution), and the source it names.
-fn parse_source(text: &str) -> Result<&'static str, String> {
-    if text == CLIENT.slug {
-        return Ok(CLIENT.source);
-    }
-    if let Some(e) = exercise::find(text) {
-        return Ok(e.solution_source());
-    }
-    text.parse::<u8>()
-        .ok()
-        .and_then(stage::find)
-        .map(|stage| stage.source)
-        .ok_or_else(|| {
-            format!(
-                "no stage {text:?}: give a number from 1 to {}, `client`, or an exercise's id \
-                 (`netlab exercises` lists them)",
-                STAGES.len()
-            )
-        })
-}
-
 fn main() -> ExitCode {
+    // The language first: the arguments' own errors (a wrong stage number) are printed in
+    // it, while clap parses them.
+    lang::choose(lang_flag(std::env::args()));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // A usage error (or --help): clap prints it and exits, 2 for an error.
         Err(e) => with_port_tip(e).exit(),
     };
-    lang::choose(cli.lang);
+    // Chosen above from the same flag; clap has now checked its value.
+    debug_assert!(cli.lang.is_none_or(|l| l == lang::current()));
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -240,6 +220,20 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The language `--lang CODE` or `--lang=CODE` names on the command line, if it names one
+/// (clap checks the value again, and says so if it is wrong).
+fn lang_flag(args: impl Iterator<Item = String>) -> Option<Lang> {
+    let args: Vec<String> = args.take_while(|a| a != "--").collect();
+    args.iter().enumerate().find_map(|(i, a)| {
+        let value = match a.strip_prefix("--lang") {
+            Some("") => args.get(i + 1)?.as_str(),
+            Some(rest) => rest.strip_prefix('=')?,
+            None => return None,
+        };
+        Lang::from_code(value)
+    })
 }
 
 /// `netlab client 61000` means `--port 61000`: clap only says "unexpected argument", so
@@ -294,8 +288,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Stage(args) => run_stage(args),
         Command::Client(args) => {
             let signals = console::catch_signals();
-            netlab::logging::init(CLIENT.log_format);
-            let client = args.solution.unwrap_or(&CLIENT);
+            let client = args
+                .solution
+                .unwrap_or_else(curriculum::client)
+                .client_program()
+                .expect("the parser checked that it is a client");
+            netlab::logging::init(client.log_format);
             let code = console::run_client(client, SocketAddr::new(args.host, args.port), signals);
             Ok(code as u8)
         }
@@ -337,8 +335,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             netlab::compare::run(&args);
             Ok(0)
         }
-        Command::Source { stage } => {
-            out!("{stage}");
+        Command::Source { entry } => {
+            out!("{}", entry.rust.text);
             Ok(0)
         }
         Command::Demo { demo } => {
@@ -362,26 +360,30 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 /// in force, beside the notes' heading.
 fn stages_table() -> String {
     let mut out = String::new();
-    for s in STAGES {
+    for s in curriculum::of_kind(Kind::Stage) {
         out.push_str(&format!(
             "{}  {:<9} {}  ({})\n",
-            s.number,
+            s.id,
             s.slug,
-            s.summary(),
-            s.title_zh
+            s.text().title,
+            s.heading
         ));
     }
+    let client = curriculum::client();
     out.push_str(&format!(
         "   {:<9} {}  ({}): netlab client\n",
-        CLIENT.slug,
-        CLIENT.summary(),
-        CLIENT.title_zh
+        client.slug,
+        client.text().title,
+        client.heading
     ));
     out
 }
 
 fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
-    let stage = args.stage;
+    let stage = args
+        .stage
+        .server_program()
+        .expect("the parser checked that it is a server");
     let signals = console::catch_signals();
     netlab::logging::init(stage.log_format);
     let limits = [args.max_line, args.max_pending, args.max_clients];
@@ -398,7 +400,7 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
             log::warn!(
                 target: NETLAB,
                 "{}",
-                tr!("stage-limits-ignored", stage = stage.number)
+                tr!("stage-limits-ignored", stage = stage.id)
             );
         }
     }
@@ -409,10 +411,7 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
     };
     let running = match Running::start_with(stage, addr, options) {
         Ok(running) => running,
-        Err(e) => bail!(
-            "{}",
-            start_failure(stage.number, addr, &e, options.reuse_addr)
-        ),
+        Err(e) => bail!("{}", start_failure(stage.id, addr, &e, options.reuse_addr)),
     };
     // Scripts and tests wait for this exact line to learn the port.
     errln!("listening on {}", running.local_addr());
@@ -434,14 +433,14 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
             tr!(
                 "stage-grace-unused",
                 grace = grace.to_string(),
-                stage = stage.number,
+                stage = stage.id,
                 why = why,
-                stages = stage::with_console().to_string()
+                stages = curriculum::stages_with_console()
             )
         );
     }
     let grace = Duration::from_secs_f64(args.grace.unwrap_or(DEFAULT_GRACE));
-    let view = args.view && view_allowed(&tr!("view-what-stage", n = stage.number));
+    let view = args.view && view_allowed(&tr!("view-what-stage", n = stage.id));
     let code = console::run_stage(&running, grace, signals, view);
     // Exit now: a thread Python would still wait for must not keep the process alive. The
     // view, if one runs, gives the terminal back first.
@@ -464,7 +463,7 @@ fn view_allowed(what: &str) -> bool {
 }
 
 /// Why a stage has no `quit` for `--grace` to bound, if it has none.
-fn no_quit(stage: &stage::Stage) -> Option<String> {
+fn no_quit(stage: &ServerProgram) -> Option<String> {
     match stage.lifecycle {
         Lifecycle::Script => Some(tr!("stage-no-quit-script")),
         Lifecycle::Forever => Some(tr!("stage-no-quit-forever")),
@@ -473,7 +472,7 @@ fn no_quit(stage: &stage::Stage) -> Option<String> {
 }
 
 /// One clear line for a server that could not start, with what to try next.
-fn start_failure(stage: u8, addr: SocketAddr, e: &Exception, reuse_addr: bool) -> String {
+fn start_failure(stage: &str, addr: SocketAddr, e: &Exception, reuse_addr: bool) -> String {
     let Some(errno) = e.errno else {
         return tr!(
             "start-failed",

@@ -264,7 +264,7 @@ pub(crate) fn table(sockets: &[TcpSocket]) -> String {
             process.join(", "),
         ]
     }));
-    aligned(&rows)
+    crate::text::aligned(&rows)
 }
 
 /// [`owners`], read only when some of `sockets` can have one (TIME-WAIT sockets cannot).
@@ -367,31 +367,6 @@ fn endpoint(addr: SocketAddr) -> String {
     } else {
         addr.to_string()
     }
-}
-
-/// Text rows in left-aligned columns two spaces apart, each line ending in `\n`: the
-/// layout of `ss`, shared by `netlab ports` and the tables of `netlab demo bind`.
-pub(crate) fn aligned<R: AsRef<[String]>>(rows: &[R]) -> String {
-    let mut widths: Vec<usize> = Vec::new();
-    for row in rows {
-        for (i, cell) in row.as_ref().iter().enumerate() {
-            let width = cell.chars().count();
-            match widths.get_mut(i) {
-                Some(w) => *w = (*w).max(width),
-                None => widths.push(width),
-            }
-        }
-    }
-    let mut out = String::new();
-    for row in rows {
-        let mut line = String::new();
-        for (cell, width) in row.as_ref().iter().zip(&widths) {
-            line.push_str(&format!("{cell:<width$}  "));
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// `netlab ports`: prints the table for the sockets that the options keep.

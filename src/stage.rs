@@ -1,8 +1,9 @@
 //! What every stage offers the CLI, the tests and the grader, and how a running stage is
 //! started, observed and stopped.
 //!
-//! The list of stages itself is generated from `stages/stages.toml` (see `build.rs`) into
-//! [`crate::stages`]; this module defines the shape of an entry and the lifecycle around it.
+//! Which programs exist is the curriculum's business (`crate::curriculum`, generated from
+//! `stages/curriculum.toml`); this module defines what a server and a client offer, and
+//! the lifecycle around a running server.
 
 use crate::logging::NETLAB;
 use crate::py::{self, Event, Interpreter, Thread, ThreadInfo};
@@ -14,52 +15,31 @@ use std::time::{Duration, Instant};
 
 pub(crate) use crate::thread_list::describe;
 
-/// One server stage of the tutorial, as listed in `stages/stages.toml`.
-pub struct Stage {
-    /// What students type: `netlab stage 3`.
-    pub number: u8,
-    /// A short name for tables and file names.
+/// A server netlab runs: a stage of the notes, one of netlab's own, or an exercise's
+/// reference solution. The curriculum (`crate::curriculum`) has one per server entry.
+#[derive(Debug)]
+pub struct ServerProgram {
+    /// Its id in the curriculum: `3`, `5.race`.
+    pub id: &'static str,
+    /// A short name for titles: `event`, `5.race`.
     pub slug: &'static str,
-    /// The tutorial's heading for this code block.
-    pub title_zh: &'static str,
-    /// What the stage adds, in English.
-    pub title_en: &'static str,
-    /// What the stage adds, in Chinese.
-    pub summary_zh: &'static str,
-    /// The stage file, relative to the repository (`stages/stage3_event.rs`).
-    pub source_file: &'static str,
-    /// The stage file itself, embedded so `netlab source 3` works anywhere.
-    pub source: &'static str,
-    /// The stage's page, by its file name (`stage3-event`: `docs/zh/stage3-event.md` and
-    /// `docs/en/stage3-event.md`), for `netlab explain 3`.
-    pub page: &'static str,
     /// How the Python program lives and ends.
     pub lifecycle: Lifecycle,
-    /// The notes' `logging.basicConfig` format for this stage.
+    /// The notes' `logging.basicConfig` format for it.
     pub log_format: &'static str,
-    /// Starts the stage's server on an address; returns once it listens.
+    /// Starts the server on an address; returns once it listens.
     pub(crate) start: fn(SocketAddr) -> py::Result<Arc<dyn Server>>,
 }
 
-impl Stage {
-    /// What the stage adds, in the language in force.
-    pub fn summary(&self) -> &'static str {
-        summary(self.title_en, self.summary_zh)
-    }
-}
-
-impl Client {
-    /// What the client is, in the language in force.
-    pub fn summary(&self) -> &'static str {
-        summary(self.title_en, self.summary_zh)
-    }
-}
-
-fn summary(en: &'static str, zh: &'static str) -> &'static str {
-    match crate::lang::current() {
-        crate::lang::Lang::En => en,
-        crate::lang::Lang::Zh => zh,
-    }
+/// The chat client netlab runs: the notes' client, or an exercise's reference solution.
+#[derive(Debug)]
+pub struct ClientProgram {
+    /// Its id in the curriculum: `client`, `client.quit`.
+    pub id: &'static str,
+    /// The notes' `logging.basicConfig` format for it.
+    pub log_format: &'static str,
+    /// Connects to a server and starts receiving; returns once connected.
+    pub(crate) start: fn(SocketAddr) -> py::Result<Arc<dyn ChatClient>>,
 }
 
 /// How a stage's Python program lives, which decides what the CLI does around it.
@@ -82,19 +62,6 @@ impl Lifecycle {
     pub fn has_console(self) -> bool {
         matches!(self, Lifecycle::Console | Lifecycle::Service)
     }
-}
-
-/// The chat client of the notes' last code block.
-pub struct Client {
-    pub slug: &'static str,
-    pub title_zh: &'static str,
-    pub title_en: &'static str,
-    pub summary_zh: &'static str,
-    pub source_file: &'static str,
-    pub source: &'static str,
-    pub log_format: &'static str,
-    /// Connects to a server and starts receiving; returns once connected.
-    pub(crate) start: fn(SocketAddr) -> py::Result<Arc<dyn ChatClient>>,
 }
 
 /// The small interface every server stage implements (at the bottom of its file).
@@ -125,72 +92,10 @@ pub trait ChatClient: Send + Sync {
     fn socket(&self) -> &py::Socket;
 }
 
-/// The stage numbers as people write them, from the stage table: `1-7`.
-pub fn numbers() -> String {
-    ranges(crate::stages::STAGES.iter().map(|s| s.number))
-}
-
-/// The numbers of the stages with a `>> ` console, from the stage table: `3-7`.
-pub fn with_console() -> String {
-    ranges(
-        crate::stages::STAGES
-            .iter()
-            .filter(|s| s.lifecycle.has_console())
-            .map(|s| s.number),
-    )
-}
-
-/// Ascending numbers as ranges: `1-3, 5`.
-fn ranges(numbers: impl Iterator<Item = u8>) -> String {
-    let mut parts: Vec<(u8, u8)> = Vec::new();
-    for n in numbers {
-        match parts.last_mut() {
-            Some((_, last)) if *last + 1 == n => *last = n,
-            _ => parts.push((n, n)),
-        }
-    }
-    parts
-        .iter()
-        .map(|&(a, b)| {
-            if a == b {
-                a.to_string()
-            } else {
-                format!("{a}-{b}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The stage numbered `number`, if there is one.
-pub fn find(number: u8) -> Option<&'static Stage> {
-    crate::stages::STAGES.iter().find(|s| s.number == number)
-}
-
-/// Hands the stage files, the client's and the exercises' solutions down to the tracebacks (`py::source_line`),
-/// so that a thread's death quotes the line of the stage file that raised.
-pub(crate) fn register_sources() {
-    let solutions = crate::exercise::EXERCISES
-        .iter()
-        .map(|e| match &e.solution {
-            crate::exercise::Solution::Server(s) => (s.source_file, s.source),
-            crate::exercise::Solution::Client(c) => (c.source_file, c.source),
-        });
-    let stages = crate::stages::STAGES
-        .iter()
-        .map(|s| (s.source_file, s.source))
-        .chain(solutions);
-    let client = [(
-        crate::stages::CLIENT.source_file,
-        crate::stages::CLIENT.source,
-    )];
-    py::register_sources(stages.chain(client));
-}
-
 /// A stage server started in this process: the handle tests, demos and the CLI hold.
 pub struct Running {
-    /// Which stage this is.
-    pub(crate) stage: &'static Stage,
+    /// Which server this is.
+    pub(crate) program: &'static ServerProgram,
     /// The program's threads, sockets and (when captured) output.
     interp: Arc<Interpreter>,
     /// The stage's server object.
@@ -261,11 +166,15 @@ impl Default for StartOptions {
 }
 
 impl Running {
-    /// Starts `stage` on `addr`. With `capture`, the program's log records and prints are
-    /// kept for [`Running::interpreter`] instead of being shown (tests, demos).
-    pub fn start(stage: &'static Stage, addr: SocketAddr, capture: bool) -> py::Result<Running> {
+    /// Starts `program` on `addr`. With `capture`, the program's log records and prints
+    /// are kept for [`Running::interpreter`] instead of being shown (tests, demos).
+    pub fn start(
+        program: &'static ServerProgram,
+        addr: SocketAddr,
+        capture: bool,
+    ) -> py::Result<Running> {
         Running::start_with(
-            stage,
+            program,
             addr,
             StartOptions {
                 capture,
@@ -274,21 +183,25 @@ impl Running {
         )
     }
 
-    /// Starts `stage` on `addr` with `options`.
+    /// Starts `program` on `addr` with `options`.
     pub fn start_with(
-        stage: &'static Stage,
+        program: &'static ServerProgram,
         addr: SocketAddr,
         options: StartOptions,
     ) -> py::Result<Running> {
         crate::logging::ensure_installed();
-        register_sources();
         let interp = Interpreter::with_reuse_addr(options.capture, options.reuse_addr);
-        let server = interp.enter(|| (stage.start)(addr))?;
+        let server = interp.enter(|| (program.start)(addr))?;
         Ok(Running {
-            stage,
+            program,
             interp,
             server,
         })
+    }
+
+    /// Which server this is.
+    pub fn program(&self) -> &'static ServerProgram {
+        self.program
     }
 
     /// The address the server listens on.
@@ -446,14 +359,13 @@ fn list(listed: &mut Option<Vec<ThreadInfo>>, now: Vec<ThreadInfo>) -> String {
 /// `text` wrapped for the terminal, its first line after `prefix` (what the logger puts
 /// before it: `netlab: `), with no newline at the end.
 fn paragraph(prefix: &str, text: &str) -> String {
-    let indent = " ".repeat(crate::thread_list::columns(prefix));
-    let wrapped = crate::thread_list::wrap(text, &indent, "");
+    let indent = " ".repeat(crate::text::columns(prefix));
+    let wrapped = crate::text::wrap(text, &indent, "");
     wrapped[indent.len()..].trim_end().to_string()
 }
 
 /// Ends what is still running: logs the stuck threads (what changed since `listed`, if
 /// they were listed before) and shuts down every socket (which wakes their blocked calls).
-/// Returns how many sockets it shut down.
 fn cut_short(
     interp: &Interpreter,
     stuck: &[ThreadInfo],

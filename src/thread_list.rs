@@ -4,7 +4,7 @@
 //!
 //! A class of 40 has 40 recv threads blocked in the same `recv()` for the same reason, so
 //! the list groups threads that share a reason and states the reason once, wrapped to
-//! [`WIDTH`] columns:
+//! the terminal's width (`crate::text`):
 //!
 //! ```text
 //!   - accept: in accept() on 127.0.0.1:60000
@@ -20,12 +20,9 @@
 //! above, so each list is printed once.
 
 use crate::py::ThreadInfo;
+use crate::text::wrap;
 use crate::tr;
 use std::collections::HashSet;
-use unicode_width::UnicodeWidthStr;
-
-/// The widest line the list makes (a projector's terminal is 80-100 columns).
-pub(crate) const WIDTH: usize = 88;
 
 /// How many names a group of threads shows before `and N more`.
 const NAMES_SHOWN: usize = 3;
@@ -173,62 +170,6 @@ fn names_list(names: &[&str]) -> String {
     }
 }
 
-/// How many terminal columns `text` takes: a Chinese character takes two.
-pub(crate) fn columns(text: &str) -> usize {
-    UnicodeWidthStr::width(text)
-}
-
-/// `text` in lines of at most [`WIDTH`] columns, the first starting with `first`, the
-/// others with `rest`; each line ends in `\n`. Lines break at spaces, and between two
-/// Chinese characters (which Chinese writes without spaces), never before a Chinese
-/// punctuation mark. A word longer than a line stays whole.
-pub(crate) fn wrap(text: &str, first: &str, rest: &str) -> String {
-    let mut out = String::new();
-    let mut line = first.to_string();
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        for (i, piece) in pieces(word).into_iter().enumerate() {
-            // A space only where the text had one: between words, not inside one.
-            let space = if i == 0 && !empty { 1 } else { 0 };
-            if !empty && columns(&line) + space + columns(piece) > WIDTH {
-                out.push_str(&line);
-                out.push('\n');
-                line = rest.to_string();
-                empty = true;
-            }
-            if i == 0 && !empty {
-                line.push(' ');
-            }
-            line.push_str(piece);
-            empty = false;
-        }
-    }
-    out.push_str(&line);
-    out.push('\n');
-    out
-}
-
-/// A word cut where a line may break inside it: before and after each wide (Chinese)
-/// character, but never before a punctuation mark.
-fn pieces(word: &str) -> Vec<&str> {
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut after_wide = false;
-    for (at, c) in word.char_indices() {
-        let wide = columns(c.encode_utf8(&mut [0; 4])) == 2;
-        let sticks = "，。、；：！？）」』》,.;:!?)".contains(c);
-        if at > start && !sticks && (wide || after_wide) {
-            pieces.push(&word[start..at]);
-            start = at;
-        }
-        after_wide = wide;
-    }
-    if start < word.len() {
-        pieces.push(&word[start..]);
-    }
-    pieces
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,7 +235,11 @@ mod tests {
             "{text}"
         );
         assert!(text.lines().count() <= 8, "{text}");
-        assert!(text.lines().all(|l| l.chars().count() <= WIDTH), "{text}");
+        assert!(
+            text.lines()
+                .all(|l| l.chars().count() <= crate::text::WIDTH),
+            "{text}"
+        );
     }
 
     #[test]
@@ -322,7 +267,8 @@ mod tests {
         let wrapped = wrap(text, "      ", "      ");
         assert!(wrapped.lines().count() > 1, "{wrapped}");
         for line in wrapped.lines() {
-            assert!(columns(line) <= WIDTH, "{line}: {} columns", columns(line));
+            let columns = crate::text::columns(line);
+            assert!(columns <= crate::text::WIDTH, "{line}: {columns} columns");
             assert!(!line.trim_start().starts_with('。'), "{wrapped}");
         }
         let joined: String = wrapped.lines().map(str::trim_start).collect();

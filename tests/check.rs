@@ -15,7 +15,7 @@ mod common;
 
 use common::process::Netlab;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
-use netlab::stages::STAGES;
+use netlab::curriculum::{self, Kind};
 use nix::sys::signal::Signal;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -128,8 +128,8 @@ fn main() {
             move || golden(b),
         ));
     }
-    for stage in STAGES {
-        let n = stage.number;
+    for stage in curriculum::of_kind(Kind::Stage) {
+        let n: u8 = stage.id.parse().expect("a stage's id is its number");
         trials.push(Trial::ignorable_test(
             format!("python_original_passes_stage{n}"),
             move || original_passes(n),
@@ -501,7 +501,7 @@ fn json_lines() -> Result {
         Duration::from_secs(60),
     );
     let scenarios = json_scenarios(&out);
-    let expected = netlab::scenario::for_stage(2).count();
+    let expected = curriculum::find("2").unwrap().scenarios().len();
     if scenarios.len() != expected {
         return Err(format!(
             "{} JSON objects for {expected} scenarios:\n{}",

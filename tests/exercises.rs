@@ -2,7 +2,7 @@
 //! base stage as shipped, at the step `stages/exercises.toml` says, and passes with netlab's
 //! reference solution, in this process and as a program; the tutorial's original Python
 //! program fails it too. The tests are generated from the exercise table
-//! (`netlab::exercise::EXERCISES`): nothing here lists the exercises again.
+//! (the curriculum's entries of kind `solution`): nothing here lists the exercises again.
 //!
 //! Then the command around them: the progress file (a pass is recorded, a fail is not, a
 //! file that is not netlab's is left alone) and `--watch` (a save starts a second run).
@@ -11,7 +11,8 @@ mod common;
 
 use common::process::Netlab;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
-use netlab::exercise::{self, Base, Exercise, Solution, EXERCISES};
+use netlab::curriculum::{self, Entry, Kind};
+use netlab::exercise;
 use netlab::scenario::{self, client_check, Verdict};
 use nix::sys::signal::Signal;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ fn main() {
     // These tests mostly wait on programs and quiet periods: four at a time.
     args.test_threads = args.test_threads.or(Some(4));
     let mut trials = Vec::new();
-    for e in EXERCISES {
+    for e in curriculum::of_kind(Kind::Solution) {
         trials.push(Trial::test(
             format!("{}_fails_on_its_base_stage", e.id),
             move || base_fails(e),
@@ -129,36 +130,43 @@ fn json(out: &Output) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// Whether the exercise is the client's.
+fn of_the_client(e: &Entry) -> bool {
+    e.base().is_some_and(|b| b.kind == Kind::Client)
+}
+
 /// How netlab runs the exercise's base as shipped, as a program.
-fn base_command(e: &Exercise) -> Vec<String> {
-    match e.base {
-        Base::Stage(n) => vec![
-            BIN.into(),
-            "stage".into(),
-            n.to_string(),
-            "--port".into(),
-            "{port}".into(),
-        ],
-        Base::Client => vec![
+fn base_command(e: &Entry) -> Vec<String> {
+    let base = e.base().expect("an exercise has a base");
+    if of_the_client(e) {
+        vec![
             BIN.into(),
             "client".into(),
             "--port".into(),
             "{port}".into(),
-        ],
+        ]
+    } else {
+        vec![
+            BIN.into(),
+            "stage".into(),
+            base.id.into(),
+            "--port".into(),
+            "{port}".into(),
+        ]
     }
 }
 
 /// How netlab runs the exercise's reference solution, as a program.
-fn solution_command(e: &Exercise) -> Vec<String> {
-    match e.base {
-        Base::Stage(_) => vec![
+fn solution_command(e: &Entry) -> Vec<String> {
+    match of_the_client(e) {
+        false => vec![
             BIN.into(),
             "stage".into(),
             e.id.into(),
             "--port".into(),
             "{port}".into(),
         ],
-        Base::Client => vec![
+        true => vec![
             BIN.into(),
             "client".into(),
             "--solution".into(),
@@ -171,9 +179,9 @@ fn solution_command(e: &Exercise) -> Vec<String> {
 
 /// netlab's own base, as shipped and checked black-box, fails the exercise's scenario at
 /// the step the table says.
-fn base_fails(e: &'static Exercise) -> Result<(), Failed> {
+fn base_fails(e: &'static Entry) -> Result<(), Failed> {
     let dir = temp_dir(&format!("{}-base", e.id));
-    let (scenario, step) = e.fails_at;
+    let (scenario, step) = e.fails_at.expect("an exercise says where its base fails");
     let mut args = vec![e.id, "--json", "--only", scenario, "--"];
     let command = base_command(e);
     args.extend(command.iter().map(String::as_str));
@@ -186,7 +194,7 @@ fn base_fails(e: &'static Exercise) -> Result<(), Failed> {
     if first["result"] != "fail" || first["first_failure"]["step"] != step {
         return Err(format!(
             "{} as shipped should fail {scenario} at step {step}; got {first}\n{}",
-            e.base_name(),
+            exercise::base_name(e),
             text(&out)
         )
         .into());
@@ -203,23 +211,24 @@ fn base_fails(e: &'static Exercise) -> Result<(), Failed> {
 }
 
 /// The reference solution, started in this process, passes every scenario of the exercise.
-fn solution_passes_in_process(e: &'static Exercise) -> Result<(), Failed> {
-    match &e.solution {
-        Solution::Server(stage) => {
-            for s in e.server_scenarios() {
-                let outcome = scenario::run_in_process(stage, s);
-                if outcome.verdict() == Verdict::Failed {
-                    return Err(format!("\n{outcome}").into());
-                }
+fn solution_passes_in_process(e: &'static Entry) -> Result<(), Failed> {
+    if let Some(server) = e.server_program() {
+        for s in e.scenarios() {
+            let outcome = scenario::run_in_process(server, s);
+            if outcome.verdict() != Verdict::Passed {
+                return Err(format!("\n{outcome}").into());
             }
         }
-        Solution::Client(client) => {
-            for name in e.scenarios {
-                let s = client_check::find(name).expect("a client scenario");
-                let outcome = client_check::run_in_process(s, client);
-                if outcome.verdict() == Verdict::Failed {
-                    return Err(format!("\n{outcome}").into());
-                }
+    }
+    if let Some(client) = e.client_program() {
+        let server = e
+            .server_stage()
+            .and_then(Entry::server_program)
+            .expect("the client's server is a stage");
+        for s in e.client_scenarios() {
+            let outcome = client_check::run_in_process(s, server, client);
+            if outcome.verdict() != Verdict::Passed {
+                return Err(format!("\n{outcome}").into());
             }
         }
     }
@@ -228,7 +237,7 @@ fn solution_passes_in_process(e: &'static Exercise) -> Result<(), Failed> {
 
 /// The reference solution, run as a program (`netlab stage 5.race`), passes `netlab check`,
 /// which records the pass.
-fn solution_passes_as_a_program(e: &'static Exercise) -> Result<(), Failed> {
+fn solution_passes_as_a_program(e: &'static Entry) -> Result<(), Failed> {
     let dir = temp_dir(&format!("{}-solution", e.id));
     let mut args = vec![e.id, "--"];
     let command = solution_command(e);
@@ -251,7 +260,7 @@ fn solution_passes_as_a_program(e: &'static Exercise) -> Result<(), Failed> {
 }
 
 /// The tutorial's original Python program of the exercise's base fails it too.
-fn python_original_fails(e: &'static Exercise) -> Result<Completion, Failed> {
+fn python_original_fails(e: &'static Entry) -> Result<Completion, Failed> {
     let python = Command::new("python3")
         .arg("--version")
         .stdout(Stdio::null())
@@ -262,9 +271,11 @@ fn python_original_fails(e: &'static Exercise) -> Result<Completion, Failed> {
         return Ok(Completion::ignored_with("python3 is not installed"));
     }
     let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference");
-    let wanted = match e.base {
-        Base::Stage(n) => format!("stage_{n}_"),
-        Base::Client => "stage_7_client".to_string(),
+    let base = e.base().expect("an exercise has a base");
+    let wanted = if of_the_client(e) {
+        "stage_7_client".to_string()
+    } else {
+        format!("stage_{}_", base.id)
     };
     let Some(original) = std::fs::read_dir(&reference).ok().and_then(|entries| {
         entries.filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
@@ -272,7 +283,7 @@ fn python_original_fails(e: &'static Exercise) -> Result<Completion, Failed> {
             name.starts_with(&wanted)
                 && name.ends_with(".py")
                 && !name.contains("skeleton")
-                && (e.base == Base::Client || !name.contains("client"))
+                && (of_the_client(e) || !name.contains("client"))
         })
     }) else {
         return Ok(Completion::ignored_with(format!(
@@ -290,7 +301,7 @@ fn python_original_fails(e: &'static Exercise) -> Result<Completion, Failed> {
     )
     .unwrap();
     let copy = copy.to_string_lossy().to_string();
-    let (scenario, _) = e.fails_at;
+    let (scenario, _) = e.fails_at.expect("an exercise says where its base fails");
     let out = check(
         &dir,
         &[e.id, "--json", "--only", scenario, "--", "python3", &copy],
@@ -362,7 +373,12 @@ fn progress() -> Result<(), Failed> {
         .lines()
         .find(|l| l.starts_with("4.blank"))
         .unwrap_or_default();
-    if !line.contains("done") || !listed.contains(&format!("1 of {} done", EXERCISES.len())) {
+    if !line.contains("done")
+        || !listed.contains(&format!(
+            "1 of {} done",
+            curriculum::ids(Kind::Solution).len()
+        ))
+    {
         return Err(format!("`netlab exercises` should show 4.blank done:\n{listed}").into());
     }
     Ok(())

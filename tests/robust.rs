@@ -1,10 +1,11 @@
 //! Reliability tests of netlab's own servers, stages 8 (threads) and 9 (one evented
 //! thread), run as a user runs them: `netlab stage 8 --port 0`, over real TCP on
-//! 127.0.0.1. Each test runs on both stages (`stage8_...` and `stage9_...`).
+//! 127.0.0.1. Each test runs on each of them (`stage8_...` and `stage9_...`).
 //!
 //! The issue's list: a line that is not UTF-8, a 10 MB line, a reset in the middle of a
 //! line, a half-close, a client that never reads, 2,000 connect/close cycles, SIGINT under
-//! load. After each, the well-behaved clients have received exactly what they should,
+//! load. The tests are generated for every stage of netlab's own design (lifecycle
+//! `service` in `stages/curriculum.toml`): a new one gets them all. After each, the well-behaved clients have received exactly what they should,
 //! byte for byte (nothing lost, nothing added), and the server's file descriptors
 //! (`/proc/<pid>/fd`) and threads (`/proc/<pid>/task`) are back to what they were before.
 //! Then stage 8's promises, checked on both: `quit`, Ctrl-C and SIGTERM end the program
@@ -22,6 +23,9 @@
 #[path = "common/robust_support.rs"]
 mod support;
 
+use libtest_mimic::{Arguments, Trial};
+use netlab::curriculum::{self, Kind};
+use netlab::stage::Lifecycle;
 use nix::sys::signal::Signal;
 use std::io::Write;
 use std::net::TcpStream;
@@ -33,61 +37,94 @@ use support::{
     LONG,
 };
 
-/// Each `fn name(stage)` below becomes two tests, `stage8_name` and `stage9_name`.
-macro_rules! on_both_stages {
-    ($($test:ident => $stage8:ident, $stage9:ident;)*) => {$(
-        #[test]
-        fn $stage8() {
-            $test(8)
-        }
-        #[test]
-        fn $stage9() {
-            $test(9)
-        }
-    )*};
-}
+/// A test, run on stage N.
+type Test = fn(u8);
 
-on_both_stages! {
-    invalid_utf8_removes_only_its_sender
-        => stage8_invalid_utf8_removes_only_its_sender, stage9_invalid_utf8_removes_only_its_sender;
-    ten_megabyte_line_gets_an_error_and_memory_stays_bounded
-        => stage8_ten_megabyte_line_gets_an_error_and_memory_stays_bounded,
-           stage9_ten_megabyte_line_gets_an_error_and_memory_stays_bounded;
-    reset_in_the_middle_of_a_line_removes_the_client
-        => stage8_reset_in_the_middle_of_a_line_removes_the_client,
-           stage9_reset_in_the_middle_of_a_line_removes_the_client;
-    half_close_delivers_the_last_lines_then_eof
-        => stage8_half_close_delivers_the_last_lines_then_eof,
-           stage9_half_close_delivers_the_last_lines_then_eof;
-    never_reader_is_disconnected_and_holds_no_one_up
-        => stage8_never_reader_is_disconnected_and_holds_no_one_up,
-           stage9_never_reader_is_disconnected_and_holds_no_one_up;
-    two_thousand_connect_close_cycles_leak_nothing
-        => stage8_two_thousand_connect_close_cycles_leak_nothing,
-           stage9_two_thousand_connect_close_cycles_leak_nothing;
-    sigint_under_load_ends_within_2s_and_every_client_is_closed
-        => stage8_sigint_under_load_ends_within_2s_and_every_client_is_closed,
-           stage9_sigint_under_load_ends_within_2s_and_every_client_is_closed;
-    quit_ends_within_1s_with_clients_connected
-        => stage8_quit_ends_within_1s_with_clients_connected,
-           stage9_quit_ends_within_1s_with_clients_connected;
-    ctrl_c_ends_within_1s_with_clients_connected
-        => stage8_ctrl_c_ends_within_1s_with_clients_connected,
-           stage9_ctrl_c_ends_within_1s_with_clients_connected;
-    sigterm_ends_within_1s_with_clients_connected
-        => stage8_sigterm_ends_within_1s_with_clients_connected,
-           stage9_sigterm_ends_within_1s_with_clients_connected;
-    restart_on_the_same_port_right_after_a_run_works
-        => stage8_restart_on_the_same_port_right_after_a_run_works,
-           stage9_restart_on_the_same_port_right_after_a_run_works;
-    past_max_clients_a_newcomer_gets_one_line_and_is_closed
-        => stage8_past_max_clients_a_newcomer_gets_one_line_and_is_closed,
-           stage9_past_max_clients_a_newcomer_gets_one_line_and_is_closed;
-    line_over_max_line_gets_one_error_line_and_is_disconnected
-        => stage8_line_over_max_line_gets_one_error_line_and_is_disconnected,
-           stage9_line_over_max_line_gets_one_error_line_and_is_disconnected;
-    blank_lines_are_messages
-        => stage8_blank_lines_are_messages, stage9_blank_lines_are_messages;
+/// Every test of this file, by name: each runs on every stage of netlab's own design
+/// (those whose lifecycle is `service` in the curriculum), as `stage8_NAME`, `stage9_NAME`.
+const TESTS: &[(&str, Test)] = &[
+    (
+        "invalid_utf8_removes_only_its_sender",
+        invalid_utf8_removes_only_its_sender,
+    ),
+    (
+        "ten_megabyte_line_gets_an_error_and_memory_stays_bounded",
+        ten_megabyte_line_gets_an_error_and_memory_stays_bounded,
+    ),
+    (
+        "reset_in_the_middle_of_a_line_removes_the_client",
+        reset_in_the_middle_of_a_line_removes_the_client,
+    ),
+    (
+        "half_close_delivers_the_last_lines_then_eof",
+        half_close_delivers_the_last_lines_then_eof,
+    ),
+    (
+        "never_reader_is_disconnected_and_holds_no_one_up",
+        never_reader_is_disconnected_and_holds_no_one_up,
+    ),
+    (
+        "two_thousand_connect_close_cycles_leak_nothing",
+        two_thousand_connect_close_cycles_leak_nothing,
+    ),
+    (
+        "sigint_under_load_ends_within_2s_and_every_client_is_closed",
+        sigint_under_load_ends_within_2s_and_every_client_is_closed,
+    ),
+    (
+        "quit_ends_within_1s_with_clients_connected",
+        quit_ends_within_1s_with_clients_connected,
+    ),
+    (
+        "ctrl_c_ends_within_1s_with_clients_connected",
+        ctrl_c_ends_within_1s_with_clients_connected,
+    ),
+    (
+        "sigterm_ends_within_1s_with_clients_connected",
+        sigterm_ends_within_1s_with_clients_connected,
+    ),
+    (
+        "restart_on_the_same_port_right_after_a_run_works",
+        restart_on_the_same_port_right_after_a_run_works,
+    ),
+    (
+        "past_max_clients_a_newcomer_gets_one_line_and_is_closed",
+        past_max_clients_a_newcomer_gets_one_line_and_is_closed,
+    ),
+    (
+        "line_over_max_line_gets_one_error_line_and_is_disconnected",
+        line_over_max_line_gets_one_error_line_and_is_disconnected,
+    ),
+    ("blank_lines_are_messages", blank_lines_are_messages),
+];
+
+fn main() {
+    let args = Arguments::from_args();
+    let stages: Vec<u8> = curriculum::of_kind(Kind::Stage)
+        .filter(|e| {
+            e.server_program()
+                .is_some_and(|p| p.lifecycle == Lifecycle::Service)
+        })
+        .map(|e| e.id.parse().expect("a stage's id is its number"))
+        .collect();
+    let mut trials = Vec::new();
+    for &stage in &stages {
+        for &(name, test) in TESTS {
+            // A test fails by panicking, as a #[test] does; libtest-mimic reports it.
+            trials.push(Trial::test(format!("stage{stage}_{name}"), move || {
+                test(stage);
+                Ok(())
+            }));
+        }
+    }
+    trials.push(Trial::test(
+        "the_parser_reads_the_wire_as_the_stages_write_it",
+        || {
+            the_parser_reads_the_wire_as_the_stages_write_it();
+            Ok(())
+        },
+    ));
+    libtest_mimic::run(&args, trials).exit();
 }
 
 /// A server with two well-behaved clients in its chat, A and B.
@@ -617,7 +654,6 @@ fn blank_lines_are_messages(stage: u8) {
 }
 
 /// The wire format the tests rely on, checked on a made-up stream.
-#[test]
 fn the_parser_reads_the_wire_as_the_stages_write_it() {
     let data = b"202611/25 16:35:53 127.0.0.1:50844\nhello\n\n\
                  202611/25 16:35:53 127.0.0.1:50845\nlast\n\

@@ -1,7 +1,8 @@
-//! The stage tests, generated from the scenario table (`src/scenario/library.rs`): one
-//! test per stage and scenario, `stage4_quit_removes_the_client`, and one per stage and
-//! experiment, `stage4_dict_changed_size_under_churn`. Nothing here lists them again: a
-//! scenario's `stages` decide where it runs, and a new stage gets its tests from the table.
+//! The stage tests, generated from the curriculum (`stages/curriculum.toml`): one test per
+//! stage and scenario, `stage4_quit_removes_the_client`, and one per stage and experiment,
+//! `stage4_dict_changed_size_under_churn`. Nothing here lists them again: each stage's
+//! scenarios are its base's, minus what it drops, plus what it adds, and a new stage gets
+//! its tests from its entry.
 //!
 //! Each test is an exercise: run one, read what it shows (the scenario's `shows` line is
 //! printed with its transcript when it fails), then try the same by hand with
@@ -20,11 +21,9 @@
 //! ```
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use netlab::scenario::{
-    self, Experiment, ProgramOptions, Scenario, Verdict, DEFAULT_WAIT, EXPERIMENTS, SCENARIOS,
-};
-use netlab::stage::{self, Running};
-use netlab::stages::STAGES;
+use netlab::curriculum::{self, Entry, Kind};
+use netlab::scenario::{self, Experiment, ProgramOptions, Scenario, Verdict, DEFAULT_WAIT};
+use netlab::stage::Running;
 use std::time::Duration;
 
 fn main() {
@@ -40,21 +39,21 @@ fn main() {
         std::process::exit(2);
     }
     let mut trials = Vec::new();
-    for stage in STAGES {
-        let n = stage.number;
-        for s in SCENARIOS.iter().filter(|s| s.stages.contains(&n)) {
+    for stage in curriculum::of_kind(Kind::Stage) {
+        let n = stage.id;
+        for s in stage.scenarios() {
             let server = server.clone();
             trials.push(Trial::test(
                 format!("stage{n}_{}", s.name),
                 move || match server {
-                    Some(command) => against_program(s, n, &command),
-                    None => against_stage(s, n),
+                    Some(command) => against_program(s, &command),
+                    None => against_stage(s, stage),
                 },
             ));
         }
-        for e in EXPERIMENTS.iter().filter(|e| e.stages.contains(&n)) {
+        for e in stage.experiments() {
             trials.push(
-                Trial::test(format!("stage{n}_{}", e.name), move || experiment(e, n))
+                Trial::test(format!("stage{n}_{}", e.name), move || experiment(e, stage))
                     // An experiment looks inside netlab's own server (which threads died).
                     .with_ignored_flag(server.is_some()),
             );
@@ -68,22 +67,24 @@ fn names_one_stage(filter: Option<&str>) -> bool {
     filter.is_some_and(|f| {
         f.strip_prefix("stage")
             .and_then(|rest| rest.split('_').next())
-            .is_some_and(|n| n.parse::<u8>().is_ok_and(|n| stage::find(n).is_some()))
+            .is_some_and(|n| curriculum::find(n).is_ok_and(|e| e.kind == Kind::Stage))
             && f.contains('_')
     })
 }
 
-/// Runs the scenario against netlab's stage in this process.
-fn against_stage(s: &'static Scenario, stage: u8) -> Result<(), Failed> {
-    let outcome = scenario::run_on_stage(stage, s.name);
+/// Runs the scenario against netlab's stage in this process: it must pass, with at least
+/// one step checked.
+fn against_stage(s: &'static Scenario, stage: &'static Entry) -> Result<(), Failed> {
+    let program = stage.server_program().expect("a stage is a server");
+    let outcome = scenario::run_in_process(program, s);
     match outcome.verdict() {
-        Verdict::Failed => Err(format!("\n{outcome}").into()),
-        _ => Ok(()),
+        Verdict::Passed => Ok(()),
+        _ => Err(format!("\n{outcome}").into()),
     }
 }
 
 /// Runs the scenario against the program of `NETLAB_SERVER`, started for it.
-fn against_program(s: &'static Scenario, stage: u8, command: &str) -> Result<(), Failed> {
+fn against_program(s: &'static Scenario, command: &str) -> Result<(), Failed> {
     let options = ProgramOptions {
         command: vec!["sh".into(), "-c".into(), command.into()],
         port: None,
@@ -91,7 +92,7 @@ fn against_program(s: &'static Scenario, stage: u8, command: &str) -> Result<(),
         wait: DEFAULT_WAIT,
         label: "NETLAB_SERVER".into(),
     };
-    match scenario::run_program(s, stage, &options) {
+    match scenario::run_program(s, &options) {
         Ok(outcome) if outcome.verdict() == Verdict::Failed => Err(format!("\n{outcome}").into()),
         Ok(_) => Ok(()),
         Err(not_started) => Err(format!(
@@ -111,9 +112,9 @@ fn against_program(s: &'static Scenario, stage: u8, command: &str) -> Result<(),
 }
 
 /// Runs the experiment against netlab's stage in this process.
-fn experiment(e: &'static Experiment, stage: u8) -> Result<(), Failed> {
-    let stage = stage::find(stage).expect("a stage of the table");
-    let running = Running::start(stage, "127.0.0.1:0".parse().unwrap(), true)
-        .map_err(|err| format!("stage {} did not start: {err}", stage.number))?;
+fn experiment(e: &'static Experiment, stage: &'static Entry) -> Result<(), Failed> {
+    let program = stage.server_program().expect("a stage is a server");
+    let running = Running::start(program, "127.0.0.1:0".parse().unwrap(), true)
+        .map_err(|err| format!("stage {} did not start: {err}", stage.id))?;
     (e.run)(&running).map_err(|why| format!("\n{}\n{why}", e.shows).into())
 }

@@ -38,7 +38,10 @@ pub(crate) enum Subject {
 impl Subject {
     /// netlab's stage `id` (a number or an exercise's id), if it is a chat server.
     pub(crate) fn stage(id: &str) -> Result<Subject, String> {
-        let stage = crate::exercise::find_stage(id)?;
+        let entry = crate::curriculum::parse_server(id)?;
+        let stage = entry
+            .server_program()
+            .expect("the parser checked that it is a server");
         if stage.lifecycle == Lifecycle::Script {
             return Err(format!(
                 "stage {id} is not a chat server: it serves two clients, one after the other, and \

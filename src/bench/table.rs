@@ -119,7 +119,7 @@ pub(crate) fn render(summaries: &[Summary], labels: &[String], reps: usize) -> S
         }
         rows.push(row);
     }
-    let mut out = crate::ports::aligned(&rows);
+    let mut out = crate::text::aligned(&rows);
     out.push_str(&format!(
         "\n{}; latency from send to receipt; late = out of order; server CPU and bench CPU \
          over the measured phase; run s = its length\n",

@@ -487,7 +487,7 @@ pub(crate) fn table(report: &Report) -> String {
             row.outcome_text(),
         ]
     }));
-    ports::aligned(&rows)
+    crate::text::aligned(&rows)
 }
 
 /// What the table means, in the words of this run's results.
@@ -513,47 +513,8 @@ fn explanation(report: &Report) -> String {
     ];
     let mut out = format!("{}\n", tr!("bind-means"));
     for point in points {
-        // Chinese has no spaces to break at: the common wrapper breaks between characters.
-        if crate::lang::current() == crate::lang::Lang::Zh {
-            out.push_str(&crate::thread_list::wrap(&point, "- ", "  "));
-        } else {
-            out.push_str(&wrap(&point, "- ", "  "));
-        }
+        out.push_str(&crate::text::wrap(&point, "- ", "  "));
     }
-    out
-}
-
-/// `text` in lines of at most about 88 characters, the first starting with `first`, the
-/// others with `rest`, so that the explanation reads well in a terminal. A `command` in
-/// backquotes stays on one line, so that it can be copied.
-fn wrap(text: &str, first: &str, rest: &str) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let mut in_command = false;
-    for word in text.split_whitespace() {
-        match words.last_mut() {
-            Some(last) if in_command => {
-                last.push(' ');
-                last.push_str(word);
-            }
-            _ => words.push(word.to_string()),
-        }
-        if word.matches('`').count() % 2 == 1 {
-            in_command = !in_command;
-        }
-    }
-    let mut out = String::new();
-    let mut line = first.to_string();
-    for word in words {
-        if line.chars().count() + word.chars().count() >= 88 && line != first {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            line = rest.to_string();
-        }
-        line.push_str(&word);
-        line.push(' ');
-    }
-    out.push_str(line.trim_end());
-    out.push('\n');
     out
 }
 

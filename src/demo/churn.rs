@@ -22,7 +22,7 @@
 
 use crate::py::{Exception, Interpreter, Record};
 use crate::scenario::{churn, ChurnOptions, ChurnReport};
-use crate::stage::{self, Running};
+use crate::stage::Running;
 use crate::tr;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -34,8 +34,8 @@ use std::time::{Duration, Instant};
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The stage whose server to run (`netlab stages` lists them).
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(1..=crate::stages::STAGES.len() as i64))]
-    pub(crate) stage: u8,
+    #[arg(long, default_value = "5", value_parser = crate::curriculum::parse_server)]
+    pub(crate) stage: &'static crate::curriculum::Entry,
     /// How long to churn at most, in seconds (above 0, at most 60). The demo stops earlier
     /// at the first RuntimeError.
     #[arg(long, value_name = "S", default_value_t = 5.0, value_parser = parse_seconds)]
@@ -61,21 +61,24 @@ struct Death {
 
 /// Runs the experiment and prints the timeline and the verdict.
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    let stage = stage::find(args.stage).expect("clap checked the range");
-    if stage.number == 1 {
+    let entry = args.stage;
+    let stage = entry
+        .server_program()
+        .expect("the parser checked that it is a server");
+    if stage.lifecycle == crate::stage::Lifecycle::Script {
         crate::outln!("{}", tr!("churn-stage1"));
         return Ok(());
     }
     // Captured: the server's log (a record per line A sends) stays out of the demo's output.
     let server = Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true)
-        .map_err(|e| anyhow::anyhow!("could not start stage {}: {e}", stage.number))?;
+        .map_err(|e| anyhow::anyhow!("could not start stage {}: {e}", stage.id))?;
     let seconds = Duration::from_secs_f64(args.seconds);
     crate::outln!(
         "{}\n",
         tr!(
             "churn-intro",
-            stage = stage.number,
-            summary = stage.summary(),
+            stage = stage.id,
+            summary = entry.text().title,
             addr = server.local_addr().to_string(),
             seconds = format!("{:.1}", seconds.as_secs_f64())
         )
@@ -95,7 +98,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let deaths = watcher.stop();
     let a = first_recv_thread(server.interpreter());
     let outcome = Outcome {
-        stage: stage.number,
+        stage: stage.id,
         races: deaths
             .iter()
             .filter(|d| d.exception.message.contains(RACE))
@@ -183,7 +186,7 @@ fn first_recv_thread(interp: &Interpreter) -> Option<String> {
 /// What the run measured, for the verdict.
 struct Outcome {
     /// The stage that ran.
-    stage: u8,
+    stage: &'static str,
     /// What the churn counted.
     report: ChurnReport,
     /// Every server thread that died, in order.
@@ -198,10 +201,16 @@ impl Outcome {
     /// What the outcome means, in a paragraph.
     fn verdict(&self) -> String {
         let stage = self.stage;
+        // The notes' stages by number; an exercise's solution counts as its base stage.
+        let number: u8 = stage
+            .split('.')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(u8::MAX);
         let (sent, echoed) = (self.report.lines_sent, self.report.lines_echoed);
         let mut parts = Vec::new();
         if self.races > 0 {
-            let lock = match stage {
+            let lock = match number {
                 5 => tr!("churn-lock-5"),
                 4 => tr!("churn-lock-4"),
                 _ => tr!("churn-lock-other", stage = stage),
@@ -228,7 +237,7 @@ impl Outcome {
             } else {
                 tr!("churn-others-only", classes = classes)
             });
-            if stage <= 3 {
+            if number <= 3 {
                 parts.push(tr!("churn-cascade", stage = stage));
             }
         }
@@ -240,12 +249,12 @@ impl Outcome {
             });
         }
         if self.races > 0 {
-            if stage <= 5 {
+            if number <= 5 {
                 parts.push(tr!("churn-stage6-fixes"));
             }
-        } else if stage <= 3 {
+        } else if number <= 3 {
             parts.push(tr!("churn-see-stage5"));
-        } else if stage <= 5 {
+        } else if number <= 5 {
             parts.push(tr!(
                 "churn-no-race-yet",
                 seconds = format!("{:.1}", self.report.elapsed.as_secs_f64()),
@@ -256,12 +265,7 @@ impl Outcome {
         } else if self.deaths.is_empty() {
             parts.push(tr!("churn-no-death-lines", echoed = echoed, sent = sent));
         }
-        let space = if crate::lang::current() == crate::lang::Lang::Zh {
-            ""
-        } else {
-            " "
-        };
-        parts.join(space)
+        crate::text::sentences(&parts)
     }
 }
 

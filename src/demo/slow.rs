@@ -19,7 +19,7 @@
 //! frozen on the screen) until `q`, then the timeline and the verdict print as usual.
 
 use crate::scenario::{slow_reader, slow_reader_watched, SlowOptions, SlowReport, SlowWatch};
-use crate::stage::{self, describe, Running};
+use crate::stage::{describe, Running};
 use crate::tr;
 use crate::view::{Control, Live, Program};
 use std::net::SocketAddr;
@@ -31,8 +31,8 @@ use std::time::Duration;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The stage whose server to run (`netlab stages` lists them).
-    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u8).range(1..=crate::stages::STAGES.len() as i64))]
-    pub(crate) stage: u8,
+    #[arg(long, default_value = "7", value_parser = crate::curriculum::parse_server)]
+    pub(crate) stage: &'static crate::curriculum::Entry,
     /// Watch it in the live view (`netlab explain view`): the threads, the lock, each
     /// client's queues, the timeline as it happens; `q` ends the demo.
     #[arg(long)]
@@ -41,24 +41,27 @@ pub struct Args {
 
 /// Runs the experiment and prints the timeline and the verdict.
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    let stage = stage::find(args.stage).expect("clap checked the range");
-    if stage.number == 1 {
+    let entry = args.stage;
+    let stage = entry
+        .server_program()
+        .expect("the parser checked that it is a server");
+    if stage.lifecycle == crate::stage::Lifecycle::Script {
         crate::outln!("{}", tr!("slow-stage1"));
         return Ok(());
     }
     // Captured: the server's own log (10 KB lines) stays out of the demo's output.
     let server = Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true)
-        .map_err(|e| anyhow::anyhow!("could not start stage {}: {e}", stage.number))?;
+        .map_err(|e| anyhow::anyhow!("could not start stage {}: {e}", stage.id))?;
     crate::outln!(
         "{}\n",
         tr!(
             "slow-intro",
-            stage = stage.number,
-            summary = stage.summary(),
+            stage = stage.id,
+            summary = entry.text().title,
             addr = server.local_addr().to_string()
         )
     );
-    let live = args.view.then(|| watch(&server, stage.number)).flatten();
+    let live = args.view.then(|| watch(&server, stage.id)).flatten();
     let report = match &live {
         None => slow_reader(server.local_addr(), Some(&server), SlowOptions::default())?,
         Some((_, done)) => {
@@ -66,7 +69,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                 crate::outln!("+{:5.2} s  {what}", at.as_secs_f64());
             };
             let before_end = |report: &SlowReport| {
-                crate::outln!("{}", verdict(stage.number, report));
+                crate::outln!("{}", verdict(stage.id, report));
                 crate::outln!("{}", tr!("slow-view-over"));
                 while !done.load(Ordering::SeqCst) {
                     std::thread::sleep(Duration::from_millis(50));
@@ -95,13 +98,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             describe(&report.stuck_threads).trim_end()
         );
     }
-    crate::outln!("\n{}", verdict(stage.number, &report));
+    crate::outln!("\n{}", verdict(stage.id, &report));
     Ok(())
 }
 
 /// Starts the live view on the demo's server, if the terminal can show it; the flag is
 /// set when the user ends the demo (`q`, Ctrl-C).
-fn watch(server: &Running, stage: u8) -> Option<(Live, Arc<AtomicBool>)> {
+fn watch(server: &Running, stage: &str) -> Option<(Live, Arc<AtomicBool>)> {
     if let Some(why) = crate::view::refusal() {
         log::warn!(
             target: crate::logging::NETLAB,
@@ -126,7 +129,7 @@ fn watch(server: &Running, stage: u8) -> Option<(Live, Arc<AtomicBool>)> {
 }
 
 /// What the measured outcome means.
-fn verdict(stage: u8, report: &crate::scenario::SlowReport) -> String {
+fn verdict(stage: &str, report: &crate::scenario::SlowReport) -> String {
     if !report.flood_stalled
         && report.message_delivered
         && report.newcomer_served

@@ -40,7 +40,7 @@ pub use socket::{Socket, SPIN_LIMIT, SPIN_STOPPED};
 pub use text::{addr_repr, bytes_repr, decode, strip, strip_bytes};
 pub(crate) use threading::Thread;
 pub use threading::{Interpreter, Record, ThreadInfo};
-pub(crate) use traceback::{register_sources, source_line};
+pub(crate) use traceback::source_line;
 
 use std::io::Write;
 

@@ -1,59 +1,33 @@
-//! Scenarios for a chat client: netlab's stage 7 plays the server, and the client under
-//! test is either a program (a student's, the notes' Python client, netlab's own binary)
+//! Scenarios for a chat client: one of netlab's stages plays the server (the one the
+//! curriculum's client entry names), and the client under test is either a program (a student's, the notes' Python client, netlab's own binary)
 //! or netlab's client code in this process. What is checked is what a user sees: the
 //! client says `I'm ready`, ends when told to `quit` or when the server goes away, and does
 //! not spin meanwhile.
 
 use super::expect::escape;
+use super::library::CLIENT_SCENARIOS;
+use super::model::{ClientScenario, ClientStep};
 use super::outcome::{Failure, Outcome};
 use super::runner::{NotStarted, ProgramOptions, Transcript};
 use super::TestClient;
 use crate::program::{Program, Stream};
 use crate::py::{Interpreter, Record};
-use crate::stage::{ChatClient, Client, Running};
+use crate::stage::{ChatClient, ClientProgram, Running, ServerProgram};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// One scenario for a client.
-#[derive(Debug)]
-pub struct ClientScenario {
-    /// Its name.
-    pub name: &'static str,
-    /// What it shows.
-    pub shows: &'static str,
-    /// What happens, in order.
-    pub steps: &'static [ClientStep],
-}
-
-/// One step of a client scenario.
-#[derive(Clone, Copy, Debug)]
-pub enum ClientStep {
-    /// The client starts, connects to netlab's server and says `I'm ready`, which an
-    /// observer connected to the same server receives.
-    Starts,
-    /// A line is typed at the client's `>> ` prompt.
-    Types(&'static str),
-    /// The server goes away: netlab shuts every one of its connections down.
-    ServerGoes,
-    /// The client ends within this many milliseconds of the step before.
-    EndsWithin(u64),
-    /// Since the step before the last, the client printed at most this many lines: it did
-    /// not spin, logging the `b''` that `recv()` returns again and again.
-    PrintsAtMost(usize),
-}
-
-impl ClientStep {
-    fn checks(&self) -> bool {
-        !matches!(self, ClientStep::Types(_) | ClientStep::ServerGoes)
-    }
-}
-
 /// The client scenario called `name`.
 pub fn find(name: &str) -> Option<&'static ClientScenario> {
-    super::library::CLIENT_SCENARIOS
+    CLIENT_SCENARIOS.iter().find(|s| s.name == name)
+}
+
+/// Where `scenario` stands in the client scenarios' table.
+pub fn position(scenario: &ClientScenario) -> usize {
+    CLIENT_SCENARIOS
         .iter()
-        .find(|s| s.name == name)
+        .position(|s| std::ptr::eq(s, scenario))
+        .unwrap_or(0)
 }
 
 /// A client under test.
@@ -71,9 +45,10 @@ trait ClientTarget {
 }
 
 /// Runs `scenario` against the program of `options` (a client: `{port}` is the port of
-/// netlab's server), started for it.
+/// netlab's `server`), started for it.
 pub fn run_program(
     scenario: &'static ClientScenario,
+    server: &'static ServerProgram,
     options: &ProgramOptions,
 ) -> Result<Outcome, NotStarted> {
     let mut target = ExternalClient {
@@ -82,7 +57,7 @@ pub fn run_program(
         program: None,
         shown: 0,
     };
-    let outcome = run(scenario, &mut target, options.wait);
+    let outcome = run(scenario, server, &mut target, options.wait);
     if let Some(program) = &mut target.program {
         program.stop();
     }
@@ -90,8 +65,12 @@ pub fn run_program(
 }
 
 /// Runs `scenario` against netlab's client code `client` (the notes' or an exercise's
-/// solution) in this process.
-pub fn run_in_process(scenario: &'static ClientScenario, client: &'static Client) -> Outcome {
+/// solution) in this process, with netlab's `server`.
+pub fn run_in_process(
+    scenario: &'static ClientScenario,
+    server: &'static ServerProgram,
+    client: &'static ClientProgram,
+) -> Outcome {
     let mut target = InProcessClient {
         client,
         interp: Interpreter::new(true),
@@ -99,7 +78,7 @@ pub fn run_in_process(scenario: &'static ClientScenario, client: &'static Client
         stopping: None,
         shown: 0,
     };
-    match run(scenario, &mut target, super::DEFAULT_WAIT) {
+    match run(scenario, server, &mut target, super::DEFAULT_WAIT) {
         Ok(outcome) => outcome,
         Err(not_started) => panic!("netlab's own client did not start: {}", not_started.message),
     }
@@ -107,22 +86,22 @@ pub fn run_in_process(scenario: &'static ClientScenario, client: &'static Client
 
 fn run(
     scenario: &'static ClientScenario,
+    program: &'static ServerProgram,
     target: &mut dyn ClientTarget,
     wait: Duration,
 ) -> Result<Outcome, NotStarted> {
     let started = Instant::now();
     crate::logging::ensure_installed();
-    crate::stage::register_sources();
-    let stage = crate::stage::find(7).expect("stage 7, the server of the notes' client");
     let server =
-        Running::start(stage, "127.0.0.1:0".parse().unwrap(), true).map_err(|e| NotStarted {
-            message: format!("netlab's stage 7 did not start: {e}"),
+        Running::start(program, "127.0.0.1:0".parse().unwrap(), true).map_err(|e| NotStarted {
+            message: format!("netlab's stage {} did not start: {e}", program.id),
             hint: None,
             output: Vec::new(),
         })?;
     let addr = server.local_addr();
     let mut transcript: Transcript = vec![format!(
-        "[server] $ netlab stage 7 on {addr}    (netlab's own, for the client to talk to)"
+        "[server] $ netlab stage {} on {addr}    (netlab's own, for the client to talk to)",
+        program.id
     )];
     let observer = TestClient::connect("observer", addr).map_err(|e| NotStarted {
         message: format!("could not connect to netlab's own server: {e}"),
@@ -243,8 +222,6 @@ fn run(
     Ok(Outcome {
         name: scenario.name,
         shows: scenario.shows,
-        stage: 7,
-        exercise: None,
         transcript,
         checked,
         unchecked: 0,
@@ -317,7 +294,7 @@ impl ClientTarget for ExternalClient {
 
 /// netlab's client code, run in this process.
 struct InProcessClient {
-    client: &'static Client,
+    client: &'static ClientProgram,
     interp: Arc<Interpreter>,
     running: Option<Arc<dyn ChatClient>>,
     /// The thread running the notes' `stop()` after `quit`.
@@ -331,11 +308,11 @@ impl ClientTarget for InProcessClient {
         let client = self
             .interp
             .enter(|| start(server))
-            .map_err(|e| format!("netlab's client {} did not start: {e}", self.client.slug))?;
+            .map_err(|e| format!("netlab's client {} did not start: {e}", self.client.id))?;
         self.running = Some(client);
         Ok(format!(
-            "[client] netlab's {} ({}), in this process",
-            self.client.slug, self.client.source_file
+            "[client] netlab's {}, in this process",
+            self.client.id
         ))
     }
 

@@ -2,15 +2,16 @@
 //! code does it (measured on Linux: docs/en/python-originals.md). Each is an exercise:
 //! `shows` says what to look for.
 
-use super::client_check::{ClientScenario, ClientStep};
-use super::Data::{Bytes, Parts, Repeat};
-use super::Piece::Message;
-use super::Step::*;
-use super::{load, msg, raw, End, Experiment, Scenario};
+use super::load;
+use super::model::Data::{Bytes, Parts, Repeat};
+use super::model::Piece::Message;
+use super::model::Step::*;
+use super::model::{msg, raw, ClientScenario, ClientStep, Experiment, Piece, Scenario};
+use super::End;
 
 /// A message from `from` with an empty body: what a stage 2-3 server broadcasts for every
 /// `b''` it reads from a closed client.
-const fn empty(from: &'static str, times: usize) -> super::Piece {
+const fn empty(from: &'static str, times: usize) -> Piece {
     Message {
         from,
         body: Bytes(b""),
@@ -18,13 +19,12 @@ const fn empty(from: &'static str, times: usize) -> super::Piece {
     }
 }
 
-/// Every scenario, in stage order.
+/// Every scenario, in the order of the stages that introduce them.
 pub static SCENARIOS: &[Scenario] = &[
     // ---------------------------------------------------------------- stage 1
     Scenario {
         name: "serves_clients_in_accept_order",
         shows: "stage 1 serves one client at a time, in the order it accepted them: B, who spoke first, waits for A",
-        stages: &[1],
         steps: &[
             Arrive("A"),
             Arrive("B"),
@@ -43,7 +43,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "reset_kills_the_server",
         shows: "an exception in stage 1 ends the whole server: a client that resets before sending, and B is never served",
-        stages: &[1],
         steps: &[
             Arrive("A"),
             Arrive("B"),
@@ -56,7 +55,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "unread_bytes_make_a_reset",
         shows: "stage 1 reads 1024 bytes and closes; the kernel answers the 3976 unread bytes with RST, after the welcome",
-        stages: &[1],
         steps: &[
             Arrive("A"),
             Send("A", Repeat(b"x", 5000)),
@@ -72,7 +70,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "silent_client_still_gets_its_welcome",
         shows: "a client that closes without sending: recv() returns b'' and stage 1 sends the welcome to a closed peer without error",
-        stages: &[1],
         steps: &[
             Arrive("A"),
             Close("A"),
@@ -88,7 +85,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "broadcasts_to_everyone",
         shows: "every message goes to every client, the sender included, behind a header with the notes' odd timestamp",
-        stages: &[2, 3, 4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -103,7 +99,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "utf8_goes_through",
         shows: "text is UTF-8 on the wire: \"你好\" is six bytes, sent back as they came",
-        stages: &[2, 3, 4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -115,7 +110,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_is_just_text",
         shows: "before stage 4 `quit` means nothing: it is broadcast like any text and the client stays",
-        stages: &[2, 3],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -129,7 +123,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "long_line_is_cut_every_1024_bytes",
         shows: "recv(1024) is not a message: 5000 bytes arrive as five broadcasts, and the later newline as a sixth",
-        stages: &[2, 3],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -148,7 +141,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "closed_first_client_gets_one_empty_broadcast",
         shows: "stage 2 does not notice a closed client: B gets one empty broadcast, then A's thread dies on a broken pipe",
-        stages: &[2, 3],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -161,7 +153,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "closed_second_client_gets_two_empty_broadcasts",
         shows: "when the second client closes, the first gets two empty broadcasts before that thread dies",
-        stages: &[2, 3],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -174,7 +165,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "dead_client_kills_later_senders",
         shows: "the closed client stays in the dict, so every later sender's thread dies on it: the chat is dead for everyone",
-        stages: &[2, 3],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -196,7 +186,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "half_closed_client_spins",
         shows: "after a half-close, recv() returns b'' forever: empty broadcasts in a busy loop, until netlab stops it",
-        stages: &[2, 3],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -212,7 +201,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "two_lines_in_one_recv_are_one_message",
         shows: "two lines sent at once arrive in one recv() and go out as one message",
-        stages: &[2, 3, 4, 5],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -224,7 +212,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "split_line_is_two_messages",
         shows: "a line that arrives in two pieces goes out as two messages",
-        stages: &[2, 3, 4, 5],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -237,7 +224,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "character_cut_at_1024_kills_the_thread",
         shows: "a Chinese character cut at byte 1024 cannot be decoded: UnicodeDecodeError kills the thread, nobody gets anything",
-        stages: &[2, 3, 4, 5],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -252,7 +238,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "invalid_utf8_kills_only_that_thread",
         shows: "invalid UTF-8 kills the sender's thread; it stays in the dict and still receives, but is never read again",
-        stages: &[2, 3, 4, 5, 6],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -271,7 +256,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "reset_client_kills_later_senders",
         shows: "a reset raises ConnectionResetError instead of returning b'': the client stays in the dict and kills every later sender",
-        stages: &[2, 3, 4, 5, 6],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -290,7 +274,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_removes_the_client",
         shows: "from stage 4, `quit` removes the client: no broadcast, the server logs it and closes the connection",
-        stages: &[4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -304,7 +287,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "blank_line_disconnects",
         shows: "strip() turns a blank line into '', the same as a closed client: an empty line disconnects its sender",
-        stages: &[4, 5, 6, 7],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -317,7 +299,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "closed_client_is_removed",
         shows: "from stage 4, a client that closes is removed cleanly: no empty broadcasts, the chat goes on",
-        stages: &[4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -331,7 +312,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "half_closed_client_is_removed",
         shows: "from stage 4, a half-closed client is removed at once: it gets EOF, and nothing spins",
-        stages: &[4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -345,7 +325,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_is_matched_after_strip",
         shows: "`quit` is compared after strip() and per recv(): spaces and CRLF still quit, `quit` glued to another line does not",
-        stages: &[4, 5],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -367,7 +346,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "long_line_then_newline_disconnects",
         shows: "5000 bytes go out as five pieces; the newline that ends the line, alone in its recv(), strips to '' and disconnects",
-        stages: &[4, 5],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -395,7 +373,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "lines_are_framed_by_newline",
         shows: "makefile().readline() frames by line: CRLF becomes LF, a line split in two arrives as one message",
-        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -410,7 +387,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "every_line_is_delivered",
         shows: "two lines in one segment are two messages; netlab delivers both (CPython's makefile can lose the second: `netlab explain cpython-quirks`)",
-        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -424,7 +400,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "long_line_is_one_message",
         shows: "a 5000-byte line waits for its newline and goes out whole",
-        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -444,7 +419,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "ten_megabyte_line_goes_through",
         shows: "a 10 MB line is buffered until its newline and broadcast whole, to everyone",
-        stages: &[6, 7],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -464,7 +438,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "chinese_line_is_one_message",
         shows: "the line reader decodes whole lines, so a character across a packet boundary is fine",
-        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -482,7 +455,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "last_line_without_newline",
         shows: "a last line without newline is sent when the client closes, with a single \\n after it",
-        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -496,7 +468,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_is_matched_per_line",
         shows: "`quit` is compared per line after strip(): a `quit` line after another line quits; `quit` with no newline waits",
-        stages: &[6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -520,7 +491,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "reset_is_handled",
         shows: "stage 7 catches the reset: it logs the error, removes the client, and the chat goes on",
-        stages: &[7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -538,7 +508,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "line_over_the_limit_kills_the_thread",
         shows: "a line longer than netlab's 64 MiB limit raises ValueError in readline(): stage 6 does not catch it, so the sender's thread dies and it stays in the dict",
-        stages: &[6],
         steps: &[
             NetlabOnly("netlab refuses a line over 64 MiB; Python's readline() would keep buffering it, however long"),
             Connect("A"),
@@ -553,7 +522,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "line_over_the_limit_is_refused",
         shows: "a line longer than netlab's 64 MiB limit is refused: stage 7 logs the error and removes the sender",
-        stages: &[7],
         steps: &[
             NetlabOnly("netlab refuses a line over 64 MiB; Python's readline() would keep buffering it, however long"),
             Connect("A"),
@@ -569,7 +537,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "invalid_utf8_is_handled",
         shows: "stage 7 catches the decode error: it logs it and removes the client, which gets EOF",
-        stages: &[7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -585,7 +552,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_waits_for_blocked_threads",
         shows: "quit closes every socket, but the blocked threads do not wake, and the clients see nothing, until each acts",
-        stages: &[3],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -607,7 +573,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_ends_when_the_last_client_leaves",
         shows: "from stage 4 a client that closes after quit takes the clean path; the program ends when the last blocked thread does",
-        stages: &[4, 5],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -627,7 +592,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_blocks_in_stop",
         shows: "stop() waits in f.close() for each client's readline(), holding the lock: new clients wait for it too",
-        stages: &[6, 7],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -647,7 +611,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_with_idle_clients_is_cut_short",
         shows: "after quit, idle clients notice nothing: Python would wait for ever; netlab cuts the wait short after the grace period",
-        stages: &[3, 4, 5, 6, 7],
         steps: &[
             Connect("A"),
             Quit(1_000),
@@ -661,7 +624,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "line_too_long_gets_an_error",
         shows: "a line longer than the limit (64 KiB by default) gets one error line, and its sender is disconnected; the chat goes on",
-        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -678,7 +640,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "closed_client_leaves_the_chat",
         shows: "a client that closes is removed: no empty broadcast, and the others and a newcomer keep chatting",
-        stages: &[4, 5, 6, 7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -695,7 +656,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "reset_client_leaves_the_chat",
         shows: "a client that resets is removed: the others and a newcomer keep chatting",
-        stages: &[7, 8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -712,7 +672,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "quit_ends_the_program",
         shows: "`quit` ends the program within 4 s (the notes' 3 s pause, and 1 s), with two idle clients, who see their connections close",
-        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -725,7 +684,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "blank_line_is_a_message",
         shows: "a blank line is a message like any other: everyone gets it, and its sender stays",
-        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -739,7 +697,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "invalid_utf8_removes_the_client",
         shows: "a client that sends bytes that are not UTF-8 is removed (it sees EOF), and the chat goes on",
-        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -752,7 +709,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "churn_kills_no_thread",
         shows: "clients come and go while one talks: no thread dies of `dictionary changed size during iteration`, and every line arrives",
-        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -766,7 +722,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "slow_reader_freezes_no_one",
         shows: "a client that never reads holds no one up: the others' lines arrive within 1 s, it is disconnected past the bound, memory stays bounded",
-        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -782,7 +737,6 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "leavers_leave_no_socket_behind",
         shows: "200 clients connect, say hi and close at once: the server closes every one of their sockets, and the chat goes on",
-        stages: &[8, 9],
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -795,36 +749,31 @@ pub static SCENARIOS: &[Scenario] = &[
     },
 ];
 
-/// Every experiment, with the stages it applies to.
+/// Every experiment.
 pub static EXPERIMENTS: &[Experiment] = &[
     Experiment {
         name: "slow_reader_stalls_only_the_sender",
         shows: "a client that never reads stalls only the thread sending to it: B's message and a newcomer still get through",
-        stages: &[2, 3, 4, 5],
         run: load::slow_reader_stalls_only_the_sender,
     },
     Experiment {
         name: "slow_reader_freezes_everyone",
         shows: "a client that never reads freezes the whole server: the broadcast blocks in flush() holding the lock",
-        stages: &[6, 7],
         run: load::slow_reader_freezes_everyone,
     },
     Experiment {
         name: "dict_changed_size_under_churn",
         shows: "churn clients next to a chatty one: iterating the dict while others change it raises RuntimeError",
-        stages: &[4, 5],
         run: load::race_appears,
     },
     Experiment {
         name: "no_dict_race_under_churn",
         shows: "with the whole broadcast under the lock, churn kills no thread and every line comes back",
-        stages: &[6, 7, 8, 9],
         run: load::race_never_appears,
     },
     Experiment {
         name: "leavers_leave_sockets_in_close_wait",
         shows: "clients that close just as a broadcast writes to them kill the broadcasting thread before it closes its own client: sockets pile up in CLOSE-WAIT",
-        stages: &[7],
         run: load::leavers_leave_sockets_behind,
     },
 ];

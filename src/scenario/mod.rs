@@ -1,7 +1,8 @@
-//! Scenarios: what each client does and exactly what it must receive, per stage.
+//! Scenarios: what each client does and exactly what it must receive.
 //!
-//! A scenario is data: a list of steps (`connect A`, `send A "hello\n"`, `expect B ...`),
-//! with the stages it applies to. The tests run every scenario against netlab's own stages,
+//! A scenario is data (`model.rs` says what it is made of, `library.rs` holds the table):
+//! a list of steps (`connect A`, `send A "hello\n"`, `expect B ...`); which programs must
+//! pass it is the curriculum's business (`stages/curriculum.toml`). The tests run every scenario against netlab's own stages,
 //! and `netlab check` runs the same scenarios against a student's server, in any language,
 //! since they only need a TCP port. The runner sees a server through a [`Target`]: netlab's
 //! own stage in this process (its log and its threads can be checked too), or an external
@@ -24,233 +25,23 @@ mod expect;
 mod hint;
 mod library;
 mod load;
+mod model;
 mod outcome;
 mod runner;
 mod target;
 
 pub use client::{contains, ClientOptions, End, TestClient};
 pub(crate) use expect::escape;
-pub use library::{EXPERIMENTS, SCENARIOS};
+pub use library::{CLIENT_SCENARIOS, EXPERIMENTS, SCENARIOS};
 pub(crate) use load::{
     churn, slow_reader, slow_reader_watched, ChurnOptions, ChurnReport, SlowOptions, SlowReport,
     SlowWatch,
 };
+pub use model::{ClientScenario, ClientStep, Data, Experiment, Piece, Scenario, Step};
 pub use outcome::{Failure, Outcome, Verdict};
 #[cfg(test)]
 pub(crate) use runner::run as run_scenario;
 pub(crate) use runner::Transcript;
-pub use runner::{
-    run_in_process, run_on_stage, run_program, NotStarted, ProgramOptions, DEFAULT_WAIT,
-};
+pub use runner::{run_in_process, run_program, NotStarted, ProgramOptions, DEFAULT_WAIT};
 #[cfg(test)]
 pub(crate) use target::InProcess;
-
-use crate::stage::Running;
-
-/// One exercise: steps for named clients, and the stages whose servers must pass it.
-#[derive(Debug)]
-pub struct Scenario {
-    /// Its name, also the name of the test that runs it (after the `stageN_` prefix).
-    pub name: &'static str,
-    /// What it shows, in a sentence a student can read as the exercise.
-    pub(crate) shows: &'static str,
-    /// The stages it applies to.
-    pub stages: &'static [u8],
-    /// What happens, in order.
-    pub steps: &'static [Step],
-}
-
-impl Scenario {
-    /// The first stage it applies to: where it is new.
-    pub(crate) fn introduced(&self) -> u8 {
-        self.stages.iter().copied().min().unwrap_or(0)
-    }
-}
-
-/// A check that needs many clients at once, or netlab's own server to look into (its
-/// threads' deaths): the dict race under churn, a client that never reads. Run by the
-/// tests against netlab's stages in this process.
-pub struct Experiment {
-    /// Its name, also the name of its test (after the `stageN_` prefix).
-    pub name: &'static str,
-    /// What it shows.
-    pub shows: &'static str,
-    /// The stages it applies to.
-    pub stages: &'static [u8],
-    /// Runs it against a started stage: Err says what went otherwise.
-    pub run: fn(&Running) -> Result<(), String>,
-}
-
-/// Bytes to send or expect, written compactly.
-#[derive(Clone, Copy, Debug)]
-pub enum Data {
-    /// These bytes.
-    Bytes(&'static [u8]),
-    /// These bytes, repeated.
-    Repeat(&'static [u8], usize),
-    /// These parts, one after the other.
-    Parts(&'static [Data]),
-}
-
-impl Data {
-    /// How many bytes it is, without making them.
-    pub(crate) fn len(self) -> usize {
-        match self {
-            Data::Bytes(b) => b.len(),
-            Data::Repeat(b, n) => b.len() * n,
-            Data::Parts(parts) => parts.iter().map(|p| p.len()).sum(),
-        }
-    }
-
-    /// The bytes themselves.
-    pub(crate) fn to_bytes(self) -> Vec<u8> {
-        match self {
-            Data::Bytes(b) => b.to_vec(),
-            Data::Repeat(b, n) => b.repeat(n),
-            Data::Parts(parts) => parts.iter().flat_map(|p| p.to_bytes()).collect(),
-        }
-    }
-}
-
-/// Part of what a client must receive.
-#[derive(Clone, Copy, Debug)]
-pub enum Piece {
-    /// A chat message from client `from`: the header `"{TS} ip:port\n"`, the body, `"\n"`;
-    /// `times` times in a row.
-    Message {
-        from: &'static str,
-        body: Data,
-        times: usize,
-    },
-    /// Exactly these bytes.
-    Raw(Data),
-}
-
-/// One step of a scenario. `{A}` in a text stands for client A's address (`127.0.0.1:51234`)
-/// and `{A.repr}` for its Python repr (`('127.0.0.1', 51234)`).
-#[derive(Clone, Debug)]
-pub enum Step {
-    /// A new client connects, and is in the server's clients dict before the next step: it
-    /// sends a line of its own (`A joins`) and waits for it to come back, since a chat
-    /// server sends every message to every client, the sender included. Other clients'
-    /// copies of that line are taken out of what later steps expect.
-    Connect(&'static str),
-    /// A new client connects, and nothing waits for the server to register it: for stage 1,
-    /// which serves one client at a time, and for a server that is stuck or whose chat is
-    /// dead and will not send the line back.
-    Arrive(&'static str),
-    /// The client sends these bytes.
-    Send(&'static str, Data),
-    /// The client receives exactly these bytes next.
-    Expect(&'static str, &'static [Piece]),
-    /// The client receives nothing more during this many milliseconds.
-    Quiet(&'static str, u64),
-    /// The server ends the client's connection: `End::Eof` (FIN) or `End::Reset` (RST),
-    /// with nothing unread before it.
-    Ends(&'static str, End),
-    /// The client closes its connection (FIN).
-    Close(&'static str),
-    /// The client resets its connection (RST).
-    Reset(&'static str),
-    /// The client shuts down its sending side (FIN) and keeps reading.
-    HalfClose(&'static str),
-    /// Wait this many milliseconds (to split a line across two TCP segments).
-    Pause(u64),
-    /// The server logs or prints a line containing this text.
-    Says(&'static str),
-    /// The server's thread of this name ends with an exception containing this text.
-    ThreadDies(&'static str, &'static str),
-    /// The server's thread of this name ends, without an exception.
-    ThreadEnds(&'static str),
-    /// The server's thread of this name is blocked in a call containing this text.
-    ThreadBlocked(&'static str, &'static str),
-    /// The console's `quit` is typed, with this grace period in milliseconds.
-    Quit(u64),
-    /// The quit sequence ends: every thread ended by itself (true), or was cut short (false).
-    QuitEnds(bool),
-    /// A new client connects that never reads, with a small receive buffer (its buffers
-    /// fill up at once). It is registered when a client that reads receives its first line.
-    Silent(&'static str),
-    /// The client sends 10 KB lines (`flood 000001 xxx...`) until this many bytes have
-    /// gone, or the server has stopped taking them for 2 s; then every client that reads
-    /// must receive every one of them (later steps skip them).
-    Flood(&'static str, usize),
-    /// As `Expect`, waiting at most this many milliseconds.
-    ExpectWithin(&'static str, u64, &'static [Piece]),
-    /// The client (a silent one) reads at last: the server must have ended its
-    /// connection; what came before the end does not matter.
-    EndsSomeTime(&'static str),
-    /// The server's memory (the resident set of its processes) stays under this many MiB.
-    MemoryBelow(u64),
-    /// Churn for this many milliseconds: clients connect, say `hi`, send `quit` and close,
-    /// over and over, while `chatty` sends a line every millisecond. No thread may die of
-    /// `dictionary changed size during iteration`, and `chatty` and `observer` must receive
-    /// every line `chatty` sent.
-    Churn {
-        chatty: &'static str,
-        observer: &'static str,
-        millis: u64,
-    },
-    /// This many clients each connect, send `hi` and close at once (later steps skip their
-    /// lines).
-    Leavers(usize),
-    /// The server holds no connection in CLOSE-WAIT: it closed the socket of every client
-    /// that closed.
-    NoCloseWait,
-    /// From here on, the steps show what netlab does where the Python program would hang,
-    /// spin, lose a line or run out of memory (the text says which): they hold for netlab's
-    /// own stages, and are not checked against another program.
-    NetlabOnly(&'static str),
-}
-
-impl Step {
-    /// Whether the step checks something (rather than only acting).
-    pub(crate) fn checks(&self) -> bool {
-        !matches!(
-            self,
-            Step::Arrive(_)
-                | Step::Leavers(_)
-                | Step::Send(..)
-                | Step::Close(_)
-                | Step::Reset(_)
-                | Step::HalfClose(_)
-                | Step::Pause(_)
-                | Step::Quit(_)
-                | Step::NetlabOnly(_)
-        )
-    }
-}
-
-/// A chat message from `from` with this body.
-pub(crate) const fn msg(from: &'static str, body: &'static [u8]) -> Piece {
-    Piece::Message {
-        from,
-        body: Data::Bytes(body),
-        times: 1,
-    }
-}
-
-/// Exactly these bytes.
-pub(crate) const fn raw(bytes: &'static [u8]) -> Piece {
-    Piece::Raw(Data::Bytes(bytes))
-}
-
-/// The scenarios that apply to stage `number`: those it introduces first, then those of
-/// earlier stages that still hold at it (a grader's regression), each group in table order.
-pub fn for_stage(number: u8) -> impl Iterator<Item = &'static Scenario> {
-    let applies = move |s: &&Scenario| s.stages.contains(&number);
-    let new = SCENARIOS
-        .iter()
-        .filter(applies)
-        .filter(move |s| s.introduced() == number);
-    let earlier = SCENARIOS
-        .iter()
-        .filter(applies)
-        .filter(move |s| s.introduced() < number);
-    new.chain(earlier)
-}
-
-/// The scenario called `name`.
-pub(crate) fn find(name: &str) -> Option<&'static Scenario> {
-    SCENARIOS.iter().find(|s| s.name == name)
-}

@@ -46,10 +46,6 @@ pub struct Outcome {
     /// Which scenario: its name, and what it shows.
     pub name: &'static str,
     pub(crate) shows: &'static str,
-    /// The stage it was run as (a scenario applies to several).
-    pub(crate) stage: u8,
-    /// The exercise it was run for, if it was.
-    pub(crate) exercise: Option<&'static str>,
     /// Everything that happened, in order, as a student can replay it with `nc`.
     pub(crate) transcript: Transcript,
     /// Steps that checked something and held.
@@ -85,11 +81,10 @@ impl Outcome {
         line
     }
 
-    /// One JSON object for a teacher's script: stage, scenario, result, first failure.
+    /// One JSON object for a teacher's script: scenario, result, first failure (the
+    /// command adds what was checked).
     pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::json!({
-            "stage": self.stage,
-            "exercise": self.exercise,
             "scenario": self.name,
             "result": match self.verdict() {
                 Verdict::Passed => "pass",

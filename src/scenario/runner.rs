@@ -7,7 +7,7 @@ use super::target::{exit_text, External, InProcess, Seen, Target};
 use super::{contains, ClientOptions, End, Scenario, Step, TestClient};
 use crate::program::{bindable, free_port, NotListening, Program};
 use crate::py::addr_repr;
-use crate::stage::Running;
+use crate::stage::{Running, ServerProgram};
 use crate::wire;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -23,29 +23,12 @@ const SCENARIO_LIMIT: Duration = Duration::from_secs(60);
 /// The lines of a run, in the order things happened.
 pub(crate) type Transcript = Vec<String>;
 
-/// Starts netlab's stage `number` in this process on 127.0.0.1:0 and runs scenario `name`
-/// against it, with the server-side steps checked. What the tests call.
-pub fn run_on_stage(number: u8, name: &str) -> Outcome {
-    let scenario = super::find(name).unwrap_or_else(|| panic!("no scenario named {name}"));
-    assert!(
-        scenario.stages.contains(&number),
-        "scenario {name} does not apply to stage {number}"
-    );
-    let stage = crate::stage::find(number).unwrap_or_else(|| panic!("no stage {number}"));
-    run_in_process(stage, scenario)
-}
-
-/// Starts `stage` (one of the notes', or an exercise's reference solution) in this
-/// process on 127.0.0.1:0, and runs `scenario` against it.
-pub fn run_in_process(stage: &'static crate::stage::Stage, scenario: &'static Scenario) -> Outcome {
-    let running = Running::start(stage, "127.0.0.1:0".parse().unwrap(), true)
-        .unwrap_or_else(|e| panic!("{} did not start: {e}", stage.slug));
-    run(
-        scenario,
-        stage.number,
-        &mut InProcess::new(&running),
-        DEFAULT_WAIT,
-    )
+/// Starts `program` (a stage, or an exercise's reference solution) in this process on
+/// 127.0.0.1:0, and runs `scenario` against it.
+pub fn run_in_process(program: &'static ServerProgram, scenario: &'static Scenario) -> Outcome {
+    let running = Running::start(program, "127.0.0.1:0".parse().unwrap(), true)
+        .unwrap_or_else(|e| panic!("{} did not start: {e}", program.id));
+    run(scenario, &mut InProcess::new(&running), DEFAULT_WAIT)
 }
 
 /// How to run a scenario against a program started for it.
@@ -78,12 +61,10 @@ pub struct NotStarted {
 /// runs of the program, before it starts the next one anyway.
 const PORT_WAIT: Duration = Duration::from_secs(3);
 
-/// Starts the program afresh, waits until it listens, runs `scenario` as stage `stage`
-/// against it, and stops it (its connections closed first, so that the TIME-WAIT they
+/// Starts the program afresh, waits until it listens, runs `scenario` against it, and stops it (its connections closed first, so that the TIME-WAIT they
 /// leave falls on the clients' side, not on the program's port).
 pub fn run_program(
     scenario: &'static Scenario,
-    stage: u8,
     options: &ProgramOptions,
 ) -> Result<Outcome, NotStarted> {
     // A port netlab picked may be taken between its choice and the program's bind (by
@@ -115,7 +96,7 @@ pub fn run_program(
     // What the program prints once the scenario is over (its reaction to the clients
     // closing) is not part of the scenario, and stays out of the transcript.
     let mut external = External::new(&mut program, addr, &options.label);
-    Ok(run(scenario, stage, &mut external, options.wait))
+    Ok(run(scenario, &mut external, options.wait))
 }
 
 /// Starts the program on `port` and waits until it listens there. The error says why not,
@@ -188,13 +169,8 @@ fn wait_bindable(port: u16, timeout: Duration) -> bool {
     }
 }
 
-/// Runs `scenario` as stage `stage` against `target`, each step waiting at most `wait`.
-pub(crate) fn run(
-    scenario: &'static Scenario,
-    stage: u8,
-    target: &mut dyn Target,
-    wait: Duration,
-) -> Outcome {
+/// Runs `scenario` against `target`, each step waiting at most `wait`.
+pub(crate) fn run(scenario: &'static Scenario, target: &mut dyn Target, wait: Duration) -> Outcome {
     let started = Instant::now();
     let mut run = Run {
         target,
@@ -249,8 +225,6 @@ pub(crate) fn run(
     Outcome {
         name: scenario.name,
         shows: scenario.shows,
-        stage,
-        exercise: None,
         transcript: run.transcript,
         checked: run.checked,
         unchecked: run.unchecked,

@@ -23,13 +23,13 @@
 use super::labels as L;
 use super::snapshot::{Connection, LockState, Snapshot, ThreadFate, ThreadRow, ThreadState};
 use crate::terminal::Kind;
+use crate::text::{columns as width, cut, right};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 use std::time::Duration;
-use unicode_width::UnicodeWidthChar;
 
 /// The smallest screen the view lays out: a projector's 80x24.
 pub(crate) const MIN: (u16, u16) = (80, 24);
@@ -532,61 +532,9 @@ fn help(frame: &mut Frame<'_>, area: Rect, st: &Styles) {
     );
 }
 
-/// Terminal columns of `text` (a Chinese character takes two).
-fn width(text: &str) -> usize {
-    text.chars().map(|c| c.width().unwrap_or(0)).sum()
-}
-
-/// `text` cut to `max` columns, with `…` when cut.
-fn cut(text: &str, max: usize) -> String {
-    if width(text) <= max {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
-
-/// `text` in rows of at most `max` columns, cut at spaces where it can be.
+/// `text` in rows of at most `max` columns.
 fn wrap(text: &str, max: usize) -> Vec<String> {
-    let mut rows = Vec::new();
-    let mut row = String::new();
-    let mut used = 0;
-    for word in text.split_inclusive(' ') {
-        let w = width(word);
-        if used + w > max && !row.is_empty() {
-            rows.push(row.trim_end().to_string());
-            row = String::new();
-            used = 0;
-        }
-        if w > max {
-            for c in word.chars() {
-                let cw = c.width().unwrap_or(0);
-                if used + cw > max {
-                    rows.push(std::mem::take(&mut row));
-                    used = 0;
-                }
-                row.push(c);
-                used += cw;
-            }
-        } else {
-            row.push_str(word);
-            used += w;
-        }
-    }
-    if !row.trim().is_empty() || rows.is_empty() {
-        rows.push(row.trim_end().to_string());
-    }
-    rows
+    crate::text::lines(text, max, max)
 }
 
 /// A paragraph of a wrapped text: its words, its first line's indentation, and that of
@@ -630,11 +578,6 @@ fn wrap_indented(text: &str, indent: usize, cont: usize, max: usize) -> Vec<Stri
         .enumerate()
         .map(|(i, row)| format!("{}{row}", " ".repeat(if i == 0 { indent } else { cont })))
         .collect()
-}
-
-/// `text` right-aligned in `w` columns.
-fn right(text: &str, w: usize) -> String {
-    format!("{}{text}", " ".repeat(w.saturating_sub(width(text))))
 }
 
 /// A byte count in at most 6 columns: exact up to 99999, then K, M, G (of 1024).

@@ -10,7 +10,7 @@
 use super::feed::Feed;
 use crate::ports::{self, State as TcpState, TcpSocket};
 use crate::py::{Interpreter, Socket, ThreadInfo};
-use crate::stage::{Lifecycle, Running, Server, Stage};
+use crate::stage::{Lifecycle, Running, Server, ServerProgram};
 use crate::terminal::Shown;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 /// What the view watches: a running stage's interpreter and server, shared with it.
 #[derive(Clone)]
 pub struct Program {
-    /// Which stage runs.
-    stage: &'static Stage,
+    /// Which server runs.
+    server_program: &'static ServerProgram,
     /// Its threads, sockets and (when captured) records.
     interp: Arc<Interpreter>,
     /// Its server object: the clients dict, the address.
@@ -39,12 +39,16 @@ impl Program {
     /// The stage `running`, titled `stage N · slug`.
     pub fn of(running: &Running) -> Program {
         Program {
-            stage: running.stage,
+            server_program: running.program(),
             interp: running.interpreter().clone(),
             server: running.server().clone(),
-            title: format!("stage {} · {}", running.stage.number, running.stage.slug),
+            title: format!(
+                "stage {} · {}",
+                running.program().id,
+                running.program().slug
+            ),
             started: Instant::now(),
-            prompt: running.stage.lifecycle.has_console(),
+            prompt: running.program().lifecycle.has_console(),
         }
     }
 
@@ -180,7 +184,7 @@ impl Snapshot {
         let interp = &program.interp;
         let infos = interp.threads();
         let quitting = quit.is_some();
-        let lifecycle = program.stage.lifecycle;
+        let lifecycle = program.server_program.lifecycle;
         let mut threads = Vec::new();
         // Python's main thread sits in the console's input() until `quit`; then the quit
         // sequence runs the notes' stop() on a thread of that name, which the list shows.

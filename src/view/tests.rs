@@ -10,10 +10,10 @@
 use super::{render, Feed, LockState, Program, Snapshot, ThreadFate, ThreadState, Ui};
 use crate::py::Record;
 use crate::scenario::{
-    run_scenario, ClientOptions, InProcess, Outcome, TestClient, Verdict, DEFAULT_WAIT,
-    EXPERIMENTS, SCENARIOS,
+    run_scenario, ClientOptions, InProcess, Outcome, Scenario, TestClient, Verdict, DEFAULT_WAIT,
+    EXPERIMENTS,
 };
-use crate::stage::{self, QuitOptions, Running};
+use crate::stage::{QuitOptions, Running};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -21,9 +21,14 @@ use std::time::{Duration, Instant};
 /// The longest any step waits for the server.
 const WAIT: Duration = Duration::from_secs(10);
 
-fn start(stage: u8) -> Running {
+/// Stage `id` of the curriculum.
+fn stage(id: &str) -> &'static crate::curriculum::Entry {
+    crate::curriculum::find(id).unwrap()
+}
+
+fn start(id: &str) -> Running {
     Running::start(
-        stage::find(stage).unwrap(),
+        stage(id).server_program().unwrap(),
         "127.0.0.1:0".parse().unwrap(),
         true,
     )
@@ -145,7 +150,7 @@ fn connect(running: &Running, name: &str) -> TestClient {
 /// then the next sender's thread dies when its broadcast reaches the dead socket.
 #[test]
 fn stage2_dead_client_cascade() {
-    let running = start(2);
+    let running = start("2");
     let addr = running.local_addr();
     let mut a = connect(&running, "A");
     let b = connect(&running, "B");
@@ -191,7 +196,7 @@ fn stage2_dead_client_cascade() {
 /// waits for the accept thread and the recv threads, which closing did not wake.
 #[test]
 fn stage3_after_quit() {
-    let running = start(3);
+    let running = start("3");
     let addr = running.local_addr();
     let a = connect(&running, "A");
     let b = connect(&running, "B");
@@ -245,7 +250,7 @@ fn stage3_after_quit() {
 /// holding the lock, C's send queue stays full, and B's thread waits for the lock.
 #[test]
 fn stage7_slow_reader_freeze() {
-    let running = start(7);
+    let running = start("7");
     let addr = running.local_addr();
     let counting = ClientOptions {
         keep: false,
@@ -328,7 +333,7 @@ fn stage7_slow_reader_freeze() {
 /// The keys overlay and a screen too small to lay out: drawn, never garbled.
 #[test]
 fn help_and_small_screens() {
-    let running = start(3);
+    let running = start("3");
     let snap = snapshot(&running, None);
     let help = Ui {
         help: true,
@@ -361,7 +366,7 @@ fn period() -> Duration {
 /// Runs `f` on a started stage `n`, with a view sampling it every [`HARD`] on another
 /// thread when `watched` (a snapshot taken and drawn at 80x24, as the view does); returns
 /// what `f` returned and how many snapshots were drawn meanwhile.
-fn with_sampler<T>(n: u8, watched: bool, f: impl FnOnce(&Running) -> T) -> (T, usize) {
+fn with_sampler<T>(n: &str, watched: bool, f: impl FnOnce(&Running) -> T) -> (T, usize) {
     let running = start(n);
     let stop = AtomicBool::new(false);
     let drawn = AtomicUsize::new(0);
@@ -393,35 +398,46 @@ fn with_sampler<T>(n: u8, watched: bool, f: impl FnOnce(&Running) -> T) -> (T, u
     (result, drawn.into_inner())
 }
 
-fn scenario(n: u8, name: &str, watched: bool) -> (Outcome, usize) {
-    let s = SCENARIOS.iter().find(|s| s.name == name).unwrap();
-    with_sampler(n, watched, |running| {
-        run_scenario(s, n, &mut InProcess::new(running), DEFAULT_WAIT)
+fn scenario(id: &'static str, s: &'static Scenario, watched: bool) -> (Outcome, usize) {
+    with_sampler(id, watched, |running| {
+        run_scenario(s, &mut InProcess::new(running), DEFAULT_WAIT)
     })
 }
 
 /// The view only reads: with a view sampling 25 times as often as the real one, every
 /// scenario of stage 2 (no lock, dead clients) and stage 7 (the lock, the freeze) still
-/// passes, byte for byte, and so does stage 7's slow-reader experiment.
+/// passes, byte for byte, and so does stage 7's slow-reader experiment. The scenarios
+/// run side by side, each with its own server and view (they wait more than they work).
 #[test]
 fn sampling_changes_no_scenario() {
-    for n in [2, 7] {
-        for s in SCENARIOS.iter().filter(|s| s.stages.contains(&n)) {
-            let (outcome, drawn) = scenario(n, s.name, true);
-            assert_eq!(
-                outcome.verdict(),
-                Verdict::Passed,
-                "stage{n}_{} with the view sampling:\n{outcome}",
-                s.name
-            );
-            assert!(drawn > 0, "nothing sampled");
-        }
-    }
+    let runs: Vec<(&'static str, &'static Scenario)> = ["2", "7"]
+        .into_iter()
+        .flat_map(|id| stage(id).scenarios().into_iter().map(move |s| (id, s)))
+        .collect();
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .map(|&(id, s)| scope.spawn(move || (id, s, scenario(id, s, true))))
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| {
+                let (id, s, (outcome, drawn)) = h.join().unwrap();
+                (outcome.verdict() != Verdict::Passed || drawn == 0).then(|| {
+                    format!(
+                        "stage{id}_{} with the view sampling ({drawn} drawn):\n{outcome}",
+                        s.name
+                    )
+                })
+            })
+            .collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
     let freeze = EXPERIMENTS
         .iter()
         .find(|e| e.name == "slow_reader_freezes_everyone")
         .unwrap();
-    let (result, drawn) = with_sampler(7, true, |running| (freeze.run)(running));
+    let (result, drawn) = with_sampler("7", true, |running| (freeze.run)(running));
     assert_eq!(result, Ok(()));
     assert!(drawn > 10, "{drawn}");
 }
@@ -443,12 +459,12 @@ fn timing() {
         "{:<48} {:>10} {:>10}",
         "scenario (median of runs)", "plain", "viewed"
     );
-    for n in [2, 7] {
-        for s in SCENARIOS.iter().filter(|s| s.stages.contains(&n)) {
+    for n in ["2", "7"] {
+        for s in stage(n).scenarios() {
             let median = |watched: bool| {
                 let mut times: Vec<Duration> = (0..runs)
                     .map(|_| {
-                        let (outcome, _) = scenario(n, s.name, watched);
+                        let (outcome, _) = scenario(n, s, watched);
                         assert_eq!(outcome.verdict(), Verdict::Passed, "{outcome}");
                         outcome.elapsed
                     })

@@ -4,26 +4,30 @@
 
 pub mod process;
 
-use netlab::stage::{self, Running};
+use netlab::curriculum::{self, Kind};
+use netlab::stage::Running;
 
-/// Starts stage `number` in this process on 127.0.0.1:0, with its output captured.
-pub fn start(number: u8) -> Running {
-    let stage = stage::find(number).expect("a stage with this number");
-    Running::start(stage, "127.0.0.1:0".parse().unwrap(), true).expect("the stage starts")
+/// Starts stage `id` in this process on 127.0.0.1:0, with its output captured.
+pub fn start(id: &str) -> Running {
+    let program = curriculum::find(id)
+        .ok()
+        .and_then(|e| e.server_program())
+        .expect("a server of the curriculum");
+    Running::start(program, "127.0.0.1:0".parse().unwrap(), true).expect("the stage starts")
 }
 
-/// The stage number just past the stage table: `8`.
+/// The stage number just past the last stage of the curriculum: `10`.
 pub fn past_the_last() -> String {
-    (netlab::stages::STAGES.len() + 1).to_string()
+    let last: u8 = curriculum::of_kind(Kind::Stage)
+        .filter_map(|e| e.id.parse().ok())
+        .max()
+        .unwrap_or(0);
+    (last + 1).to_string()
 }
 
-/// clap's message for that number: `8 is not in 1..=7`.
+/// The one sentence every command gives for that id, in English.
 pub fn out_of_range() -> String {
-    format!(
-        "{} is not in 1..={}",
-        past_the_last(),
-        netlab::stages::STAGES.len()
-    )
+    curriculum::unknown(&past_the_last())
 }
 
 /// The locale variables netlab reads to choose its language (`netlab::lang`).

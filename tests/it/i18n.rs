@@ -2,7 +2,7 @@
 //! or the locale, every page in both languages with the same code, netlab's own lines in
 //! the language chosen, and the diff of two stages, coloured only where it should be.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use netlab::docs::PAGES;
@@ -21,30 +21,41 @@ fn stdout_of(cmd: &mut Command) -> String {
     String::from_utf8(out).unwrap()
 }
 
+fn zh() -> Lang {
+    Lang::from_code("zh").unwrap()
+}
+
+fn en() -> Lang {
+    Lang::fallback()
+}
+
 /// Whether `netlab stages` printed its Chinese titles.
 fn stages_in_chinese(out: &str) -> bool {
-    let first = &netlab::stages::STAGES[0];
-    assert!(out.contains(first.title_zh), "{out}");
-    if out.contains(first.summary_zh) {
-        assert!(!out.contains(first.title_en), "{out}");
+    let first = netlab::curriculum::find("1").unwrap();
+    assert!(out.contains(first.heading), "{out}");
+    if out.contains(first.text_in(zh()).title) {
+        assert!(!out.contains(first.text_in(en()).title), "{out}");
         true
     } else {
-        assert!(out.contains(first.title_en), "{out}");
+        assert!(out.contains(first.text_in(en()).title), "{out}");
         false
     }
 }
 
-/// Every page of the page table exists in both languages: the table is generated from
-/// docs/zh and docs/en, so a page added in one directory only shows here.
+/// Every page of the page table exists in every language: the table is generated from
+/// the docs/<lang> directories, so a page added in one directory only shows here.
 #[test]
-fn every_page_exists_in_both_languages() {
-    assert!(PAGES.len() >= 18, "{} pages", PAGES.len());
+fn every_page_exists_in_every_language() {
+    let entries_with_pages = netlab::curriculum::ENTRIES
+        .iter()
+        .filter(|e| e.kind != netlab::curriculum::Kind::Solution)
+        .count();
+    assert!(PAGES.len() > entries_with_pages, "{} pages", PAGES.len());
     let missing: Vec<String> = PAGES
         .iter()
         .flat_map(|page| {
-            Lang::ALL
-                .iter()
-                .filter(|lang| page.get(**lang).is_none())
+            Lang::all()
+                .filter(|lang| page.get(*lang).is_none())
                 .map(move |lang| format!("docs/{}/{}.md", lang.code(), page.stem))
         })
         .collect();
@@ -54,8 +65,8 @@ fn every_page_exists_in_both_languages() {
 /// `--lang` decides, over any locale; without it LC_ALL, then LC_MESSAGES, then LANG.
 #[test]
 fn the_language_comes_from_lang_then_lc_all_lc_messages_lang() {
-    let zh = "zh_CN.UTF-8";
-    let en = "en_US.UTF-8";
+    let (zh_locale, en_locale) = ("zh_CN.UTF-8", "en_US.UTF-8");
+    let (zh, en) = (zh_locale, en_locale);
     // (arguments, environment, whether netlab speaks Chinese)
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], bool);
     let cases: &[Case] = &[
@@ -84,8 +95,8 @@ fn the_language_comes_from_lang_then_lc_all_lc_messages_lang() {
     // The same choice picks the page.
     let page = netlab::docs::find("3").unwrap();
     let mut cmd = netlab();
-    cmd.args(["explain", "3"]).env("LANG", zh);
-    assert_eq!(stdout_of(&mut cmd), page.zh.as_ref().unwrap().text);
+    cmd.args(["explain", "3"]).env("LANG", zh_locale);
+    assert_eq!(stdout_of(&mut cmd), page.get(self::zh()).unwrap().text);
 }
 
 /// An unknown language is clap's usage error, which lists the choices.
@@ -96,7 +107,7 @@ fn an_unknown_lang_lists_the_choices() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("invalid value 'fr'"))
-        .stderr(predicate::str::contains("[possible values: zh, en]"));
+        .stderr(predicate::str::contains("[possible values: en, zh]"));
 }
 
 /// The page's text outside fenced code blocks, and inline code spans removed.
@@ -163,14 +174,14 @@ fn chinese_share(text: &str) -> f64 {
 #[test]
 fn chinese_pages_are_mostly_chinese_outside_code() {
     for page in PAGES {
-        let zh = chinese_share(&prose(page.zh.as_ref().unwrap().text));
+        let zh = chinese_share(&prose(page.get(zh()).unwrap().text));
         assert!(
             zh > 0.6,
             "docs/zh/{}.md is {:.0} % Chinese",
             page.stem,
             zh * 100.0
         );
-        let en = chinese_share(&prose(page.en.as_ref().unwrap().text));
+        let en = chinese_share(&prose(page.get(en()).unwrap().text));
         assert!(
             en < 0.2,
             "docs/en/{}.md is {:.0} % Chinese",
@@ -185,8 +196,8 @@ fn chinese_pages_are_mostly_chinese_outside_code() {
 #[test]
 fn code_blocks_are_identical_in_both_languages() {
     for page in PAGES {
-        let zh = code_blocks(page.zh.as_ref().unwrap().text);
-        let en = code_blocks(page.en.as_ref().unwrap().text);
+        let zh = code_blocks(page.get(zh()).unwrap().text);
+        let en = code_blocks(page.get(en()).unwrap().text);
         assert_eq!(zh.len(), en.len(), "{}: number of code blocks", page.stem);
         for (i, (z, e)) in zh.iter().zip(&en).enumerate() {
             assert_eq!(z, e, "{}: code block {} differs", page.stem, i + 1);
@@ -199,17 +210,17 @@ fn code_blocks_are_identical_in_both_languages() {
 #[test]
 fn stage_pages_open_with_a_first_screen() {
     let marks = [
-        (Lang::En, "**What it adds.**", "**The flaw it keeps.**"),
-        (Lang::Zh, "**这一阶段加了什么。**", "**它保留的缺陷。**"),
+        (en(), "**What it adds.**", "**The flaw it keeps.**"),
+        (zh(), "**这一阶段加了什么。**", "**它保留的缺陷。**"),
     ];
-    for stage in netlab::stages::STAGES {
-        let page = netlab::docs::find(stage.page).unwrap();
+    for stage in netlab::curriculum::of_kind(netlab::curriculum::Kind::Stage) {
+        let page = netlab::docs::find(stage.id).unwrap();
         for (lang, adds, keeps) in marks {
             let text = page.get(lang).unwrap().text;
             let screen: Vec<&str> = text.lines().take(40).collect();
             let screen = screen.join("\n");
-            assert!(screen.contains(adds), "{} ({lang:?})", stage.page);
-            assert!(screen.contains(keeps), "{} ({lang:?})", stage.page);
+            assert!(screen.contains(adds), "{} ({lang:?})", page.stem);
+            assert!(screen.contains(keeps), "{} ({lang:?})", page.stem);
             let commands = code_blocks(&screen)
                 .iter()
                 .flat_map(|b| b.lines().map(str::to_string).collect::<Vec<_>>())
@@ -218,7 +229,7 @@ fn stage_pages_open_with_a_first_screen() {
             assert!(
                 commands >= 2,
                 "{} ({lang:?}): {commands} commands",
-                stage.page
+                page.stem
             );
         }
     }
@@ -262,18 +273,18 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn diff_4_5_shows_the_lock_and_nothing_else() {
     let out = stdout_of(netlab().args(["diff", "4", "5", "--color", "never"]));
     let (four, five) = (
-        netlab::stage::find(4).unwrap(),
-        netlab::stage::find(5).unwrap(),
+        netlab::curriculum::find("4").unwrap(),
+        netlab::curriculum::find("5").unwrap(),
     );
     let mut lines = out.lines();
     let first = lines.next().unwrap();
     let second = lines.next().unwrap();
     assert!(
-        first.contains(four.title_zh) && first.contains(four.title_en),
+        first.contains(four.heading) && first.contains(four.text_in(en()).title),
         "{out}"
     );
     assert!(
-        second.contains(five.title_zh) && second.contains(five.title_en),
+        second.contains(five.heading) && second.contains(five.text_in(en()).title),
         "{out}"
     );
     assert!(out.contains("--- stages/stage4_quit.rs\n+++ stages/stage5_lock.rs\n"));
@@ -334,8 +345,7 @@ fn diff_of_a_bad_stage_is_a_clear_error() {
         .args(["diff", "4", "12"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no stage \"12\""))
-        .stderr(predicate::str::contains("`client`"));
+        .stderr(predicate::str::contains(netlab::curriculum::unknown("12")));
     netlab().args(["diff", "7", "client"]).assert().success();
 }
 

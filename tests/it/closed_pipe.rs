@@ -4,7 +4,7 @@
 //! when nobody reads its error. Each test gives netlab a stdout (or stderr) whose reading
 //! end is closed before it starts, so every write fails with EPIPE.
 
-mod common;
+use crate::common;
 
 use common::process::{Netlab, Stream};
 use netlab::scenario::TestClient;

@@ -1,7 +1,7 @@
 //! The command line as a teacher uses it: listing stages, starting one, bad input, the
 //! console, signals and the bounded quit. Every server here listens on port 0.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::process::Netlab;
@@ -42,17 +42,18 @@ fn stages_lists_every_stage() {
         .stdout
         .clone();
     let out = String::from_utf8(out).unwrap();
-    for stage in netlab::stages::STAGES {
+    let stages: Vec<_> = netlab::curriculum::of_kind(netlab::curriculum::Kind::Stage).collect();
+    for stage in &stages {
         let line = out
             .lines()
-            .find(|l| l.starts_with(&format!("{}  ", stage.number)))
-            .unwrap_or_else(|| panic!("no line for stage {}:\n{out}", stage.number));
+            .find(|l| l.starts_with(&format!("{}  ", stage.id)))
+            .unwrap_or_else(|| panic!("no line for stage {}:\n{out}", stage.id));
         assert!(
-            line.contains(stage.slug) && line.contains(stage.title_en),
+            line.contains(stage.slug) && line.contains(stage.text().title),
             "{line}"
         );
     }
-    assert_eq!(out.lines().count(), netlab::stages::STAGES.len() + 1);
+    assert_eq!(out.lines().count(), stages.len() + 1);
     assert!(out.lines().last().unwrap().contains("netlab client"));
 }
 
@@ -451,12 +452,14 @@ fn explain_and_source_print_embedded_files() {
         .args(["explain", "3"])
         .assert()
         .success()
-        .stdout(predicate::str::diff(page.en.as_ref().unwrap().text));
+        .stdout(predicate::str::diff(
+            page.get(netlab::lang::Lang::fallback()).unwrap().text,
+        ));
     netlab()
         .args(["explain", "12"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no page \"12\""));
+        .stderr(predicate::str::contains(netlab::curriculum::unknown("12")));
 }
 
 /// Waits (at most `timeout`) until this machine has a connection in TIME-WAIT on `port`.
@@ -653,7 +656,7 @@ fn a_10_mb_line_is_shortened_on_the_terminal() {
 fn every_docs_page_is_explained_and_listed() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut count = 0;
-    for lang in netlab::lang::Lang::ALL {
+    for lang in netlab::lang::Lang::all() {
         let code = lang.code();
         let list = netlab()
             .args(["explain", "--lang", code])
@@ -837,4 +840,42 @@ fn demo_slow_view_without_a_terminal_runs_the_plain_demo() {
             "--view needs a terminal to draw on: standard output is not a terminal",
         ))
         .stdout(predicate::str::contains("The whole server froze"));
+}
+
+/// Every command that takes a stage, the client or an exercise reads it with the one
+/// parser of the curriculum: a bad id gets the same sentence everywhere, listing what
+/// exists, and exit code 2; in Chinese with `--lang zh`.
+#[test]
+fn every_bad_id_gets_the_same_sentence() {
+    let bad = common::past_the_last();
+    let sentence = netlab::curriculum::unknown(&bad);
+    let commands: &[&[&str]] = &[
+        &["stage", &bad],
+        &["check", &bad, "--", "true"],
+        &["source", &bad],
+        &["diff", "4", &bad],
+        &["diff", &bad, "4"],
+        &["bench", "--stage", &bad],
+        &["client", "--solution", &bad],
+        &["explain", &bad],
+        &["exercise", &bad],
+        &["demo", "slow", "--stage", &bad],
+        &["demo", "churn", "--stage", &bad],
+    ];
+    for args in commands {
+        netlab()
+            .args(*args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(&sentence));
+    }
+    let zh = netlab()
+        .args(["--lang", "zh", "stage", &bad])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let zh = String::from_utf8(zh).unwrap();
+    assert!(zh.contains(&format!("没有“{bad}”这个阶段或练习")), "{zh}");
 }

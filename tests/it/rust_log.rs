@@ -4,7 +4,7 @@
 //! what it prints: a chat record and a chat error (stage 7), a traceback (stage 1), and
 //! netlab's explanations (both).
 
-mod common;
+use crate::common;
 
 use common::process::{Netlab, Stream};
 use netlab::scenario::{End, TestClient};

@@ -1,6 +1,6 @@
 //! `netlab demo churn`: the churn of the stage tests' dict race, through the CLI.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use predicates::prelude::*;

@@ -168,7 +168,7 @@ fn binary_locked_shows_no_errors_under_the_lock() {
 
 /// The unlocked `HashMap` version of the script from race.rs's module docs, as a program.
 fn unlocked_hashmap_program() -> String {
-    let source = include_str!("../src/demo/race.rs");
+    let source = include_str!("../../src/demo/race.rs");
     let start = source
         .find("//! ```compile_fail,E0499\n")
         .expect("race.rs keeps its compile_fail,E0499 example");

@@ -1,6 +1,6 @@
 //! `netlab demo slow`: the same experiment as the stage tests' slow reader, through the CLI.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use predicates::prelude::*;

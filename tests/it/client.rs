@@ -2,7 +2,7 @@
 //! process) or against a bare listener: what it sends, what it logs, and how it ends
 //! where the Python client would hang or spin.
 
-mod common;
+use crate::common;
 
 use common::process::Netlab;
 use netlab::client_command::MAX_FLOOD;
@@ -63,7 +63,7 @@ fn after_line(err: &str, needle: &str) -> String {
 /// The client says `I'm ready` first, and the server broadcasts it to everyone.
 #[test]
 fn client_says_im_ready_first() {
-    let server = common::start(7);
+    let server = common::start("7");
     let observer = TestClient::connect("observer", server.local_addr()).unwrap();
     std::thread::sleep(Duration::from_millis(100));
     let c = client(server.local_addr().port());
@@ -77,7 +77,7 @@ fn client_says_im_ready_first() {
 /// Typed lines are stripped and sent with one `\n`, which the line-based server needs.
 #[test]
 fn client_sends_typed_lines_stripped() {
-    let server = common::start(7);
+    let server = common::start("7");
     let observer = TestClient::connect("observer", server.local_addr()).unwrap();
     std::thread::sleep(Duration::from_millis(100));
     let mut c = client(server.local_addr().port());
@@ -94,7 +94,7 @@ fn client_sends_typed_lines_stripped() {
 /// the repr of the stripped bytes as the body, as python-originals §11 shows.
 #[test]
 fn client_logs_what_it_receives_like_python() {
-    let server = common::start(7);
+    let server = common::start("7");
     let port = server.local_addr().port();
     let c = client(port);
     // 2026-11-25 16:35:53,312 recv root 202611/25 16:35:53 127.0.0.1:SP
@@ -115,7 +115,7 @@ fn client_logs_what_it_receives_like_python() {
 /// 3 s; Python's process then hangs. netlab says so, closes the connection, and exits.
 #[test]
 fn client_quit_exits_after_the_notes_3_s() {
-    let server = common::start(7);
+    let server = common::start("7");
     let mut c = client(server.local_addr().port());
     c.expect_stderr("I'm ready", SHORT);
     // Let the recv thread, which has just logged "I'm ready", block in recv() again.
@@ -175,7 +175,7 @@ fn client_exits_when_the_server_closes() {
 /// client then finds itself disconnected and exits.
 #[test]
 fn client_empty_line_gets_it_disconnected() {
-    let server = common::start(7);
+    let server = common::start("7");
     let mut c = client(server.local_addr().port());
     c.expect_stderr("I'm ready", SHORT);
     c.type_line("");
@@ -209,7 +209,7 @@ fn client_without_server_fails_clearly() {
 /// A signal during `quit`'s 3 s wait (the notes' stop(): close, `event.wait(3)`) ends the
 /// client at once with 128 + the signal, and nothing follows netlab's line for it.
 fn signal_during_quit(sig: Signal, code: i32) {
-    let server = common::start(7);
+    let server = common::start("7");
     let mut c = client(server.local_addr().port());
     c.expect_stderr("I'm ready", SHORT);
     c.type_line("quit");

@@ -1,0 +1,283 @@
+//! Text laid out for a terminal, by terminal columns: one module for every wrapped
+//! paragraph, cut cell and aligned table netlab prints (the quit report, the demos'
+//! explanations, `netlab ports`, the live view, the bench's tables).
+//!
+//! Columns are not characters: a Chinese character (and a full-width mark such as `，`)
+//! takes two columns (`unicode-width`). Chinese is written without spaces, so a line may
+//! break between two Chinese characters, never before a closing punctuation mark; text
+//! in backquotes (a command to copy) stays on one line. Nothing here asks which language
+//! a text is in: the characters say it.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// The width prose is wrapped to when nothing better is known (output to a pipe or a
+/// file: tests and scripts get the same lines on every machine).
+pub(crate) const WIDTH: usize = 88;
+
+/// The widest a paragraph is wrapped on a wide terminal: longer lines are hard to read.
+const WIDEST: usize = 100;
+
+/// How many terminal columns `text` takes.
+pub fn columns(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// The width to wrap prose for standard output: the terminal's (at most [`WIDEST`]), or
+/// [`WIDTH`] when it is not a terminal.
+pub fn width() -> usize {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return WIDTH;
+    }
+    match ratatui::crossterm::terminal::size() {
+        Ok((cols, _)) if cols >= 40 => (cols as usize).min(WIDEST),
+        _ => WIDTH,
+    }
+}
+
+/// `text` in lines of at most [`width`] columns, the first starting with `first`, the
+/// others with `rest`; each line ends in `\n`.
+pub fn wrap(text: &str, first: &str, rest: &str) -> String {
+    wrap_to(text, first, rest, width())
+}
+
+/// [`wrap`] to exactly `max` columns.
+pub fn wrap_to(text: &str, first: &str, rest: &str, max: usize) -> String {
+    let mut out = String::new();
+    let first_room = max.saturating_sub(columns(first)).max(10);
+    let rest_room = max.saturating_sub(columns(rest)).max(10);
+    for (i, line) in lines(text, first_room, rest_room).iter().enumerate() {
+        out.push_str(if i == 0 { first } else { rest });
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `text` in rows of at most `max` columns (the first may be narrower, `first_max`): the
+/// rows of a wrapped paragraph, without indentation. Breaks at spaces, between Chinese
+/// characters, and never inside backquotes; a word longer than a row is cut.
+pub fn lines(text: &str, first_max: usize, max: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    let mut row = String::new();
+    let room = |rows: &Vec<String>| if rows.is_empty() { first_max } else { max };
+    for (space, piece) in pieces(text) {
+        let need = columns(piece) + usize::from(space && !row.is_empty());
+        if !row.is_empty() && columns(&row) + need > room(&rows) {
+            rows.push(std::mem::take(&mut row));
+        }
+        if space && !row.is_empty() {
+            row.push(' ');
+        }
+        if columns(piece) > room(&rows) {
+            // Longer than any row: cut where the row ends.
+            for c in piece.chars() {
+                let w = c.width().unwrap_or(0);
+                if !row.is_empty() && columns(&row) + w > room(&rows) {
+                    rows.push(std::mem::take(&mut row));
+                }
+                row.push(c);
+            }
+        } else {
+            row.push_str(piece);
+        }
+    }
+    if !row.is_empty() || rows.is_empty() {
+        rows.push(row);
+    }
+    rows
+}
+
+/// The places a line may break: each piece is a word, a Chinese character with the
+/// punctuation that sticks to it, or a backquoted span, whole; with whether the text had
+/// a space before it (a space is put back only there).
+fn pieces(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut in_code = false;
+    let mut after_wide = false;
+    let mut space_before = false;
+    for (at, c) in text.char_indices() {
+        if c.is_whitespace() && !in_code {
+            if let Some(s) = start.take() {
+                out.push((std::mem::take(&mut space_before), &text[s..at]));
+            }
+            space_before = true;
+            after_wide = false;
+            continue;
+        }
+        let wide = c.width().unwrap_or(0) == 2;
+        let sticks = "，。、；：！？）」』》”’,.;:!?)".contains(c);
+        if let Some(s) = start {
+            if !in_code && !sticks && (wide || after_wide) && c != '`' {
+                out.push((std::mem::take(&mut space_before), &text[s..at]));
+                start = None;
+            }
+        }
+        if start.is_none() {
+            start = Some(at);
+        }
+        if c == '`' {
+            in_code = !in_code;
+        }
+        after_wide = wide;
+    }
+    if let Some(s) = start {
+        out.push((space_before, &text[s..]));
+    }
+    out
+}
+
+/// Sentences made into one paragraph: a space between two, except after a sentence that
+/// ends in a Chinese character or mark (Chinese puts none).
+pub fn sentences<S: AsRef<str>>(parts: &[S]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        let part = part.as_ref();
+        if let Some(last) = out.chars().last() {
+            if last.width().unwrap_or(0) < 2 {
+                out.push(' ');
+            }
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// Items as a list in a sentence: `a, b, c`, in Chinese `a、b、c`.
+pub fn list<S: AsRef<str>>(items: &[S]) -> String {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    items.join(&crate::tr!("list-separator"))
+}
+
+/// `text` cut to `max` columns, with `…` when cut.
+pub fn cut(text: &str, max: usize) -> String {
+    if columns(text) <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// `text` padded with spaces to `w` columns, on the right.
+pub fn left(text: &str, w: usize) -> String {
+    format!("{text}{}", " ".repeat(w.saturating_sub(columns(text))))
+}
+
+/// `text` right-aligned in `w` columns.
+pub fn right(text: &str, w: usize) -> String {
+    format!("{}{text}", " ".repeat(w.saturating_sub(columns(text))))
+}
+
+/// Rows in left-aligned columns two spaces apart, each line ending in `\n`: the layout of
+/// `ss`, shared by `netlab ports`, the demos' tables and the bench's.
+pub fn aligned<R: AsRef<[String]>>(rows: &[R]) -> String {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        for (i, cell) in row.as_ref().iter().enumerate() {
+            let w = columns(cell);
+            match widths.get_mut(i) {
+                Some(max) => *max = (*max).max(w),
+                None => widths.push(w),
+            }
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (cell, w) in row.as_ref().iter().zip(&widths) {
+            line.push_str(&left(cell, *w));
+            line.push_str("  ");
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_wraps_at_spaces_within_the_width() {
+        let text = "one two three four five six seven eight nine ten eleven twelve";
+        let out = wrap_to(text, "- ", "  ", 20);
+        for line in out.lines() {
+            assert!(columns(line) <= 20, "{line:?}");
+        }
+        assert_eq!(out.split_whitespace().filter(|w| *w != "-").count(), 12);
+        assert!(out.starts_with("- one two"));
+    }
+
+    #[test]
+    fn chinese_wraps_between_characters_with_no_stray_spaces() {
+        let text =
+            "客户端才会唤醒它，阻塞在套接字调用里的线程永远不会结束，除非另一个客户端发来一行。";
+        let out = wrap_to(text, "", "", 20);
+        for line in out.lines() {
+            assert!(columns(line) <= 20, "{line:?}");
+            assert!(
+                !line.contains(' '),
+                "a space between Chinese characters: {line:?}"
+            );
+            assert!(
+                !line.starts_with('，') && !line.starts_with('。'),
+                "{line:?}"
+            );
+        }
+        assert_eq!(out.replace('\n', ""), text);
+    }
+
+    #[test]
+    fn a_command_in_backquotes_stays_on_one_line() {
+        let text = "to see it again run `netlab demo bind --port 60000` in a second terminal";
+        let out = wrap_to(text, "", "", 40);
+        assert!(
+            out.lines()
+                .any(|l| l.contains("`netlab demo bind --port 60000`")),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn mixed_text_keeps_its_spaces() {
+        let text = "在 >> 提示符下输入 quit，然后 `netlab ports` 列出 TIME-WAIT 的连接";
+        let out = wrap_to(text, "", "", 200);
+        assert_eq!(out.trim_end(), text);
+    }
+
+    #[test]
+    fn tables_align_by_columns_not_chars() {
+        let rows = vec![
+            vec!["状态".to_string(), "x".to_string()],
+            vec!["LISTEN".to_string(), "y".to_string()],
+        ];
+        let out = aligned(&rows);
+        let cols: Vec<usize> = out.lines().map(|l| columns(&l[..l.len() - 1])).collect();
+        assert_eq!(cols[0], cols[1], "{out}");
+    }
+
+    #[test]
+    fn sentences_join_with_a_space_only_after_latin_text() {
+        assert_eq!(sentences(&["One.", "Two."]), "One. Two.");
+        assert_eq!(sentences(&["第一句。", "第二句。"]), "第一句。第二句。");
+    }
+
+    #[test]
+    fn cut_marks_what_it_cut() {
+        assert_eq!(cut("hello world", 8), "hello w…");
+        assert_eq!(cut("你好世界", 5), "你好…");
+        assert_eq!(cut("short", 8), "short");
+    }
+}
