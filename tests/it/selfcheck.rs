@@ -76,51 +76,6 @@ fn readme_lists_every_stage() {
     }
 }
 
-/// Transitional, while the curriculum replaces the hand-written lists: every stage's and
-/// exercise's scenarios, computed by the one rule (`base − drops + adds`), are exactly
-/// those the lists gave (`tests/fixtures/curriculum-before.txt`, dumped from them).
-#[test]
-fn the_curriculum_gives_what_the_lists_gave() {
-    use std::collections::BTreeSet;
-    let before = include_str!("../fixtures/curriculum-before.txt");
-    let mut compared = 0;
-    for line in before.lines() {
-        let (head, rest) = line.split_once(": ").unwrap_or((line, ""));
-        let (names, extra) = rest.split_once(" | ").unwrap();
-        let names: BTreeSet<&str> = names.split_whitespace().collect();
-        let (kind, id) = head.split_once(' ').unwrap();
-        let entry = curriculum::find(id).unwrap();
-        if kind == "stage" {
-            let experiments = extra.trim_start_matches("experiments:").split_whitespace();
-            let expected: BTreeSet<&str> = names.iter().copied().chain(experiments).collect();
-            let got: BTreeSet<&str> = entry.check_names().into_iter().collect();
-            assert_eq!(got, expected, "stage {id}");
-        } else {
-            let own: BTreeSet<&str> = extra
-                .trim_start_matches("own:")
-                .split_whitespace()
-                .collect();
-            let scenarios: BTreeSet<&str> = if entry.server_program().is_some() {
-                entry.scenarios().iter().map(|s| s.name).collect()
-            } else {
-                entry.client_scenarios().iter().map(|s| s.name).collect()
-            };
-            let expected = if names.is_empty() { own.clone() } else { names };
-            assert_eq!(scenarios, expected, "exercise {id}");
-            assert_eq!(
-                entry.adds.iter().copied().collect::<BTreeSet<_>>(),
-                own,
-                "{id}"
-            );
-        }
-        compared += 1;
-    }
-    assert_eq!(
-        compared,
-        ENTRIES.iter().filter(|e| e.kind != Kind::Client).count()
-    );
-}
-
 /// README's command block names no stage numbers: which stages exist is the curriculum's
 /// to say (`netlab stages`), so a block that listed them would be a second list to keep.
 #[test]
