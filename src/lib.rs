@@ -47,6 +47,7 @@ pub mod program;
 pub mod py;
 pub mod scenario;
 pub mod stage;
+pub mod sync;
 pub mod terminal;
 pub mod text;
 pub mod thread_list;

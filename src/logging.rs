@@ -28,7 +28,7 @@
 //! When a test or demo captures a program (see `py::Interpreter`), that program's records
 //! go to its interpreter instead of the terminal, whole and unfiltered.
 
-use crate::py::{threading, Record};
+use crate::py::{interpreter, Record};
 use crate::terminal::{shorten, Kind};
 use log::LevelFilter;
 use std::cell::RefCell;
@@ -128,8 +128,8 @@ struct Logger {
 
 impl log::Log for Logger {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        !threading::silenced()
-            && (threading::current().captures()
+        !interpreter::silenced()
+            && (interpreter::current().captures()
                 || self.inner.enabled(
                     &log::Metadata::builder()
                         .level(metadata.level())
@@ -140,16 +140,16 @@ impl log::Log for Logger {
 
     fn log(&self, record: &log::Record<'_>) {
         // A program netlab has decided to end says nothing more (`Interpreter::silence`).
-        if threading::silenced() {
+        if interpreter::silenced() {
             return;
         }
-        let interp = threading::current();
+        let interp = interpreter::current();
         let target = short_target(record.target());
         if interp.captures() {
             interp.push(Record::Log {
                 target: target.to_string(),
                 level: record.level(),
-                thread: threading::current_thread_name(),
+                thread: interpreter::current_thread_name(),
                 message: record.args().to_string(),
             });
             return;
@@ -239,7 +239,7 @@ pub(crate) fn python_format(format: &str, level: log::Level, message: &str) -> S
     format
         .replace("%(asctime)s", &asctime)
         .replace("%(name)s", "root")
-        .replace("%(threadName)s", &threading::current_thread_name())
+        .replace("%(threadName)s", &interpreter::current_thread_name())
         .replace("%(levelname)s", &level.to_string().to_uppercase())
         .replace("%(message)s", message)
 }

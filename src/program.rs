@@ -158,6 +158,8 @@ impl Program {
         let mut child = cmd.spawn()?;
         let group = child.id() as i32;
         lock_running().push(group);
+        // However netlab ends (a closed pipe, a fatal error), no program outlives it.
+        crate::terminal::before_exit(stop_all);
         let printed: Shared = Arc::new((
             Mutex::new(Printed {
                 keep,

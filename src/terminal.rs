@@ -177,19 +177,25 @@ pub(crate) fn diverted(kind: Kind, text: &str) -> bool {
     }
 }
 
-/// What runs before the process exits through [`exit`]: the view's terminal restore.
-static BEFORE_EXIT: Mutex<Option<fn()>> = Mutex::new(None);
+/// What runs before the process exits through [`exit`], in the order registered: the
+/// view's terminal restore, the end of the programs `netlab check` started. (Those who
+/// need it register here, so that this floor imports nothing above it.)
+static BEFORE_EXIT: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
 
-/// Registers what [`exit`] runs first (the view restores the terminal).
+/// Registers what [`exit`] runs first (the view restores the terminal; the launcher of
+/// other programs stops them). A hook registered twice runs once.
 pub fn before_exit(hook: fn()) {
-    *BEFORE_EXIT.lock().unwrap_or_else(|p| p.into_inner()) = Some(hook);
+    let mut hooks = BEFORE_EXIT.lock().unwrap_or_else(|p| p.into_inner());
+    if !hooks.iter().any(|h| std::ptr::fn_addr_eq(*h, hook)) {
+        hooks.push(hook);
+    }
 }
 
-/// `std::process::exit`, after the hook registered with [`before_exit`], if any: a view
-/// that holds the terminal gives it back before the process ends.
+/// `std::process::exit`, after the hooks registered with [`before_exit`]: a view that
+/// holds the terminal gives it back, and no program netlab started outlives it.
 pub fn exit(code: i32) -> ! {
-    let hook = *BEFORE_EXIT.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(hook) = hook {
+    let hooks = BEFORE_EXIT.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    for hook in hooks {
         hook();
     }
     std::process::exit(code)
@@ -206,9 +212,8 @@ pub fn write_out(args: fmt::Arguments<'_>) {
     if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
         drop(out);
         if e.kind() == io::ErrorKind::BrokenPipe {
-            // A program `netlab check` is grading must not outlive it.
-            crate::program::stop_all();
-            std::process::exit(0);
+            // The hooks end what must not outlive netlab (a program `netlab check` grades).
+            exit(0);
         }
         write_err(format_args!(
             "netlab: error: could not write to standard output: {e}\n"

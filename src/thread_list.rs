@@ -173,7 +173,7 @@ fn names_list(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::py::threading::Blocked;
+    use crate::py::interpreter::Blocked;
 
     fn blocked(name: &str, what: &str, why: &str) -> ThreadInfo {
         ThreadInfo {

@@ -21,7 +21,8 @@
 //! `netlab diff 7 8` shows all of it at once.
 
 use crate::policy::{self, Limits};
-use crate::py::threading::{blocking, lock, wait_while};
+use crate::py::blocking;
+use crate::sync::{lock, wait_while};
 use crate::py::{self, Dict, Event, File, Lock, Socket, Thread};
 use chrono::Local;
 use log::{error, info};

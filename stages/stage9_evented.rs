@@ -129,7 +129,7 @@ impl Selector {
         loop {
             // netlab records the wait, as it does for accept() and recv(): the view and the
             // tests see the loop idle in select().
-            let polled = py::threading::blocking(
+            let polled = py::blocking(
                 || "select()".to_string(),
                 || crate::tr!("why-select"),
                 || self.poll.poll(&mut self.events, timeout),

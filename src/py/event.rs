@@ -2,7 +2,8 @@
 //! loop to end. Setting it wakes threads waiting in `wait()`, but not threads blocked in
 //! `accept()` or `recv()`: those check the event only after their call returns.
 
-use super::threading::{blocking, lock, wait_while};
+use super::interpreter::blocking;
+use crate::sync::{lock, wait_while};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 

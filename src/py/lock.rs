@@ -4,7 +4,8 @@
 //! `{ let _lock = self.lock.acquire(); ... }` releases the lock at the closing brace,
 //! and also when `?` leaves the scope early, as `with` does when an exception flies.
 
-use super::threading::{self, blocking, current_thread_name, holding_lock, lock};
+use super::interpreter::{self, blocking, current_thread_name, holding_lock};
+use crate::sync::lock;
 use std::sync::{Mutex, MutexGuard};
 
 /// A lock that knows who holds it, so a report can say who a waiting thread waits for.
@@ -26,7 +27,7 @@ pub(crate) struct LockGuard<'a> {
 impl Lock {
     /// `threading.Lock()`
     pub(crate) fn new() -> Lock {
-        threading::current().register_lock();
+        interpreter::current().register_lock();
         Lock::default()
     }
 

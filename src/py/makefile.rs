@@ -11,8 +11,9 @@
 //! Unlike CPython, writing to the file does not throw away what `readline()` had already
 //! read ahead (python-originals §12 M1): netlab delivers every line. See docs/en/cpython-quirks.md.
 
-use super::threading::{blocking, lock};
+use super::interpreter::blocking;
 use super::{decode, Exception, Result, Socket};
+use crate::sync::lock;
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};

@@ -20,18 +20,21 @@
 mod dict;
 mod event;
 mod exception;
+pub(crate) mod interpreter;
 mod lock;
 mod makefile;
 mod queue;
 mod repr;
 mod socket;
 mod text;
-pub(crate) mod threading;
+mod threading;
 mod traceback;
 
 pub(crate) use dict::Dict;
 pub(crate) use event::Event;
 pub use exception::{errno_name, strerror, Exception, Result};
+pub(crate) use interpreter::blocking;
+pub use interpreter::{Interpreter, Record, ThreadInfo};
 pub(crate) use lock::Lock;
 pub(crate) use makefile::{line_end, File, MAX_LINE};
 pub(crate) use queue::Queue;
@@ -39,7 +42,6 @@ pub(crate) use repr::Repr;
 pub use socket::{Socket, SPIN_LIMIT, SPIN_STOPPED};
 pub use text::{addr_repr, bytes_repr, decode, strip, strip_bytes};
 pub(crate) use threading::Thread;
-pub use threading::{Interpreter, Record, ThreadInfo};
 pub(crate) use traceback::source_line;
 
 use std::io::Write;
@@ -50,7 +52,7 @@ use std::io::Write;
 /// [`crate::terminal::SHOWN`] bytes shows its beginning and its length; the records keep
 /// it whole.
 pub(crate) fn print(line: impl std::fmt::Display) {
-    let interp = threading::current();
+    let interp = interpreter::current();
     let line = line.to_string();
     if interp.captures() {
         interp.push(Record::Print(line));

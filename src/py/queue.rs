@@ -6,7 +6,8 @@
 //! wake it, so code that ends such a thread puts an item that tells it to stop (Python's
 //! usual `None`).
 
-use super::threading::{blocking, lock, wait_while};
+use super::interpreter::blocking;
+use crate::sync::{lock, wait_while};
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;

@@ -12,8 +12,9 @@
 //! * While a `makefile()` is open, `close()` only marks the socket closed; the OS socket
 //!   closes when the file object closes too.
 
-use super::threading::{self, blocking, lock};
+use super::interpreter::{self, blocking};
 use super::{Exception, File, Result};
+use crate::sync::lock;
 use socket2::{Domain, SockAddr, Type};
 use std::fmt;
 use std::io::{self, Read};
@@ -21,7 +22,7 @@ use std::net::{Shutdown, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 
 /// How many times in a row `recv()` may return `b''` before netlab stops the loop that
 /// keeps calling it. After the peer's FIN, `recv()` returns `b''` at once, every time: a
@@ -67,28 +68,24 @@ struct Inner {
     nonblocking: AtomicBool,
 }
 
-/// A socket object as the interpreter remembers it for the live view: weakly, so that
-/// remembering it keeps nothing open.
-pub(crate) struct Tracked(Weak<Inner>);
-
-impl Tracked {
-    /// Whether the socket object still exists (the program, or a call in progress, holds it).
-    pub(crate) fn exists(&self) -> bool {
-        self.0.strong_count() > 0
-    }
-
-    /// The socket object, if it still exists. The caller holds it only while it reads it:
-    /// if the program drops its last reference meanwhile, the OS socket closes when the
-    /// caller lets go, microseconds later, as `logging.info(cs.clients)` would hold it.
-    pub(crate) fn get(&self) -> Option<Socket> {
-        self.0.upgrade().map(Socket)
-    }
-}
-
 /// A value of the clients dict that holds a client's socket: the socket itself (stages
 /// 2-5), or its makefile and socket (stages 6-7). The view reads the socket of each entry.
 pub(crate) trait HoldsSocket {
     fn socket(&self) -> &Socket;
+}
+
+impl Socket {
+    /// The socket objects of `interp` that still exist, in the order they were made: what
+    /// the live view lists per connection. The caller holds each only while it reads it:
+    /// if the program drops its last reference meanwhile, the OS socket closes when the
+    /// caller lets go, microseconds later, as `logging.info(cs.clients)` would hold it.
+    pub(crate) fn all_of(interp: &super::Interpreter) -> Vec<Socket> {
+        interp
+            .socket_objects::<Inner>()
+            .into_iter()
+            .map(Socket)
+            .collect()
+    }
 }
 
 impl HoldsSocket for Socket {
@@ -158,7 +155,7 @@ impl Socket {
 
     pub(crate) fn wrap(os: socket2::Socket, raddr: Option<SocketAddr>) -> Socket {
         let os = Arc::new(os);
-        threading::current().register_socket(&os);
+        interpreter::current().register_socket(&os);
         let laddr = os.local_addr().ok().and_then(|a| a.as_socket());
         let family = match laddr {
             Some(SocketAddr::V6(_)) => nix::libc::AF_INET6,
@@ -179,7 +176,7 @@ impl Socket {
                 raddr,
             }),
         }));
-        threading::current().register_socket_object(Tracked(Arc::downgrade(&sock.0)));
+        interpreter::current().register_socket_object(Arc::downgrade(&sock.0) as _);
         sock
     }
 
@@ -194,7 +191,7 @@ impl Socket {
 
     /// `sock.bind(addr)`. In a program whose interpreter asks for it (netlab's stage
     /// servers, unless `--no-reuseaddr`), the socket first sets SO_REUSEADDR, which the
-    /// notes' code does not: see [`threading::Interpreter::reuse_addr`].
+    /// notes' code does not: see [`interpreter::Interpreter::reuse_addr`].
     #[track_caller]
     pub(crate) fn bind(&self, addr: SocketAddr) -> Result<()> {
         let at = Location::caller();
@@ -203,7 +200,7 @@ impl Socket {
         // `netlab stage 4` right after `netlab stage 3` (with clients) on the same port
         // fails for about 60 s, while the connections the server closed wait in TIME-WAIT.
         // The kernel checks the option at bind(), so it goes before.
-        if threading::current().reuse_addr() {
+        if interpreter::current().reuse_addr() {
             os.set_reuse_address(true).map_err(raise(at))?;
         }
         os.bind(&SockAddr::from(addr)).map_err(raise(at))?;

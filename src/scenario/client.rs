@@ -6,7 +6,7 @@
 //! closes the connection: a server that later sends to it gets a reset, as it would from
 //! a real program that exited.
 
-use crate::py::threading::wait_while;
+use crate::sync::wait_while;
 use socket2::{Domain, SockAddr, Socket, Type};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};

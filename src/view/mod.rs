@@ -198,7 +198,7 @@ fn leave() {
 fn install_panic_hook(tail: Arc<Tail>) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if crate::py::threading::in_program_thread() && lock(&ACTIVE).is_some() {
+        if crate::py::interpreter::in_program_thread() && lock(&ACTIVE).is_some() {
             tail.push(Kind::Traceback, &format!("netlab bug: {info}"));
             return;
         }

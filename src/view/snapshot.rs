@@ -234,8 +234,7 @@ impl Snapshot {
             .flatten()
             .map(|c: &Connection| c.client)
             .collect();
-        let others = interp
-            .socket_objects()
+        let others = crate::py::Socket::all_of(interp)
             .iter()
             .filter_map(|sock| Some((sock.getpeername()?, sock)))
             .filter(|(peer, _)| !in_dict.contains(peer))
