@@ -31,7 +31,7 @@ use crate::logging::NETLAB;
 use crate::py::{self, Interpreter, ThreadInfo};
 use crate::stage::{describe, ClientProgram, Lifecycle, QuitOptions, Running};
 use crate::tr;
-use crate::view::{Control, Live, Program};
+use crate::view::{Control, Live, Watched};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use std::io::{BufRead, Write};
@@ -91,7 +91,7 @@ pub fn run_stage(running: &Running, grace: Duration, signals: Option<Signals>, v
 /// Starts the live view on `running`; `None`, having said why, if the terminal could not
 /// be set up (the plain output goes on).
 fn start_view(running: &Running, grace: Duration, control: Control) -> Option<Live> {
-    match Live::start(Program::of(running), false, grace, control) {
+    match Live::start(Watched::of(running), false, grace, control) {
         Ok(live) => Some(live),
         Err(e) => {
             log::warn!(

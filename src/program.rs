@@ -1,4 +1,4 @@
-//! `Program`: a server that is not netlab's own, started as a separate process: a
+//! `ExternalProgram`: a server that is not netlab's own, started as a separate process: a
 //! student's chat server in any language, the tutorial's Python original, or netlab's own
 //! binary run as an outsider would run it. `netlab check` grades it; the bench loads it.
 //!
@@ -18,13 +18,13 @@
 //! from `/proc/net/tcp`, as `netlab ports` does), without connecting to it: stage 1
 //! serves its first two connections and exits, so a probing connection would be served.
 //! Stopping sends SIGTERM to the group, then SIGKILL to whatever is left a second later.
-//! A program is stopped when its `Program` is dropped, and [`stop_all`] stops every one
+//! A program is stopped when its `ExternalProgram` is dropped, and [`stop_all`] stops every one
 //! still running (netlab's own Ctrl-C handler calls it), so none is left behind.
 //!
 //! The grader keeps everything a program prints (its transcript needs it). The bench
 //! cannot: a chat server under load logs every message, millions of lines, so it starts
 //! programs with [`Keep::Tail`], which drains both streams but keeps only the last lines,
-//! for a report on a server that died. [`Program::usage`] reads what the program's
+//! for a report on a server that died. [`ExternalProgram::usage`] reads what the program's
 //! processes cost from `/proc`: CPU time and peak memory.
 
 use crate::ports::{self, State, TcpSocket};
@@ -114,7 +114,7 @@ pub(crate) enum NotListening {
 }
 
 /// A server started as a separate process.
-pub(crate) struct Program {
+pub(crate) struct ExternalProgram {
     child: Child,
     /// The console: kept open for as long as the program runs.
     stdin: Option<ChildStdin>,
@@ -127,14 +127,18 @@ pub(crate) struct Program {
     status: Option<ExitStatus>,
 }
 
-impl Program {
+impl ExternalProgram {
     /// Starts `command` (`["python3", "my_stage4.py", "{port}"]`) to listen on `port`.
-    pub fn start(command: &[String], port: u16) -> io::Result<Program> {
-        Program::start_keeping(command, port, Keep::All)
+    pub fn start(command: &[String], port: u16) -> io::Result<ExternalProgram> {
+        ExternalProgram::start_keeping(command, port, Keep::All)
     }
 
-    /// [`Program::start`], keeping `keep` of what the program prints.
-    pub(crate) fn start_keeping(command: &[String], port: u16, keep: Keep) -> io::Result<Program> {
+    /// [`ExternalProgram::start`], keeping `keep` of what the program prints.
+    pub(crate) fn start_keeping(
+        command: &[String],
+        port: u16,
+        keep: Keep,
+    ) -> io::Result<ExternalProgram> {
         let (program, args) = command
             .split_first()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no command given"))?;
@@ -174,7 +178,7 @@ impl Program {
             .map(|a| shell_word(&a))
             .collect::<Vec<_>>()
             .join(" ");
-        Ok(Program {
+        Ok(ExternalProgram {
             stdin: child.stdin.take(),
             child,
             printed,
@@ -357,7 +361,7 @@ impl Program {
     }
 }
 
-impl Drop for Program {
+impl Drop for ExternalProgram {
     fn drop(&mut self) {
         self.stop();
     }
@@ -573,7 +577,7 @@ mod tests {
 
     #[test]
     fn fills_the_port_and_captures_both_streams() {
-        let mut p = Program::start(
+        let mut p = ExternalProgram::start(
             &sh("echo out $PORT {port}; echo err >&2; printf '>> '"),
             4321,
         )
@@ -604,7 +608,7 @@ mod tests {
     #[test]
     fn stop_ends_the_whole_group() {
         // The shell starts a child that would outlive it; stopping the group ends both.
-        let mut p = Program::start(&sh("sleep 30 & echo started; wait"), 1).unwrap();
+        let mut p = ExternalProgram::start(&sh("sleep 30 & echo started; wait"), 1).unwrap();
         assert!(p
             .find_output("started", [0, 0], Duration::from_secs(10))
             .is_some());
@@ -623,7 +627,7 @@ mod tests {
 
     #[test]
     fn a_program_that_exits_at_once_is_not_listening() {
-        let mut p = Program::start(&sh("echo bye >&2; exit 3"), 1).unwrap();
+        let mut p = ExternalProgram::start(&sh("echo bye >&2; exit 3"), 1).unwrap();
         match p.wait_listening(1, Duration::from_secs(10)) {
             Err(NotListening::Exited(status)) => assert_eq!(status.code(), Some(3)),
             other => panic!("{other:?}"),

@@ -194,7 +194,10 @@ pub fn before_exit(hook: fn()) {
 /// `std::process::exit`, after the hooks registered with [`before_exit`]: a view that
 /// holds the terminal gives it back, and no program netlab started outlives it.
 pub fn exit(code: i32) -> ! {
-    let hooks = BEFORE_EXIT.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let hooks = BEFORE_EXIT
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     for hook in hooks {
         hook();
     }

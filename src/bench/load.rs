@@ -63,7 +63,7 @@ pub(crate) enum Pace {
 
 /// How long each part of a run may take.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Limits {
+pub(crate) struct LoadLimits {
     /// One client's connect.
     pub(crate) connect: Duration,
     /// The whole registration.
@@ -88,7 +88,7 @@ pub(crate) struct Load {
     pub(crate) slow_readers: usize,
     /// If set, the slow readers read this many bytes a second (thrown away).
     pub(crate) slow_read_bps: Option<u64>,
-    pub(crate) limits: Limits,
+    pub(crate) limits: LoadLimits,
 }
 
 impl Load {
@@ -180,7 +180,7 @@ impl Measured {
 
 /// Why no measurement was made.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Failure {
+pub(crate) enum LoadFailure {
     /// A client could not connect.
     Connect { client: usize, why: String },
     /// Registration did not finish in time: `complete` clients had seen every client's
@@ -194,11 +194,11 @@ pub(crate) enum Failure {
     Io(String),
 }
 
-impl std::fmt::Display for Failure {
+impl std::fmt::Display for LoadFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Connect { client, why } => write!(f, "client {client} could not connect: {why}"),
-            Failure::Unregistered {
+            LoadFailure::Connect { client, why } => write!(f, "client {client} could not connect: {why}"),
+            LoadFailure::Unregistered {
                 complete,
                 clients,
                 waited,
@@ -209,7 +209,7 @@ impl std::fmt::Display for Failure {
                  lost some clients)",
                 waited.as_secs_f64()
             ),
-            Failure::Io(why) => write!(f, "the bench's event loop failed: {why}"),
+            LoadFailure::Io(why) => write!(f, "the bench's event loop failed: {why}"),
         }
     }
 }
@@ -241,7 +241,7 @@ struct Client {
     /// The start of a line that the last read cut off.
     carry: Vec<u8>,
     /// What this client has received from each sender.
-    seen: Vec<Seen>,
+    seen: Vec<SenderOrder>,
     /// Registration: which clients' sync lines this client has seen.
     synced: Vec<bool>,
     /// How many of them.
@@ -252,7 +252,7 @@ struct Client {
 
 /// What one client has received from one sender.
 #[derive(Clone, Default)]
-struct Seen {
+struct SenderOrder {
     /// Every number below it has been received (while `bits` is empty).
     next: u32,
     /// The highest number received, plus one.
@@ -270,7 +270,7 @@ enum Receipt {
     Duplicate,
 }
 
-impl Seen {
+impl SenderOrder {
     fn record(&mut self, seq: u32, messages: u32) -> Receipt {
         if self.bits.is_empty() {
             if seq == self.next {
@@ -317,10 +317,10 @@ pub(crate) fn run(
     addr: SocketAddr,
     load: &Load,
     watch: &mut dyn Watch,
-) -> Result<Measured, Failure> {
+) -> Result<Measured, LoadFailure> {
     assert!(load.clients >= 1 && load.clients <= body::MAX_CLIENTS);
     assert!(load.slow_readers < load.clients && load.size >= body::MIN_SIZE);
-    let io = |e: io::Error| Failure::Io(e.to_string());
+    let io = |e: io::Error| LoadFailure::Io(e.to_string());
     let mut poll = Poll::new().map_err(io)?;
     let epoch = Instant::now();
     let mut clients = connect(addr, load, &poll)?;
@@ -354,7 +354,7 @@ pub(crate) fn run(
         // Open loop: the senders' first messages are spread over one interval, not sent
         // all at once.
         c.due = start + interval.mul_f64(i as f64 / senders as f64);
-        c.seen = vec![Seen::default(); senders];
+        c.seen = vec![SenderOrder::default(); senders];
     }
     let mut last_progress = start;
     let mut last_activity = start;
@@ -495,10 +495,10 @@ fn cut_off(c: &mut Client, buffer: &mut [u8]) -> bool {
 }
 
 /// Connects the class, one client after the other.
-fn connect(addr: SocketAddr, load: &Load, poll: &Poll) -> Result<Vec<Client>, Failure> {
+fn connect(addr: SocketAddr, load: &Load, poll: &Poll) -> Result<Vec<Client>, LoadFailure> {
     let mut clients = Vec::with_capacity(load.clients);
     for i in 0..load.clients {
-        let failed = |e: io::Error| Failure::Connect {
+        let failed = |e: io::Error| LoadFailure::Connect {
             client: i,
             why: e.to_string(),
         };
@@ -575,7 +575,7 @@ fn register(
     clients: &mut [Client],
     buffer: &mut Vec<u8>,
     load: &Load,
-) -> Result<(), Failure> {
+) -> Result<(), LoadFailure> {
     let n = clients.len();
     let start = Instant::now();
     let mut round: u16 = 0;
@@ -587,7 +587,7 @@ fn register(
         }
         let now = Instant::now();
         if now.duration_since(start) >= load.limits.register {
-            return Err(Failure::Unregistered {
+            return Err(LoadFailure::Unregistered {
                 complete,
                 clients: n,
                 waited: now.duration_since(start),
@@ -603,7 +603,7 @@ fn register(
         }
         if let Err(e) = poll.poll(events, Some(TICK)) {
             if e.kind() != io::ErrorKind::Interrupted {
-                return Err(Failure::Io(e.to_string()));
+                return Err(LoadFailure::Io(e.to_string()));
             }
         }
         for event in events.iter() {
@@ -893,7 +893,7 @@ mod tests {
             pace: Pace::Window(4),
             slow_readers: 0,
             slow_read_bps: None,
-            limits: Limits {
+            limits: LoadLimits {
                 connect: Duration::from_secs(5),
                 register: Duration::from_secs(3),
                 idle: Duration::from_millis(300),
@@ -962,7 +962,7 @@ mod tests {
     fn a_silent_server_is_never_registered() {
         let started = Instant::now();
         match run(server(Fault::Silent), &load(), &mut ()) {
-            Err(Failure::Unregistered {
+            Err(LoadFailure::Unregistered {
                 complete: 0,
                 clients: 3,
                 ..
@@ -999,7 +999,7 @@ mod tests {
 
     #[test]
     fn seen_tells_in_order_late_and_duplicate() {
-        let mut seen = Seen::default();
+        let mut seen = SenderOrder::default();
         assert_eq!(seen.record(0, 10), Receipt::InOrder);
         assert_eq!(seen.record(0, 10), Receipt::Duplicate);
         assert_eq!(seen.record(2, 10), Receipt::InOrder);

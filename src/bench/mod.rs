@@ -25,10 +25,10 @@ mod table;
 use crate::program::{self, Usage};
 use crate::{errln, outln};
 use indicatif::{ProgressBar, ProgressStyle};
-use load::{Limits, Load, Pace, Watch};
-use report::{Figures, Run};
+use load::{Load, LoadLimits, Pace, Watch};
+use report::{BenchRun, Figures};
 use serde_json::json;
-use server::{Server, Subject};
+use server::{BenchServer, Benched};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -38,8 +38,8 @@ use std::time::Duration;
 pub struct Args {
     /// netlab's stage N (2 and up), or an exercise's solution (`7.slow`), started afresh
     /// for each run as `netlab stage N`. Give it as often as you like: `--stage 7 --stage 2`.
-    #[arg(long = "stage", value_name = "N|EXERCISE", value_parser = Subject::stage)]
-    stages: Vec<Subject>,
+    #[arg(long = "stage", value_name = "N|EXERCISE", value_parser = Benched::stage)]
+    stages: Vec<Benched>,
     /// A chat server already running at HOST:PORT, on this machine (loopback only). It is
     /// not restarted between runs: only the first run finds it fresh.
     #[arg(long = "addr", value_name = "HOST:PORT", value_parser = loopback)]
@@ -156,10 +156,10 @@ const USAGE: u8 = 2;
 /// Runs `netlab bench`; returns the exit code. `netlab` is netlab's own binary, which
 /// runs the stages.
 pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
-    let mut servers: Vec<Subject> = args.stages.clone();
-    servers.extend(args.addrs.iter().copied().map(Subject::Addr));
+    let mut servers: Vec<Benched> = args.stages.clone();
+    servers.extend(args.addrs.iter().copied().map(Benched::Addr));
     if !args.command.is_empty() {
-        servers.push(Subject::Command(args.command.clone()));
+        servers.push(Benched::Command(args.command.clone()));
     }
     if servers.is_empty() {
         errln!(
@@ -179,7 +179,7 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
     let labels: Vec<String> = servers
         .iter()
         .map(|s| match (s, &args.name) {
-            (Subject::Command(_), Some(name)) => name.clone(),
+            (Benched::Command(_), Some(name)) => name.clone(),
             _ => s.label(),
         })
         .collect();
@@ -187,7 +187,7 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
         (Some(r), _) => Pace::Rate(r),
         (None, w) => Pace::Window(w.unwrap_or(DEFAULT_WINDOW)),
     };
-    let limits = Limits {
+    let limits = LoadLimits {
         connect: Duration::from_secs(5),
         register: Duration::from_secs_f64(args.start_timeout),
         idle: Duration::from_secs_f64(args.idle),
@@ -238,7 +238,7 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
                     Err(why) => format!("{what}: not measured: {why}"),
                 };
                 bar.suspend(|| errln!("netlab bench: {line}"));
-                runs.push(Run {
+                runs.push(BenchRun {
                     server: s,
                     clients: n,
                     rep,
@@ -309,7 +309,7 @@ fn describe(args: &Args, pace: Pace, labels: &[String]) -> String {
 
 /// Starts the server, measures, stops it.
 fn one_run(
-    subject: &Subject,
+    subject: &Benched,
     load: &Load,
     netlab: &Path,
     start_timeout: f64,
@@ -337,7 +337,7 @@ fn one_run(
 
 /// Reads the server's usage when the measured phase starts and ends, and draws progress.
 struct Watching<'a> {
-    server: &'a Server,
+    server: &'a BenchServer,
     bar: &'a ProgressBar,
     what: &'a str,
     before: Option<Usage>,

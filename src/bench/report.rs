@@ -105,7 +105,7 @@ impl Figures {
 
 /// One run: a server, a class size, a repetition, and what came of it.
 #[derive(Clone, Debug)]
-pub(crate) struct Run {
+pub(crate) struct BenchRun {
     /// The server's index in the bench's list.
     pub(crate) server: usize,
     pub(crate) clients: usize,
@@ -184,7 +184,7 @@ pub(crate) struct Summary {
 
 impl Summary {
     /// The summary of `runs` (those of one server and class size).
-    pub(crate) fn of(server: usize, clients: usize, runs: &[&Run]) -> Summary {
+    pub(crate) fn of(server: usize, clients: usize, runs: &[&BenchRun]) -> Summary {
         let figures: Vec<&Figures> = runs
             .iter()
             .filter_map(|r| r.outcome.as_ref().ok())
@@ -268,11 +268,11 @@ impl Summary {
 }
 
 /// The summaries of `runs`, one per server and class size, servers in their order.
-pub(crate) fn summarise(runs: &[Run], servers: usize, clients: &[usize]) -> Vec<Summary> {
+pub(crate) fn summarise(runs: &[BenchRun], servers: usize, clients: &[usize]) -> Vec<Summary> {
     let mut out = Vec::new();
     for &n in clients {
         for s in 0..servers {
-            let these: Vec<&Run> = runs
+            let these: Vec<&BenchRun> = runs
                 .iter()
                 .filter(|r| r.server == s && r.clients == n)
                 .collect();
@@ -288,7 +288,7 @@ pub(crate) fn summarise(runs: &[Run], servers: usize, clients: &[usize]) -> Vec<
 pub(crate) fn to_json(
     settings: Value,
     labels: &[String],
-    runs: &[Run],
+    runs: &[BenchRun],
     summaries: &[Summary],
 ) -> Value {
     json!({

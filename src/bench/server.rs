@@ -2,7 +2,7 @@
 //! running, each behind the same small interface (start, address, usage, stop).
 //!
 //! netlab's stages and programs are started afresh for every run, as separate processes
-//! through [`Program`] (the spawn code `netlab check` uses): on a free port below the
+//! through [`ExternalProgram`] (the spawn code `netlab check` uses): on a free port below the
 //! kernel's ephemeral range, ready once the kernel lists the listener. A stage runs as
 //! `netlab stage N --port P --grace 1` from netlab's own binary, as a teacher would run
 //! it, logging included (docs/en/bench.md says what the logging costs, and how to turn it
@@ -11,7 +11,7 @@
 //! A server at `--addr` is the user's to start and stop; its CPU and memory are read from
 //! the process that holds its listening socket, when this user may read it.
 
-use crate::program::{self, Keep, NotListening, Program, Usage};
+use crate::program::{self, ExternalProgram, Keep, NotListening, Usage};
 use crate::stage::Lifecycle;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -26,7 +26,7 @@ const ATTEMPTS: usize = 3;
 
 /// One server to bench.
 #[derive(Clone, Debug)]
-pub(crate) enum Subject {
+pub(crate) enum Benched {
     /// netlab's stage (or an exercise's solution), by what was typed after `--stage`.
     Stage(String),
     /// A command after `--`, with `{port}` in its arguments or `PORT` in its environment.
@@ -35,9 +35,9 @@ pub(crate) enum Subject {
     Addr(SocketAddr),
 }
 
-impl Subject {
+impl Benched {
     /// netlab's stage `id` (a number or an exercise's id), if it is a chat server.
-    pub(crate) fn stage(id: &str) -> Result<Subject, String> {
+    pub(crate) fn stage(id: &str) -> Result<Benched, String> {
         let entry = crate::curriculum::parse_server(id)?;
         let stage = entry
             .server_program()
@@ -48,14 +48,14 @@ impl Subject {
                  exits. Bench stages 2 and up"
             ));
         }
-        Ok(Subject::Stage(id.to_string()))
+        Ok(Benched::Stage(id.to_string()))
     }
 
     /// How the table names it.
     pub(crate) fn label(&self) -> String {
         match self {
-            Subject::Stage(id) => format!("stage {id}"),
-            Subject::Command(command) => {
+            Benched::Stage(id) => format!("stage {id}"),
+            Benched::Command(command) => {
                 let mut words: Vec<String> = command
                     .iter()
                     .map(|w| match Path::new(w).file_name() {
@@ -67,20 +67,24 @@ impl Subject {
                 words.retain(|w| w != "{port}");
                 words.join(" ")
             }
-            Subject::Addr(addr) => addr.to_string(),
+            Benched::Addr(addr) => addr.to_string(),
         }
     }
 
     /// Starts it for one run (a server at `--addr` is only looked up).
-    pub(crate) fn start(&self, netlab: &Path, start_timeout: Duration) -> Result<Server, String> {
+    pub(crate) fn start(
+        &self,
+        netlab: &Path,
+        start_timeout: Duration,
+    ) -> Result<BenchServer, String> {
         let command = match self {
-            Subject::Addr(addr) => {
-                return Ok(Server {
+            Benched::Addr(addr) => {
+                return Ok(BenchServer {
                     program: None,
                     addr: *addr,
                 })
             }
-            Subject::Stage(id) => [
+            Benched::Stage(id) => [
                 netlab.to_string_lossy().as_ref(),
                 "stage",
                 id,
@@ -91,17 +95,17 @@ impl Subject {
             ]
             .map(String::from)
             .to_vec(),
-            Subject::Command(command) => command.clone(),
+            Benched::Command(command) => command.clone(),
         };
         let mut last_error = String::new();
         for _ in 0..ATTEMPTS {
             let port =
                 program::free_port().map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
-            let mut program = Program::start_keeping(&command, port, Keep::Tail(TAIL))
+            let mut program = ExternalProgram::start_keeping(&command, port, Keep::Tail(TAIL))
                 .map_err(|e| format!("could not start `{}`: {e}", command.join(" ")))?;
             match program.wait_listening(port, start_timeout) {
                 Ok(()) => {
-                    return Ok(Server {
+                    return Ok(BenchServer {
                         program: Some(program),
                         addr: SocketAddr::from(([127, 0, 0, 1], port)),
                     })
@@ -136,13 +140,13 @@ impl Subject {
 }
 
 /// A server started (or found) for one run.
-pub(crate) struct Server {
+pub(crate) struct BenchServer {
     /// What netlab started; None for a server at `--addr`.
-    program: Option<Program>,
+    program: Option<ExternalProgram>,
     addr: SocketAddr,
 }
 
-impl Server {
+impl BenchServer {
     pub(crate) fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -177,7 +181,7 @@ impl Server {
 }
 
 /// The last lines a program printed, for a message: `; it printed: ...`, or nothing.
-fn tail(program: &Program) -> String {
+fn tail(program: &ExternalProgram) -> String {
     let (lines, _) = program.lines_since(0);
     let last: Vec<String> = lines
         .iter()

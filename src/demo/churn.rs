@@ -97,7 +97,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let stopped = started.elapsed();
     let deaths = watcher.stop();
     let a = first_recv_thread(server.interpreter());
-    let outcome = Outcome {
+    let outcome = ChurnOutcome {
         stage: stage.id,
         races: deaths
             .iter()
@@ -184,7 +184,7 @@ fn first_recv_thread(interp: &Interpreter) -> Option<String> {
 }
 
 /// What the run measured, for the verdict.
-struct Outcome {
+struct ChurnOutcome {
     /// The stage that ran.
     stage: &'static str,
     /// What the churn counted.
@@ -197,7 +197,7 @@ struct Outcome {
     a_died: bool,
 }
 
-impl Outcome {
+impl ChurnOutcome {
     /// What the outcome means, in a paragraph.
     fn verdict(&self) -> String {
         let stage = self.stage;

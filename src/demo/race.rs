@@ -124,7 +124,7 @@ impl Variant {
 
 /// What one run measured.
 #[derive(Clone, Debug)]
-pub struct Outcome {
+pub struct RaceOutcome {
     /// Which script ran, so a report can label its row.
     pub variant: Variant,
     /// The time limit the run had: a run without failure lasted this long.
@@ -132,7 +132,7 @@ pub struct Outcome {
     /// How long the run lasted: until `iterdict` died (Unlocked) or until the limit.
     pub elapsed: Duration,
     /// The first RuntimeError, with where and when it struck; `None` if none did.
-    pub first_failure: Option<Failure>,
+    pub first_failure: Option<RaceFailure>,
     /// How many RuntimeErrors were raised: 0 or 1, except in `UnlockedRestarting`.
     pub failures: u64,
     /// Passes over `d.items()` that reached the end without an error.
@@ -149,7 +149,7 @@ pub struct Outcome {
 
 /// The moment `iterdict` hit `RuntimeError: dictionary changed size during iteration`.
 #[derive(Clone, Debug)]
-pub struct Failure {
+pub struct RaceFailure {
     /// The exception, as Python's traceback ends: `RuntimeError: dictionary changed ...`,
     /// and the `for` line that raised it.
     pub error: Exception,
@@ -335,7 +335,7 @@ fn print_header(limit: Duration) {
 ///
 /// Both threads share one [`Dict`] by plain reference (`&`), which compiles because every
 /// `Dict` operation locks internally; a `HashMap` would need `&mut` (see the module docs).
-pub fn run_once(variant: Variant, limit: Duration) -> Outcome {
+pub fn run_once(variant: Variant, limit: Duration) -> RaceOutcome {
     let global_dict: Dict<u64, u64> = Dict::new();
     let lock = Lock::new();
     let lock = (variant == Variant::Locked).then_some(&lock);
@@ -359,7 +359,7 @@ pub fn run_once(variant: Variant, limit: Duration) -> Outcome {
         (keys_added, iterated)
     });
 
-    Outcome {
+    RaceOutcome {
         variant,
         limit,
         elapsed: iterated.elapsed,
@@ -373,7 +373,7 @@ pub fn run_once(variant: Variant, limit: Duration) -> Outcome {
 }
 
 /// Time to failure over `outcomes`: how many failed, and min / median / max.
-pub fn summarize(outcomes: &[Outcome]) -> Summary {
+pub fn summarize(outcomes: &[RaceOutcome]) -> Summary {
     let mut times: Vec<Duration> = outcomes
         .iter()
         .filter_map(|o| o.first_failure.as_ref().map(|f| f.after))
@@ -420,7 +420,7 @@ struct Iterated {
     /// When it stopped: at its death (Unlocked) or at the time limit.
     elapsed: Duration,
     /// The first RuntimeError it met.
-    first_failure: Option<Failure>,
+    first_failure: Option<RaceFailure>,
     /// RuntimeErrors met (the restarting variant carries on after each one).
     failures: u64,
     /// Passes completed without error.
@@ -460,7 +460,7 @@ fn iterdict(
             Err(error) => {
                 done.failures += 1;
                 if done.first_failure.is_none() {
-                    done.first_failure = Some(Failure {
+                    done.first_failure = Some(RaceFailure {
                         error,
                         after: start.elapsed(),
                         items_in_pass,

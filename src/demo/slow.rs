@@ -21,7 +21,7 @@
 use crate::scenario::{slow_reader, slow_reader_watched, SlowOptions, SlowReport, SlowWatch};
 use crate::stage::{describe, Running};
 use crate::tr;
-use crate::view::{Control, Live, Program};
+use crate::view::{Control, Live, Watched};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -114,7 +114,7 @@ fn watch(server: &Running, stage: &str) -> Option<(Live, Arc<AtomicBool>)> {
         return None;
     }
     let done = Arc::new(AtomicBool::new(false));
-    let program = Program::demo(server, format!("demo slow · stage {stage}"));
+    let program = Watched::demo(server, format!("demo slow · stage {stage}"));
     match Live::start(program, true, Duration::ZERO, Control::Demo(done.clone())) {
         Ok(live) => Some((live, done)),
         Err(e) => {

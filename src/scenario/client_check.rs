@@ -10,7 +10,7 @@ use super::model::{ClientScenario, ClientStep};
 use super::outcome::{Failure, Outcome};
 use super::runner::{NotStarted, ProgramOptions, Transcript};
 use super::TestClient;
-use crate::program::{Program, Stream};
+use crate::program::{ExternalProgram, Stream};
 use crate::py::{Interpreter, Record};
 use crate::stage::{ChatClient, ClientProgram, Running, ServerProgram};
 use std::net::SocketAddr;
@@ -234,13 +234,13 @@ fn run(
 struct ExternalClient {
     command: Vec<String>,
     label: String,
-    program: Option<Program>,
+    program: Option<ExternalProgram>,
     shown: usize,
 }
 
 impl ClientTarget for ExternalClient {
     fn start(&mut self, server: SocketAddr) -> Result<String, String> {
-        let program = Program::start(&self.command, server.port())
+        let program = ExternalProgram::start(&self.command, server.port())
             .map_err(|e| format!("could not start `{}`: {e}", self.command.join(" ")))?;
         let line = format!("[client] $ {}", program.command_line());
         self.program = Some(program);

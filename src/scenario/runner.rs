@@ -3,9 +3,9 @@
 use super::expect::{escape, shorten, Expected};
 use super::hint;
 use super::outcome::{steps, Failure, Outcome};
-use super::target::{exit_text, External, InProcess, Seen, Target};
+use super::target::{exit_text, External, InProcess, Observation, Target};
 use super::{contains, ClientOptions, End, Scenario, Step, TestClient};
-use crate::program::{bindable, free_port, NotListening, Program};
+use crate::program::{bindable, free_port, ExternalProgram, NotListening};
 use crate::py::addr_repr;
 use crate::stage::{Running, ServerProgram};
 use crate::wire;
@@ -101,10 +101,13 @@ pub fn run_program(
 
 /// Starts the program on `port` and waits until it listens there. The error says why not,
 /// and whether the program reported the address in use.
-fn start_listening(options: &ProgramOptions, port: u16) -> Result<Program, (NotStarted, bool)> {
+fn start_listening(
+    options: &ProgramOptions,
+    port: u16,
+) -> Result<ExternalProgram, (NotStarted, bool)> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let shown = options.command.join(" ");
-    let mut program = Program::start(&options.command, port).map_err(|e| {
+    let mut program = ExternalProgram::start(&options.command, port).map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::NotFound {
             format!("is `{}` installed, and on the PATH?", options.command[0])
         } else {
@@ -283,20 +286,20 @@ impl Run<'_> {
     }
 
     /// Records what a look into the server gave.
-    fn seen(&mut self, seen: Seen) -> Result<(), Failure> {
+    fn seen(&mut self, seen: Observation) -> Result<(), Failure> {
         match seen {
-            Seen::Yes(line) => {
+            Observation::Yes(line) => {
                 self.checked += 1;
                 self.transcript.push(line);
                 Ok(())
             }
-            Seen::Unknown(what) => {
+            Observation::Unknown(what) => {
                 self.unchecked += 1;
                 self.transcript
                     .push(format!("[server] (not checked: {what})"));
                 Ok(())
             }
-            Seen::No(message, hint) => Err(self.fail(message, hint)),
+            Observation::No(message, hint) => Err(self.fail(message, hint)),
         }
     }
 
@@ -362,12 +365,14 @@ impl Run<'_> {
             Step::EndsSomeTime(name) => self.ends_some_time(name),
             Step::MemoryBelow(mib) => {
                 let seen = match self.target.memory_kib() {
-                    None => Seen::Unknown(format!("the server's memory stays under {mib} MiB")),
-                    Some(kib) if kib < mib * 1024 => Seen::Yes(format!(
+                    None => {
+                        Observation::Unknown(format!("the server's memory stays under {mib} MiB"))
+                    }
+                    Some(kib) if kib < mib * 1024 => Observation::Yes(format!(
                         "[server] uses {:.1} MiB of memory (under {mib} MiB)",
                         kib as f64 / 1024.0
                     )),
-                    Some(kib) => Seen::No(
+                    Some(kib) => Observation::No(
                         format!(
                             "[server] uses {:.1} MiB of memory, more than {mib} MiB",
                             kib as f64 / 1024.0
@@ -449,7 +454,7 @@ impl Run<'_> {
             Step::Quit(grace_ms) => {
                 let seen = self.target.quit(Duration::from_millis(grace_ms));
                 match seen {
-                    Seen::Yes(line) => {
+                    Observation::Yes(line) => {
                         self.transcript.push(line);
                         Ok(())
                     }
@@ -705,7 +710,7 @@ impl Run<'_> {
             "[churn] $ for {}: 6 threads connect, send \"hi\\n\", \"quit\\n\" and close, over and over              ({connections} connections), while [{chatty}] sends \"spam N\\n\" every millisecond ({sent} lines)",
             seconds(Duration::from_millis(millis))
         ));
-        if let Seen::No(message, _) = self.target.never_says(super::load::RACE) {
+        if let Observation::No(message, _) = self.target.never_says(super::load::RACE) {
             return Err(self.fail(
                 message,
                 Some(

@@ -7,12 +7,12 @@
 //!   captured. Everything can be checked: what it logged, which thread died of what,
 //!   what a thread is blocked in, how the quit sequence ended.
 //! - [`External`]: any program, in any language, started as a separate process
-//!   ([`crate::program::Program`]). What it logs can be looked for in its output (a Python
+//!   ([`crate::program::ExternalProgram`]). What it logs can be looked for in its output (a Python
 //!   server's `Exception in thread ...` traceback names the exception), `quit` can be typed
 //!   on its console, and its exit can be watched; what a thread is blocked in cannot be
 //!   seen, and is "not checked".
 
-use crate::program::{Program, Stream};
+use crate::program::{ExternalProgram, Stream};
 use crate::py::Record;
 use crate::stage::{QuitOptions, QuitReport, Running};
 use std::collections::HashMap;
@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 /// What looking for something in the server gave.
 #[derive(Debug)]
-pub(crate) enum Seen {
+pub(crate) enum Observation {
     /// It happened: the transcript's line for it.
     Yes(String),
     /// It did not: what was expected and what happened instead, and a hint.
@@ -57,10 +57,10 @@ pub(crate) trait Target {
     fn settle(&mut self, wait: Duration);
 
     /// The server logs or prints something containing `text`.
-    fn says(&mut self, text: &str, wait: Duration) -> Seen;
+    fn says(&mut self, text: &str, wait: Duration) -> Observation;
 
     /// The server never logged, printed or died of anything containing `text`.
-    fn never_says(&mut self, text: &str) -> Seen;
+    fn never_says(&mut self, text: &str) -> Observation;
 
     /// How much memory the server uses (its resident set, in KiB), when that can be told.
     fn memory_kib(&self) -> Option<u64> {
@@ -68,16 +68,16 @@ pub(crate) trait Target {
     }
 
     /// The thread `thread` ends, of an exception containing `error`, or normally.
-    fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Seen;
+    fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Observation;
 
     /// The thread `thread` is blocked in a call containing `call`.
-    fn thread_blocked(&mut self, thread: &str, call: &str, wait: Duration) -> Seen;
+    fn thread_blocked(&mut self, thread: &str, call: &str, wait: Duration) -> Observation;
 
     /// Types `quit` at the server's console; the quit sequence is given `grace`.
-    fn quit(&mut self, grace: Duration) -> Seen;
+    fn quit(&mut self, grace: Duration) -> Observation;
 
     /// The quit sequence ends: every thread by itself (`clean`), or cut short.
-    fn quit_ends(&mut self, clean: bool) -> Seen;
+    fn quit_ends(&mut self, clean: bool) -> Observation;
 
     /// The server's last records, for a failure report (netlab's stages in this process).
     fn last_records(&self) -> Vec<String> {
@@ -118,14 +118,14 @@ impl Target for InProcess<'_> {
         self.running.interpreter().wait_receiving(wait);
     }
 
-    fn says(&mut self, text: &str, wait: Duration) -> Seen {
+    fn says(&mut self, text: &str, wait: Duration) -> Observation {
         let found = self.running.interpreter().wait_for(wait, |r| match r {
             Record::Log { message, .. } | Record::Print(message) => message.contains(text),
             _ => false,
         });
         match found {
-            Some(_) => Seen::Yes(format!("[server] logs {}", short_quoted(text))),
-            None => Seen::No(
+            Some(_) => Observation::Yes(format!("[server] logs {}", short_quoted(text))),
+            None => Observation::No(
                 format!(
                     "[server] expected a log line containing {}",
                     short_quoted(text)
@@ -135,7 +135,7 @@ impl Target for InProcess<'_> {
         }
     }
 
-    fn never_says(&mut self, text: &str) -> Seen {
+    fn never_says(&mut self, text: &str) -> Observation {
         let said = self
             .running
             .interpreter()
@@ -154,18 +154,18 @@ impl Target for InProcess<'_> {
                 _ => None,
             });
         match said {
-            Some(line) => Seen::No(line, None),
-            None => Seen::Yes(format!("[server] never says {}", short_quoted(text))),
+            Some(line) => Observation::No(line, None),
+            None => Observation::Yes(format!("[server] never says {}", short_quoted(text))),
         }
     }
 
-    fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Seen {
+    fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Observation {
         let ended = self.running.interpreter().wait_for(
             wait,
             |r| matches!(r, Record::Ended { thread: t, .. } if t == thread),
         );
         let Some(Record::Ended { exception, .. }) = ended else {
-            return Seen::No(
+            return Observation::No(
                 format!(
                     "[server] expected thread {thread} to end within {:.0} s; it did not",
                     wait.as_secs_f64()
@@ -175,10 +175,10 @@ impl Target for InProcess<'_> {
         };
         match (exception, error) {
             (Some(e), Some(want)) if e.to_string().contains(want) => {
-                Seen::Yes(format!("[server] thread {thread} dies: {e}"))
+                Observation::Yes(format!("[server] thread {thread} dies: {e}"))
             }
-            (None, None) => Seen::Yes(format!("[server] thread {thread} ends")),
-            (exception, want) => Seen::No(
+            (None, None) => Observation::Yes(format!("[server] thread {thread} ends")),
+            (exception, want) => Observation::No(
                 format!(
                     "[server] thread {thread} ended with {}, expected {}",
                     exception.map_or("no exception".to_string(), |e| e.to_string()),
@@ -191,7 +191,7 @@ impl Target for InProcess<'_> {
         }
     }
 
-    fn thread_blocked(&mut self, thread: &str, call: &str, wait: Duration) -> Seen {
+    fn thread_blocked(&mut self, thread: &str, call: &str, wait: Duration) -> Observation {
         let interp = self.running.interpreter();
         // A thread's blocked state is not an event, so this one step polls.
         let deadline = Instant::now() + wait;
@@ -202,7 +202,10 @@ impl Target for InProcess<'_> {
                 .find(|t| t.name == thread);
             if let Some(b) = found.as_ref().and_then(|t| t.blocked.as_ref()) {
                 if b.what.contains(call) {
-                    return Seen::Yes(format!("[server] thread {thread} is blocked in {}", b.what));
+                    return Observation::Yes(format!(
+                        "[server] thread {thread} is blocked in {}",
+                        b.what
+                    ));
                 }
             }
             if Instant::now() >= deadline {
@@ -223,7 +226,7 @@ impl Target for InProcess<'_> {
                         .blocked
                         .map_or("running".to_string(), |b| format!("in {}", b.what)),
                 };
-                return Seen::No(
+                return Observation::No(
                     format!(
                         "[server] expected thread {thread} to be blocked in {call:?}; it is {now}"
                     ),
@@ -234,24 +237,24 @@ impl Target for InProcess<'_> {
         }
     }
 
-    fn quit(&mut self, grace: Duration) -> Seen {
+    fn quit(&mut self, grace: Duration) -> Observation {
         self.quit = Some(self.running.quit_in_background(QuitOptions {
             main_wait: Duration::ZERO,
             grace,
         }));
-        Seen::Yes(format!(
+        Observation::Yes(format!(
             "[console] >> quit    (grace {:.1} s)",
             grace.as_secs_f64()
         ))
     }
 
-    fn quit_ends(&mut self, clean: bool) -> Seen {
+    fn quit_ends(&mut self, clean: bool) -> Observation {
         let Some(handle) = self.quit.take() else {
-            return Seen::No("scenario bug: QuitEnds without Quit".into(), None);
+            return Observation::No("scenario bug: QuitEnds without Quit".into(), None);
         };
         let report = handle.join().expect("the quit sequence panicked");
         if report.clean() != clean {
-            return Seen::No(
+            return Observation::No(
                 format!(
                     "[server] expected the quit to end {}, but after {:.1} s {}",
                     if clean {
@@ -272,7 +275,7 @@ impl Target for InProcess<'_> {
                 None,
             );
         }
-        Seen::Yes(format!(
+        Observation::Yes(format!(
             "[server] every thread has {} {:.1} s after quit",
             if clean { "ended" } else { "been cut short" },
             report.elapsed.as_secs_f64()
@@ -316,9 +319,9 @@ const OUTPUT_WAIT: Duration = Duration::from_secs(2);
 /// busy machine.
 const SETTLE: Duration = Duration::from_millis(30);
 
-/// A program started by [`Program`], listening on `addr`.
+/// A program started by [`ExternalProgram`], listening on `addr`.
 pub(crate) struct External<'a> {
-    program: &'a mut Program,
+    program: &'a mut ExternalProgram,
     addr: SocketAddr,
     /// How the program's output lines are labelled in the transcript: `your_program`.
     label: String,
@@ -333,7 +336,11 @@ pub(crate) struct External<'a> {
 
 impl<'a> External<'a> {
     /// The program, which listens on `addr`; its lines are labelled `[label]`.
-    pub(crate) fn new(program: &'a mut Program, addr: SocketAddr, label: &str) -> External<'a> {
+    pub(crate) fn new(
+        program: &'a mut ExternalProgram,
+        addr: SocketAddr,
+        label: &str,
+    ) -> External<'a> {
         External {
             program,
             addr,
@@ -388,29 +395,29 @@ impl Target for External<'_> {
         std::thread::sleep(SETTLE);
     }
 
-    fn says(&mut self, text: &str, wait: Duration) -> Seen {
+    fn says(&mut self, text: &str, wait: Duration) -> Observation {
         match self
             .program
             .find_output(text, [0, 0], wait.min(OUTPUT_WAIT))
         {
-            Some(_) => Seen::Yes(format!("[server] prints {}", short_quoted(text))),
-            None => Seen::Unknown(format!(
+            Some(_) => Observation::Yes(format!("[server] prints {}", short_quoted(text))),
+            None => Observation::Unknown(format!(
                 "logs {} (not in its output: a server may log in its own words)",
                 short_quoted(text)
             )),
         }
     }
 
-    fn never_says(&mut self, text: &str) -> Seen {
+    fn never_says(&mut self, text: &str) -> Observation {
         match self.program.find_output(text, [0, 0], Duration::ZERO) {
-            Some(_) => Seen::No(
+            Some(_) => Observation::No(
                 format!(
                     "[server] printed {} (see its output above)",
                     short_quoted(text)
                 ),
                 None,
             ),
-            None => Seen::Yes(format!("[server] never prints {}", short_quoted(text))),
+            None => Observation::Yes(format!("[server] never prints {}", short_quoted(text))),
         }
     }
 
@@ -418,54 +425,54 @@ impl Target for External<'_> {
         self.program.memory_kib()
     }
 
-    fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Seen {
+    fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Observation {
         let Some(error) = error else {
-            return Seen::Unknown(format!("thread {thread} ends"));
+            return Observation::Unknown(format!("thread {thread} ends"));
         };
         let from = self.deaths.get(error).copied().unwrap_or([0, 0]);
         match self.program.find_output(error, from, wait.min(OUTPUT_WAIT)) {
             Some(after) => {
                 self.deaths.insert(error.to_string(), after);
-                Seen::Yes(format!(
+                Observation::Yes(format!(
                     "[server] a thread dies: {error}    (seen in its output; which thread is not checked)"
                 ))
             }
-            None => Seen::Unknown(format!(
+            None => Observation::Unknown(format!(
                 "thread {thread} dies of {error} (not in its output)"
             )),
         }
     }
 
-    fn thread_blocked(&mut self, thread: &str, call: &str, _wait: Duration) -> Seen {
-        Seen::Unknown(format!("thread {thread} is blocked in {call}"))
+    fn thread_blocked(&mut self, thread: &str, call: &str, _wait: Duration) -> Observation {
+        Observation::Unknown(format!("thread {thread} is blocked in {call}"))
     }
 
-    fn quit(&mut self, grace: Duration) -> Seen {
+    fn quit(&mut self, grace: Duration) -> Observation {
         if let Err(e) = self.program.type_line("quit") {
-            return Seen::No(
+            return Observation::No(
                 format!("[console] could not type `quit` on the program's standard input: {e}"),
                 Some("the program has ended, or closed its standard input".into()),
             );
         }
         self.quit = Some((Instant::now(), grace));
-        Seen::Yes("[console] >> quit    (typed on the program's standard input)".into())
+        Observation::Yes("[console] >> quit    (typed on the program's standard input)".into())
     }
 
-    fn quit_ends(&mut self, clean: bool) -> Seen {
+    fn quit_ends(&mut self, clean: bool) -> Observation {
         let Some((at, grace)) = self.quit else {
-            return Seen::No("scenario bug: QuitEnds without Quit".into(), None);
+            return Observation::No("scenario bug: QuitEnds without Quit".into(), None);
         };
         if !clean {
-            return Seen::Unknown("the quit is cut short".into());
+            return Observation::Unknown("the quit is cut short".into());
         }
         let left = (at + grace).saturating_duration_since(Instant::now());
         match self.program.wait_exit(left) {
-            Some(status) => Seen::Yes(format!(
+            Some(status) => Observation::Yes(format!(
                 "[server] the program ends {:.1} s after quit ({})",
                 at.elapsed().as_secs_f64(),
                 exit_text(status)
             )),
-            None => Seen::No(
+            None => Observation::No(
                 format!(
                     "[server] expected the program to end within {:.1} s of `quit`; it is still running",
                     grace.as_secs_f64()

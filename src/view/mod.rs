@@ -30,7 +30,7 @@ mod tests;
 pub use draw::{draw, Ui};
 pub use feed::Feed;
 pub use snapshot::{
-    Connection, Kernel, LockState, Program, Quit, Snapshot, ThreadFate, ThreadRow, ThreadState,
+    Connection, Kernel, LockState, Quit, Snapshot, ThreadFate, ThreadRow, ThreadState, Watched,
 };
 
 use crate::terminal::{self, Kind, Tail};
@@ -109,7 +109,7 @@ impl Live {
     /// Takes the terminal and starts drawing `program` on a thread of its own. Fails
     /// (with the terminal left as it was) if the terminal cannot be set up.
     pub fn start(
-        program: Program,
+        program: Watched,
         records: bool,
         grace: Duration,
         control: Control,
@@ -246,7 +246,7 @@ pub fn close() {
 
 /// The view thread: snapshots on a timer, keys in between.
 struct Looping {
-    program: Program,
+    program: Watched,
     feed: Feed,
     quit: Arc<Mutex<Option<(Instant, Duration)>>>,
     stop: Arc<AtomicBool>,

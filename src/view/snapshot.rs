@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 /// What the view watches: a running stage's interpreter and server, shared with it.
 #[derive(Clone)]
-pub struct Program {
+pub struct Watched {
     /// Which server runs.
     server_program: &'static ServerProgram,
     /// Its threads, sockets and (when captured) records.
@@ -35,10 +35,10 @@ pub struct Program {
     prompt: bool,
 }
 
-impl Program {
+impl Watched {
     /// The stage `running`, titled `stage N · slug`.
-    pub fn of(running: &Running) -> Program {
-        Program {
+    pub fn of(running: &Running) -> Watched {
+        Watched {
             server_program: running.program(),
             interp: running.interpreter().clone(),
             server: running.server().clone(),
@@ -53,11 +53,11 @@ impl Program {
     }
 
     /// The stage `running` as a demo drives it: titled `title`, with no console.
-    pub fn demo(running: &Running, title: String) -> Program {
-        Program {
+    pub fn demo(running: &Running, title: String) -> Watched {
+        Watched {
             title,
             prompt: false,
-            ..Program::of(running)
+            ..Watched::of(running)
         }
     }
     /// Its interpreter.
@@ -178,7 +178,7 @@ pub struct Quit {
 impl Snapshot {
     /// Reads `program` now; `feed` holds its output so far, `quit` says when the quit
     /// began and the grace period (`--grace`).
-    pub fn take(program: &Program, feed: &mut Feed, quit: Option<(Instant, Duration)>) -> Snapshot {
+    pub fn take(program: &Watched, feed: &mut Feed, quit: Option<(Instant, Duration)>) -> Snapshot {
         let now = Instant::now();
         let started = program.started;
         let interp = &program.interp;

@@ -7,7 +7,7 @@
 //! that a blessed screen cannot hide a wrong story. `NETLAB_BLESS=1 cargo test --lib
 //! view::tests` rewrites the screens; read the diff before committing it.
 
-use super::{render, Feed, LockState, Program, Snapshot, ThreadFate, ThreadState, Ui};
+use super::{render, Feed, LockState, Snapshot, ThreadFate, ThreadState, Ui, Watched};
 use crate::py::Record;
 use crate::scenario::{
     run_scenario, ClientOptions, InProcess, Outcome, Scenario, TestClient, Verdict, DEFAULT_WAIT,
@@ -37,7 +37,7 @@ fn start(id: &str) -> Running {
 
 /// A snapshot as the view takes it, the log fed by the program's captured records.
 fn snapshot(running: &Running, quit: Option<(Instant, Duration)>) -> Snapshot {
-    let program = Program::of(running);
+    let program = Watched::of(running);
     let mut feed = Feed::new(None, Some(running.interpreter().clone()));
     Snapshot::take(&program, &mut feed, quit)
 }
@@ -376,7 +376,7 @@ fn with_sampler<T>(n: &str, watched: bool, f: impl FnOnce(&Running) -> T) -> (T,
     let result = std::thread::scope(|scope| {
         if watched {
             scope.spawn(|| {
-                let program = Program::of(&running);
+                let program = Watched::of(&running);
                 let mut feed = Feed::new(None, Some(running.interpreter().clone()));
                 let mut waiting = true;
                 while !stop.load(Ordering::SeqCst) {

@@ -2,7 +2,7 @@
 //! the lock that prevents it. Each test is bounded to a few seconds.
 
 use assert_cmd::Command;
-use netlab::demo::race::{run_once, summarize, Failure, Outcome, Variant};
+use netlab::demo::race::{run_once, summarize, RaceFailure, RaceOutcome, Variant};
 use netlab::py::Exception;
 use std::path::PathBuf;
 use std::process;
@@ -84,12 +84,12 @@ fn unlocked_race_fails_again_after_a_restart() {
 }
 
 /// A failure `after` this many milliseconds, for the summary test.
-fn failed_after(ms: u64) -> Outcome {
-    Outcome {
+fn failed_after(ms: u64) -> RaceOutcome {
+    RaceOutcome {
         variant: Variant::Unlocked,
         limit: BOUND,
         elapsed: Duration::from_millis(ms),
-        first_failure: Some(Failure {
+        first_failure: Some(RaceFailure {
             error: Exception::runtime_error("dictionary changed size during iteration"),
             after: Duration::from_millis(ms),
             items_in_pass: 1,
