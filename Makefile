@@ -23,9 +23,10 @@ test: toolchain
 	$(CARGO) test --all-targets
 	$(CARGO) test --doc
 
-## bench: `netlab bench`'s fixed comparison (stage 7 against stage 2 at 10, 50 and 200
-## clients) and the load generator against a batching server; checks docs/en/bench.md's
-## ratio targets, prints the absolute numbers (a few minutes, release build)
+## bench: `netlab bench`'s fixed comparison (stages 7, 2, 8 and 9 at 10, 50 and 200
+## clients), one slow reader among 20, 10,000 idle clients, and the load generator
+## against a batching server; checks docs/en/bench.md's ratio targets, prints the
+## absolute numbers (a few minutes, release build)
 bench: toolchain
 	$(CARGO) bench --bench chat
 

@@ -3,8 +3,8 @@
 //! asserted: on a shared two-core machine they move with whatever else runs; ratios
 //! measured in one run, where the noise falls on every server alike, hold.
 //!
-//! 1. The comparison: netlab's stage 7 against stage 2 (and stages 8 and 9 once they
-//!    exist), at 10, 50 and 200 clients, 100 messages of 64 B each, window 8, 3 runs
+//! 1. The comparison: netlab's stage 7 against stages 2, 8 and 9, at 10, 50 and 200
+//!    clients, 100 messages of 64 B each, window 8, 3 runs
 //!    each, interleaved.
 //! 2. The load generator's own figures: the same bench against the fastest server there
 //!    is, a broadcast server on one event loop that batches its writes (this binary,

@@ -1,6 +1,4 @@
-//! Every word the live view draws, in one place, so that the notes' Chinese can replace
-//! the English here when netlab's message catalogue lands (issue 7). The drawing code
-//! only arranges these; a test renders every screen, so a label too long for 80 columns
+//! Every word the live view draws, in one place. The drawing code only arranges these; a test renders every screen, so a label too long for 80 columns
 //! shows up there.
 
 /// The keys line, top right.

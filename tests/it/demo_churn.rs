@@ -45,7 +45,7 @@ fn demo_churn_shows_no_race_at_stage7() {
         .stdout(predicate::str::contains("dies:").not());
 }
 
-/// A stage outside the stage table, or a time outside (0, 60] s, is a usage error with exit code 2:
+/// A stage the curriculum does not have, or a time outside (0, 60] s, is a usage error with exit code 2:
 /// the load is always bounded.
 #[test]
 fn demo_churn_rejects_bad_arguments() {

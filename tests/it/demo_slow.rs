@@ -38,9 +38,9 @@ fn demo_slow_shows_stage2_only_stalls_one_thread() {
         .stdout(predicate::str::contains("B's message reaches B and D"));
 }
 
-/// A stage outside the stage table is a one-line usage error with exit code 2.
+/// A stage the curriculum does not have is a one-line usage error with exit code 2.
 #[test]
-fn demo_slow_rejects_stage_8() {
+fn demo_slow_rejects_a_stage_that_does_not_exist() {
     netlab()
         .args(["demo", "slow", "--stage", &common::past_the_last()])
         .assert()
