@@ -18,10 +18,12 @@ run: toolchain
 install: toolchain
 	$(CARGO) install --path . --locked
 
-## test: every test: unit, doc (compile_fail included), stages, demos, CLI, client
+## test: every test: unit, doc (compile_fail included), stages, demos, CLI, client, and
+## tests/throwaway.sh (a stage and a language added to a copy of the tree, nothing else)
 test: toolchain
 	$(CARGO) test --all-targets
 	$(CARGO) test --doc
+	./tests/throwaway.sh
 
 ## bench: `netlab bench`'s fixed comparison (stages 7, 2, 8 and 9 at 10, 50 and 200
 ## clients), one slow reader among 20, 10,000 idle clients, and the load generator
