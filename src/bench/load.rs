@@ -105,7 +105,8 @@ impl Load {
 }
 
 /// Why the measured phase ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum Ended {
     /// Every message reached every reading client.
     Complete,

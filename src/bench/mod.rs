@@ -231,7 +231,7 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
                     Ok(f) => format!(
                         "{what}: {} deliveries/s, p99 {} ms, {} lost, {}",
                         table::rate(f.per_second),
-                        table::millis(f.p99_ms),
+                        table::millis(f.latency_ms.p99),
                         f.lost,
                         f.ended.name()
                     ),
@@ -249,7 +249,7 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
     }
     bar.finish_and_clear();
 
-    let summaries = report::summarise(&runs, servers.len(), &args.clients);
+    let summaries = report::summarise(&runs, &labels, &args.clients);
     outln!();
     outln!("{plan}");
     outln!();
@@ -268,8 +268,9 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
             "deadline": args.deadline,
             "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
         });
-        let text =
-            serde_json::to_string_pretty(&report::to_json(settings, &labels, &runs, &summaries))?;
+        let text = serde_json::to_string_pretty(&report::Report::new(
+            settings, &labels, &runs, &summaries,
+        ))?;
         std::fs::write(path, text + "\n")
             .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
         outln!("wrote {}", path.display());

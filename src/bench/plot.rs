@@ -39,7 +39,7 @@ fn draw_charts(
         * 1.1;
     let latencies: Vec<f64> = measured
         .iter()
-        .flat_map(|s| [s.p50_ms, s.p99_ms])
+        .flat_map(|s| [s.latency_ms.p50, s.latency_ms.p99])
         .flatten()
         .flat_map(|p| [p.min, p.max])
         .filter(|&v| v > 0.0)
@@ -122,8 +122,8 @@ fn draw_charts(
                 .filter_map(|s| Some((s.clients as f64, f(s)?.max(lat_low))))
                 .collect()
         };
-        let p50 = line(|s| s.p50_ms.map(|p| p.median));
-        let p99 = line(|s| s.p99_ms.map(|p| p.median));
+        let p50 = line(|s| s.latency_ms.p50.map(|p| p.median));
+        let p99 = line(|s| s.latency_ms.p99.map(|p| p.median));
         if p50.is_empty() {
             continue;
         }

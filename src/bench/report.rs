@@ -3,18 +3,26 @@
 
 use super::load::{Ended, Measured};
 use crate::program::Usage;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
-/// What one run measured.
-#[derive(Clone, Debug)]
+/// Latency percentiles and maximum, send to receipt, in milliseconds: of one run (`f64`),
+/// or over the repetitions (`Option<Spread>`).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub(crate) struct Latency<T> {
+    pub(crate) p50: T,
+    pub(crate) p90: T,
+    pub(crate) p99: T,
+    pub(crate) max: T,
+}
+
+/// What one run measured. Its JSON (`--json`) is these fields, under the names given.
+#[derive(Clone, Debug, Serialize)]
 pub(crate) struct Figures {
     /// Intact deliveries per second, from the start of the measured phase to the last one.
+    #[serde(rename = "deliveries_per_second")]
     pub(crate) per_second: f64,
-    /// Latency percentiles and maximum, send to receipt, in milliseconds.
-    pub(crate) p50_ms: f64,
-    pub(crate) p90_ms: f64,
-    pub(crate) p99_ms: f64,
-    pub(crate) max_ms: f64,
+    pub(crate) latency_ms: Latency<f64>,
     pub(crate) expected: u64,
     pub(crate) delivered: u64,
     pub(crate) lost: u64,
@@ -25,6 +33,7 @@ pub(crate) struct Figures {
     /// The server's CPU seconds in the measured phase, if its processes could be read.
     pub(crate) server_cpu_seconds: Option<f64>,
     /// The server's peak resident memory at the end of the measured phase, in MiB.
+    #[serde(rename = "server_peak_rss_mib")]
     pub(crate) server_peak_mib: Option<f64>,
     /// The bench's own CPU seconds in the measured phase.
     pub(crate) bench_cpu_seconds: f64,
@@ -32,8 +41,10 @@ pub(crate) struct Figures {
     pub(crate) wall_seconds: f64,
     pub(crate) ended: Ended,
     /// Reading clients whose connection the server closed or reset.
+    #[serde(rename = "connections_closed_by_server")]
     pub(crate) closed: usize,
     /// Slow readers the server disconnected.
+    #[serde(rename = "slow_readers_disconnected")]
     pub(crate) slow_cut: usize,
 }
 
@@ -56,13 +67,15 @@ impl Figures {
         };
         Figures {
             per_second: m.per_second(),
-            p50_ms: ms(0.5),
-            p90_ms: ms(0.9),
-            p99_ms: ms(0.99),
-            max_ms: if m.latency.is_empty() {
-                0.0
-            } else {
-                m.latency.max() as f64 / 1000.0
+            latency_ms: Latency {
+                p50: ms(0.5),
+                p90: ms(0.9),
+                p99: ms(0.99),
+                max: if m.latency.is_empty() {
+                    0.0
+                } else {
+                    m.latency.max() as f64 / 1000.0
+                },
             },
             expected: m.expected,
             delivered: m.delivered,
@@ -80,27 +93,6 @@ impl Figures {
             slow_cut: m.slow_cut,
         }
     }
-
-    fn to_json(&self) -> Value {
-        json!({
-            "deliveries_per_second": self.per_second,
-            "latency_ms": {"p50": self.p50_ms, "p90": self.p90_ms, "p99": self.p99_ms, "max": self.max_ms},
-            "expected": self.expected,
-            "delivered": self.delivered,
-            "lost": self.lost,
-            "duplicated": self.duplicated,
-            "out_of_order": self.out_of_order,
-            "garbled": self.garbled,
-            "sent": self.sent,
-            "server_cpu_seconds": self.server_cpu_seconds,
-            "server_peak_rss_mib": self.server_peak_mib,
-            "bench_cpu_seconds": self.bench_cpu_seconds,
-            "wall_seconds": self.wall_seconds,
-            "ended": self.ended.name(),
-            "connections_closed_by_server": self.closed,
-            "slow_readers_disconnected": self.slow_cut,
-        })
-    }
 }
 
 /// One run: a server, a class size, a repetition, and what came of it.
@@ -117,7 +109,7 @@ pub(crate) struct BenchRun {
 }
 
 /// A figure over the repetitions: median, lowest, highest.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub(crate) struct Spread {
     pub(crate) median: f64,
     pub(crate) min: f64,
@@ -144,47 +136,57 @@ impl Spread {
             max: v[n - 1],
         })
     }
-
-    fn to_json(self) -> Value {
-        json!({"median": self.median, "min": self.min, "max": self.max})
-    }
 }
 
-/// One server at one class size, over its repetitions.
-#[derive(Clone, Debug)]
+/// How many repetitions ended one way.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct EndedRuns {
+    pub(crate) how: Ended,
+    pub(crate) runs: usize,
+}
+
+/// One server at one class size, over its repetitions. Its JSON is these fields, under
+/// the names given, the server by its label.
+#[derive(Clone, Debug, Serialize)]
 pub(crate) struct Summary {
+    /// The server's index in the bench's list.
+    #[serde(skip)]
     pub(crate) server: usize,
+    /// How the table names it.
+    #[serde(rename = "server")]
+    pub(crate) label: String,
     pub(crate) clients: usize,
     /// Repetitions measured, of those run.
     pub(crate) measured: usize,
     pub(crate) runs: usize,
+    #[serde(rename = "deliveries_per_second")]
     pub(crate) per_second: Option<Spread>,
-    pub(crate) p50_ms: Option<Spread>,
-    pub(crate) p90_ms: Option<Spread>,
-    pub(crate) p99_ms: Option<Spread>,
-    pub(crate) max_ms: Option<Spread>,
+    pub(crate) latency_ms: Latency<Option<Spread>>,
     pub(crate) lost: Option<Spread>,
     pub(crate) duplicated: Option<Spread>,
     pub(crate) out_of_order: Option<Spread>,
     pub(crate) garbled: Option<Spread>,
     pub(crate) expected: Option<Spread>,
     pub(crate) server_cpu_seconds: Option<Spread>,
+    #[serde(rename = "server_peak_rss_mib")]
     pub(crate) server_peak_mib: Option<Spread>,
     pub(crate) bench_cpu_seconds: Option<Spread>,
     pub(crate) wall_seconds: Option<Spread>,
     /// How the repetitions ended, with counts: `complete`, `idle x2`...
-    pub(crate) ended: Vec<(Ended, usize)>,
+    pub(crate) ended: Vec<EndedRuns>,
     /// The most reading clients the server closed in one run.
+    #[serde(rename = "most_connections_closed_by_server")]
     pub(crate) closed: usize,
     /// The fewest slow readers the server disconnected in one run.
+    #[serde(rename = "fewest_slow_readers_disconnected")]
     pub(crate) slow_cut: usize,
     /// Why repetitions were not measured, each reason once.
     pub(crate) failures: Vec<String>,
 }
 
 impl Summary {
-    /// The summary of `runs` (those of one server and class size).
-    pub(crate) fn of(server: usize, clients: usize, runs: &[&BenchRun]) -> Summary {
+    /// The summary of `runs` (those of one server, labelled `label`, and class size).
+    pub(crate) fn of(server: usize, label: &str, clients: usize, runs: &[&BenchRun]) -> Summary {
         let figures: Vec<&Figures> = runs
             .iter()
             .filter_map(|r| r.outcome.as_ref().ok())
@@ -195,11 +197,14 @@ impl Summary {
         let optional = |f: &dyn Fn(&Figures) -> Option<f64>| {
             Spread::of(&figures.iter().filter_map(|x| f(x)).collect::<Vec<_>>())
         };
-        let mut ended: Vec<(Ended, usize)> = Vec::new();
+        let mut ended: Vec<EndedRuns> = Vec::new();
         for f in &figures {
-            match ended.iter_mut().find(|(e, _)| *e == f.ended) {
-                Some((_, n)) => *n += 1,
-                None => ended.push((f.ended, 1)),
+            match ended.iter_mut().find(|e| e.how == f.ended) {
+                Some(e) => e.runs += 1,
+                None => ended.push(EndedRuns {
+                    how: f.ended,
+                    runs: 1,
+                }),
             }
         }
         let mut failures: Vec<String> = Vec::new();
@@ -212,14 +217,17 @@ impl Summary {
         }
         Summary {
             server,
+            label: label.to_string(),
             clients,
             measured: figures.len(),
             runs: runs.len(),
             per_second: spread(&|f| f.per_second),
-            p50_ms: spread(&|f| f.p50_ms),
-            p90_ms: spread(&|f| f.p90_ms),
-            p99_ms: spread(&|f| f.p99_ms),
-            max_ms: spread(&|f| f.max_ms),
+            latency_ms: Latency {
+                p50: spread(&|f| f.latency_ms.p50),
+                p90: spread(&|f| f.latency_ms.p90),
+                p99: spread(&|f| f.latency_ms.p99),
+                max: spread(&|f| f.latency_ms.max),
+            },
             lost: spread(&|f| f.lost as f64),
             duplicated: spread(&|f| f.duplicated as f64),
             out_of_order: spread(&|f| f.out_of_order as f64),
@@ -235,74 +243,69 @@ impl Summary {
             failures,
         }
     }
-
-    fn to_json(&self, labels: &[String]) -> Value {
-        let spread = |s: Option<Spread>| s.map_or(Value::Null, Spread::to_json);
-        json!({
-            "server": labels[self.server],
-            "clients": self.clients,
-            "measured": self.measured,
-            "runs": self.runs,
-            "deliveries_per_second": spread(self.per_second),
-            "latency_ms": {
-                "p50": spread(self.p50_ms),
-                "p90": spread(self.p90_ms),
-                "p99": spread(self.p99_ms),
-                "max": spread(self.max_ms),
-            },
-            "expected": spread(self.expected),
-            "lost": spread(self.lost),
-            "duplicated": spread(self.duplicated),
-            "out_of_order": spread(self.out_of_order),
-            "garbled": spread(self.garbled),
-            "server_cpu_seconds": spread(self.server_cpu_seconds),
-            "server_peak_rss_mib": spread(self.server_peak_mib),
-            "bench_cpu_seconds": spread(self.bench_cpu_seconds),
-            "wall_seconds": spread(self.wall_seconds),
-            "ended": self.ended.iter().map(|(e, n)| json!({"how": e.name(), "runs": n})).collect::<Vec<_>>(),
-            "most_connections_closed_by_server": self.closed,
-            "fewest_slow_readers_disconnected": self.slow_cut,
-            "failures": self.failures,
-        })
-    }
 }
 
 /// The summaries of `runs`, one per server and class size, servers in their order.
-pub(crate) fn summarise(runs: &[BenchRun], servers: usize, clients: &[usize]) -> Vec<Summary> {
+pub(crate) fn summarise(runs: &[BenchRun], labels: &[String], clients: &[usize]) -> Vec<Summary> {
     let mut out = Vec::new();
     for &n in clients {
-        for s in 0..servers {
+        for (s, label) in labels.iter().enumerate() {
             let these: Vec<&BenchRun> = runs
                 .iter()
                 .filter(|r| r.server == s && r.clients == n)
                 .collect();
             if !these.is_empty() {
-                out.push(Summary::of(s, n, &these));
+                out.push(Summary::of(s, label, n, &these));
             }
         }
     }
     out
 }
 
-/// The whole report as JSON: the settings, every run, and the summaries.
-pub(crate) fn to_json(
+/// One run as the JSON report has it: the server by its label, its figures or why there
+/// are none.
+#[derive(Serialize)]
+struct RunEntry<'a> {
+    server: &'a str,
+    clients: usize,
+    rep: usize,
+    figures: Option<&'a Figures>,
+    failure: Option<&'a String>,
+}
+
+/// The whole report as JSON (`--json`): the settings, the servers, every run, and the
+/// summaries.
+#[derive(Serialize)]
+pub(crate) struct Report<'a> {
     settings: Value,
-    labels: &[String],
-    runs: &[BenchRun],
-    summaries: &[Summary],
-) -> Value {
-    json!({
-        "settings": settings,
-        "servers": labels,
-        "runs": runs.iter().map(|r| json!({
-            "server": labels[r.server],
-            "clients": r.clients,
-            "rep": r.rep,
-            "figures": r.outcome.as_ref().map_or(Value::Null, Figures::to_json),
-            "failure": r.outcome.as_ref().err(),
-        })).collect::<Vec<_>>(),
-        "summary": summaries.iter().map(|s| s.to_json(labels)).collect::<Vec<_>>(),
-    })
+    servers: &'a [String],
+    runs: Vec<RunEntry<'a>>,
+    summary: &'a [Summary],
+}
+
+impl<'a> Report<'a> {
+    pub(crate) fn new(
+        settings: Value,
+        labels: &'a [String],
+        runs: &'a [BenchRun],
+        summaries: &'a [Summary],
+    ) -> Report<'a> {
+        Report {
+            settings,
+            servers: labels,
+            runs: runs
+                .iter()
+                .map(|r| RunEntry {
+                    server: &labels[r.server],
+                    clients: r.clients,
+                    rep: r.rep,
+                    figures: r.outcome.as_ref().ok(),
+                    failure: r.outcome.as_ref().err(),
+                })
+                .collect(),
+            summary: summaries,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -42,10 +42,10 @@ pub(crate) fn render(summaries: &[Summary], labels: &[String], reps: usize) -> S
             row.push("not measured".into());
         } else {
             row.push(ranged(s.per_second, rate));
-            row.push(median(s.p50_ms, millis));
-            row.push(median(s.p90_ms, millis));
-            row.push(ranged(s.p99_ms, millis));
-            row.push(median(s.max_ms, millis));
+            row.push(median(s.latency_ms.p50, millis));
+            row.push(median(s.latency_ms.p90, millis));
+            row.push(ranged(s.latency_ms.p99, millis));
+            row.push(median(s.latency_ms.max, millis));
             row.push(ranged(s.lost, whole));
             row.push(median(s.duplicated, whole));
             row.push(median(s.out_of_order, whole));
@@ -65,11 +65,11 @@ pub(crate) fn render(summaries: &[Summary], labels: &[String], reps: usize) -> S
             row.push(
                 s.ended
                     .iter()
-                    .map(|(e, n)| {
-                        if *n == 1 {
-                            e.name().to_string()
+                    .map(|e| {
+                        if e.runs == 1 {
+                            e.how.name().to_string()
                         } else {
-                            format!("{} x{n}", e.name())
+                            format!("{} x{}", e.how.name(), e.runs)
                         }
                     })
                     .collect::<Vec<_>>()
