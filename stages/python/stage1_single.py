@@ -6,7 +6,8 @@ PORT = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get('PORT', '60
 
 s = socket.socket()  # 创建套接字（socket）对象
 s.bind(('127.0.0.1', PORT))
-s.listen(5)  # 开始监听，等待客户端连接到来；5 的意思是最多 5 个连接（准确地说是 backlog：已完成连接队列的长度）
+# 5 准确地说是 backlog（已完成连接队列）的长度
+s.listen(5)  # 开始监听，等待客户端连接到来；5 的意思是最多 5 个连接
 
 # 接入一个到来的连接
 # 缺陷：accept() 和 recv() 都是阻塞的，客户端只能按 accept 的顺序一个一个地得到服务；

@@ -38,7 +38,7 @@ class ChatServer:
             # readline() 返回完整的一行，不管 TCP 怎样分段；\r\n 变成 \n；客户端关闭前的最后一行
             # 可以没有 \n；客户端关闭后返回 ''
             # 缺陷：客户端复位（RST）时 readline() 抛出 ConnectionResetError，无效的 UTF-8 让它抛出
-            # UnicodeDecodeError：线程因异常退出，失效的套接字却留在字典里；第 7 阶段用 try/except 处理
+            # UnicodeDecodeError：线程因异常退出，客户端却留在字典里；第 7 阶段用 try/except 处理
             data = f.readline()  # 阻塞到数据的到来
             msg = data.strip()
             print(msg, '+++++++++++++++++++')

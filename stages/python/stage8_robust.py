@@ -136,8 +136,8 @@ class ChatServer:
                     if o.dropped:
                         continue
                     if o.pending() > MAX_PENDING:
-                        logging.error('{} does not read: {} bytes wait for it, more than {}; disconnected'.format(
-                            c, o.pending(), MAX_PENDING))
+                        logging.error('{} does not read: {} bytes wait for it, more than {}; '
+                                      'disconnected'.format(c, o.pending(), MAX_PENDING))
                         o.dropped = True
                         try:
                             s.shutdown(socket.SHUT_RDWR)

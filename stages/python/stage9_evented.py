@@ -134,7 +134,7 @@ class ChatServer:
         if not c.leaving and len(c.inb) > MAX_LINE + c.inb.endswith(b'\r'):  # 还没有行尾，就已经太长
             self.leave(c, TOO_LONG)
 
-    def line(self, c, data):  # 一行（以 \n 结尾，客户端关闭前的最后一行可以没有）：一条消息、quit 或者离开的理由
+    def line(self, c, data):  # 一行（以 \n 结尾；最后一行可以没有）：一条消息、quit，或者离开的理由
         if len(data) - data.endswith(b'\n') > MAX_LINE:
             self.leave(c, TOO_LONG)
             return
@@ -185,8 +185,8 @@ class ChatServer:
             if c.leaving:
                 continue
             if len(c.outb) > MAX_PENDING:  # 积压太多：它不读数据。断开它，等着它的字节丢掉
-                logging.error('{} does not read: {} bytes wait for it, more than {}; disconnected'.format(
-                    c.addr, len(c.outb), MAX_PENDING))
+                logging.error('{} does not read: {} bytes wait for it, more than {}; '
+                              'disconnected'.format(c.addr, len(c.outb), MAX_PENDING))
                 self.leave(c)
                 self.close(c)
             elif c.outb:  # 更早的字节还在等：接在后面

@@ -78,8 +78,8 @@ class ChatServer:
                     if outbox.dropped:
                         continue
                     if outbox.pending > OUTBOX_LIMIT:
-                        logging.error('{} does not read: {} bytes wait for it, the limit is {}; disconnected'.format(
-                            c, outbox.pending, OUTBOX_LIMIT))
+                        logging.error('{} does not read: {} bytes wait for it, the limit is {}; '
+                                      'disconnected'.format(c, outbox.pending, OUTBOX_LIMIT))
                         outbox.dropped = True
                         try:
                             s.shutdown(socket.SHUT_RDWR)
