@@ -1,274 +1,269 @@
-# netlab 的中文消息。每条消息是一个 id、`=` 和正文; `{ $name }` 是参数。正文跨多行时,
-# 后续行要缩进。messages/en.ftl 有同样的 id 和同样的参数 (有测试检查)。
+# netlab 的中文消息。每条消息由 id、`=` 和正文组成；`{ $name }` 是参数。正文跨多行时，
+# 后续行要缩进。messages/en.ftl 有同样的 id 和同样的参数（有测试检查）。
+# 中文里没有英语那样的单复数：不要用 [one] 选择器（中文只会匹配 *[other]），需要时用精确的 [1]。
 
 ## 多条消息共用的词
 
 count-threads = { $n } 个线程
 
-## netlab 自己的行: 错误的前缀
+## netlab 自己的行：错误的前缀（前缀与英文界面保持同一格式，测试也依赖它）
 
 netlab-error = netlab: 错误: { $message }
 
 ## netlab explain
 
-explain-list-heading = netlab explain 页面名 可以打印下列页面 (来自 docs/, 已嵌入 netlab):
-explain-not-translated = netlab: 页面 { $page } 还没有这种语言的版本, 下面显示另一种语言的 ({ $file })。
+explain-list-heading = 用 netlab explain 页面名 可以查看下列页面（取自 docs/，已嵌入 netlab）：
+explain-not-translated = netlab: 页面 { $page } 还没有这种语言的版本，下面显示另一种语言的版本（{ $file }）。
 
 ## netlab diff
 
 diff-heading-stage = 第 { $number } 阶段 · { $heading } · { $summary }
 diff-heading-client = 客户端 · { $heading } · { $summary }
 diff-heading-solution = 练习 { $id } 的参考答案 · { $title }
-diff-old = 改动前: { $heading }
-diff-new = 改动后: { $heading }
+diff-old = 改动前：{ $heading }
+diff-new = 改动后：{ $heading }
 diff-same = 两个文件完全相同。
-diff-stat = 增加 { $added } 行, 删除 { $removed } 行
+diff-stat = 增加 { $added } 行，删除 { $removed } 行
 
-## netlab 自己的行: 警告的前缀; 信号
+## netlab 自己的行：警告的前缀；信号
 
 netlab-warning = netlab: 警告: { $message }
-signal-sigint = Ctrl-C (SIGINT)
+signal-sigint = Ctrl-C（SIGINT）
 signal-sigterm = SIGTERM
 signal-other = 信号
-cannot-catch-signals = netlab: 警告: 无法捕获 Ctrl-C ({ $error }); 按下它会立即结束进程
+cannot-catch-signals = netlab: 警告: 无法捕获 Ctrl-C（{ $error }）；按下 Ctrl-C 会立即结束进程
 
-## 阶段如何结束 (src/console.rs)
+## 阶段如何结束（src/console.rs）
 
-script-ended-exception = 脚本因异常结束: 退出码 1, 和 Python 的一样
-script-ended = 脚本服务完两个客户端后结束: 退出码 0
-script-signal = { $signal }: 第 { $stage } 阶段是没有 stop() 的脚本, 和 Python 一样立即结束 ({ $python })
+script-ended-exception = 脚本因异常结束：退出码 1，与 Python 相同
+script-ended = 脚本服务完两个客户端后结束：退出码 0
+script-signal = { $signal }：第 { $stage } 阶段是没有 stop() 的脚本，与 Python 一样立即结束（{ $python }）
 script-signal-keyboard-interrupt = KeyboardInterrupt
 script-signal-killed = 被信号杀死
-forever-no-stop = 第 { $stage } 阶段没有控制台, 也没有办法停止: 它一直服务, 直到 Ctrl-C (SIGINT) 或 SIGTERM, 和 Python 程序一样
-forever-signal = { $signal }: 进程立即结束, 和 Python 的一样 (退出码 { $code }); 客户端会看到连接关闭
-console-eof = 标准输入已经结束, 控制台没有了 (Python 的控制台会死于 EOFError); 服务端继续服务。用 Ctrl-C 停止它, 或者 `kill { $pid }` (SIGTERM)。
-console-signal = { $signal }: 当作输入了 `quit` 来停止 (在 Python 里, Ctrl-C 只会杀死控制台, 服务端继续运行)。再按一次 Ctrl-C 可以立即结束等待。
-console-not-utf8 = 这一行不是 UTF-8: Python 的 input() 会抛出 { $error } (在 UTF-8 的 locale 下), 控制台也随之死掉。netlab 跳过这一行, 什么也没做, 什么也没发送, 控制台保留。
+forever-no-stop = 第 { $stage } 阶段没有控制台，也没有办法停止：它会一直服务，直到收到 Ctrl-C（SIGINT）或 SIGTERM，与 Python 程序相同
+forever-signal = { $signal }：进程立即结束，与 Python 相同（退出码 { $code }）；客户端会看到连接关闭
+console-eof = 标准输入已结束，控制台已失效（Python 的控制台会因 EOFError 退出）；服务端继续服务。可以按 Ctrl-C 停止它，或者执行 `kill { $pid }`（SIGTERM）。
+console-signal = { $signal }：按输入了 `quit` 处理，开始停止（在 Python 里，Ctrl-C 只会让控制台退出，服务端继续运行）。再按一次 Ctrl-C 可立即结束等待。
+console-not-utf8 = 这一行不是 UTF-8：Python 的 input() 会抛出 { $error }（在 UTF-8 的 locale 下），控制台也会随之退出。netlab 跳过这一行，不执行也不发送任何内容，控制台照常可用。
 
-## quit 之后: Python 会等待的线程 (src/stage.rs, src/thread_list.rs)
+## quit 之后：Python 会等待的线程（src/stage.rs、src/thread_list.rs）
 
-quit-every-thread-ended = quit 之后 { $seconds } 秒, 所有线程都已结束: 程序退出, 和 Python 一样 (退出码 0)
-quit-cut-short = quit 之后 { $seconds } 秒退出, 强行结束了 { $threads } (退出码 0)
-quit-signal-cut = 退出过程中收到 { $signal }: 立即强行结束; 还有 { $n } 个线程在运行:
-quit-stop-blocked = stop() 过了 { $seconds } 秒还没有返回: 它阻塞了, 和 Python 的一样 (python-originals §9):
-quit-stop-blocked-then = 现在某个客户端发一行消息或者离开, 就能解开它那一份。netlab 等到 quit 之后 { $grace } 秒 (--grace), 然后强行结束它们; 按 Ctrl-C 立即结束。
-quit-stop-returned = stop() 已经返回; Python 现在要等待 stop() 没能唤醒的 { $threads }:
-quit-stop-returned-then = netlab 等到 quit 之后 { $grace } 秒 (--grace), 然后强行结束{ $n ->
-    [one] 它
-   *[other] 它们
-}; 按 Ctrl-C 立即结束。
-quit-grace-over = quit 之后 { $seconds } 秒 (--grace), 还有 { $n } 个线程在运行; Python 会一直等下去, 阻塞在套接字调用里的线程永远等不到:
-quit-grace-over-then = netlab 强行结束{ $n ->
-    [one] 它
-   *[other] 它们
-}: 关闭 (shutdown) 每一个套接字, 客户端会看到连接关闭。
-quit-how-they-ended = 被强行结束的线程已经结束:
+quit-every-thread-ended = quit 之后 { $seconds } 秒，所有线程都已结束：程序退出，与 Python 相同（退出码 0）
+quit-cut-short = quit 之后 { $seconds } 秒退出，强行终止了 { $threads }（退出码 0）
+quit-signal-cut = 退出过程中收到 { $signal }：立即强行终止；仍有 { $n } 个线程在运行：
+quit-stop-blocked = stop() 过了 { $seconds } 秒仍未返回：它阻塞了，与 Python 相同（python-originals §9）：
+quit-stop-blocked-then = 此时只要有客户端发来一行或断开连接，与它相关的阻塞就会解除。netlab 最多等到 quit 之后 { $grace } 秒（--grace），届时强行终止剩余线程；按 Ctrl-C 可立即终止。
+quit-stop-returned = stop() 已经返回；Python 现在要等待 stop() 没能唤醒的 { $threads }：
+quit-stop-returned-then = netlab 最多等到 quit 之后 { $grace } 秒（--grace），届时强行终止仍在运行的线程；按 Ctrl-C 可立即终止。
+quit-grace-over = quit 之后已过 { $seconds } 秒（--grace），仍有 { $n } 个线程在运行；Python 会一直等到所有线程结束，而阻塞在套接字调用里的线程永远不会结束：
+quit-grace-over-then = netlab 现在强行终止仍在运行的线程：对每个套接字执行 shutdown，客户端会看到连接关闭。
+quit-how-they-ended = 被强行终止的线程，最终结果如下：
 quit-still-running = 仍在运行
 quit-returned-normally = 正常返回
 threads-in = 阻塞在 { $what }
 threads-running = 运行中
-threads-same-one = 上面列出的那个线程, 仍在原处
-threads-same-all = 上面列出的 { $n } 个线程, 都仍在原处
-threads-same-some = 上面列出的 { $threads }, 仍在原处
-threads-ended = 在上面的列表之后结束的: { $names }
+threads-same-one = 上面列出的那个线程，仍停在原处
+threads-same-all = 上面列出的 { $n } 个线程，都仍停在原处
+threads-same-some = 上面列出的 { $threads }，仍停在原处
+threads-ended = 上次列出之后已结束：{ $names }
 threads-names-two = { $first } 和 { $last }
-threads-names-more = { $first } 等, 另外还有 { $more } 个
+threads-names-more = { $first } 以及另外 { $more } 个线程
 threads-names-separator = {"、"}
 
-## 线程为什么醒不过来 (src/py)
+## 线程为什么醒不过来（src/py）
 
-why-accept = 在 Linux 上, 从另一个线程关闭监听套接字不会唤醒 accept(); 下一个连接进来的客户端才会唤醒它 (python-originals §12 M3)
-why-recv = 在 Linux 上, 从另一个线程关闭这个套接字既不会唤醒 { $call }, 也不会发送 FIN; 只有这个客户端发送了数据或断开连接, { $call } 才会返回 (python-originals §12 M3)
-why-send = 这个客户端不读数据: 它的接收缓冲区和这个套接字的发送缓冲区都满了, 所以 send() 在等待空间
-why-event = 在一个没人会设置的事件上暂停: 笔记特意在这里等待
-why-lock-held-by = self.lock 被线程 { $holder } 持有, 而那个线程自己也卡住了
+why-accept = 在 Linux 上，从另一个线程关闭监听套接字不会唤醒 accept()；要等下一个客户端连进来，它才会返回（python-originals §12 M3）
+why-recv = 在 Linux 上，从另一个线程关闭这个套接字，既不会唤醒 { $call }，也不会发出 FIN；只有这个客户端发来数据或断开连接，{ $call } 才会返回（python-originals §12 M3）
+why-send = 这个客户端不读数据：它的接收缓冲区和这个套接字的发送缓冲区都已写满，所以 send() 在等缓冲区腾出空间
+why-event = 在一个没人会设置的事件上暂停：这是笔记有意安排的等待
+why-lock-held-by = self.lock 被线程 { $holder } 持有，而该线程自己也卡住了
 why-lock-held = self.lock 被另一个线程持有
-why-makefile-close = 另一个线程还在 readline() 里时, makefile 无法关闭; 等那个客户端发来一行或断开连接, 它才会关闭 (python-originals §12 M2)
-why-select = select() 等到某个已注册的套接字就绪才返回; stop() 通过选择器唤醒它, 所以它不会一直卡住
-spin-stopped = { $call } 连续 { $limit } 次返回 b'': 对端关闭了它那一侧, 而一个从不检查 b'' 的循环会立刻再次调用它, 永不停止。Python 会在这里全速空转 (每秒几万次); netlab 改为结束这个线程
+why-makefile-close = 另一个线程还在这个 makefile 的 readline() 里，makefile 无法关闭；要等那个客户端发来一行或断开连接，它才会关闭（python-originals §12 M2）
+why-select = select() 要等到某个已注册的套接字就绪才返回；stop() 会通过选择器唤醒它，所以它不会一直卡住
+spin-stopped = { $call } 连续 { $limit } 次返回 b''：对端已关闭它那一侧，而从不检查 b'' 的循环会立刻再次调用它，永不停止。Python 会在这里全速空转（每秒几万次）；netlab 改为结束这个线程
 
-## netlab client (src/console.rs, src/client_command.rs)
+## netlab client（src/console.rs、src/client_command.rs）
 
-client-cannot-connect = 无法连接到 { $addr }: { $error }。那里有服务端在运行吗? 在另一个终端里用 `netlab stage 7` (或 `make run`) 启动一个。
-client-quit = quit: 笔记里的 stop() 先关闭套接字, 再等 3 秒才记录 "Client stops"。按 Ctrl-C 可以立即结束客户端。
-client-would-hang = Python 的客户端会在这里卡住: 它的 recv 线程仍阻塞在 recv() 里, close() 既没有唤醒它, 也没有发送 FIN, 所以服务端还不知道你已经离开。netlab 改为 shutdown 这个连接, 然后退出。
-client-failed = { $what } 失败: { $error }。连接已经断开; Python 的客户端会带着这个 traceback 停在提示符处。
-client-eof = 标准输入已经结束: Python 的客户端会在提示符处死于 EOFError, 但它的 recv 线程继续运行; netlab 继续接收, 直到服务端关闭连接, 或者按下 Ctrl-C。
-client-recv-ended = recv 线程已经结束, 再也没有谁接收消息了。Python 的客户端会继续显示提示符, 却没有人在听; netlab 退出。
-client-recv-ended-solution = recv 线程已经结束 (服务端关闭了连接): 客户端退出。
-client-signal = { $signal }: { $python }; netlab 关闭连接并退出 (退出码 { $code })。
-client-signal-console = Python 的客户端只会失去控制台 (KeyboardInterrupt), 继续接收消息
-client-signal-stopping = Python 的客户端会因 KeyboardInterrupt 跳出 stop() 的 3 秒等待, 然后仍然卡在等待 recv 线程上
+client-cannot-connect = 无法连接到 { $addr }：{ $error }。那里有服务端在运行吗？请在另一个终端里用 `netlab stage 7`（或 `make run`）启动一个。
+client-quit = quit：笔记里的 stop() 先关闭套接字，再等 3 秒才记录“Client stops”。按 Ctrl-C 可立即结束客户端。
+client-would-hang = Python 的客户端会在这里卡住：它的 recv 线程仍阻塞在 recv() 里，close() 既没有唤醒它，也没有发出 FIN，所以服务端还不知道你已经离开。netlab 改为对连接执行 shutdown，然后退出。
+client-failed = { $what } 失败：{ $error }。连接已断开；Python 的客户端会打印这个 traceback，然后停在提示符处。
+client-eof = 标准输入已结束：Python 客户端的主线程会在提示符处因 EOFError 退出，但 recv 线程仍在运行；netlab 继续接收，直到服务端关闭连接，或者你按下 Ctrl-C。
+client-recv-ended = recv 线程已经结束，再也没有线程接收消息了。Python 的客户端会继续显示提示符，却没有人在接收；netlab 退出。
+client-recv-ended-solution = recv 线程已经结束（服务端关闭了连接）：客户端退出。
+client-signal = { $signal }：{ $python }；netlab 关闭连接并退出（退出码 { $code }）。
+client-signal-console = Python 的客户端只会失去控制台（KeyboardInterrupt），仍会继续接收消息
+client-signal-stopping = Python 的客户端会因 KeyboardInterrupt 跳出 stop() 里的 3 秒等待，然后仍然卡在等 recv 线程结束上
 client-signal-other = Python 的客户端也会立即结束
-client-reset = /reset: SO_LINGER {"{"}on, 0{"}"}, 然后 close(): 内核发送的是 RST 而不是 FIN。服务端的 recv() (第 6-7 阶段是 readline()) 抛出 ConnectionResetError: [Errno 104] Connection reset by peer, 第 7 阶段之前没有代码捕获它: 它会结束第 1 阶段, 在第 2-6 阶段杀死读取你的那个线程。连接已经断开, 所以客户端退出。
-client-halfclose = /halfclose: shutdown(SHUT_WR) 发送了 FIN: 你不再发送, 但仍然接收。服务端的 recv() 现在返回 b'': 第 4-7 阶段认为你已离开并关闭连接 (接着这个客户端的 recv() 也返回 b'', 笔记里的循环空转, 直到 netlab 停止它), 第 2-3 阶段则在它上面空转 (`netlab explain 2`)。现在输入的一行会以 BrokenPipeError 失败。
-client-bytes = /bytes: 原样发送了 { $n } 个字节: { $bytes }
-client-flood = /flood: 一次性发送了 { $n } 行, 从 `flood 1` 到 `flood { $n }` (共 { $bytes } 字节), 用时 { $ms } 毫秒。第 2-5 阶段按 recv(1024) 分块读取, 所以这些行到达时会被切断、粘连。
+client-reset = /reset：先设置 SO_LINGER {"{"}on, 0{"}"}，再 close()：内核发出的是 RST 而不是 FIN。服务端的 recv()（第 6、7 阶段是 readline()）抛出 ConnectionResetError: [Errno 104] Connection reset by peer，第 7 阶段之前没有代码捕获它：在第 1 阶段，整个服务端因此退出；在第 2～6 阶段，负责读取你的那个线程因此异常退出。连接已断开，所以客户端退出。
+client-halfclose = /halfclose：shutdown(SHUT_WR) 发出了 FIN：你不再发送，但仍然接收。服务端的 recv() 现在返回 b''：第 4～7 阶段认为你已离开，随即关闭连接（接着这个客户端的 recv() 也会返回 b''，笔记里的循环空转，直到 netlab 让它停下）；第 2、3 阶段则会不停地读到 b''，陷入空转（见 `netlab explain 2`）。此后再输入一行，发送会报 BrokenPipeError。
+client-bytes = /bytes：原样发送了 { $n } 个字节：{ $bytes }
+client-flood = /flood：一次性发送了 { $n } 行，从 `flood 1` 到 `flood { $n }`（共 { $bytes } 字节），用时 { $ms } 毫秒。第 2～5 阶段每次用 recv(1024) 读取，不按行划分，所以这些行到达时会被截断、粘在一起（粘包与拆包）。
 client-send = 发送
 client-help =
-    netlab 的命令 (笔记里的客户端没有命令; 其他任何一行都作为聊天消息发送):
-      /reset            SO_LINGER 0, 然后 close(): 服务端收到 RST 而不是 FIN; 客户端退出
-      /halfclose        shutdown(SHUT_WR): 服务端收到 FIN (recv() 返回 b''); 你继续接收
-      /bytes ff fe 0a   原样发送这些字节, 用十六进制表示 (这里: 不是 UTF-8, 然后是一个换行)
-      /flood N          一次性发送 N 行带编号的消息 (`flood 1` ... `flood N`), N 最多为 { $max }
-      /help             这个列表
-      //text            发送聊天消息 `/text` (开头的 / 写两个)
-      quit              笔记里的 stop(): 关闭, 等 3 秒, "Client stops"; 然后 netlab 退出
-client-command-bare = /{ $name } 后面不接任何参数: 什么也没有发送
-client-command-flood = /flood 需要 1 到 { $max } 之间的行数, 例如 `/flood 100`: 什么也没有发送
-client-command-unknown = 未知命令 `/{ $name }`: 什么也没有发送。`/help` 列出所有命令; 要发送以 `/` 开头的聊天消息, 把 `/` 写两个 (`//{ $name }` 发送 `/{ $name }`)
-client-command-hex = /bytes: `{ $token }` 不是十六进制的字节; 每个字节写两个十六进制数字, 例如 `/bytes ff fe 0a`: 什么也没有发送
-client-command-no-bytes = /bytes 需要给出要发送的字节, 用十六进制表示, 例如 `/bytes ff fe 0a` (0a 是 \n): 什么也没有发送
+    netlab 的命令（笔记里的客户端没有命令；其他任何一行都作为聊天消息发送）：
+      /reset            SO_LINGER 0，然后 close()：服务端收到 RST 而不是 FIN；客户端退出
+      /halfclose        shutdown(SHUT_WR)：服务端收到 FIN（recv() 返回 b''）；你仍然可以接收
+      /bytes ff fe 0a   按十六进制原样发送这些字节（此例：不是 UTF-8 的字节，再加一个换行）
+      /flood N          一次性发送 N 行带编号的消息（`flood 1` ... `flood N`），N 最大为 { $max }
+      /help             显示这个列表
+      //text            发送聊天消息 `/text`（开头的 / 要写两个）
+      quit              笔记里的 stop()：关闭，等 3 秒，记录“Client stops”；然后 netlab 退出
+client-command-bare = /{ $name } 后面不带参数：没有发送任何内容
+client-command-flood = /flood 需要 1 到 { $max } 之间的行数，例如 `/flood 100`：没有发送任何内容
+client-command-unknown = 未知命令 `/{ $name }`：没有发送任何内容。`/help` 列出所有命令；要发送以 `/` 开头的聊天消息，把 `/` 写两个（`//{ $name }` 发送的是 `/{ $name }`）
+client-command-hex = /bytes：`{ $token }` 不是十六进制字节；每个字节写两个十六进制数字，例如 `/bytes ff fe 0a`：没有发送任何内容
+client-command-no-bytes = /bytes 需要给出要发送的字节（十六进制），例如 `/bytes ff fe 0a`（0a 是 \n）：没有发送任何内容
 
-## 启动一个阶段 (src/main.rs)
+## 启动一个阶段（src/main.rs）
 
-stage-not-loopback = { $host } 不是回环地址: 任何能访问这台机器 { $port } 端口的人都能加入这个聊天, 它的缺陷 (崩溃、卡死) 也对他们敞开。上课时请用 --host 127.0.0.1。
-stage-grace-unused = --grace { $grace } 在第 { $stage } 阶段不起作用: { $why }。它只限制带控制台的阶段 ({ $stages }) 在 `quit` 之后的等待。
-stage-limits-ignored = --max-line、--max-pending 和 --max-clients 对第 { $stage } 阶段不起作用: 笔记里的服务端没有这些限制 (这正是它们的缺陷之一); netlab 自己的阶段才有。
-stage-no-quit-script = 这个脚本服务完两个客户端后会自己结束
-stage-no-quit-forever = 它没有控制台, 也没有 stop(); 一个信号就能立即结束它
-start-failed = 无法在 { $addr } 上启动第 { $stage } 阶段: { $error }
-start-cannot-listen = 无法在 { $addr } 上监听: { $errno_name } ({ $errno }), { $strerror }: { $hint }
+stage-not-loopback = { $host } 不是回环地址：任何能访问本机 { $port } 端口的人都能加入这个聊天室，也都能触发它的缺陷（崩溃、卡死）。上课请使用 --host 127.0.0.1。
+stage-grace-unused = --grace { $grace } 对第 { $stage } 阶段不起作用：{ $why }。它只限定带控制台的阶段（{ $stages }）在 `quit` 之后等待多久。
+stage-limits-ignored = --max-line、--max-pending 和 --max-clients 对第 { $stage } 阶段不起作用：笔记里的服务端没有这些限制（这正是它们的缺陷之一）；只有 netlab 自己设计的阶段才有。
+stage-no-quit-script = 这个脚本服务完两个客户端后会自行结束
+stage-no-quit-forever = 它没有控制台，也没有 stop()；一个信号就能让它立即结束
+start-failed = 无法在 { $addr } 上启动第 { $stage } 阶段：{ $error }
+start-cannot-listen = 无法在 { $addr } 上监听：{ $errno_name }（{ $errno }），{ $strerror }：{ $hint }
 start-port-root = 1024 以下的端口需要 root 权限。{ $next }
-start-not-here = 这个地址不在这台机器上: 请用 127.0.0.1 (或 ::1)
-start-other = 试试 --port 0, 或者换一个 --host
-port-listening-holders = 已经有另一个服务端在那里监听: { $holders }
-port-listening = 已经有另一个服务端在那里监听 (另一个 netlab? `netlab ports --port { $port }` 可以看到它)
-port-time-wait-no-reuse = 端口 { $port } 上一次运行留下的 { $n } 个连接处于 TIME-WAIT 状态 (`netlab ports --all --port { $port }` 列出它们): 是服务端先关闭了它们, 所以内核会保留它们大约 60 秒; 而加了 --no-reuseaddr, 这个阶段和笔记的代码一样不设置 SO_REUSEADDR, 所以在它们结束之前无法绑定。等大约一分钟, 或者去掉 --no-reuseaddr: netlab 会设置 SO_REUSEADDR, 只要上一次运行也设置了它 (netlab 的各阶段都会设置, 除非加了 --no-reuseaddr), 就能绕过它们
-port-time-wait = 端口 { $port } 上一次运行留下的 { $n } 个连接处于 TIME-WAIT 状态 (`netlab ports --all --port { $port }` 列出它们), 留下它们的服务端没有设置 SO_REUSEADDR (笔记里的 Python 代码, 或者加了 --no-reuseaddr 的 netlab); 只在新套接字上设置 SO_REUSEADDR 绕不过它们 (`netlab demo bind`, 2b)。请等大约一分钟
-port-unknown = 已经有另一个服务端在那里监听 (另一个 netlab?), 或者上一次运行的连接还在关闭中 (`netlab ports --all` 列出它们, `netlab demo bind` 解释原因)
-port-try-make = 用 `PORT=61001 make run` 换一个端口, 或者用 `PORT=0 make run` 让内核挑一个 (在 make 之外: `netlab stage 7 --port 0`)
-port-try = 换一个 --port, 或者用 --port 0 让内核挑一个
+start-not-here = 这个地址不在本机上：请使用 127.0.0.1（或 ::1）
+start-other = 试试 --port 0，或者换一个 --host
+port-listening-holders = 已经有另一个服务端在那里监听：{ $holders }
+port-listening = 已经有另一个服务端在那里监听（另一个 netlab？用 `netlab ports --port { $port }` 可以看到它）
+port-time-wait-no-reuse = 端口 { $port } 上，上一次运行留下的 { $n } 个连接处于 TIME-WAIT 状态（`netlab ports --all --port { $port }` 可以列出）：这些连接是服务端主动关闭的，内核会保留它们约 60 秒；而加了 --no-reuseaddr 后，这个阶段和笔记的代码一样不设置 SO_REUSEADDR，在这些连接消失之前无法绑定。请等大约一分钟，或者去掉 --no-reuseaddr：netlab 会设置 SO_REUSEADDR，只要上一次运行也设置了它（netlab 的各阶段都会设置，除非加了 --no-reuseaddr），就能顺利绑定
+port-time-wait = 端口 { $port } 上，上一次运行留下的 { $n } 个连接处于 TIME-WAIT 状态（`netlab ports --all --port { $port }` 可以列出）。留下它们的服务端没有设置 SO_REUSEADDR（笔记里的 Python 代码，或者加了 --no-reuseaddr 的 netlab）；只在新套接字上设置 SO_REUSEADDR 绕不过它们（`netlab demo bind`，实验 2b）。请等大约一分钟
+port-unknown = 已经有另一个服务端在那里监听（另一个 netlab？），或者上一次运行的连接还在关闭过程中（`netlab ports --all` 可以列出，`netlab demo bind` 解释原因）
+port-try-make = 用 `PORT=61001 make run` 换一个端口，或者用 `PORT=0 make run` 让内核挑一个（不用 make 时：`netlab stage 7 --port 0`）
+port-try = 换一个 --port，或者用 --port 0 让内核挑一个
 
-## netlab demo race (src/demo/race.rs)
+## netlab demo race（src/demo/race.rs）
 
-race-header = netlab demo race: 在一个遵守 Python 规则的字典上运行笔记里的竞争脚本 (多线程读写出错的代码),
-    不加锁, 每次最多运行 { $limit }。
-race-died = iterdict 在开始后 { $after } 死掉, 死时这一轮遍历已访问了 { $items } 项;
-    在此之前它完成了 { $passes } 轮遍历, 字典里有 { $keys } 个键。
-race-no-failure = { $limit } 内没有出现 RuntimeError (遍历了 { $passes } 轮, 添加了 { $keys } 个键): 试试更长的 --seconds。
+race-header = netlab demo race：在一个按 Python 语义实现的字典上运行笔记中的竞态演示脚本（多线程读写出错的代码），
+    不加锁，每次最多运行 { $limit }。
+race-died = iterdict 在开始后 { $after } 因异常退出，这一轮遍历此时已访问了 { $items } 项；
+    此前它完成了 { $passes } 轮遍历，字典里有 { $keys } 个键。
+race-no-failure = { $limit } 内没有出现 RuntimeError（遍历了 { $passes } 轮，添加了 { $keys } 个键）：请用更长的 --seconds 再试。
 race-python-says =
-    Python (python-originals §7, 25 次运行): 每次都出现同样的 RuntimeError, 出错前访问了 1-17 项
-    (25 次中有 22 次是 1 项), 22 次是在进程启动后 38-98 毫秒 (另外 3 次是 0.35、0.82、0.93 秒)。
-    Python 的计时包括解释器的启动时间, 而且它的 iterdict 会先花几毫秒打印
-    `--- Logging error ---` (笔记里的 `logging.info(k,v)` 写错了), 这期间 additem 一直在添加键;
+    Python（python-originals §7，25 次运行）：每次都出现同样的 RuntimeError，出错前访问了 1～17 项
+    （25 次中有 22 次是 1 项）；其中 22 次出错时距进程启动 38～98 毫秒（另外 3 次是 0.35、0.82、0.93 秒）。
+    Python 的计时包含解释器的启动时间；而且它的 iterdict 会先花几毫秒打印
+    `--- Logging error ---`（笔记里的 `logging.info(k,v)` 写错了），这期间 additem 一直在添加键；
     netlab 不为每一项记录日志。
 race-rustc-says =
-    用 Rust 写原来的代码: 两个线程共享一个普通的 HashMap 而不加锁, 根本编译不过。rustc 说:
+    用 Rust 写原来的代码：两个线程不加锁地共享一个普通的 HashMap，根本编译不过。rustc 报错：
       error[E0499]: cannot borrow `global_dict` as mutable more than once at a time
-    两个线程都要持有这个字典的 `&mut`, 而 `&mut` 意味着独占, 所以借用检查器拒绝了
-    (通过 `Arc` 共享则是 E0596: Arc 只给出 `&`)。能编译的是放在 Mutex 后面的字典,
-    并且在持有锁的时候遍历: 见 --locked。
+    两个线程都要持有这个字典的 `&mut`，而 `&mut` 意味着独占，所以借用检查器拒绝编译
+    （改用 `Arc` 共享则报 E0596：Arc 只给出 `&`）。能通过编译的写法是用 Mutex 把字典包起来，
+    并在持有锁期间完成遍历：见 --locked。
 race-locked-says =
-    加锁: 没有一轮遍历失败, 因为一轮遍历持有锁的时候, additem 无法改变字典的大小。代价是等待:
-    additem 要等一轮遍历结束, iterdict 要等每一次插入。把 "keys added" 和不加锁的那一行比较,
-    那一行里 additem 只是在睡眠 (每次 sleep(0.001) 略多于 1 毫秒): 加锁的那一行少掉的就是等待的时间。
-    std 的 Mutex 不保证公平, 所以 iterdict 常常在被唤醒的 additem 之前再次拿到锁:
-    "longest wait" 显示 additem 最长被挡在外面多久。
-race-locked-header = netlab demo race --locked: 竞争脚本在每次插入和每一整轮遍历外面加上 `with lock:`,
-    然后再不加锁运行 (每次 RuntimeError 之后换一个新的 iterdict 接着运行), 各运行 { $limit }。
+    加锁后：没有一轮遍历出错，因为遍历持有锁期间，additem 无法改变字典的大小。代价是等待：
+    additem 要等一轮遍历结束，iterdict 要等每一次插入完成。把“keys added”与不加锁的那一行对比：
+    不加锁时 additem 只是在睡眠（每次 sleep(0.001) 略多于 1 毫秒），加锁那一行少掉的就是等锁的时间。
+    std 的 Mutex 不保证公平，所以 iterdict 常常抢在被唤醒的 additem 之前再次拿到锁：
+    “longest wait”一栏显示 additem 最长被挡在外面多久。
+race-locked-header = netlab demo race --locked：在竞态演示脚本的每次插入和每一整轮遍历外面加上 `with lock:` 运行，
+    再不加锁运行（每次 RuntimeError 之后换一个新的 iterdict 接着运行），各运行 { $limit }。
 
-## netlab demo slow (src/demo/slow.rs)
+## netlab demo slow（src/demo/slow.rs）
 
-slow-stage1 = netlab demo slow --stage 1: 第 1 阶段一次只服务一个客户端, 也不广播, 所以没有别的客户端会被一个慢客户端拖住。试试 --stage 2 (只有一个线程卡住) 或 --stage 7 (全部卡死)。
-slow-intro = netlab demo slow --stage { $stage }: 第 { $stage } 阶段 ({ $summary }) 在这里运行, 地址 { $addr }。
-    A 不停地发送长行, C 从不读取, B 和 D 是普通客户端; 然后 B 发言, E 加入。
-slow-stuck = 运行结束时卡住的服务端线程:
+slow-stage1 = netlab demo slow --stage 1：第 1 阶段一次只服务一个客户端，也不广播，所以不会有别的客户端被慢客户端拖住。试试 --stage 2（只有一个线程卡住）或 --stage 7（整个服务端卡死）。
+slow-intro = netlab demo slow --stage { $stage }：第 { $stage } 阶段（{ $summary }）运行在 { $addr }。
+    A 不停地发送长行，C 从不读数据，B 和 D 是普通客户端；随后 B 发言，E 加入。
+slow-stuck = 运行结束时卡住的服务端线程：
 slow-kept-up = 聊天照常进行。{ $stage ->
-        [9] 第 9 阶段从不阻塞: 一个循环把每条消息放进每个客户端的输出缓冲区, 等套接字能接收时再发出去
-       *[other] 第 { $stage } 阶段把每条消息放进每个客户端的发件箱, 由每个客户端自己的写线程在锁外写出
-    }: A 发送了 { $mb } MB, B 和 E 的消息都到达了每个读数据的客户端, 而从不读数据的 C 在积压超过上限之后被断开。(测试 stage{ $stage }_slow_reader_freezes_no_one; 练习 7.slow。)
-slow-no-stall = 服务端一直在读取 A, 读了 { $mb } MB: 这次运行没有填满 C 的缓冲区, 所以什么也看不出来。(何时卡住取决于内核的缓冲区大小。)
-slow-frozen = 整个服务端卡死了。第 { $stage } 阶段在持有 self.lock 的时候写出每一条广播; A 的线程持有这把锁, 而 flush() 在等 C 读取, C 却永远不读。B 的线程在等这把锁, accept 线程也在等, 所以 E 虽然已被内核接入, 却永远得不到服务。一个不读数据的客户端让所有人的聊天都停了。(python-originals §9; 测试 stage{ $stage }_slow_reader_freezes_everyone。)
-slow-stalled = 只有发送的线程卡住了。第 { $stage } 阶段的广播没有加锁, 所以 A 的线程独自在给 C 的 send() 里等待, 其他线程照常运行: B 和 E 的消息送到了字典里排在 C 前面的客户端。(小消息也许还能放进 C 的发送缓冲区; 放不下时, 那个发送者的线程也会卡在 C 上: 上面的列表显示了哪些卡住了。) 聊天继续, 代价是每个发送者泄漏一个卡住的线程。(python-originals §4, §8; 测试 stage{ $stage }_slow_reader_stalls_only_the_sender。)
-slow-mixed = 结果不一: B 的消息{ $delivered }, E { $served }。上面的时间线说明了时间点。
+        [9] 第 9 阶段从不阻塞：一个循环把每条消息放进每个客户端的输出缓冲区，等套接字可写时再发出去
+       *[other] 第 { $stage } 阶段把每条消息放进每个客户端的发送队列（outbox），由每个客户端自己的写线程在锁外发送
+    }：A 发送了 { $mb } MB，B 和 E 的消息都送到了每个读数据的客户端；不读数据的 C 积压超过上限后被断开。（测试 stage{ $stage }_slow_reader_freezes_no_one；练习 7.slow。）
+slow-no-stall = 服务端一直在读取 A，共读了 { $mb } MB：这次运行没有填满 C 的缓冲区，所以看不出问题。（什么时候卡住，取决于内核的缓冲区大小。）
+slow-frozen = 整个服务端卡死了。第 { $stage } 阶段在持有 self.lock 时发送每一条广播；A 的线程持有这把锁，flush() 在等 C 读取，而 C 永远不读。B 的线程在等这把锁，accept 线程也在等，所以 E 虽然已被内核接受连接，却永远得不到服务。一个不读数据的客户端，让所有人的聊天都停了。（python-originals §9；测试 stage{ $stage }_slow_reader_freezes_everyone。）
+slow-stalled = 只有发送消息的线程卡住了。第 { $stage } 阶段的广播不加锁，所以只有 A 的线程卡在发给 C 的 send() 里，其他线程照常运行：B 和 E 的消息送到了字典里排在 C 前面的客户端。（小消息也许还能放进 C 的发送缓冲区；放不下时，那个发送者的线程也会卡在 C 上：上面的列表显示了哪些线程卡住了。）聊天还能继续，代价是每个发送者都泄漏一个卡住的线程。（python-originals §4、§8；测试 stage{ $stage }_slow_reader_stalls_only_the_sender。）
+slow-mixed = 结果不一：B 的消息{ $delivered }，E { $served }。上面的时间线说明了各自发生的时间。
 slow-delivered = 送到了
 slow-not-delivered = 没有送到
 slow-served = 得到了服务
 slow-not-served = 没有得到服务
 
-## netlab demo churn (src/demo/churn.rs)
+## netlab demo churn（src/demo/churn.rs）
 
-churn-stage1 = netlab demo churn --stage 1: 第 1 阶段一次只服务一个客户端, 也没有客户端字典, 所以来来去去的客户端没有什么可以竞争的。试试 --stage 5 (有竞争) 或 --stage 7 (没有竞争)。
-churn-intro = netlab demo churn --stage { $stage }: 第 { $stage } 阶段 ({ $summary }) 在这里运行, 地址 { $addr }。
-    A 发一行, 等一毫秒, 再发; 6 个客户端不断地连接、说 "hi"、发送 "quit"、等待连接关闭, 然后重来。
-    遇到第一个 RuntimeError 时停止, 或者 { $seconds } 秒后停止。
-churn-start = A 连接并开始发言; 客户端开始来来去去
-churn-dies = 线程 { $thread }{ $whose } 死了: { $exception }{ $where }
-churn-whose-a = {" "}(A 的)
-churn-done-race = 结束: 有一个线程死于竞争; 来去的客户端完成了这一轮, A 等到了它的最后几行
-churn-done-time = 结束: 来来去去运行了 { $seconds } 秒; 然后 A 等待它的最后几行 (最多 2 秒)
-churn-more-deaths = ... 另外还有 { $n } 个线程死掉
-churn-summary = { $seconds } 秒内 { $connections } 个连接。A 发送了 { $sent } 行, 收回 { $echoed } 行。死掉的服务端线程: { $deaths } 个 (其中 { $races } 个死于竞争)。
-churn-race = 字典竞争。一个线程正在广播, 遍历 self.clients, 这时 accept 线程添加了一个客户端, 或者另一个线程弹出了一个: 字典在循环过程中改变了大小, Python 就在那里抛出 RuntimeError (`netlab demo race` 用笔记自己的脚本展示了同样的错误)。{ $lock }
-churn-lock-5 = 第 5 阶段在添加和弹出客户端时获取 self.lock, 但遍历它们的循环没有加锁: 锁只保护获取了它的代码, 所以笔记为之加锁的那个竞争依然存在 (python-originals §8; 测试 stage5_dict_changed_size_under_churn)。
-churn-lock-4 = 第 4 阶段根本没有锁 (python-originals §6; 测试 stage4_dict_changed_size_under_churn); 第 5 阶段的锁也没有覆盖这个循环 (`netlab demo churn --stage 5`)。
+churn-stage1 = netlab demo churn --stage 1：第 1 阶段一次只服务一个客户端，也没有客户端字典，所以客户端频繁上下线也不会引发竞态。试试 --stage 5（有竞态）或 --stage 7（没有竞态）。
+churn-intro = netlab demo churn --stage { $stage }：第 { $stage } 阶段（{ $summary }）运行在 { $addr }。
+    A 发一行，等 1 毫秒，再发一行，如此反复；6 个客户端不断地连接、发“hi”、发“quit”、等待连接关闭，然后重来。
+    遇到第一个 RuntimeError 时停止，否则 { $seconds } 秒后停止。
+churn-start = A 连接并开始发言；客户端开始频繁上下线
+churn-dies = 线程 { $thread }{ $whose } 因异常退出：{ $exception }{ $where }
+churn-whose-a = （A 的）
+churn-done-race = 结束：有一个线程因竞态异常退出；频繁上下线的客户端跑完了这一轮，A 也等到了它的最后几行
+churn-done-time = 结束：客户端频繁上下线持续了 { $seconds } 秒；之后 A 等待它的最后几行（最多 2 秒）
+churn-more-deaths = ……另外还有 { $n } 个线程异常退出
+churn-summary = { $seconds } 秒内共 { $connections } 个连接。A 发送了 { $sent } 行，收回 { $echoed } 行。异常退出的服务端线程：{ $deaths } 个（其中 { $races } 个因竞态退出）。
+churn-race = 字典遍历竞态。一个线程正在广播、遍历 self.clients，这时 accept 线程添加了一个客户端，或者另一个线程弹出了一个：字典在循环过程中改变了大小，Python 就在这里抛出 RuntimeError（`netlab demo race` 用笔记自己的脚本演示了同样的错误）。{ $lock }
+churn-lock-5 = 第 5 阶段在添加和弹出客户端时获取 self.lock，遍历客户端的循环却没有加锁：锁只保护获取了它的代码。笔记正是为了这个竞态才加的锁，可它依然存在（python-originals §8；测试 stage5_dict_changed_size_under_churn）。
+churn-lock-4 = 第 4 阶段根本没有锁（python-originals §6；测试 stage4_dict_changed_size_under_churn）；第 5 阶段的锁也没有覆盖这个循环（`netlab demo churn --stage 5`）。
 churn-lock-other = 第 { $stage } 阶段的广播循环也没有加锁。
-churn-others = 还有服务端线程死于别的原因: { $classes }。
-churn-others-only = 没有 RuntimeError, 但有服务端线程死于别的原因: { $classes }。
+churn-others = 还有服务端线程因其他异常退出：{ $classes }。
+churn-others-only = 没有 RuntimeError，但有服务端线程因其他异常退出：{ $classes }。
 churn-class = { $n } 个 { $class }
-churn-cascade = 第 { $stage } 阶段不会移除离开的客户端: 每个关闭连接的客户端都留在 self.clients 里, 下一次广播就死在它已关闭的套接字上, 这就是 `netlab explain 2` 里的连锁反应。
-churn-a-died = A 自己的线程也在死者之中: 从那以后 A 发送的任何内容都不会被读取, 所以它的 { $sent } 行只收回了 { $echoed } 行。
-churn-a-died-after = A 自己的线程也死了, 在它的最后一行收回之后: A 之后再发送的任何内容都不会被读取。
-churn-stage6-fixes = 第 6 阶段在整个广播外面持有锁, 竞争就消失了: `netlab demo churn --stage 6`。
-churn-see-stage5 = 竞争本身在会移除离开的客户端的阶段里最明显: `netlab demo churn --stage 5`。
-churn-no-race-yet = 这次 { $seconds } 秒内没有 RuntimeError。竞争需要一次添加或弹出恰好落在广播循环里面, 这个窗口只有几微秒, 所以要多久才出现取决于机器和它的负载。再运行一次, 或者运行更久: `netlab demo churn --stage { $stage } --seconds 30`。
-churn-no-death = 没有线程死掉, A 的 { $sent } 行全部收回。第 { $stage } 阶段只在持有 self.lock 时遍历 self.clients, 而添加和弹出客户端也要获取这把锁, 所以字典不会在循环中改变大小 (python-originals §9; 测试 stage{ $stage }_no_dict_race_under_churn)。持有锁去发送的代价: `netlab demo slow`。
-churn-no-death-lines = 没有线程死掉, 但 A 的 { $sent } 行只收回了 { $echoed } 行: 最后几行可能在演示停止等待之前还没有到达。
+churn-cascade = 第 { $stage } 阶段不会移除离开的客户端：每个关闭连接的客户端都留在 self.clients 里，下一次广播向它已关闭的套接字发送时，广播的线程就会异常退出。这就是 `netlab explain 2` 所说的连锁反应。
+churn-a-died = A 自己的线程也在异常退出的线程之中：此后 A 发送的任何内容都不会被读取，所以它发出的 { $sent } 行只收回了 { $echoed } 行。
+churn-a-died-after = A 自己的线程也异常退出了，不过是在它的最后一行收回之后：此后 A 再发送的任何内容都不会被读取。
+churn-stage6-fixes = 第 6 阶段在整个广播外面持有锁，竞态就消失了：`netlab demo churn --stage 6`。
+churn-see-stage5 = 要看竞态本身，最好选会移除离开客户端的阶段：`netlab demo churn --stage 5`。
+churn-no-race-yet = 这次 { $seconds } 秒内没有出现 RuntimeError。只有添加或弹出恰好发生在广播循环当中，竞态才会出现，而这个窗口只有几微秒，所以要多久才出现取决于机器和它的负载。再运行一次，或者运行更久：`netlab demo churn --stage { $stage } --seconds 30`。
+churn-no-death = 没有线程退出，A 的 { $sent } 行全部收回。第 { $stage } 阶段只在持有 self.lock 时遍历 self.clients，而添加和弹出客户端也要获取这把锁，所以字典不会在循环过程中改变大小（python-originals §9；测试 stage{ $stage }_no_dict_race_under_churn）。持有锁去发送的代价：见 `netlab demo slow`。
+churn-no-death-lines = 没有线程退出，但 A 的 { $sent } 行只收回了 { $echoed } 行：最后几行可能在演示停止等待之前还没有到达。
 
-## netlab demo bind (src/demo/bind.rs)
+## netlab demo bind（src/demo/bind.rs）
 
-bind-title = 两次绑定同一个监听端口会怎么样?
-bind-rows = 每一行都是在 127.0.0.1 上真实的 bind() 和 listen(); 结果就是它们的返回。
-bind-no-time-wait = 实验 2: { $wait } 内 /proc/net/tcp 里没有出现 TIME-WAIT 的行。
-bind-time-wait = 实验 2 的服务端先关闭了连接; `ss -tan` 显示它们留下了什么:
-bind-means = 这说明:
-bind-refused-ok = 成功了, 而 Linux 通常不允许这样
-bind-refused-errno = 失败, 错误是 { $error }, Python 抛出的是 `OSError: [Errno { $errno }] { $strerror }`
-bind-refused-other = 失败: { $error }
-bind-point-1 = 1: 一个端口, 一个监听者: 第二次 bind() { $refused }。SO_REUSEADDR 改变不了这一点 (1b); 只有 SO_REUSEPORT 能让两个套接字监听同一个端口 (3)。
-bind-point-2 = 2: 先关闭连接的一方会让它在 TIME-WAIT 里保留大约 60 秒 (python-originals §10 测得 61-62 秒), 这期间它的端口无法绑定 (2a)。只在新套接字上设置 SO_REUSEADDR 没有用 (2b): 旧的监听者必须在它的连接进入 TIME-WAIT 之前就设置了它 (2c), 新的也必须设置 (2d)。
-bind-point-3 = 3: 每个监听者都设置 SO_REUSEPORT 时, 内核把每个新连接交给其中一个 (按客户端地址和端口的哈希)。
-bind-point-4 = 4: 端口 0 让内核挑一个空闲端口, 这就绕开了上面的一切: `netlab stage 1 --port 0`。
-bind-point-5 = 教程的代码不设置 SO_REUSEADDR, 所以它的服务端服务过客户端之后, 端口会被占住大约一分钟 (2a)。netlab 的各阶段在每个监听者上都设置了它 (2c), 所以下一个阶段能立即绑定同一个端口; `--no-reuseaddr` 让它们像笔记的代码那样运行。`netlab ports --all --port { $port }` 会显示实验 2a 的 TIME-WAIT, 直到它结束。
+bind-title = 两次绑定同一个监听端口会怎么样？
+bind-rows = 每一行都是在 127.0.0.1 上真实执行的 bind() 和 listen()；结果一栏就是它们的返回值。
+bind-no-time-wait = 实验 2：{ $wait } 内 /proc/net/tcp 里没有出现 TIME-WAIT 的行。
+bind-time-wait = 实验 2 中是服务端主动关闭的连接；`ss -tan` 显示它们留下了什么：
+bind-means = 这说明：
+bind-refused-ok = 成功了，而 Linux 通常不允许这样
+bind-refused-errno = 失败，错误是 { $error }，Python 抛出的是 `OSError: [Errno { $errno }] { $strerror }`
+bind-refused-other = 失败：{ $error }
+bind-point-1 = 1：一个端口，一个监听套接字。第二次 bind() { $refused }。SO_REUSEADDR 改变不了这一点（1b）；只有 SO_REUSEPORT 能让两个套接字监听同一个端口（3）。
+bind-point-2 = 2：主动关闭连接的一方，会让这个连接在 TIME-WAIT（时间等待）状态停留约 60 秒（实测 61～62 秒，见 python-originals §10），这期间它的端口无法绑定（2a）。只在新套接字上设置 SO_REUSEADDR 没有用（2b）：旧的监听套接字必须在它的连接进入 TIME-WAIT 之前就设置了它（2c），新的也必须设置（2d）。
+bind-point-3 = 3：每个监听套接字都设置了 SO_REUSEPORT 时，内核把每个新连接交给其中一个（按客户端地址和端口的哈希值分配）。
+bind-point-4 = 4：端口 0 让内核挑一个空闲端口，上面这些问题就都绕开了：`netlab stage 1 --port 0`。
+bind-point-5 = 教程的代码不设置 SO_REUSEADDR，所以它的服务端服务过客户端之后，端口会被占住大约一分钟（2a）。netlab 的各阶段在每个监听套接字上都设置了它（2c），所以下一个阶段能立即绑定同一个端口；加上 `--no-reuseaddr`，它们就像笔记的代码那样运行。`netlab ports --all --port { $port }` 会显示实验 2a 留下的 TIME-WAIT 连接，直到它们消失。
 
-## netlab ports (src/ports.rs)
+## netlab ports（src/ports.rs）
 
 ports-none-tcp = netlab: 没有 TCP 套接字
 ports-none-tcp-port = netlab: 没有端口为 { $port } 的 TCP 套接字
-ports-none-listening = netlab: 没有正在监听的套接字 (--all 还会显示 ESTAB 和 TIME-WAIT)
-ports-none-listening-port = netlab: 没有在端口 { $port } 上监听的套接字 (--all 还会显示 ESTAB 和 TIME-WAIT)
-ports-not-free = ; 不过这个端口并不空闲: { $what }
+ports-none-listening = netlab: 没有正在监听的套接字（加 --all 还会显示 ESTAB 和 TIME-WAIT 状态的连接）
+ports-none-listening-port = netlab: 端口 { $port } 上没有正在监听的套接字（加 --all 还会显示 ESTAB 和 TIME-WAIT 状态的连接）
+ports-not-free = ；不过这个端口并不空闲：{ $what }
 
-## netlab exercises, netlab exercise (src/exercise.rs)
+## netlab exercises、netlab exercise（src/exercise.rs）
 
 exercise-done-at = 完成于 { $when }
 exercise-done = 已完成
 exercise-pending = 未完成
-exercises-summary = 共 { $total } 个练习, 完成了 { $done } 个 (记录在 ./{ $file })。`netlab exercise 编号` 显示一个练习; `netlab check 编号 -- <你的程序>` 给它评分。
+exercises-summary = 共 { $total } 个练习，已完成 { $done } 个（记录在 ./{ $file }）。`netlab exercise 编号` 显示一个练习；`netlab check 编号 -- <你的程序>` 给它评分。
 exercise-base-stage = 第 { $n } 阶段
 exercise-base-client = 客户端
-exercise-start-stage = netlab source { $n } > my_server.rs   (或者笔记里第 { $n } 阶段的 Python 代码)
-exercise-start-client = netlab source client   (或者笔记里的 Python 客户端)
+exercise-start-stage = netlab source { $n } > my_server.rs   （或者笔记里第 { $n } 阶段的 Python 代码）
+exercise-start-client = netlab source client   （或者笔记里的 Python 客户端）
 exercise-how =
-    从{ $base }开始: { $start }
-    检查:         { $run }
-                  (加上 --watch my_server.py, 每次保存都会重新检查)
-exercise-hint = 提示 { $n }: { $text }
-exercise-stuck = 卡住了? `netlab exercise { $id } --hint` ({ $n } 条提示, 从委婉到具体)。
-exercise-afterwards = 做完之后, 和 netlab 的参考答案比较: `netlab diff { $base } { $id }`, 并运行它: `{ $run }`。
+    开始：{ $start }
+    检查：{ $run }
+          （加上 --watch my_server.py，每次保存都会重新检查）
+exercise-hint = 提示 { $n }：{ $text }
+exercise-stuck = 卡住了？运行 `netlab exercise { $id } --hint` 查看提示（共 { $n } 条，由浅入深）。
+exercise-afterwards = 做完之后，和 netlab 的参考答案比较：`netlab diff { $base } { $id }`，并运行它：`{ $run }`。
 
-## 实时视图 --view (src/view, src/main.rs, src/console.rs, src/demo/slow.rs)
+## 实时视图 --view（src/view、src/main.rs、src/console.rs、src/demo/slow.rs）
 
-view-no-terminal = 视图无法接管终端 ({ $error }); 继续使用普通输出
-view-refused = --view 需要一个可以绘制的终端: { $why }。改为用普通输出运行{ $what }。
-view-refused-demo = --view 需要一个可以绘制的终端: { $why }。改为用普通输出运行这个演示。
+view-no-terminal = 视图无法接管终端（{ $error }）；继续使用普通输出
+view-refused = --view 需要一个可以绘制的终端：{ $why }。改为以普通输出运行{ $what }。
+view-refused-demo = --view 需要一个可以绘制的终端：{ $why }。改为以普通输出运行这个演示。
 view-what-stage = 第 { $n } 阶段
-view-why-stdout = 标准输出不是终端 (是管道或文件?)
-view-why-stdin = 标准输入不是终端, 所以按键无法传到视图
-view-why-dumb = TERM=dumb: 这个终端无法绘制
-view-why-no-term = 没有设置 TERM: netlab 无法判断这个终端能绘制什么
-slow-view-over = 实验结束了; 客户端保持连接, 所以服务端保持现状。按 q 结束演示。
+view-why-stdout = 标准输出不是终端（是管道还是文件？）
+view-why-stdin = 标准输入不是终端，按键无法传到视图
+view-why-dumb = TERM=dumb：这个终端无法绘制
+view-why-no-term = 没有设置 TERM：netlab 无法判断这个终端能绘制什么
+slow-view-over = 实验已结束；客户端保持连接，所以服务端保持现状。按 q 结束演示。
 
 ## 各命令共用的编号（src/curriculum.rs）
 
