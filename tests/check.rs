@@ -26,7 +26,7 @@ type Result = std::result::Result<Completion, Failed>;
 
 /// A broken server, the stage it is checked as, and how.
 struct Broken {
-    /// `tests/check/<name>.py`, and its golden output `<name>.golden`.
+    /// `tests/servers/python/<name>.py`, and its golden output `tests/check/<name>.golden`.
     name: &'static str,
     stage: u8,
     /// Extra arguments for `netlab check` (`--only ...`).
@@ -35,6 +35,9 @@ struct Broken {
     env: &'static [(&'static str, &'static str)],
     /// The exit code `netlab check` must give.
     code: i32,
+    /// Whether the report's `expected:` and `received:` lines must differ before the
+    /// golden's normalising (times and ports would hide a difference in the hour).
+    differ: bool,
 }
 
 const BROKEN: &[Broken] = &[
@@ -44,6 +47,7 @@ const BROKEN: &[Broken] = &[
         args: &["--only", "broadcasts_to_everyone"],
         env: &[],
         code: 1,
+        differ: false,
     },
     Broken {
         name: "no_echo",
@@ -51,21 +55,24 @@ const BROKEN: &[Broken] = &[
         args: &["--only", "broadcasts_to_everyone"],
         env: &[],
         code: 1,
+        differ: false,
     },
     // Eight hours east of UTC for netlab's clock, so that a UTC header is eight hours off.
     Broken {
         name: "utc_header",
         stage: 2,
-        args: &["--only", "broadcasts_to_everyone"],
+        args: &["--only", "header_has_the_notes_format"],
         env: &[("TZ", "CST-8")],
         code: 1,
+        differ: true,
     },
     Broken {
         name: "iso_header",
         stage: 2,
-        args: &["--only", "utf8_goes_through"],
+        args: &["--only", "header_has_the_notes_format"],
         env: &[],
         code: 1,
+        differ: false,
     },
     Broken {
         name: "quit_ignored",
@@ -73,6 +80,7 @@ const BROKEN: &[Broken] = &[
         args: &["--only", "quit_removes_the_client"],
         env: &[],
         code: 1,
+        differ: false,
     },
     Broken {
         name: "one_message",
@@ -80,6 +88,7 @@ const BROKEN: &[Broken] = &[
         args: &["--only", "broadcasts_to_everyone"],
         env: &[],
         code: 1,
+        differ: false,
     },
     Broken {
         name: "recv_framing",
@@ -87,6 +96,7 @@ const BROKEN: &[Broken] = &[
         args: &["--only", "lines_are_framed_by_newline"],
         env: &[],
         code: 1,
+        differ: false,
     },
     Broken {
         name: "crash",
@@ -94,6 +104,7 @@ const BROKEN: &[Broken] = &[
         args: &[],
         env: &[],
         code: 2,
+        differ: false,
     },
     Broken {
         name: "wrong_port",
@@ -101,6 +112,35 @@ const BROKEN: &[Broken] = &[
         args: &["--start-timeout", "5"],
         env: &[],
         code: 2,
+        differ: false,
+    },
+    // A stage 4 server that broadcasts the b'' of a closed client: the hint names it.
+    Broken {
+        name: "empty_broadcast",
+        stage: 4,
+        args: &["--only", "closed_client_is_removed"],
+        env: &[],
+        code: 1,
+        differ: false,
+    },
+    // A reset client left in the dict kills the next sender's broadcast: nobody gets it.
+    Broken {
+        name: "dead_client",
+        stage: 7,
+        args: &["--only", "reset_client_leaves_the_chat"],
+        env: &[],
+        code: 1,
+        differ: false,
+    },
+    // Better than the notes: `quit` closes every client and ends the program. It passes,
+    // and the report says the notes' flaw is absent.
+    Broken {
+        name: "closes_idle_at_quit",
+        stage: 3,
+        args: &["--only", "quit_with_idle_clients_is_cut_short"],
+        env: &[],
+        code: 0,
+        differ: false,
     },
     // The whole of stage 7 against a server that never answers: the run must end.
     Broken {
@@ -109,6 +149,7 @@ const BROKEN: &[Broken] = &[
         args: &[],
         env: &[],
         code: 1,
+        differ: false,
     },
 ];
 
@@ -301,10 +342,43 @@ fn normalise(text: &str) -> String {
                 at = start;
             }
         }
-        out.push_str(&shapes(&line));
+        let line = shapes(&line);
+        let line = caret_in_port(&line, out.lines().last().unwrap_or_default());
+        out.push_str(&line);
         out.push('\n');
     }
     out
+}
+
+/// A caret under a port number (`P0002`, a port that the kernel chose) points at the first
+/// digit that differs, which depends on the ports: it is moved to the port's start, and
+/// the byte number with it.
+fn caret_in_port(line: &str, above: &str) -> String {
+    let Some(caret) = line.find("^ first difference at byte ") else {
+        return line.to_string();
+    };
+    if !line[..caret].chars().all(|c| c == ' ') {
+        return line.to_string();
+    }
+    let byte: usize = line[caret + 27..].trim().parse().unwrap_or(0);
+    let chars: Vec<char> = above.chars().collect();
+    let start = (0..=caret.min(chars.len().saturating_sub(1)))
+        .rev()
+        .find(|&i| chars[i] == 'P')
+        .filter(|&p| {
+            caret < p + 5
+                && chars
+                    .get(p + 1..p + 5)
+                    .is_some_and(|d| d.iter().all(char::is_ascii_digit))
+        });
+    match start {
+        Some(p) => format!(
+            "{}^ first difference at byte {}",
+            " ".repeat(p),
+            byte - (caret - p)
+        ),
+        None => line.to_string(),
+    }
 }
 
 /// Replaces the notes' timestamps (`202612/04 14:47:37`), ISO dates and times, and
@@ -328,6 +402,9 @@ fn shapes(line: &str) -> String {
         } else if starts_number && shape(i, "DDDD-DD-DD DD:DD:DD") {
             out.push_str("YYYY-MM-DD hh:mm:ss");
             i += 19;
+        } else if starts_number && shape(i, "D.DD s") {
+            out.push_str("9.99 s");
+            i += 6;
         } else if starts_number && shape(i, "DD.D s") {
             out.push_str("99.9 s");
             i += 6;
@@ -347,13 +424,25 @@ fn golden(b: &'static Broken) -> Result {
     if let Some(why) = no_python() {
         return Ok(Completion::ignored_with(why));
     }
-    let server = format!("tests/check/{}.py", b.name);
+    let server = format!("tests/servers/python/{}.py", b.name);
     let stage = b.stage.to_string();
-    let mut args = vec![stage.as_str(), "--timeout", "1"];
+    let mut args = vec![stage.as_str(), "--timeout", "1", "--jobs", "2"];
     args.extend_from_slice(b.args);
     args.extend_from_slice(&["--", "python3", server.as_str()]);
     let (out, took) = check(&args, b.env, SILENT_BOUND);
-    let got = normalise(&text(&out));
+    let raw = text(&out);
+    let got = normalise(&raw);
+    if b.differ {
+        let line = |label: &str| {
+            raw.lines()
+                .find(|l| l.contains(label))
+                .map(|l| l.split_once(label).map_or("", |(_, r)| r).to_string())
+        };
+        let (expected, received) = (line("] expected: "), line("] received: "));
+        if expected.is_none() || expected == received {
+            return Err(format!("expected and received must differ as printed:\n{raw}").into());
+        }
+    }
     if b.name == "silent" && took > SILENT_BOUND {
         return Err(format!(
             "netlab check 7 took {took:?} against a silent server, more than {SILENT_BOUND:?}"
@@ -495,7 +584,7 @@ fn json_lines() -> Result {
             "1",
             "--",
             "python3",
-            "tests/check/no_echo.py",
+            "tests/servers/python/no_echo.py",
         ],
         &[],
         Duration::from_secs(60),
@@ -510,20 +599,31 @@ fn json_lines() -> Result {
         )
         .into());
     }
+    let mut failed = 0;
     for s in &scenarios {
-        if s["stage"] != 2 || !s["scenario"].is_string() || s["result"] != "fail" {
+        if s["stage"] != 2 || !s["scenario"].is_string() {
             return Err(format!("unexpected object: {s}").into());
         }
+        if s["result"] == "not_run" {
+            continue;
+        }
+        failed += 1;
         let failure = &s["first_failure"];
-        if failure["step"] != 2 && failure["step"] != 1
+        if s["result"] != "fail"
+            || failure["step"] != 2 && failure["step"] != 1
             || !failure["message"].is_string()
-            || !failure["hint"].is_string()
+            || !(failure["hint"].is_string() || failure["hint"].is_null())
         {
-            return Err(format!("first_failure lacks step, message or hint: {s}").into());
+            return Err(format!("first_failure lacks step or message: {s}").into());
         }
     }
     let summary = String::from_utf8_lossy(&out.stderr);
-    if !summary.contains(&format!("0 passed, {expected} failed")) {
+    if failed == 0
+        || !summary.contains(&format!(
+            "0 passed, {failed} failed, {} not run",
+            expected - failed
+        ))
+    {
         return Err(format!("the summary goes to stderr: {summary}").into());
     }
     Ok(Completion::Completed)

@@ -91,6 +91,8 @@ fn against_program(s: &'static Scenario, command: &str) -> Result<(), Failed> {
         start_timeout: Duration::from_secs(10),
         wait: DEFAULT_WAIT,
         label: "NETLAB_SERVER".into(),
+        strict: false,
+        keep_all_output: false,
     };
     match scenario::run_program(s, &options) {
         Ok(outcome) if outcome.verdict() == Verdict::Failed => Err(format!("\n{outcome}").into()),

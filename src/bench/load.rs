@@ -674,7 +674,7 @@ fn receive(c: &mut Client, buffer: &mut Vec<u8>, load: &Load, tally: &mut Tally,
             let stamp = match line[0] {
                 b'#' => body::check(line, size),
                 // What the server puts around a body (its header), a late sync line.
-                b'0'..=b'9' if crate::wire::starts_with_header(line) => return Line::Other,
+                b'0'..=b'9' if crate::wire::is_header_line(line) => return Line::Other,
                 b'!' if body::check_sync(line).is_some() => return Line::Other,
                 _ => None,
             };

@@ -127,6 +127,7 @@ fn run(
             message,
             hint: hint.map(str::to_string),
             server_said: Vec::new(),
+            registering: false,
         };
         let result: Result<(), Failure> = match *step {
             ClientStep::Starts => match target.start(addr) {
@@ -226,6 +227,7 @@ fn run(
         checked,
         unchecked: 0,
         failure,
+        notes: Vec::new(),
         elapsed: started.elapsed(),
     })
 }

@@ -1,9 +1,11 @@
-//! Hints for the usual mistakes, as a grader students trust gives them: what the
-//! difference probably means, in the notes' terms, and what to look at.
+//! Hints for the usual mistakes, as a grader students trust gives them: a hint is given
+//! only where its cause was seen in what came (a header's time eight hours off, a message
+//! every other client received, an empty broadcast), never as a guess. A failure with no
+//! cause seen has no hint.
 
-use super::expect::{clock_offset, Expected};
+use super::expect::{clock_offset, Expected, HeaderMode};
 use super::End;
-use crate::wire::{starts_with_header as is_header, timestamp_prefix, TIMESTAMP_LEN};
+use crate::wire::{self, starts_with_header as is_header, timestamp_prefix, TIMESTAMP_LEN};
 use std::net::SocketAddr;
 
 /// What an `Expect` step saw, for a hint.
@@ -21,134 +23,230 @@ pub(crate) struct Mismatch<'a> {
     pub(crate) own_line: bool,
     /// What the client sent last.
     pub(crate) sent: Option<&'a [u8]>,
+    /// How the header's time was matched.
+    pub(crate) mode: HeaderMode,
+    /// Whether another client received a message from the expected sender meanwhile.
+    pub(crate) others_got_it: bool,
+    /// How the program ended, if it has.
+    pub(crate) program_ended: Option<&'a str>,
+    /// Every client's address, by name, and the server's.
+    pub(crate) addresses: &'a [(&'a str, SocketAddr)],
+    pub(crate) server: SocketAddr,
 }
 
 /// A hint for a client that did not receive what it expected.
 pub(crate) fn for_mismatch(m: &Mismatch<'_>) -> Option<String> {
+    if let Some(how) = m.program_ended {
+        return Some(format!(
+            "the program has ended ({how}): what it printed is above"
+        ));
+    }
+    if let Some(hint) = another_sender(m) {
+        return Some(hint);
+    }
     if m.at >= m.got.len() {
         return too_short(m);
     }
+    if let Some(&(start, end)) = m
+        .expected
+        .times_in(m.got)
+        .iter()
+        .find(|(start, end)| (*start..=*end).contains(&m.at))
+    {
+        return header_hint(m, start, end);
+    }
     let rest = &m.got[m.at..];
-    if let Some(start) = m.expected.timestamp_start(m.at) {
-        let stamp = m.got.get(start..start + TIMESTAMP_LEN).unwrap_or_default();
-        if timestamp_prefix(stamp) == TIMESTAMP_LEN {
-            if let Some(offset) = clock_offset(stamp) {
-                return Some(clock_hint(offset));
-            }
-        }
-        if start == m.at && start > 0 && !m.got[start].is_ascii_digit() {
-            return Some(
-                "more text came where the next message should start: two lines went out as one \
-                 message, or the body has bytes it should not (recv(1024) framing sends whatever one \
-                 recv() returned; from stage 6 each line is a message)"
-                    .into(),
-            );
-        }
-        if timestamp_prefix(&m.got[start..]) == 0 {
-            return Some(
-                "each message starts with a header line \"{TS} ip:port\\n\" (the time, then the \
-                 sender's address), then the text: this one has no header"
-                    .into(),
-            );
-        }
+    let expected_byte = m.expected.filled(m.got, m.mode).get(m.at).copied();
+    if rest[0] == b'\r' && expected_byte == Some(b'\n') {
         return Some(
-            "the header's time must use the notes' format %Y%m/%d %H:%M:%S, e.g. 202611/25 16:35:53 \
-             (year and month glued, a slash before the day)"
+            "a \\r before the newline: the notes read text with universal newlines, so \
+             \"\\r\\n\" arrives as \"\\n\" (makefile() in text mode, or strip the \\r yourself)"
                 .into(),
         );
     }
-    let expected_byte = m.expected.filled_from(m.got).get(m.at).copied();
-    if rest[0] == b'\r' && expected_byte == Some(b'\n') {
+    if header_body(rest)
+        .is_some_and(|b| b.starts_with(b"\n") && (b.len() == 1 || is_header(&b[1..])))
+    {
         return Some(
-            "a \\r before the newline: a line-based server reads text with universal newlines, so \
-             \"\\r\\n\" arrives as \"\\n\" (makefile() in text mode, or strip the \\r yourself)"
+            "an empty message came: recv() returns b'' once a client has closed, and a server \
+             that does not check for it broadcasts nothing"
+                .into(),
+        );
+    }
+    if expected_byte == Some(b'\n') && is_header(rest) {
+        return Some(
+            "the message ends without its own \\n: the notes send the header, the line (with its \
+             \\n), then one more \\n"
                 .into(),
         );
     }
     if is_header(rest) || (rest[0] == b'\n' && is_header(&rest[1..])) {
         return Some(
-            "a new message started where this one should go on: the line was split into two \
-             messages (recv(1024) framing sends each chunk as it comes; from stage 6, \
-             makefile().readline() waits for the whole line)"
+            "a new message started where this one goes on: the server sent part of the line as \
+             a message of its own (a server that frames by recv() sends whatever one recv() \
+             returned; a line-based one waits for the newline)"
                 .into(),
         );
     }
-    if in_header_address(m.got, m.at) {
+    if expected_byte.is_some_and(|b| b.is_ascii_digit()) && wire::header_len(m.got).is_some() {
+        // The next message was due here (a header's first digit), and more text came.
         return Some(
-            "the header names the sender as ip:port, the address the server got from accept() for \
-             that client (the client's own port, not the server's)"
+            "more text came where the next message should start: two lines went out as one \
+             message"
                 .into(),
         );
     }
     None
 }
 
+/// A hint for a whole message that came from another client than the one expected, where
+/// the difference is: an empty one (a closed client's `b''` broadcast), or another line.
+fn another_sender(m: &Mismatch<'_>) -> Option<String> {
+    // The message the difference falls in.
+    let headers = wire::headers(m.got);
+    let h = headers.iter().rev().find(|h| h.at <= m.at)?;
+    if m.at >= h.body {
+        return None;
+    }
+    let (who, _) = m.addresses.iter().find(|(_, a)| a.to_string() == h.addr)?;
+    let expected_from = m.expected.sender()?;
+    if expected_from.to_string() == h.addr {
+        return None;
+    }
+    let body = &m.got[h.body..];
+    let empty = body.first() == Some(&b'\n') && (body.len() == 1 || is_header(&body[1..]));
+    Some(if empty {
+        format!(
+            "an empty message from {who} came: recv() returns b'' once a client has closed, and a \
+             server that does not check for it broadcasts nothing"
+        )
+    } else {
+        format!("a message from {who} came where one from another client was expected")
+    })
+}
+
+/// A hint for a difference in a header, whose time spans `start..end` of what came.
+fn header_hint(m: &Mismatch<'_>, start: usize, end: usize) -> Option<String> {
+    let line_end = m.got[start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(m.got.len(), |i| start + i);
+    let line = &m.got[start..line_end];
+    if m.at > end || (m.at == end && end > start) {
+        // In the address: whose is it?
+        let shown = String::from_utf8_lossy(&m.got[end..line_end]);
+        let shown = shown.trim();
+        if let Some((who, _)) = m.addresses.iter().find(|(_, a)| a.to_string() == shown) {
+            return Some(format!(
+                "the header names {who} ({shown}) as the sender: the message came from another \
+                 client than expected, or the header's address is not its sender's"
+            ));
+        }
+        if shown == m.server.to_string() {
+            return Some(
+                "the header shows the server's own address: it must be the sender's, the address \
+                 accept() returned for that client"
+                    .into(),
+            );
+        }
+        return None;
+    }
+    let time = &m.got[start..end.max(start)];
+    if end == start || time.iter().filter(|b| b.is_ascii_digit()).count() < 6 {
+        if wire::header_len(&m.got[start..]).is_none()
+            && line.contains(&b':')
+            && !line.contains(&b' ')
+        {
+            return Some(
+                "the header has no date and time: each message starts with \"{time} ip:port\\n\", \
+                 the time, a space, the sender's address"
+                    .into(),
+            );
+        }
+        return Some(
+            "this is not a header line: each message starts with \"{time} ip:port\\n\" (the time, \
+             a space, the sender's address), then the text"
+                .into(),
+        );
+    }
+    if timestamp_prefix(time) == TIMESTAMP_LEN && time.len() == TIMESTAMP_LEN {
+        return clock_offset(time).map(clock_hint);
+    }
+    let text = String::from_utf8_lossy(time);
+    let format = [
+        "%Y/%m/%d %H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+    ]
+    .into_iter()
+    .find(|f| chrono::NaiveDateTime::parse_from_str(text.trim(), f).is_ok());
+    Some(match format {
+        Some(f) => format!(
+            "the header's time uses {f}; the notes write %Y%m/%d %H:%M:%S (year and month glued, \
+             a slash before the day: 202611/25 16:35:53). Every other scenario accepts any date \
+             and time; this one checks the notes' exact format"
+        ),
+        None => format!(
+            "the header's time \"{text}\" is not in the notes' format %Y%m/%d %H:%M:%S (e.g. \
+             202611/25 16:35:53). Every other scenario accepts any date and time; this one \
+             checks the notes' exact format"
+        ),
+    })
+}
+
 fn too_short(m: &Mismatch<'_>) -> Option<String> {
     match m.end {
-        Some(End::Eof) => {
+        Some(End::Eof) if quit_or_blank(m.sent) => {
             return Some(format!(
-                "the server closed {}'s connection (EOF) before sending it all{}",
-                m.client,
-                if quit_or_blank(m.sent) {
-                    ""
-                } else {
-                    ": did it crash, or treat the line as `quit`?"
-                }
+                "{}'s last line strips to 'quit' or '', and the server took it as leaving",
+                m.client
             ))
         }
         Some(End::Reset) => return Some(
-            "the connection was reset (RST): the server crashed, or closed the connection with \
-                 bytes it had not read"
+            "a reset (RST) comes from a server that closes a connection while bytes it has not \
+                 read wait in it, or from a process that dies"
                 .into(),
         ),
         _ => {}
     }
-    if m.got.is_empty() && m.own_line {
+    if m.got.is_empty() && m.own_line && m.others_got_it {
         return Some(format!(
-            "{} did not get its own message back: in the notes every message goes to every \
-             client in the clients dict, the sender included (is the sender left out of the \
-             broadcast, or not in the dict?)",
+            "{0} did not get its own message back, but other clients got it: every message goes \
+             to every client in the clients dict, the sender included",
             m.client
         ));
     }
-    if m.got.is_empty() {
-        return Some(format!(
-            "nothing arrived: is {} in the server's clients dict, and does the broadcast reach \
-             every client?",
-            m.client
-        ));
-    }
-    if m.expected.timestamp_start(0) == Some(0)
-        && timestamp_prefix(m.got) < TIMESTAMP_LEN.min(m.got.len())
-    {
+    if m.got.is_empty() && m.own_line && m.addresses.len() > 1 {
         return Some(
-            "each message starts with a header line \"{TS} ip:port\\n\" (the sender's address): \
-             this one does not"
+            "no client received the line back: the server did not broadcast it (its output above \
+             may say why)"
                 .into(),
         );
     }
-    Some(
-        "only part of the message came: is the line still being waited for, or was it cut \
-         (recv(1024) reads at most 1024 bytes at a time)?"
-            .into(),
-    )
+    if m.got.is_empty() && m.others_got_it {
+        return Some(format!(
+            "other clients got the message and {} did not: is it in the clients dict?",
+            m.client
+        ));
+    }
+    None
 }
 
 /// A hint for bytes that came where nothing should have; `last_sent` is what a client
 /// sent last.
 pub(crate) fn for_extra(extra: &[u8], last_sent: Option<&[u8]>) -> Option<String> {
-    if is_header(extra) && last_sent.is_some_and(|s| !s.ends_with(b"\n")) {
-        return Some(
-            "part of a line went out before its newline came: recv(1024) framing sends whatever one \
-             recv() returned; a line-based server (stage 6 on) waits for the whole line"
-                .into(),
-        );
-    }
-    let headers = crate::wire::headers(extra);
-    if !headers.is_empty() && crate::wire::empty_broadcasts(extra) == headers.len() {
+    let headers = wire::headers(extra);
+    if !headers.is_empty() && wire::empty_broadcasts(extra) == headers.len() {
         return Some(
             "empty messages: recv() returns b'' once a client has closed, and a loop that does \
              not check for it broadcasts nothing, again and again"
+                .into(),
+        );
+    }
+    if is_header(extra) && last_sent.is_some_and(|s| !s.ends_with(b"\n")) {
+        return Some(
+            "part of a line went out before its newline came: a server that frames by recv() \
+             sends whatever one recv() returned; a line-based one waits for the whole line"
                 .into(),
         );
     }
@@ -159,18 +257,14 @@ pub(crate) fn for_extra(extra: &[u8], last_sent: Option<&[u8]>) -> Option<String
 pub(crate) fn for_no_end(sent: Option<&[u8]>, got: &[u8]) -> Option<String> {
     let sent = sent.map(|s| String::from_utf8_lossy(s).trim().to_string());
     match sent.as_deref() {
-        Some("quit") => Some(if got.is_empty() {
-            "`quit` must remove the client: pop it from the dict, close its socket (the client \
-             sees EOF), and broadcast nothing"
-                .into()
-        } else {
-            "`quit` was broadcast like a message: the server must compare the stripped line with \
-             'quit' and remove the client instead"
-                .into()
-        }),
-        Some("") => Some(
-            "a blank line strips to '', which the notes treat like a closed client: removed, and \
-             its connection closed"
+        Some("quit") if got.is_empty() => Some(
+            "`quit` must remove the client: pop it from the dict and close its socket (the \
+             client sees EOF)"
+                .into(),
+        ),
+        Some("quit") if header_body(got).is_some_and(|b| b.starts_with(b"quit")) => Some(
+            "`quit` was broadcast like a message: compare the stripped line with 'quit' and remove \
+             the client instead"
                 .into(),
         ),
         _ => None,
@@ -211,6 +305,12 @@ pub(crate) fn not_listening(
     }
 }
 
+/// The body of the message `data` starts with, if it starts with a header.
+fn header_body(data: &[u8]) -> Option<&[u8]> {
+    let (_, len) = wire::header_len(data)?;
+    Some(&data[len..])
+}
+
 fn quit_or_blank(sent: Option<&[u8]>) -> bool {
     sent.is_some_and(|s| {
         let s = String::from_utf8_lossy(s);
@@ -229,18 +329,4 @@ fn clock_hint(offset: i64) -> String {
         minutes % 60,
         if offset < 0 { "behind" } else { "ahead of" }
     )
-}
-
-/// Where the line that holds byte `at` starts.
-fn header_start(data: &[u8], at: usize) -> usize {
-    data[..at.min(data.len())]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1)
-}
-
-/// Whether byte `at` falls in the `ip:port` part of a header line.
-fn in_header_address(data: &[u8], at: usize) -> bool {
-    let start = header_start(data, at);
-    is_header(&data[start..]) && at > start + TIMESTAMP_LEN
 }

@@ -158,6 +158,12 @@ pub(crate) fn spam_lines(data: &[u8], from: SocketAddr) -> usize {
 /// waiting for anything: the leavers of stage 7's flaw (exercise 7.leaver), whose sockets a
 /// broadcast can meet just after they closed. Returns how many connected.
 pub(crate) fn leavers(addr: SocketAddr, n: usize) -> usize {
+    leavers_until(addr, n, Instant::now() + Duration::from_secs(60))
+}
+
+/// [`leavers`], stopping at `deadline`: connects into a server whose backlog is full each
+/// wait until it, not longer.
+pub(crate) fn leavers_until(addr: SocketAddr, n: usize, deadline: Instant) -> usize {
     const AT_ONCE: usize = 4;
     let connected = Arc::new(AtomicUsize::new(0));
     let threads: Vec<_> = (0..AT_ONCE)
@@ -165,9 +171,17 @@ pub(crate) fn leavers(addr: SocketAddr, n: usize) -> usize {
             let connected = connected.clone();
             std::thread::spawn(move || {
                 for i in (t..n).step_by(AT_ONCE) {
-                    if let Ok(mut c) = TestClient::connect(&format!("leaver{i}"), addr) {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return;
+                    }
+                    let options = super::ClientOptions::default();
+                    let wait = left.min(Duration::from_secs(5));
+                    if let Ok(mut c) =
+                        TestClient::connect_within(&format!("leaver{i}"), addr, options, wait)
+                    {
                         connected.fetch_add(1, Ordering::SeqCst);
-                        let _ = c.send(b"hi\n");
+                        let _ = c.send_within(b"hi\n", left);
                         c.close();
                     }
                 }

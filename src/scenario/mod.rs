@@ -37,11 +37,11 @@ pub(crate) use load::{
     churn, slow_reader, slow_reader_watched, ChurnOptions, ChurnReport, SlowOptions, SlowReport,
     SlowWatch,
 };
-pub use model::{ClientScenario, ClientStep, Data, Experiment, Piece, Scenario, Step};
-pub use outcome::{Failure, Outcome, Verdict};
+pub use model::{Class, ClientScenario, ClientStep, Data, Experiment, Piece, Scenario, Step};
+pub use outcome::{Failure, Note, Outcome, Verdict};
 #[cfg(test)]
 pub(crate) use runner::run as run_scenario;
 pub(crate) use runner::Transcript;
-pub use runner::{run_in_process, run_program, NotStarted, ProgramOptions, DEFAULT_WAIT};
+pub use runner::{run_in_process, run_program, Judge, NotStarted, ProgramOptions, DEFAULT_WAIT};
 #[cfg(test)]
 pub(crate) use target::InProcess;

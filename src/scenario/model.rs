@@ -75,6 +75,28 @@ pub enum Piece {
     Raw(Data),
 }
 
+/// What the steps after a [`Step::Shows`] marker show, which decides what their failing
+/// means for a program that is not netlab's (`docs/en/check.md`, "What must hold"). A
+/// scenario starts with the contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// The notes' contract: what a chat server of that stage is for (the bytes and the
+    /// header, framing, broadcast to everyone, `quit`, a closed or reset client removed,
+    /// nothing lost). Required.
+    Contract,
+    /// A flaw the notes keep on purpose (the dict race, `stop()` blocking, a client that
+    /// never reads freezing the chat): reported as present or absent, never required but
+    /// with `--strict`, so that a server better than the notes' passes.
+    Flaw,
+    /// What the notes' code does only because it is CPython (the text says what):
+    /// reported, never required but with `--strict`.
+    Accident(&'static str),
+    /// The contract, which the notes' own CPython program breaks by an accident (the text
+    /// says which): required of every program but a CPython one, for which a failure is
+    /// reported as that accident.
+    ContractButCPython(&'static str),
+}
+
 /// One step of a scenario. `{A}` in a text stands for client A's address (`127.0.0.1:51234`)
 /// and `{A.repr}` for its Python repr (`('127.0.0.1', 51234)`).
 #[derive(Clone, Debug)]
@@ -90,10 +112,18 @@ pub enum Step {
     Arrive(&'static str),
     /// The client sends these bytes.
     Send(&'static str, Data),
-    /// The client receives exactly these bytes next.
+    /// The client receives exactly these bytes next (a header's time matched by its form,
+    /// or exactly with `--strict`).
     Expect(&'static str, &'static [Piece]),
-    /// The client receives nothing more during this many milliseconds.
+    /// As `Expect`, and each header's time is exactly as the notes write it
+    /// (`%Y%m/%d %H:%M:%S`, this machine's local time), whatever the mode.
+    ExpectExactHeader(&'static str, &'static [Piece]),
+    /// The client receives nothing more during this many milliseconds, and its connection
+    /// stays open.
     Quiet(&'static str, u64),
+    /// The client receives nothing more during this many milliseconds; its connection may
+    /// end meanwhile (the server died).
+    NoData(&'static str, u64),
     /// The server ends the client's connection: `End::Eof` (FIN) or `End::Reset` (RST),
     /// with nothing unread before it.
     Ends(&'static str, End),
@@ -150,6 +180,8 @@ pub enum Step {
     /// spin, lose a line or run out of memory (the text says which): they hold for netlab's
     /// own stages, and are not checked against another program.
     NetlabOnly(&'static str),
+    /// From here on, the steps show this (until the next marker).
+    Shows(Class),
 }
 
 impl Step {
@@ -166,6 +198,7 @@ impl Step {
                 | Step::Pause(_)
                 | Step::Quit(_)
                 | Step::NetlabOnly(_)
+                | Step::Shows(_)
         )
     }
 }

@@ -1,6 +1,7 @@
 //! How a scenario went: its transcript, what could and could not be checked, and the
 //! first failure with its hint; printed for a student, or as JSON for a teacher's script.
 
+use super::model::Class;
 use super::Transcript;
 use std::fmt;
 use std::time::Duration;
@@ -38,6 +39,22 @@ pub struct Failure {
     pub(crate) hint: Option<String>,
     /// The server's last records (netlab's own server in this process only).
     pub(crate) server_said: Vec<String>,
+    /// Whether it failed while a client was being registered (it sends a line and waits
+    /// for it to come back): where every scenario starts.
+    pub(crate) registering: bool,
+}
+
+/// What the steps of a flaw or an accident showed (`Class`), for a program judged by the
+/// contract: the notes' behaviour present, or absent (how, in one line).
+#[derive(Clone, Debug)]
+pub struct Note {
+    /// What the steps show.
+    pub class: Class,
+    /// The first step of them, from 1.
+    pub step: usize,
+    /// The notes' behaviour was there (every step held), or not: the first step that did
+    /// not hold, and what happened instead.
+    pub absent: Option<(usize, String)>,
 }
 
 /// What running a scenario against a server gave.
@@ -52,8 +69,10 @@ pub struct Outcome {
     pub(crate) checked: usize,
     /// Steps that could not be checked against this server (they never count as passed).
     pub(crate) unchecked: usize,
-    /// The first step that did not hold, if one did not.
+    /// The first step of the contract that did not hold, if one did not.
     pub(crate) failure: Option<Failure>,
+    /// What the flaws' and accidents' steps showed, in order.
+    pub(crate) notes: Vec<Note>,
     /// How long it took.
     pub elapsed: Duration,
 }
@@ -72,11 +91,23 @@ impl Outcome {
 
     /// `PASS quit_removes_the_client (2 steps not checked)`: the scenario's line.
     pub(crate) fn headline(&self) -> String {
+        self.headline_with(&[])
+    }
+
+    /// The scenario's line, with `more` said in its parentheses:
+    /// `PASS quit_blocks_in_stop (flaw present: exercise 7.stop fixes it; 2 steps not checked)`.
+    pub(crate) fn headline_with(&self, more: &[String]) -> String {
         let mut line = format!("{} {}", self.verdict().word(), self.name);
+        let mut said: Vec<String> = Vec::new();
         if let Some(f) = &self.failure {
-            line.push_str(&format!(" (at step {})", f.step));
-        } else if self.unchecked > 0 {
-            line.push_str(&format!(" ({} not checked)", steps(self.unchecked)));
+            said.push(format!("at step {}", f.step));
+        }
+        said.extend(more.iter().cloned());
+        if self.failure.is_none() && self.unchecked > 0 {
+            said.push(format!("{} not checked", steps(self.unchecked)));
+        }
+        if !said.is_empty() {
+            line.push_str(&format!(" ({})", said.join("; ")));
         }
         line
     }

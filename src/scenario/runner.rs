@@ -1,8 +1,9 @@
 //! Runs a scenario against a server and writes the transcript.
 
-use super::expect::{escape, shorten, Expected};
+use super::expect::{escape, shorten, Expected, HeaderMode, Match};
 use super::hint;
-use super::outcome::{steps, Failure, Outcome};
+use super::model::Class;
+use super::outcome::{steps, Failure, Note, Outcome};
 use super::target::{exit_text, External, InProcess, Observation, Target};
 use super::{contains, ClientOptions, End, Scenario, Step, TestClient};
 use crate::program::{bindable, free_port, ExternalProgram, NotListening};
@@ -17,8 +18,36 @@ use std::time::{Duration, Instant};
 /// are slow and busy, and a passing step never waits this long.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(5);
 
-/// The most a whole scenario may take, whatever its steps wait for.
+/// The most a whole scenario may take, whatever its steps wait for: every wait of a step
+/// (a read, a write, a connect) is cut to what is left of it.
 const SCENARIO_LIMIT: Duration = Duration::from_secs(60);
+
+/// The longest a step of a flaw or an accident waits for the notes' behaviour, when the
+/// program is judged by the contract: where the notes' code shows it, it shows at once.
+const NOTES_WAIT: Duration = Duration::from_millis(1500);
+
+/// How a program is judged: what must hold, and what is only reported.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Judge {
+    /// Everything must hold: the notes' flaws and CPython's accidents too, and the
+    /// header's exact format in every message (`netlab check --strict`; netlab's own
+    /// stages are always judged so).
+    pub strict: bool,
+    /// The program is a CPython one (`python3 my.py`): where the notes' own program
+    /// breaks the contract by an accident of CPython, so may it.
+    pub python: bool,
+}
+
+impl Judge {
+    /// How a program run as `command` is judged, `strict` or not.
+    pub fn of(command: &[String], strict: bool) -> Judge {
+        let python = command.iter().any(|word| {
+            let name = word.rsplit('/').next().unwrap_or(word);
+            name.starts_with("python") || name.starts_with("pypy") || word.contains(".py")
+        });
+        Judge { strict, python }
+    }
+}
 
 /// The lines of a run, in the order things happened.
 pub(crate) type Transcript = Vec<String>;
@@ -28,7 +57,11 @@ pub(crate) type Transcript = Vec<String>;
 pub fn run_in_process(program: &'static ServerProgram, scenario: &'static Scenario) -> Outcome {
     let running = Running::start(program, "127.0.0.1:0".parse().unwrap(), true)
         .unwrap_or_else(|e| panic!("{} did not start: {e}", program.id));
-    run(scenario, &mut InProcess::new(&running), DEFAULT_WAIT)
+    let judge = Judge {
+        strict: true,
+        python: false,
+    };
+    run(scenario, &mut InProcess::new(&running), DEFAULT_WAIT, judge)
 }
 
 /// How to run a scenario against a program started for it.
@@ -44,6 +77,11 @@ pub struct ProgramOptions {
     pub wait: Duration,
     /// How the program's own output lines are labelled in transcripts.
     pub label: String,
+    /// Whether everything must hold (`--strict`), or only the contract.
+    pub strict: bool,
+    /// Keep all of the program's output in the transcript (`--log`), not only the start
+    /// and the end of it.
+    pub keep_all_output: bool,
 }
 
 /// A program that could not be graded: it did not start, or never listened.
@@ -96,7 +134,14 @@ pub fn run_program(
     // What the program prints once the scenario is over (its reaction to the clients
     // closing) is not part of the scenario, and stays out of the transcript.
     let mut external = External::new(&mut program, addr, &options.label);
-    Ok(run(scenario, &mut external, options.wait))
+    let judge = Judge::of(&options.command, options.strict);
+    Ok(run_keeping(
+        scenario,
+        &mut external,
+        options.wait,
+        judge,
+        options.keep_all_output,
+    ))
 }
 
 /// Starts the program on `port` and waits until it listens there. The error says why not,
@@ -172,13 +217,43 @@ fn wait_bindable(port: u16, timeout: Duration) -> bool {
     }
 }
 
-/// Runs `scenario` against `target`, each step waiting at most `wait`.
-pub(crate) fn run(scenario: &'static Scenario, target: &mut dyn Target, wait: Duration) -> Outcome {
+/// Runs `scenario` against `target`, each step waiting at most `wait`, judged by `judge`.
+pub(crate) fn run(
+    scenario: &'static Scenario,
+    target: &mut dyn Target,
+    wait: Duration,
+    judge: Judge,
+) -> Outcome {
+    run_keeping(scenario, target, wait, judge, false)
+}
+
+/// [`run`], with all of the program's output in the transcript if `keep_all`.
+pub(crate) fn run_keeping(
+    scenario: &'static Scenario,
+    target: &mut dyn Target,
+    wait: Duration,
+    judge: Judge,
+    keep_all: bool,
+) -> Outcome {
     let started = Instant::now();
+    let strict = judge.strict || target.is_netlab();
     let mut run = Run {
         target,
         wait,
         deadline: started + SCENARIO_LIMIT,
+        judge: Judge {
+            strict,
+            python: judge.python,
+        },
+        mode: if strict {
+            HeaderMode::Exact
+        } else {
+            HeaderMode::Structure
+        },
+        class: Class::Contract,
+        section: Section::default(),
+        notes: Vec::new(),
+        output: OutputShown::new(keep_all),
         clients: HashMap::new(),
         cursors: HashMap::new(),
         noise: Vec::new(),
@@ -195,6 +270,15 @@ pub(crate) fn run(scenario: &'static Scenario, target: &mut dyn Target, wait: Du
     for (i, step) in scenario.steps.iter().enumerate() {
         run.step = i + 1;
         run.show_output();
+        if let Step::Shows(class) = step {
+            run.close_section();
+            run.class = *class;
+            run.section = Section {
+                start: i + 2,
+                ..Section::default()
+            };
+            continue;
+        }
         if let Step::NetlabOnly(reason) = step {
             if !run.target.is_netlab() {
                 let rest = scenario.steps[i..].iter().filter(|s| s.checks()).count();
@@ -209,6 +293,10 @@ pub(crate) fn run(scenario: &'static Scenario, target: &mut dyn Target, wait: Du
                 .push(format!("(netlab's own behaviour from here: {reason})"));
             continue;
         }
+        if run.section.absent.is_some() {
+            // The notes' behaviour is not there: its remaining steps have nothing to see.
+            continue;
+        }
         if Instant::now() >= run.deadline {
             failure = Some(run.fail(
                 format!(
@@ -219,12 +307,22 @@ pub(crate) fn run(scenario: &'static Scenario, target: &mut dyn Target, wait: Du
             ));
             break;
         }
+        run.section.checks |= step.checks();
         if let Err(f) = run.do_step(step) {
-            failure = Some(f);
-            break;
+            if run.required() {
+                failure = Some(f);
+                break;
+            }
+            run.transcript.push(format!(
+                "(not the notes' behaviour here, and not required: {})",
+                first_line(&f.message)
+            ));
+            run.section.absent = Some((f.step, first_line(&f.message).to_string()));
         }
     }
+    run.close_section();
     run.show_output();
+    run.output.finish(&mut run.transcript);
     Outcome {
         name: scenario.name,
         shows: scenario.shows,
@@ -232,8 +330,78 @@ pub(crate) fn run(scenario: &'static Scenario, target: &mut dyn Target, wait: Du
         checked: run.checked,
         unchecked: run.unchecked,
         failure,
+        notes: run.notes,
         elapsed: started.elapsed(),
     }
+}
+
+/// How many lines of a program's output a scenario's transcript shows before it keeps
+/// only the last [`OUTPUT_TAIL`]: a program that prints a million lines (a spinning
+/// thread's log) gives a report a person can read.
+const OUTPUT_SHOWN: usize = 20;
+
+/// How many of the last lines are shown after those left out.
+const OUTPUT_TAIL: usize = 10;
+
+/// The program's output lines in a transcript: all of the first ones, then only a count
+/// and the last ones.
+struct OutputShown {
+    keep_all: bool,
+    shown: usize,
+    left_out: usize,
+    tail: std::collections::VecDeque<String>,
+}
+
+impl OutputShown {
+    fn new(keep_all: bool) -> OutputShown {
+        OutputShown {
+            keep_all,
+            shown: 0,
+            left_out: 0,
+            tail: std::collections::VecDeque::new(),
+        }
+    }
+
+    fn add(&mut self, line: String, transcript: &mut Transcript) {
+        if self.keep_all || self.shown < OUTPUT_SHOWN {
+            self.shown += 1;
+            transcript.push(line);
+            return;
+        }
+        self.tail.push_back(line);
+        if self.tail.len() > OUTPUT_TAIL {
+            self.tail.pop_front();
+            self.left_out += 1;
+        }
+    }
+
+    /// Puts what was held back at the end of the transcript.
+    fn finish(&mut self, transcript: &mut Transcript) {
+        if self.left_out > 0 {
+            transcript.push(format!(
+                "[…] {} more lines of the program's output (`--log DIR` keeps them all)",
+                self.left_out
+            ));
+        }
+        transcript.extend(self.tail.drain(..));
+    }
+}
+
+/// The first line of a message.
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// The steps since the last [`Step::Shows`] marker.
+#[derive(Default)]
+struct Section {
+    /// Its first step, from 1.
+    start: usize,
+    /// Whether any of its steps checks something.
+    checks: bool,
+    /// The step that did not hold, and what happened instead, if one did not (the
+    /// section is then not required, or the scenario would have failed).
+    absent: Option<(usize, String)>,
 }
 
 struct Run<'a> {
@@ -242,6 +410,18 @@ struct Run<'a> {
     wait: Duration,
     /// When the whole scenario must be over.
     deadline: Instant,
+    /// What must hold.
+    judge: Judge,
+    /// How a header's time is matched.
+    mode: HeaderMode,
+    /// What the steps show now (the last `Shows` marker's).
+    class: Class,
+    /// The steps since that marker.
+    section: Section,
+    /// What the finished sections of flaws and accidents showed.
+    notes: Vec<Note>,
+    /// The program's output, as much as the transcript shows of it.
+    output: OutputShown,
     clients: HashMap<&'static str, TestClient>,
     /// How much of each client's input earlier steps have matched.
     cursors: HashMap<&'static str, usize>,
@@ -264,25 +444,65 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// Whether the steps now must hold: the contract always; a flaw or an accident only
+    /// when judged strictly; the contract that CPython breaks, for any program but a
+    /// CPython one.
+    fn required(&self) -> bool {
+        match self.class {
+            Class::Contract => true,
+            Class::Flaw | Class::Accident(_) => self.judge.strict,
+            Class::ContractButCPython(_) => self.judge.strict || !self.judge.python,
+        }
+    }
+
+    /// Ends the section of steps since the last marker: for a flaw or an accident, notes
+    /// whether the notes' behaviour was there; for the contract that CPython may break,
+    /// notes it only where it was broken.
+    fn close_section(&mut self) {
+        let section = std::mem::take(&mut self.section);
+        let note = match (self.class, &section.absent) {
+            (Class::Contract, _) => false,
+            (Class::ContractButCPython(_), absent) => absent.is_some(),
+            (_, absent) => section.checks || absent.is_some(),
+        };
+        if note {
+            self.notes.push(Note {
+                class: self.class,
+                step: section.start,
+                absent: section.absent,
+            });
+        }
+    }
+
     fn fail(&self, message: impl Into<String>, hint: Option<String>) -> Failure {
         Failure {
             step: self.step,
             message: message.into(),
             hint,
             server_said: self.target.last_records(),
+            registering: false,
         }
     }
 
-    /// The time a step may wait: `wait`, or what is left of the scenario's limit.
+    /// The time a step may wait: `wait`, or what is left of the scenario's limit; for the
+    /// notes' flaws and accidents, when they need not hold, only as long as the notes' code
+    /// takes to show them.
     fn wait(&self) -> Duration {
-        self.wait
-            .min(self.deadline.saturating_duration_since(Instant::now()))
+        let wait = if self.required() {
+            self.wait
+        } else {
+            self.wait.min(NOTES_WAIT)
+        };
+        wait.min(self.deadline.saturating_duration_since(Instant::now()))
     }
 
-    /// Puts what the server printed since the last step in the transcript.
+    /// Puts what the server printed since the last step in the transcript: the first
+    /// [`OUTPUT_SHOWN`] lines; past them only the last few are kept, to be shown at the end
+    /// with how many there were between (all of them with `keep_all`).
     fn show_output(&mut self) {
-        let lines = self.target.output();
-        self.transcript.extend(lines);
+        for line in self.target.output() {
+            self.output.add(line, &mut self.transcript);
+        }
     }
 
     /// Records what a look into the server gave.
@@ -322,19 +542,6 @@ impl Run<'_> {
         out
     }
 
-    /// `at`, moved past every whole message of noise that starts there.
-    fn skip_noise(&self, data: &[u8], mut at: usize) -> usize {
-        'again: loop {
-            for noise in &self.noise {
-                if let Some(len) = noise.at(&data[at.min(data.len())..]) {
-                    at += len;
-                    continue 'again;
-                }
-            }
-            return at;
-        }
-    }
-
     fn do_step(&mut self, step: &Step) -> Result<(), Failure> {
         // Before a step that adds or removes a client, and after one (the server adds or
         // removes it in its own time, while the next step may already broadcast).
@@ -345,20 +552,28 @@ impl Run<'_> {
         match *step {
             Step::Connect(name) => {
                 self.connect(name)?;
-                self.register(name)
+                self.register(name).map_err(|mut f| {
+                    f.registering = true;
+                    f
+                })
             }
             Step::Arrive(name) => self.connect(name),
             Step::Send(name, data) => self.send(name, &data.to_bytes(), ""),
             Step::Expect(name, pieces) => {
                 let expected =
                     Expected::new(pieces, |from| self.clients.get(from).map(|c| c.local));
-                self.expect(name, &expected, self.wait())
+                self.expect(name, &expected, self.wait(), self.mode)
+            }
+            Step::ExpectExactHeader(name, pieces) => {
+                let expected =
+                    Expected::new(pieces, |from| self.clients.get(from).map(|c| c.local));
+                self.expect(name, &expected, self.wait(), HeaderMode::Exact)
             }
             Step::ExpectWithin(name, ms, pieces) => {
                 let expected =
                     Expected::new(pieces, |from| self.clients.get(from).map(|c| c.local));
                 let wait = Duration::from_millis(ms).min(self.wait());
-                self.expect(name, &expected, wait)
+                self.expect(name, &expected, wait, self.mode)
             }
             Step::Silent(name) => self.silent(name),
             Step::Flood(name, bytes) => self.flood(name, bytes),
@@ -392,7 +607,7 @@ impl Run<'_> {
                 millis,
             } => self.churn(chatty, observer, millis),
             Step::Leavers(n) => {
-                let connected = super::load::leavers(self.target.addr(), n);
+                let connected = super::load::leavers_until(self.target.addr(), n, self.deadline);
                 self.transcript.push(format!(
                     "[L1..L{n}] $ {n} clients each connect, send \"hi\\n\" and close at once \
                      ({connected} connected)"
@@ -404,7 +619,8 @@ impl Run<'_> {
                 Ok(())
             }
             Step::NoCloseWait => self.no_close_wait(),
-            Step::Quiet(name, ms) => self.quiet(name, ms),
+            Step::Quiet(name, ms) => self.quiet(name, ms, false),
+            Step::NoData(name, ms) => self.quiet(name, ms, true),
             Step::Ends(name, ref end) => self.ends(name, end),
             Step::Close(name) => {
                 self.transcript.push(format!("[{name}] $ close (FIN)"));
@@ -465,13 +681,14 @@ impl Run<'_> {
                 let seen = self.target.quit_ends(clean);
                 self.seen(seen)
             }
-            Step::NetlabOnly(_) => Ok(()),
+            Step::NetlabOnly(_) | Step::Shows(_) => Ok(()),
         }
     }
 
     fn connect(&mut self, name: &'static str) -> Result<(), Failure> {
         let addr = self.target.addr();
-        let client = TestClient::connect(name, addr).map_err(|e| {
+        let client =
+            TestClient::connect_within(name, addr, ClientOptions::default(), self.wait()).map_err(|e| {
             let hint = if e.kind() == std::io::ErrorKind::ConnectionRefused {
                 "nothing is listening there: did the server bind the port it was given, and is it still running?"
             } else {
@@ -505,8 +722,8 @@ impl Run<'_> {
         let mut body = line.into_bytes();
         body.push(b'\n');
         let probe = Expected::message(local, &body);
-        self.expect(name, &probe, self.wait())?;
-        self.noise.push(Noise::Exact(probe));
+        self.expect(name, &probe, self.wait(), self.mode)?;
+        self.noise.push(Noise::Exact(probe, self.mode));
         Ok(())
     }
 
@@ -520,7 +737,7 @@ impl Run<'_> {
             recv_buffer: Some(4096),
             keep: false,
         };
-        let client = TestClient::connect_with(name, addr, options)
+        let client = TestClient::connect_within(name, addr, options, self.wait())
             .map_err(|e| self.fail(format!("[{name}] could not connect to {addr}: {e}"), None))?;
         let local = client.local;
         self.transcript.push(format!(
@@ -557,7 +774,7 @@ impl Run<'_> {
         self.transcript.push(format!(
             "[{witness}] received {name}'s line: {name} is in the clients dict"
         ));
-        self.noise.push(Noise::Exact(probe));
+        self.noise.push(Noise::Exact(probe, self.mode));
         Ok(())
     }
 
@@ -783,12 +1000,34 @@ impl Run<'_> {
             .push(format!("[{name}] $ send {}{note}", shorten(&escape(bytes))));
         self.sent.insert(name, bytes.to_vec());
         self.last_sent = Some(bytes.to_vec());
-        self.client(name)?.send(bytes).map_err(|e| {
-            self.fail(
-                format!("[{name}] send failed: {e}"),
-                Some("the server closed or reset this connection earlier".into()),
-            )
-        })
+        let wait = self.wait();
+        let sent = self.client(name)?.send_within(bytes, wait).map_err(|e| {
+            let hint = match e.kind() {
+                std::io::ErrorKind::BrokenPipe => {
+                    Some(format!("the server had already closed {name}'s connection"))
+                }
+                std::io::ErrorKind::ConnectionReset => {
+                    Some(format!("the server had already reset {name}'s connection"))
+                }
+                _ => None,
+            };
+            self.fail(format!("[{name}] send failed: {e}"), hint)
+        })?;
+        if sent < bytes.len() {
+            return Err(self.fail(
+                format!(
+                    "[{name}] sent {} of {} bytes in {}, then the connection stayed full",
+                    sent,
+                    bytes.len(),
+                    seconds(wait)
+                ),
+                Some(format!(
+                    "the server stopped reading from {name}: its receive buffer is full (a thread \
+                     that died, or one blocked elsewhere, never reads its client again)"
+                )),
+            ));
+        }
+        Ok(())
     }
 
     fn expect(
@@ -796,27 +1035,73 @@ impl Run<'_> {
         name: &'static str,
         expected: &Expected,
         wait: Duration,
+        mode: HeaderMode,
     ) -> Result<(), Failure> {
         self.checked += 1;
-        let want = expected.len();
         let cursor = self.cursors[name];
-        let client = self.client(name)?;
-        client.wait_until(wait, |data, end| {
-            data.len() >= self.skip_noise(data, cursor) + want || end.is_some()
-        });
-        let data = client.received();
-        let start = self.skip_noise(&data, cursor);
-        let got = &data[start.min(data.len())..];
-        let Some(at) = expected.first_difference(got) else {
-            self.transcript.push(format!(
-                "[{name}] received {}",
-                shorten(&escape(&got[..want]))
+        let began = Instant::now();
+        let until = began + wait;
+        let noise = &self.noise;
+        let Some(client) = self.clients.get(name) else {
+            return Err(self.fail(
+                format!("scenario bug: client {name} is not connected"),
+                None,
             ));
-            self.cursors.insert(name, start + want);
-            return Ok(());
+        };
+        // Wait until it has come, or cannot come any more: a byte that differs, the end of
+        // the connection, the end of the program.
+        let mut gone = None;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            let settled = client.wait_until(left.min(LOOK_AGAIN), |data, end| {
+                let start = skip_noise(noise, data, cursor);
+                end.is_some()
+                    || !matches!(
+                        expected.matches(&data[start.min(data.len())..], mode),
+                        Match::Partial
+                    )
+            });
+            if settled || left.is_zero() {
+                break;
+            }
+            gone = self.target.exited();
+            if gone.is_some() {
+                break;
+            }
+        }
+        let client = &self.clients[name];
+        let data = client.received();
+        let start = skip_noise(&self.noise, &data, cursor);
+        let got = &data[start.min(data.len())..];
+        let at = match expected.matches(got, mode) {
+            Match::Complete(n) => {
+                self.transcript
+                    .push(format!("[{name}] received {}", shorten(&escape(&got[..n]))));
+                self.cursors.insert(name, start + n);
+                return Ok(());
+            }
+            // Where it first differs from what is shown as expected (a time matched as a
+            // whole differs from its first digit that is not the same).
+            Match::Differs(at) => {
+                let shown = expected.filled(got, mode);
+                (at..got.len().min(shown.len()))
+                    .find(|&i| got[i] != shown[i])
+                    .unwrap_or(at)
+            }
+            Match::Partial => got.len(),
         };
         let end = client.end();
+        let ended_after = client
+            .ended_at()
+            .map(|t| t.saturating_duration_since(began));
         let sent = self.sent.get(name).map(Vec::as_slice);
+        let others_got_it = expected.first_message_after_time().is_some_and(|message| {
+            self.clients
+                .iter()
+                .any(|(other, c)| *other != name && contains(&c.received(), &message))
+        });
+        let addresses: Vec<(&str, SocketAddr)> =
+            self.clients.iter().map(|(n, c)| (*n, c.local)).collect();
         let hint = hint::for_mismatch(&hint::Mismatch {
             client: name,
             expected,
@@ -825,46 +1110,97 @@ impl Run<'_> {
             end: end.as_ref(),
             own_line: expected.sender() == Some(client.local),
             sent,
+            mode,
+            others_got_it,
+            program_ended: gone.as_deref(),
+            addresses: &addresses,
+            server: self.target.addr(),
         });
         let message = if at >= got.len() {
-            format!(
-                "[{name}] expected: {}\n[{name}] received {} of {want} bytes in {}: {}{}",
-                shorten(&expected.show()),
-                got.len(),
-                seconds(wait),
-                shorten(&escape(got)),
-                match end {
-                    Some(End::Eof) => ", then the connection closed (EOF)",
-                    Some(End::Reset) => ", then the connection was reset (RST)",
-                    _ => "",
-                }
-            )
+            let how = match (&end, ended_after) {
+                (Some(End::Eof), Some(after)) => format!(
+                    ", then the connection was closed (EOF) {} into this step",
+                    seconds_exact(after)
+                ),
+                (Some(End::Reset), Some(after)) => format!(
+                    ", then the connection was reset (RST) {} into this step",
+                    seconds_exact(after)
+                ),
+                (Some(End::Error(e)), _) => format!(", then the connection failed: {e}"),
+                _ => match &gone {
+                    Some(how) => format!(", and the program has ended ({how})"),
+                    None => String::new(),
+                },
+            };
+            let waited = if end.is_some() || gone.is_some() {
+                String::new()
+            } else {
+                format!(" in {}", seconds(wait))
+            };
+            if got.is_empty() {
+                format!(
+                    "[{name}] expected: {}\n[{name}] received nothing{waited}{how}",
+                    shorten(&expected.show())
+                )
+            } else {
+                format!(
+                    "[{name}] expected: {}\n[{name}] received only {} bytes{waited}: {}{how}",
+                    shorten(&expected.show()),
+                    got.len(),
+                    shorten(&escape(got))
+                )
+            }
         } else {
-            let (exp, rec, caret) = expected.side_by_side(got, at);
+            let (exp, rec, caret) = expected.side_by_side(got, at, mode);
+            let label = format!("[{name}] expected: ");
             format!(
-                "[{name}] expected: {exp}\n[{name}] received: {rec}\n{}^ first difference at byte {at}",
-                " ".repeat(caret + name.len() + 13)
+                "{label}{exp}\n[{name}] received: {rec}\n{}^ first difference at byte {at}",
+                " ".repeat(caret + crate::text::columns(&label))
             )
         };
         Err(self.fail(message, hint))
     }
 
-    fn quiet(&mut self, name: &'static str, ms: u64) -> Result<(), Failure> {
+    /// Nothing more comes to `name` for `ms` (the contract's silence): new bytes fail, and
+    /// so does the end of the connection, unless `may_end`.
+    fn quiet(&mut self, name: &'static str, ms: u64, may_end: bool) -> Result<(), Failure> {
         self.checked += 1;
         let cursor = self.cursors[name];
-        let client = self.client(name)?;
-        let extra = client.wait_until(Duration::from_millis(ms), |data, _| {
-            data.len() > self.skip_noise(data, cursor)
+        let began = Instant::now();
+        let noise = &self.noise;
+        let Some(client) = self.clients.get(name) else {
+            return Err(self.fail(
+                format!("scenario bug: client {name} is not connected"),
+                None,
+            ));
+        };
+        let broken = client.wait_until(Duration::from_millis(ms), |data, end| {
+            data.len() > skip_noise(noise, data, cursor) || (!may_end && end.is_some())
         });
-        if extra {
+        if broken {
             let data = client.received();
-            let extra = &data[self.skip_noise(&data, cursor)..];
+            let extra = &data[skip_noise(&self.noise, &data, cursor)..];
+            if !extra.is_empty() {
+                return Err(self.fail(
+                    format!(
+                        "[{name}] expected nothing more for {ms} ms, but received {}",
+                        shorten(&escape(extra))
+                    ),
+                    hint::for_extra(extra, self.last_sent.as_deref()),
+                ));
+            }
+            let after = client.ended_at().map_or(String::new(), |t| {
+                seconds_exact(t.saturating_duration_since(began))
+            });
             return Err(self.fail(
                 format!(
-                    "[{name}] expected nothing more for {ms} ms, but received {}",
-                    shorten(&escape(extra))
+                    "[{name}] expected nothing for {ms} ms, with the connection open, but it {} after {after}",
+                    match client.end() {
+                        Some(End::Reset) => "was reset (RST)",
+                        _ => "was closed (EOF)",
+                    }
                 ),
-                hint::for_extra(extra, self.last_sent.as_deref()),
+                None,
             ));
         }
         self.transcript
@@ -878,7 +1214,7 @@ impl Run<'_> {
         let client = self.client(name)?;
         let end = client.wait_end(self.wait());
         let data = client.received();
-        let got = &data[self.skip_noise(&data, cursor)..];
+        let got = &data[skip_noise(&self.noise, &data, cursor)..];
         let sent = self.sent.get(name).map(Vec::as_slice);
         if !got.is_empty() {
             return Err(self.fail(
@@ -923,6 +1259,14 @@ const FLOOD_STALL: Duration = Duration::from_secs(2);
 /// How many lines a flood sends ahead of what every reading client has received.
 const FLOOD_WINDOW: usize = 20;
 
+/// How often a step that waits looks whether the program has ended meanwhile.
+const LOOK_AGAIN: Duration = Duration::from_millis(100);
+
+/// `0.40 s`: a measured time, for people.
+fn seconds_exact(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
 /// `5 s`, `0.5 s`: a wait, for people.
 fn seconds(d: Duration) -> String {
     let s = d.as_secs_f64();
@@ -938,10 +1282,23 @@ fn count(data: &[u8], needle: &[u8]) -> usize {
     data.windows(needle.len()).filter(|w| *w == needle).count()
 }
 
+/// `at`, moved past every whole message of noise that starts there.
+fn skip_noise(noise: &[Noise], data: &[u8], mut at: usize) -> usize {
+    'again: loop {
+        for n in noise {
+            if let Some(len) = n.at(&data[at.min(data.len())..]) {
+                at += len;
+                continue 'again;
+            }
+        }
+        return at;
+    }
+}
+
 /// A message that is not part of what steps expect.
 enum Noise {
-    /// Exactly this message (a registration line).
-    Exact(Expected),
+    /// Exactly this message (a registration line), its header matched so.
+    Exact(Expected, HeaderMode),
     /// A message from `sender` (anyone, if None) whose one-line body starts with `prefix`.
     Lines {
         sender: Option<SocketAddr>,
@@ -953,17 +1310,15 @@ impl Noise {
     /// The length of the whole message of noise at the start of `data`, if one is there.
     fn at(&self, data: &[u8]) -> Option<usize> {
         match self {
-            Noise::Exact(expected) => (data.len() >= expected.len()
-                && expected.first_difference(data).is_none())
-            .then(|| expected.len()),
+            Noise::Exact(expected, mode) => match expected.matches(data, *mode) {
+                Match::Complete(n) => Some(n),
+                _ => None,
+            },
             Noise::Lines { sender, prefix } => {
-                if !wire::starts_with_header(data) {
-                    return None;
-                }
-                let header_end = data.iter().position(|&b| b == b'\n')? + 1;
+                let (time, header_end) = wire::header_len(data)?;
                 if let Some(sender) = sender {
                     let after = wire::after_time(*sender);
-                    if &data[wire::TIMESTAMP_LEN..header_end] != after.as_bytes() {
+                    if &data[time..header_end] != after.as_bytes() {
                         return None;
                     }
                 }

@@ -79,6 +79,12 @@ pub(crate) trait Target {
     /// The quit sequence ends: every thread by itself (`clean`), or cut short.
     fn quit_ends(&mut self, clean: bool) -> Observation;
 
+    /// How the program ended, if it has (a program run by netlab; netlab's own stage in
+    /// this process ends only when the test does).
+    fn exited(&mut self) -> Option<String> {
+        None
+    }
+
     /// The server's last records, for a failure report (netlab's stages in this process).
     fn last_records(&self) -> Vec<String> {
         Vec::new()
@@ -423,6 +429,10 @@ impl Target for External<'_> {
 
     fn memory_kib(&self) -> Option<u64> {
         self.program.memory_kib()
+    }
+
+    fn exited(&mut self) -> Option<String> {
+        self.program.try_exit().map(exit_text)
     }
 
     fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Observation {

@@ -10,8 +10,8 @@
 use super::{render, Feed, LockState, Snapshot, ThreadFate, ThreadState, Ui, Watched};
 use crate::py::Record;
 use crate::scenario::{
-    run_scenario, ClientOptions, InProcess, Outcome, Scenario, TestClient, Verdict, DEFAULT_WAIT,
-    EXPERIMENTS,
+    run_scenario, ClientOptions, InProcess, Judge, Outcome, Scenario, TestClient, Verdict,
+    DEFAULT_WAIT, EXPERIMENTS,
 };
 use crate::stage::{QuitOptions, Running};
 use std::net::SocketAddr;
@@ -400,7 +400,12 @@ fn with_sampler<T>(n: &str, watched: bool, f: impl FnOnce(&Running) -> T) -> (T,
 
 fn scenario(id: &'static str, s: &'static Scenario, watched: bool) -> (Outcome, usize) {
     with_sampler(id, watched, |running| {
-        run_scenario(s, &mut InProcess::new(running), DEFAULT_WAIT)
+        run_scenario(
+            s,
+            &mut InProcess::new(running),
+            DEFAULT_WAIT,
+            Judge::default(),
+        )
     })
 }
 

@@ -3,12 +3,19 @@
 //!
 //! Each scenario gets the program afresh (scenarios break servers on purpose), on a free
 //! port given as `{port}` in its arguments and as `PORT` in its environment, or on the
-//! fixed `--port`. For a stage, its own scenarios come first, then those of earlier stages
-//! that still hold at it, as a grader checks that nothing that worked broke; for an
-//! exercise, the exercise's scenarios, then those of its stage that the fix keeps, and a
-//! pass is recorded in the progress file. `--watch FILE` checks again on every save. The
-//! runner and the targets live in [`crate::scenario`]; this module is the command around
-//! them.
+//! fixed `--port`; `--jobs` scenarios run side by side ([`pool`]). For a stage, its own
+//! scenarios come first, then those it keeps of earlier stages, as a grader checks that
+//! nothing that worked broke; for an exercise, the exercise's scenarios, then those of its
+//! stage that the fix keeps, and a pass is recorded in the progress file.
+//!
+//! What must hold is the notes' contract; the notes' flaws and CPython's accidents are
+//! reported, never required but with `--strict` ([`crate::scenario::Class`]), so that a
+//! server in any language, or a better one than the notes', passes. `--watch FILE` checks
+//! again on every save. The runner and the targets live in [`crate::scenario`]; this module
+//! is the command around them, and [`report`] what it prints.
+
+mod pool;
+mod report;
 
 use crate::curriculum::{self, Entry, Kind};
 use crate::exercise;
@@ -17,6 +24,8 @@ use crate::scenario::{
     self, client_check, ClientScenario, Outcome, ProgramOptions, Scenario, Verdict,
 };
 use crate::{errln, out, outln};
+use pool::Done;
+use report::Report;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,12 +49,27 @@ pub struct Args {
     #[arg(long, short)]
     pub(crate) verbose: bool,
     /// Print one JSON object per scenario on stdout (stage, scenario, result, first
-    /// failure), for a teacher's script; the summary goes to stderr.
+    /// failure, notes), for a teacher's script; the summary goes to stderr.
     #[arg(long)]
     pub(crate) json: bool,
     /// Check again every time FILE is saved (the program's source), until Ctrl-C.
     #[arg(long, value_name = "FILE")]
     pub(crate) watch: Option<PathBuf>,
+    /// Require everything the notes' program does: its flaws, CPython's accidents, and the
+    /// header's exact format (`%Y%m/%d %H:%M:%S`) in every message, not only the contract.
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// How many scenarios run at once, each with its own program [default: the number of
+    /// cores, at least 2; 1 with --port].
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub(crate) jobs: Option<u64>,
+    /// Stop at the first scenario that fails (those running finish).
+    #[arg(long)]
+    pub(crate) fail_fast: bool,
+    /// Write each scenario's whole transcript, the program's output included, to
+    /// DIR/SCENARIO.log (the report shows only the start and the end of long output).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) log: Option<PathBuf>,
     /// How many seconds a step waits for what it expects before it fails.
     #[arg(long, default_value_t = 5.0, value_parser = seconds, value_name = "SECONDS")]
     pub(crate) timeout: f64,
@@ -76,23 +100,41 @@ pub(crate) const NOT_STARTED: u8 = 2;
 
 /// One scenario to run: a server's, or the client's.
 #[derive(Clone, Copy)]
-enum Item {
+pub(crate) enum Item {
     Server(&'static Scenario),
     Client(&'static ClientScenario),
 }
 
 impl Item {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Item::Server(s) => s.name,
             Item::Client(s) => s.name,
         }
     }
+
+    /// How long it is likely to take, roughly: a console's `quit` (the notes pause 3 s), a
+    /// flood or a churn, megabytes sent.
+    fn weight(self) -> usize {
+        use crate::scenario::Step;
+        let Item::Server(s) = self else {
+            return 1;
+        };
+        s.steps
+            .iter()
+            .map(|step| match step {
+                Step::Quit(_) => 3,
+                Step::Flood(..) | Step::Churn { .. } | Step::Leavers(_) => 2,
+                Step::Send(_, data) if data.len() > 1 << 20 => 1,
+                _ => 0,
+            })
+            .sum()
+    }
 }
 
 /// The scenarios of `subject`, in groups with their headings: its own, then those it
 /// keeps of its base's (a grader checks that nothing that worked broke).
-fn plan(subject: &'static Entry) -> Vec<(String, Vec<Item>)> {
+pub(crate) fn plan(subject: &'static Entry) -> Vec<(String, Vec<Item>)> {
     if let Some(server) = subject.server_stage() {
         return vec![(
             format!(
@@ -128,6 +170,22 @@ fn plan(subject: &'static Entry) -> Vec<(String, Vec<Item>)> {
             kept.into_iter().map(Item::Server).collect(),
         ),
     ]
+}
+
+/// How many scenarios run at once when `--jobs` does not say: the cores, at least 2 (a
+/// scenario mostly waits for the network), one for a fixed port.
+fn jobs(args: &Args) -> usize {
+    if args.port.is_some() {
+        return 1;
+    }
+    args.jobs.map_or_else(
+        || {
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .max(2)
+        },
+        |n| n as usize,
+    )
 }
 
 /// Runs `netlab check`; returns the exit code.
@@ -171,6 +229,10 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             return Ok(NOT_STARTED);
         }
     }
+    if let Some(dir) = &args.log {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("could not make --log {}: {e}", dir.display()))?;
+    }
     program::stop_all_on_signals("netlab check: interrupted; the program under test was stopped");
     let Some(watched) = &args.watch else {
         return Ok(run_once(args, &groups, false));
@@ -178,179 +240,173 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     watch(args, &groups, watched)
 }
 
+/// What one program's check gave: each scenario's outcome in plan order (`None`: not run),
+/// or why the program could not be checked at all.
+pub(crate) struct Graded {
+    /// The scenarios, in the plan's order, and what came of each.
+    pub(crate) outcomes: Vec<(Item, Option<Outcome>)>,
+    /// Why the program could not be checked, if it could not.
+    pub(crate) not_started: Option<scenario::NotStarted>,
+}
+
+/// How to run one program's scenarios.
+pub(crate) struct Grading<'a> {
+    pub(crate) subject: &'static Entry,
+    pub(crate) options: ProgramOptions,
+    pub(crate) jobs: usize,
+    pub(crate) fail_fast: bool,
+    /// Told of each scenario, in plan order, as soon as it and those before it are done
+    /// (`None`: not run).
+    pub(crate) each: &'a mut dyn FnMut(Item, Option<&Outcome>),
+}
+
+/// Runs the scenarios of `items` against a program started for each, side by side.
+pub(crate) fn grade(items: &[Item], grading: Grading<'_>) -> Graded {
+    let Grading {
+        subject,
+        options,
+        jobs,
+        fail_fast,
+        each,
+    } = grading;
+    let server = subject.server_stage().and_then(Entry::server_program);
+    let mut outcomes: Vec<(Item, Option<Outcome>)> = Vec::new();
+    let mut not_started = None;
+    let mut same = report::SameStart::default();
+    // The long ones first (a quit's pause, a flood, a churn), so that none starts last.
+    let mut first: Vec<usize> = (0..items.len()).collect();
+    first.sort_by_key(|&i| std::cmp::Reverse(items[i].weight()));
+    pool::run(
+        items,
+        &first,
+        jobs,
+        |item| match *item {
+            Item::Server(s) => scenario::run_program(s, &options),
+            Item::Client(s) => client_check::run_program(
+                s,
+                server.expect("a client's exercise has a server stage"),
+                &options,
+            ),
+        },
+        |done| match done {
+            Ok(outcome) => {
+                (fail_fast && outcome.verdict() == Verdict::Failed) || same.stops_after(outcome)
+            }
+            Err(_) => true,
+        },
+        |i, done| {
+            let item = items[i];
+            match done {
+                Done::Ran(Ok(outcome)) => {
+                    each(item, Some(&outcome));
+                    outcomes.push((item, Some(outcome)));
+                }
+                Done::Ran(Err(why)) => {
+                    if not_started.is_none() {
+                        not_started = Some(why);
+                    }
+                    outcomes.push((item, None));
+                }
+                Done::NotRun => {
+                    each(item, None);
+                    outcomes.push((item, None));
+                }
+            }
+        },
+    );
+    Graded {
+        outcomes,
+        not_started,
+    }
+}
+
 /// Checks once; returns the exit code. `brief`: only the first failure in full (watch mode).
 fn run_once(args: &Args, groups: &[(String, Vec<Item>)], brief: bool) -> u8 {
+    let subject = args.subject;
     let options = ProgramOptions {
         command: args.command.clone(),
         port: args.port,
         start_timeout: Duration::from_secs_f64(args.start_timeout),
         wait: Duration::from_secs_f64(args.timeout),
         label: "your_program".to_string(),
+        strict: args.strict,
+        keep_all_output: args.log.is_some(),
     };
-    // With --json, standard output carries only the JSON objects; people's lines go there
-    // otherwise.
-    let say = |text: &str| {
-        if !args.json {
-            outln!("{text}");
-        }
+    let jobs = jobs(args);
+    let mut report = Report::new(subject, args.json, args.verbose, brief, args.log.clone());
+    report.heading(&args.command, args.port, jobs, args.strict);
+    let items: Vec<Item> = groups.iter().flat_map(|(_, items)| items.clone()).collect();
+    let headings: Vec<(usize, &str)> = {
+        let mut at = 0;
+        groups
+            .iter()
+            .map(|(heading, items)| {
+                let start = at;
+                at += items.len();
+                (start, heading.as_str())
+            })
+            .filter(|(_, h)| !h.is_empty())
+            .collect()
     };
-    let subject = args.subject;
-    let server = subject.server_stage();
-    let what = match subject.kind {
-        Kind::Solution => format!(
-            "{} ({}), from {}",
-            subject.name(),
-            subject.text().title,
-            exercise::base_name(subject)
-        ),
-        _ => format!("{} ({})", subject.name(), subject.text().title),
-    };
-    say(&format!(
-        "netlab check {}: `{}` against {what}\n{}",
-        subject.id,
-        args.command.join(" "),
-        match (server, args.port) {
-            (Some(server), _) => format!(
-                "a fresh client for each scenario, with {{port}} and $PORT the port of netlab's own stage {}",
-                server.id
-            ),
-            (_, Some(port)) => format!("a fresh program for each scenario, on port {port}"),
-            (_, None) => "a fresh program for each scenario, on a free port ({port} in its arguments, \
-                          $PORT in its environment)"
-                .to_string(),
-        }
-    ));
-    if subject.kind == Kind::Stage && args.only.is_none() && groups[0].1.is_empty() {
-        say(&format!(
-            "\nstage {} adds no scenario of its own: what it changes shows only under load \
-             (`netlab explain {}`); the scenarios below must still hold",
-            subject.id, subject.id
-        ));
-    }
-    let mut outcomes: Vec<Outcome> = Vec::new();
-    for (heading, items) in groups {
-        if items.is_empty() {
-            continue;
-        }
-        say(&format!("\n{heading}"));
-        for &item in items {
-            let result = match item {
-                Item::Server(s) => scenario::run_program(s, &options),
-                Item::Client(s) => client_check::run_program(
-                    s,
-                    server
-                        .and_then(Entry::server_program)
-                        .expect("a client's server is a stage"),
-                    &options,
-                ),
-            };
-            let outcome = match result {
-                Ok(outcome) => outcome,
-                Err(not_started) => {
-                    let mut text =
-                        format!("CANNOT CHECK {}: {}\n", item.name(), not_started.message);
-                    for line in &not_started.output {
-                        text.push_str(&format!("  {line}\n"));
-                    }
-                    if let Some(hint) = &not_started.hint {
-                        text.push_str(&format!("  hint: {hint}\n"));
-                    }
-                    if args.json {
-                        outln!(
-                            "{}",
-                            with_subject(
-                                serde_json::json!({
-                                    "scenario": item.name(),
-                                    "result": "not_started",
-                                    "first_failure": {"message": not_started.message, "hint": not_started.hint},
-                                }),
-                                subject
-                            )
-                        );
-                        errln!("{}", text.trim_end());
-                    } else {
-                        out!("{text}");
-                    }
-                    errln!(
-                        "netlab check: the program could not be checked (exit code {NOT_STARTED})"
-                    );
-                    return NOT_STARTED;
-                }
-            };
-            let first_failure = outcome.verdict() == Verdict::Failed
-                && !outcomes.iter().any(|o| o.verdict() == Verdict::Failed);
-            if args.json {
-                outln!("{}", with_subject(outcome.json(), subject));
-            } else if args.verbose
-                || (outcome.verdict() == Verdict::Failed && (!brief || first_failure))
-            {
-                out!("{outcome}");
-            } else {
-                outln!("{}", outcome.headline());
+    let mut index = 0;
+    let mut each = |item: Item, outcome: Option<&Outcome>| {
+        if let Some((_, heading)) = headings.iter().find(|(start, _)| *start == index) {
+            let group_len = groups
+                .iter()
+                .find(|(h, _)| h == heading)
+                .map_or(0, |(_, items)| items.len());
+            if group_len > 0 {
+                report.group(heading);
             }
-            outcomes.push(outcome);
         }
+        index += 1;
+        report.scenario(item, outcome);
+    };
+    let graded = grade(
+        &items,
+        Grading {
+            subject,
+            options,
+            jobs,
+            fail_fast: args.fail_fast,
+            each: &mut each,
+        },
+    );
+    if let Some(why) = &graded.not_started {
+        report.not_started(why);
+        return NOT_STARTED;
     }
-    let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict() == v).count();
-    let (passed, failed) = (count(Verdict::Passed), count(Verdict::Failed));
-    let unchecked: usize = outcomes.iter().map(|o| o.unchecked).sum();
-    let mut summary = format!("{passed} passed, {failed} failed");
-    if unchecked > 0 {
-        summary.push_str(&format!(", {unchecked} not checked"));
-    }
-    if args.json {
-        errln!("{summary}");
-    } else {
-        outln!("\n{summary}");
-        if unchecked > 0 {
-            outln!(
-                "(not checked: steps that look inside the server, such as what a thread is blocked \
-                 in, or what only netlab's own stages do; `netlab explain check` says which)"
-            );
-        }
-    }
+    let failed = report.summary(&graded);
     if subject.kind == Kind::Solution {
-        let hints = subject.text().hints;
-        if failed == 0 && passed > 0 && args.only.is_none() {
-            record(subject);
-        } else if let Some(hint) = hints.first().filter(|_| failed > 0) {
-            say(&format!(
-                "hint: {hint}\n(`netlab exercise {} --hint` has {} hints)",
-                subject.id,
-                hints.len()
-            ));
+        let passed = graded
+            .outcomes
+            .iter()
+            .all(|(_, o)| o.as_ref().is_some_and(|o| o.verdict() != Verdict::Failed));
+        if passed && args.only.is_none() && !graded.outcomes.is_empty() {
+            record(subject, &args.command);
+        } else if failed {
+            report.exercise_hint();
         }
     }
-    if failed > 0 {
+    if failed {
         FAILED
     } else {
         PASSED
     }
 }
 
-/// A scenario's JSON object with what was checked: `"stage"`, the stage whose scenarios
-/// they are (for an exercise, its base; for the client's, the stage that played the
-/// server), and `"exercise"`, the exercise's id or null.
-fn with_subject(mut object: serde_json::Value, subject: &Entry) -> serde_json::Value {
-    let stage = match subject.kind {
-        Kind::Stage => Some(subject),
-        Kind::Solution => subject.server_stage().or_else(|| subject.base()),
-        Kind::Client => subject.server_stage(),
-    };
-    let stage = stage.map(|s| {
-        s.id.parse::<u64>()
-            .map_or(s.id.into(), serde_json::Value::from)
-    });
-    object["stage"] = stage.unwrap_or(serde_json::Value::Null);
-    object["exercise"] = match subject.kind {
-        Kind::Solution => subject.id.into(),
-        _ => serde_json::Value::Null,
-    };
-    object
-}
-
-/// Records a passed exercise in the progress file of the current directory, and says so.
-fn record(e: &Entry) {
+/// Records a passed exercise in the progress file of the current directory, and says so;
+/// not for netlab's own solution (`netlab stage 5.race` checked), which is no one's work.
+fn record(e: &Entry, command: &[String]) {
+    if is_netlab(command) {
+        errln!(
+            "netlab check: exercise {} passed with netlab's own program, which is not yours: not \
+             recorded in ./{}",
+            e.id,
+            exercise::PROGRESS_FILE
+        );
+        return;
+    }
     match exercise::record_pass(Path::new("."), e.id) {
         Ok(()) => errln!(
             "netlab check: exercise {} passed; recorded in ./{} (`netlab exercises` shows your progress)",
@@ -359,6 +415,30 @@ fn record(e: &Entry) {
         ),
         Err(why) => errln!("netlab check: exercise {} passed, but not recorded: {why}", e.id),
     }
+}
+
+/// Whether `command` runs netlab itself (its own stages and solutions).
+fn is_netlab(command: &[String]) -> bool {
+    let Some(program) = command.first() else {
+        return false;
+    };
+    let own = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.canonicalize().ok());
+    let named = which(program).and_then(|p| p.canonicalize().ok());
+    own.is_some() && own == named
+}
+
+/// Where `program` is: itself if it has a `/`, else the first of `$PATH` that holds it.
+fn which(program: &str) -> Option<PathBuf> {
+    if program.contains('/') {
+        return Some(PathBuf::from(program));
+    }
+    std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    })
 }
 
 /// `--watch FILE`: checks, then again every time FILE is saved, until Ctrl-C.
@@ -377,12 +457,12 @@ fn watch(args: &Args, groups: &[(String, Vec<Item>)], file: &Path) -> anyhow::Re
             // Clear the screen and go home, as watchers do.
             out!("\x1b[2J\x1b[H");
         }
-        let code = run_once(args, groups, true);
+        // What is going on first; the summary of this run is the last thing on screen.
         outln!(
-            "\nnetlab check: watching {} (exit code {code} this time); save it to check again, \
-             Ctrl-C to stop",
+            "netlab check: watching {}: every save checks again; Ctrl-C stops\n",
             file.display()
         );
+        let code = run_once(args, groups, true);
         // Wait for a change to the file, then for the saves that follow it to settle.
         loop {
             match rx.recv() {
