@@ -6,16 +6,24 @@ CARGO ?= cargo
 HOST ?= 127.0.0.1
 PORT ?= 60000
 
+# Said before a build that takes minutes, so that nobody waits in silence.
+FIRST_BUILD = building netlab: the first build takes a few minutes; later runs start at once
+
 .PHONY: run test install bench lint fmt build toolchain
 
 ## run: the full chat server (stage 7) on $(HOST):$(PORT); type `quit` at its >> prompt.
-## `PORT=0 make run` lets the kernel pick a free port. The recipe is not echoed, so that
-## netlab's own lines (and its hint if the port is taken) come first.
+## `PORT=0 make run` lets the kernel pick a free port. The build shows cargo's progress
+## (and FIRST_BUILD before it, when there is no binary yet); the recipe is not echoed, so
+## that netlab's own lines (and its hint if the port is taken) follow at once.
 run: toolchain
+	@[ -x "$${CARGO_TARGET_DIR:-target}/debug/netlab" ] || echo "$(FIRST_BUILD)"
+	@$(CARGO) build
 	@$(CARGO) run --quiet -- stage 7 --host $(HOST) --port $(PORT)
 
-## install: `cargo install --path . --locked`: `netlab` in ~/.cargo/bin, on the PATH
+## install: `cargo install --path . --locked`: `netlab` in ~/.cargo/bin, on the PATH (a
+## release build from scratch, with cargo's progress)
 install: toolchain
+	@echo "$(FIRST_BUILD)"
 	$(CARGO) install --path . --locked
 
 ## test: every test: unit, doc (compile_fail included), stages, demos, CLI, client
