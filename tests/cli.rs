@@ -838,3 +838,20 @@ fn demo_slow_view_without_a_terminal_runs_the_plain_demo() {
         ))
         .stdout(predicate::str::contains("The whole server froze"));
 }
+
+/// `netlab --version` names the version and the commit it was built from (`unknown` when
+/// built outside a git checkout): what a teacher reads off a student's installed copy.
+#[test]
+fn version_names_the_commit() {
+    let out = netlab().arg("--version").assert().success();
+    let out = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let commit = out
+        .trim_end()
+        .strip_prefix(concat!("netlab ", env!("CARGO_PKG_VERSION"), " (commit "))
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("not `netlab VERSION (commit HASH)`: {out:?}"));
+    assert!(
+        commit == "unknown" || (commit.len() >= 7 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
+        "not a commit: {commit:?}"
+    );
+}
