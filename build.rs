@@ -103,6 +103,7 @@ struct TextDef {
 }
 
 fn main() {
+    emit_build_commit();
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     println!(
@@ -594,4 +595,48 @@ fn collect_md(dir: &Path, files: &mut Vec<PathBuf>) {
             files.push(path);
         }
     }
+}
+
+/// The commit netlab is built from, for `netlab --version`: `NETLAB_COMMIT` is the short
+/// hash of HEAD when this directory is a git checkout (a clone, or a worktree, whose
+/// `.git` is a file), else `unknown` (a tarball, or no git on the PATH).
+///
+/// Cargo runs this script again when HEAD moves: when HEAD itself changes (a checkout) or
+/// the branch it points to does (a commit). git says where each file lives, since a
+/// worktree keeps its HEAD apart from the branches it shares with the main checkout.
+fn emit_build_commit() {
+    let root = std::path::PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let git = |args: &[&str]| -> Option<String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .ok()?;
+        let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
+        (out.status.success() && !text.is_empty()).then_some(text)
+    };
+    // Only this directory's own repository: a tarball unpacked inside another checkout
+    // must not take that checkout's commit.
+    let commit = if root.join(".git").exists() {
+        git(&["rev-parse", "--short", "HEAD"])
+    } else {
+        None
+    };
+    if commit.is_some() {
+        let mut watched = vec![git(&["rev-parse", "--git-path", "HEAD"])];
+        if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+            watched.push(git(&["rev-parse", "--git-path", &branch]));
+            watched.push(git(&["rev-parse", "--git-path", "packed-refs"]));
+        }
+        for path in watched.into_iter().flatten() {
+            // Relative to this directory, or absolute (join keeps an absolute path). A
+            // path that does not exist would make cargo run this script at every build.
+            let path = root.join(path);
+            if path.exists() {
+                println!("cargo::rerun-if-changed={}", path.display());
+            }
+        }
+    }
+    let commit = commit.as_deref().unwrap_or("unknown");
+    println!("cargo::rustc-env=NETLAB_COMMIT={commit}");
 }

@@ -15,12 +15,21 @@ use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// What `netlab --version` prints after the name: the version, and the commit it was built
+/// from (`unknown` outside a git checkout; build.rs finds it).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("NETLAB_COMMIT"),
+    ")"
+);
+
 /// netlab: a socket-programming tutorial's chat server, stage by stage, flaws included.
 ///
 /// Start with `netlab stages`, run one with `netlab stage 3`, connect with
 /// `netlab client` or `nc 127.0.0.1 60000`, and read about it with `netlab explain 3`.
 #[derive(Parser)]
-#[command(name = "netlab", version, propagate_version = true)]
+#[command(name = "netlab", version = VERSION, propagate_version = true)]
 struct Cli {
     /// The language of pages and explanations: zh (中文) or en. Without it, the locale
     /// decides: the first of LC_ALL, LC_MESSAGES, LANG that is set; zh* means Chinese.
