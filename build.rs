@@ -597,14 +597,21 @@ fn collect_md(dir: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// The commit netlab is built from, for `netlab --version`: `NETLAB_COMMIT` is the short
-/// hash of HEAD when this directory is a git checkout (a clone, or a worktree, whose
-/// `.git` is a file), else `unknown` (a tarball, or no git on the PATH).
+/// The commit netlab is built from, for `netlab --version`: `NETLAB_BUILD` is, in a release
+/// build, `commit` and the short hash of HEAD when this directory is a git checkout (a clone, or a
+/// worktree, whose `.git` is a file), else `unknown` (a tarball, or no git on the PATH).
 ///
 /// Cargo runs this script again when HEAD moves: when HEAD itself changes (a checkout) or
 /// the branch it points to does (a commit). git says where each file lives, since a
 /// worktree keeps its HEAD apart from the branches it shares with the main checkout.
 fn emit_build_commit() {
+    // A development build (the debug profile: `cargo build`, `make test`, `make run`) says
+    // `debug build` instead: watching HEAD would rebuild the whole crate at every commit.
+    // What is installed or handed out (`make install`, `make dist`) is a release build.
+    if env::var("PROFILE").as_deref() != Ok("release") {
+        println!("cargo::rustc-env=NETLAB_BUILD=debug build");
+        return;
+    }
     let root = std::path::PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let git = |args: &[&str]| -> Option<String> {
         let out = std::process::Command::new("git")
@@ -638,5 +645,5 @@ fn emit_build_commit() {
         }
     }
     let commit = commit.as_deref().unwrap_or("unknown");
-    println!("cargo::rustc-env=NETLAB_COMMIT={commit}");
+    println!("cargo::rustc-env=NETLAB_BUILD=commit {commit}");
 }

@@ -15,14 +15,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// What `netlab --version` prints after the name: the version, and the commit it was built
-/// from (`unknown` outside a git checkout; build.rs finds it).
-const VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    " (commit ",
-    env!("NETLAB_COMMIT"),
-    ")"
-);
+/// What `netlab --version` prints after the name: the version, and the commit a release
+/// build was built from (`commit unknown` outside a git checkout; `debug build` for a
+/// development build; build.rs says which).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("NETLAB_BUILD"), ")");
 
 /// netlab: a socket-programming tutorial's chat server, stage by stage, flaws included.
 ///
