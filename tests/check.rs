@@ -180,6 +180,20 @@ fn main() {
             move || binary_passes(n),
         ));
     }
+    for f in FAIR {
+        let name = f
+            .file
+            .trim_end_matches(".c")
+            .trim_end_matches(".js")
+            .replace('/', "_");
+        trials.push(Trial::ignorable_test(format!("fair_{name}"), move || {
+            fair(f)
+        }));
+    }
+    trials.push(Trial::ignorable_test(
+        "a_server_that_stops_reading_fails_in_bounded_time",
+        stops_reading,
+    ));
     trials.push(Trial::ignorable_test(
         "python_stage3_fails_stage4_quit",
         || original_fails(3, 4, "quit_removes_the_client"),
@@ -501,8 +515,11 @@ fn original_passes(n: u8) -> Result {
         Err(why) => return Ok(Completion::ignored_with(why)),
     };
     let file = file.to_string_lossy().to_string();
+    // --strict: the notes' flaws, CPython's accidents and the header's exact format are
+    // required too; the original shows them all. (A CPython program that passes strictly
+    // passes the contract alone too.)
     let (out, _) = check(
-        &[&n.to_string(), "--json", "--", "python3", &file],
+        &[&n.to_string(), "--strict", "--json", "--", "python3", &file],
         &[],
         Duration::from_secs(180),
     );
@@ -511,13 +528,222 @@ fn original_passes(n: u8) -> Result {
     let failed: Vec<_> = scenarios.iter().filter(|s| s["result"] == "fail").collect();
     if out.status.code() != Some(0) || !failed.is_empty() || scenarios.is_empty() {
         return Err(format!(
-            "the original stage {n} does not pass its own scenarios:\n{}",
+            "the original stage {n} does not pass its own scenarios with --strict:\n{}",
             text(&out)
         )
         .into());
     }
     Ok(Completion::Completed)
 }
+
+/// A server written for the tests in another language (`tests/servers/`), and what
+/// `netlab check` must say of it.
+struct Fair {
+    /// `c/stage2.c`, `node/stage7_broken.js`.
+    file: &'static str,
+    stage: u8,
+    /// None: it passes. Some((step, text)): it fails, and the first failure printed is at
+    /// that step and says that text.
+    fails: Option<(usize, &'static str)>,
+}
+
+const FAIR: &[Fair] = &[
+    Fair {
+        file: "c/stage2.c",
+        stage: 2,
+        fails: None,
+    },
+    Fair {
+        file: "c/stage4.c",
+        stage: 4,
+        fails: None,
+    },
+    Fair {
+        file: "c/stage7.c",
+        stage: 7,
+        fails: None,
+    },
+    Fair {
+        file: "node/stage2.js",
+        stage: 2,
+        fails: None,
+    },
+    Fair {
+        file: "node/stage4.js",
+        stage: 4,
+        fails: None,
+    },
+    Fair {
+        file: "node/stage7.js",
+        stage: 7,
+        fails: None,
+    },
+    // The broadcast leaves the sender out: A's own line never comes back.
+    Fair {
+        file: "c/stage2_broken.c",
+        stage: 2,
+        fails: Some((1, "received nothing")),
+    },
+    // `quit` is broadcast like any text.
+    Fair {
+        file: "c/stage4_broken.c",
+        stage: 4,
+        fails: Some((4, "`quit` was broadcast like a message")),
+    },
+    // The second line of a segment is lost.
+    Fair {
+        file: "c/stage7_broken.c",
+        stage: 7,
+        fails: Some((6, "[B] expected: \"{TS} 127.0.0.1:")),
+    },
+    // The header has no time.
+    Fair {
+        file: "node/stage2_broken.js",
+        stage: 2,
+        fails: Some((1, "the header has no date and time")),
+    },
+    // `quit` forgets to end the connection.
+    Fair {
+        file: "node/stage4_broken.js",
+        stage: 4,
+        fails: Some((4, "expected the connection to end")),
+    },
+    // No "\n" after the body.
+    Fair {
+        file: "node/stage7_broken.js",
+        stage: 7,
+        fails: Some((1, "the message ends without its own \\n")),
+    },
+];
+
+/// How to run a server of `tests/servers/`: a C one compiled into `dir` first, a Node one
+/// with node. None, with why, where gcc or node is missing.
+fn fair_command(file: &str, dir: &Path) -> std::result::Result<Vec<String>, String> {
+    let source = here(&format!("tests/servers/{file}"));
+    let has = |program: &str| {
+        Command::new(program)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if file.ends_with(".c") {
+        if !has("gcc") {
+            return Err("gcc is not installed: this test compiles a C server".into());
+        }
+        let binary = dir.join(file.replace('/', "_").trim_end_matches(".c"));
+        let built = Command::new("gcc")
+            .args(["-O2", "-pthread", "-o"])
+            .arg(&binary)
+            .arg(&source)
+            .output()
+            .map_err(|e| format!("gcc: {e}"))?;
+        if !built.status.success() {
+            return Err(format!(
+                "gcc failed: {}",
+                String::from_utf8_lossy(&built.stderr)
+            ));
+        }
+        return Ok(vec![binary.to_string_lossy().into(), "{port}".into()]);
+    }
+    if !has("node") {
+        return Err("node is not installed: this test runs a Node server".into());
+    }
+    Ok(vec![
+        "node".into(),
+        source.to_string_lossy().into(),
+        "{port}".into(),
+    ])
+}
+
+/// A server in C or for Node passes `netlab check N` where it is correct (its framing,
+/// its choices, no CPython accident asked of it), and fails with the right first failure
+/// where it has a student's bug.
+fn fair(f: &'static Fair) -> Result {
+    let dir = temp_dir(&format!("fair-{}", f.file.replace('/', "-")));
+    let command = match fair_command(f.file, &dir) {
+        Ok(command) => command,
+        Err(why) => {
+            // gcc and node are on every machine netlab is built on: their absence is worth
+            // a line, not a silent pass.
+            return Ok(Completion::ignored_with(why));
+        }
+    };
+    let stage = f.stage.to_string();
+    let mut args: Vec<&str> = vec![&stage, "--jobs", "2", "--"];
+    args.extend(command.iter().map(String::as_str));
+    let (out, _) = check(&args, &[], Duration::from_secs(180));
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = text(&out);
+    match f.fails {
+        None if out.status.code() == Some(0) => Ok(Completion::Completed),
+        None => Err(format!("{} must pass netlab check {stage}:\n{report}", f.file).into()),
+        Some((step, said)) => {
+            let first = report.find("\nFAIL ").map(|at| &report[at + 1..]);
+            let first_line = first.and_then(|f| f.lines().next()).unwrap_or("");
+            let failure: String = first
+                .map(|f| {
+                    f.lines()
+                        .skip(1)
+                        .take_while(|l| l.starts_with("  "))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .unwrap_or_default();
+            if out.status.code() == Some(1)
+                && first_line.contains(&format!("(at step {step}"))
+                && failure.contains(said)
+            {
+                Ok(Completion::Completed)
+            } else {
+                Err(format!(
+                    "{} must fail first at step {step}, saying {said:?}:\n{report}",
+                    f.file
+                )
+                .into())
+            }
+        }
+    }
+}
+
+/// A server that stops reading one client (the notes' "dead thread keeps its socket"):
+/// `netlab check 7 --timeout 2` ends with FAIL within a bound, says how much went, and
+/// names the cause, where it used to hang for ever in a send.
+fn stops_reading() -> Result {
+    if let Some(why) = no_python() {
+        return Ok(Completion::ignored_with(why));
+    }
+    let started = Instant::now();
+    let (out, _) = check(
+        &[
+            "7",
+            "--only",
+            "ten_megabyte_line_goes_through",
+            "--timeout",
+            "2",
+            "--",
+            "python3",
+            "tests/servers/python/dead_reader.py",
+        ],
+        &[],
+        Duration::from_secs(60),
+    );
+    let took = started.elapsed();
+    let report = text(&out);
+    if out.status.code() != Some(1)
+        || !report.contains("then the connection stayed full")
+        || !report.contains("the server stopped reading from A")
+        || took > STOPS_READING_BOUND
+    {
+        return Err(format!("took {took:?} (bound {STOPS_READING_BOUND:?}):\n{report}").into());
+    }
+    Ok(Completion::Completed)
+}
+
+/// How long `netlab check 7 --timeout 2` against a server that stops reading may take:
+/// the program's start, two clients registered, and the send's 2 s (docs/en/check.md).
+const STOPS_READING_BOUND: Duration = Duration::from_secs(20);
 
 fn original_fails(n: u8, as_stage: u8, scenario: &str) -> Result {
     if let Some(why) = no_python() {

@@ -209,6 +209,18 @@ fn too_short(m: &Mismatch<'_>) -> Option<String> {
         ),
         _ => {}
     }
+    let shown = m.expected.filled(m.got, m.mode);
+    if !m.got.is_empty()
+        && shown.len() == m.got.len() + 1
+        && shown.starts_with(m.got)
+        && shown.ends_with(b"\n\n")
+    {
+        return Some(
+            "the message ends without its own \\n: the notes send the header, the line (with its \
+             \\n), then one more \\n"
+                .into(),
+        );
+    }
     if m.got.is_empty() && m.own_line && m.others_got_it {
         return Some(format!(
             "{0} did not get its own message back, but other clients got it: every message goes \
