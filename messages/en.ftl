@@ -26,6 +26,9 @@ diff-heading-solution = the solution of exercise { $id } · { $title }
 diff-old = before: { $heading }
 diff-new = after:  { $heading }
 diff-same = The two files are the same.
+diff-no-python = netlab: { $entry } has no Python program yet: this is the diff of the Rust files netlab runs
+# A stage page's folded Rust diff (build.rs reads this one line itself: arguments only).
+page-diff-rust-summary = The same change in Rust, as netlab runs it (netlab diff { $old } { $new } --rust)
 diff-stat = { $added ->
     [one] 1 line added
    *[other] { $added } lines added
@@ -33,6 +36,10 @@ diff-stat = { $added ->
     [one] 1 removed
    *[other] { $removed } removed
 }
+
+## netlab source (src/source.rs)
+
+source-no-python = netlab: { $entry } has no Python program yet: here is the Rust netlab runs ({ $file })
 
 ## netlab's own lines: the prefix of a warning; signals
 

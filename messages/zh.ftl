@@ -23,7 +23,14 @@ diff-heading-solution = 练习 { $id } 的参考答案 · { $title }
 diff-old = 改动前：{ $heading }
 diff-new = 改动后：{ $heading }
 diff-same = 两个文件完全相同。
+diff-no-python = netlab: { $entry }还没有 Python 程序：下面是 netlab 运行的 Rust 文件之间的差异
+# 阶段页面里折叠起来的 Rust 差异的标题（build.rs 自己读取这一行：只能有参数）。
+page-diff-rust-summary = netlab 运行的 Rust 代码里的同一处改动（netlab diff { $old } { $new } --rust）
 diff-stat = 增加 { $added } 行，删除 { $removed } 行
+
+## netlab source（src/source.rs）
+
+source-no-python = netlab: { $entry }还没有 Python 程序：下面是 netlab 运行的 Rust 代码（{ $file }）
 
 ## netlab 自己的行：警告的前缀；信号
 

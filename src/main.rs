@@ -70,18 +70,13 @@ enum Command {
         ))]
         page: Option<&'static Page>,
     },
-    /// Show what changed from one stage to another: the unified diff of their files, with
-    /// the notes' headings of both above it (`netlab diff 4 5`, `netlab diff 7 client`).
+    /// Show what changed from one stage to another: the unified diff of their Python files
+    /// (--rust: of the Rust ones netlab runs), with the notes' headings of both above it
+    /// (`netlab diff 4 5`, `netlab diff 7 client`, `netlab diff 5 5.race`).
     Diff(netlab::compare::Args),
-    /// Print a stage's source file, as netlab runs it.
-    Source {
-        /// A stage number, `client`, or an exercise's id (its reference solution).
-        #[arg(value_parser = curriculum::parse_any, value_name = "STAGE|EXERCISE", help = format!(
-            "A stage number ({}), `client`, or an exercise's id (its reference solution)",
-            curriculum::stage_numbers()
-        ))]
-        entry: &'static Entry,
-    },
+    /// Print a stage's program: in Python, as the class types and runs it
+    /// (`netlab source 4 > my4.py`), or with --rust as netlab runs it.
+    Source(netlab::source::Args),
     /// Live experiments: the dict race, binding a port twice, a client that never reads,
     /// connection churn.
     Demo {
@@ -335,8 +330,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             netlab::compare::run(&args);
             Ok(0)
         }
-        Command::Source { entry } => {
-            out!("{}", entry.rust.text);
+        Command::Source(args) => {
+            netlab::source::run(&args);
             Ok(0)
         }
         Command::Demo { demo } => {
