@@ -101,7 +101,7 @@ fn main() {
         lock_diff,
     ));
     for e in curriculum::of_kind(Kind::Solution) {
-        trials.push(Trial::test(
+        trials.push(Trial::ignorable_test(
             format!(
                 "exercise_{}_start_writes_the_base_python_and_keeps_a_students_file",
                 e.id
@@ -125,10 +125,27 @@ fn here(relative: &str) -> PathBuf {
 
 /// The entry's Python program: its file in the checkout.
 fn python_file(e: &Entry) -> Result<PathBuf, Failed> {
-    let source = e
-        .python
-        .ok_or_else(|| format!("{} has no python in stages/curriculum.toml", e.id))?;
+    let source = e.python.ok_or_else(|| no_program(e))?;
     Ok(here(source.file))
+}
+
+/// Why a trial about `e`'s Python program cannot run: the curriculum gives it none.
+fn no_program(e: &Entry) -> String {
+    format!(
+        "{} has no Python program (no `python` in its entry of stages/curriculum.toml)",
+        e.id
+    )
+}
+
+/// Why a trial that runs the Python programs of `entries` cannot run here, if it cannot:
+/// no python3, or an entry without a Python program.
+fn cannot_run(entries: &[&Entry]) -> Option<String> {
+    no_python().or_else(|| {
+        entries
+            .iter()
+            .find(|e| e.python.is_none())
+            .map(|e| no_program(e))
+    })
 }
 
 /// Why a Python program cannot run here, if it cannot.
@@ -309,7 +326,7 @@ fn python_command(file: &Path) -> Vec<String> {
 
 /// `program` (an entry's Python) passes `netlab check subject`: every scenario, exit 0.
 fn passes(program: &'static Entry, subject: &'static Entry) -> Outcome {
-    if let Some(why) = no_python() {
+    if let Some(why) = cannot_run(&[program]) {
         return Ok(Completion::ignored_with(why));
     }
     let run = shared_check(subject.id, &python_command(&python_file(program)?));
@@ -412,7 +429,7 @@ fn results_on(
 /// On every scenario of `netlab check subject`, the original of `stage` and netlab's
 /// Python of it get the same result.
 fn agrees_with_the_original(stage: &'static Entry, subject: &'static Entry) -> Outcome {
-    if let Some(why) = no_python() {
+    if let Some(why) = cannot_run(&[stage]) {
         return Ok(Completion::ignored_with(why));
     }
     let original = match original(stage) {
@@ -457,7 +474,7 @@ fn agrees_with_the_original(stage: &'static Entry, subject: &'static Entry) -> O
 /// The start file `netlab exercise ID --start` writes (the base's Python) fails the
 /// exercise, first at the scenario and step of `fails_at`.
 fn start_file_fails(e: &'static Entry) -> Outcome {
-    if let Some(why) = no_python() {
+    if let Some(why) = cannot_run(&[e.base().expect("an exercise has a base")]) {
         return Ok(Completion::ignored_with(why));
     }
     let (scenario, step) = e.fails_at.expect("an exercise says where its base fails");
@@ -503,17 +520,25 @@ fn stdout(out: &Output) -> String {
 }
 
 /// `netlab source ID` prints the entry's Python program, exactly; `--rust` its Rust file.
+/// An entry without Python prints its Rust either way, and says so in one line on stderr.
 fn source(e: &'static Entry) -> Result<(), Failed> {
     for (args, code) in [(&[][..], Code::Python), (&["--rust"][..], Code::Rust)] {
-        let wanted = e
-            .program(code)
-            .ok_or_else(|| format!("{} has no {code:?} program", e.id))?;
+        let (wanted, note) = match e.program(code) {
+            Some(program) => (program, false),
+            None => (e.rust, true),
+        };
         let out = netlab_output(&[&["source", e.id][..], args].concat());
-        if !out.status.success() || stdout(&out) != wanted.text {
+        let said = String::from_utf8_lossy(&out.stderr).lines().count();
+        if !out.status.success() || stdout(&out) != wanted.text || said != usize::from(note) {
             return Err(format!(
-                "netlab source {} {args:?} should print {} exactly:\n{}",
+                "netlab source {} {args:?} should print {} exactly{}:\n{}",
                 e.id,
                 wanted.file,
+                if note {
+                    ", and say in one line that it has no Python"
+                } else {
+                    ""
+                },
                 text(&out)
             )
             .into());
@@ -523,24 +548,29 @@ fn source(e: &'static Entry) -> Result<(), Failed> {
 }
 
 /// `netlab diff BASE ID` prints both headings, then the diff of the two Python files
-/// (their names on the `---`/`+++` lines), and nothing of the Rust.
+/// (their names on the `---`/`+++` lines), and nothing of the Rust; where either has no
+/// Python, the diff of the Rust files, and a line on stderr that says so.
 fn diff(base: &'static Entry, e: &'static Entry) -> Result<(), Failed> {
     let out = netlab_output(&["diff", base.id, e.id, "--color", "never"]);
     let printed = stdout(&out);
-    let wanted = netlab::diff::unified(
-        netlab::compare::source(base, Code::Python),
-        netlab::compare::source(e, Code::Python),
-        false,
+    let python = base.python.is_some() && e.python.is_some();
+    let code = if python { Code::Python } else { Code::Rust };
+    let (old, new) = (
+        netlab::compare::source(base, code),
+        netlab::compare::source(e, code),
     );
-    let (old, new) = (python_file(base)?, python_file(e)?);
-    let labels = format!(
-        "--- {}\n+++ {}\n",
-        old.strip_prefix(here("")).unwrap().display(),
-        new.strip_prefix(here("")).unwrap().display()
-    );
-    if !out.status.success() || !printed.ends_with(&wanted) || !wanted.starts_with(&labels) {
+    let wanted = netlab::diff::unified(old, new, false);
+    let labels = format!("--- {}\n+++ {}\n", old.label, new.label);
+    let said = String::from_utf8_lossy(&out.stderr).lines().count();
+    let python_labels = !python || old.label.starts_with("stages/python/");
+    if !out.status.success()
+        || !printed.ends_with(&wanted)
+        || !wanted.starts_with(&labels)
+        || !python_labels
+        || said != usize::from(!python)
+    {
         return Err(format!(
-            "netlab diff {} {} should end with the Python diff:\n{wanted}\ngot:\n{}",
+            "netlab diff {} {} should end with the {code:?} diff:\n{wanted}\ngot:\n{}",
             base.id,
             e.id,
             text(&out)
@@ -615,11 +645,16 @@ fn lock_diff() -> Result<(), Failed> {
 /// `netlab exercise ID --start DIR` writes DIR/ID.py, the base's Python unchanged, and
 /// names the check on it; a second `--start` leaves the student's file alone (exit 1);
 /// `--force` replaces it.
-fn start_keeps(e: &'static Entry) -> Result<(), Failed> {
+fn start_keeps(e: &'static Entry) -> Outcome {
+    // No python3 needed: the file is written, not run.
+    let base = e.base().expect("an exercise has a base");
+    if base.python.is_none() {
+        return Ok(Completion::ignored_with(no_program(base)));
+    }
     let dir = temp_dir(&format!("keep-{}", e.id));
     let result = start_keeps_in(e, &dir);
     let _ = std::fs::remove_dir_all(&dir);
-    result
+    result.map(|()| Completion::Completed)
 }
 
 fn start_keeps_in(e: &'static Entry, dir: &Path) -> Result<(), Failed> {
