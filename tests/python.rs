@@ -109,7 +109,9 @@ fn main() {
             move || start_keeps(e),
         ));
     }
-    libtest_mimic::run(&args, trials).exit();
+    let conclusion = libtest_mimic::run(&args, trials);
+    remove_originals();
+    conclusion.exit();
 }
 
 /// The stage whose base is `stage`: the next one, whose check the original must also
@@ -340,16 +342,29 @@ fn passes(program: &'static Entry, subject: &'static Entry) -> Outcome {
     Ok(Completion::Completed)
 }
 
+/// The copies of the tutorial's originals, by stage, made once: the path of each, or why
+/// there is none.
+type Copies = Mutex<HashMap<&'static str, Result<PathBuf, String>>>;
+static COPIES: OnceLock<Copies> = OnceLock::new();
+
 /// The tutorial's original of `stage`, copied once into a temporary directory with its
 /// literal port `61000` replaced by `$PORT`; or why there is none here.
 fn original(stage: &'static Entry) -> Result<PathBuf, String> {
-    static COPIES: OnceLock<Mutex<HashMap<&'static str, Result<PathBuf, String>>>> =
-        OnceLock::new();
     let mut copies = COPIES.get_or_init(Default::default).lock().unwrap();
     copies
         .entry(stage.id)
         .or_insert_with(|| copy_original(stage))
         .clone()
+}
+
+/// Removes the copies' temporary directories, once every trial is done.
+fn remove_originals() {
+    let Some(copies) = COPIES.get() else { return };
+    for copy in copies.lock().unwrap().values().flatten() {
+        if let Some(dir) = copy.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }
 
 fn copy_original(stage: &Entry) -> Result<PathBuf, String> {
