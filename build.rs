@@ -11,8 +11,11 @@
 //!   other by its file name without `.md`).
 //!
 //! A stage's page holds the marker `<!-- diff from the previous stage -->`, which becomes
-//! the unified diff of its base's file and its own, made by `src/diff.rs` as `netlab diff`
-//! makes it: the page's "what changed" is generated, never kept by hand.
+//! the unified diff of its base's Python file and its own, then the same for the Rust
+//! files, folded under a summary whose words are the message `page-diff-rust-summary` of
+//! `messages/<lang>.ftl`; both made by `src/diff.rs` as `netlab diff` (and
+//! `netlab diff --rust`) makes them: the page's "what changed" is generated, never kept by
+//! hand.
 //!
 //! Every mistake in those files is a build error that names the file and the entry.
 
@@ -29,6 +32,9 @@ mod diff;
 
 /// Where a stage's page wants the diff from its base.
 const DIFF_MARKER: &str = "<!-- diff from the previous stage -->";
+
+/// The message of `messages/<lang>.ftl` that sums up the folded Rust diff of a stage page.
+const RUST_DIFF_SUMMARY: &str = "page-diff-rust-summary";
 
 /// The curriculum file, relative to the repository.
 const CURRICULUM: &str = "stages/curriculum.toml";
@@ -307,6 +313,18 @@ fn resolve<'a>(root: &Path, curriculum: &'a Curriculum, langs: &[String]) -> Vec
                 bad(id, format!("text.{lang}: there is no messages/{lang}.ftl"));
             }
         }
+        if def.kind == Kind::Solution && def.python.is_some() {
+            if let Some(b) = base.filter(|b| b.def.python.is_none()) {
+                bad(
+                    id,
+                    format!(
+                        "its base {:?} has no python: the exercise's start file is the base's \
+                         Python program (`netlab exercise {id} --start`)",
+                        b.def.id
+                    ),
+                );
+            }
+        }
         for file in std::iter::once(&def.rust).chain(&def.python) {
             let path = root.join("stages").join(file);
             if !path.is_file() {
@@ -448,8 +466,19 @@ struct Named {
     stem: String,
     /// The name `netlab explain` takes: `3`, `client`.
     name: String,
-    /// For a stage with a base, the diff from the base's file.
-    diff: Option<String>,
+    /// For a stage with a base, the diffs from the base's files.
+    diff: Option<StageDiff>,
+}
+
+/// What changed from a stage's base to the stage, as its page shows it.
+struct StageDiff {
+    /// The base's id and the stage's: the folded Rust diff's summary names them
+    /// (`netlab diff 4 5 --rust`).
+    ids: (String, String),
+    /// The diff of the Python files, where both have one.
+    python: Option<String>,
+    /// The diff of the Rust files.
+    rust: String,
 }
 
 /// `&[Page { .. }, ..]` for every file name under `docs/<lang>/`: the entries' pages in
@@ -463,27 +492,15 @@ fn pages_table(root: &Path, out_dir: &Path, entries: &[Resolved], langs: &[Strin
         };
         let diff = e.def.base.as_deref().and_then(|b| {
             let base = entries.iter().find(|r| r.def.id == b)?;
-            let read = |file: &str| {
-                let path = root.join("stages").join(file);
-                fs::read_to_string(&path)
-                    .unwrap_or_else(|err| panic!("read {}: {err}", path.display()))
+            let python = match (&base.def.python, &e.def.python) {
+                (Some(old), Some(new)) => Some(file_diff(root, old, new)),
+                _ => None,
             };
-            let (old_label, new_label) = (
-                format!("stages/{}", base.def.rust),
-                format!("stages/{}", e.def.rust),
-            );
-            let (old_text, new_text) = (read(&base.def.rust), read(&e.def.rust));
-            Some(diff::unified(
-                diff::Source {
-                    label: &old_label,
-                    text: &old_text,
-                },
-                diff::Source {
-                    label: &new_label,
-                    text: &new_text,
-                },
-                false,
-            ))
+            Some(StageDiff {
+                ids: (base.def.id.clone(), e.def.id.clone()),
+                python,
+                rust: file_diff(root, &base.def.rust, &e.def.rust),
+            })
         });
         named.push(Named {
             stem,
@@ -555,7 +572,15 @@ fn pages_table(root: &Path, out_dir: &Path, entries: &[Resolved], langs: &[Strin
                     "{relative} is a stage's page: it needs the line {DIFF_MARKER}, where the diff from \
                      the previous stage goes"
                 );
-                text = text.replace(DIFF_MARKER, &format!("```diff\n{diff}```"));
+                let (old, new) = &diff.ids;
+                let summary = message(
+                    root,
+                    lang,
+                    RUST_DIFF_SUMMARY,
+                    &[("old", old.as_str()), ("new", new.as_str())],
+                );
+                let section = diff::page_section(diff.python.as_deref(), &diff.rust, &summary);
+                text = text.replace(DIFF_MARKER, &section);
             }
             let title = text
                 .lines()
@@ -580,6 +605,58 @@ fn pages_table(root: &Path, out_dir: &Path, entries: &[Resolved], langs: &[Strin
     }
     out.push(']');
     out
+}
+
+/// The unified diff of two program files under `stages/`, labelled as `netlab diff`
+/// labels them.
+fn file_diff(root: &Path, old: &str, new: &str) -> String {
+    let read = |file: &str| {
+        let path = root.join("stages").join(file);
+        fs::read_to_string(&path).unwrap_or_else(|err| panic!("read {}: {err}", path.display()))
+    };
+    let (old_label, new_label) = (format!("stages/{old}"), format!("stages/{new}"));
+    let (old_text, new_text) = (read(old), read(new));
+    diff::unified(
+        diff::Source {
+            label: &old_label,
+            text: &old_text,
+        },
+        diff::Source {
+            label: &new_label,
+            text: &new_text,
+        },
+        false,
+    )
+}
+
+/// Message `id` of `messages/<lang>.ftl`, its `{ $name }` arguments replaced by `args`:
+/// read without Fluent, so it must be one line of plain text and arguments (the catalogue's
+/// test checks that both files have it).
+fn message(root: &Path, lang: &str, id: &str, args: &[(&str, &str)]) -> String {
+    let file = format!("messages/{lang}.ftl");
+    let text = fs::read_to_string(root.join(&file)).unwrap_or_else(|e| panic!("read {file}: {e}"));
+    let mut lines = text.lines();
+    let Some(value) = lines
+        .by_ref()
+        .find_map(|l| l.strip_prefix(id)?.trim_start().strip_prefix('='))
+    else {
+        panic!("{file} has no message {id}, which build.rs puts in the stage pages")
+    };
+    if lines
+        .next()
+        .is_some_and(|next| next.starts_with(' ') && !next.trim().is_empty())
+    {
+        panic!("{file}: {id} must be one line: build.rs reads it without Fluent");
+    }
+    let mut value = value.trim().to_string();
+    for (name, arg) in args {
+        value = value.replace(&format!("{{ ${name} }}"), arg);
+    }
+    assert!(
+        !value.contains('{'),
+        "{file}: {id} has an argument or a placeable build.rs does not fill: {value}"
+    );
+    value
 }
 
 /// Every `.md` file under `dir`, recursively.

@@ -26,6 +26,9 @@ diff-heading-solution = the solution of exercise { $id } · { $title }
 diff-old = before: { $heading }
 diff-new = after:  { $heading }
 diff-same = The two files are the same.
+diff-no-python = netlab: { $entry } has no Python program yet: this is the diff of the Rust files netlab runs
+# A stage page's folded Rust diff (build.rs reads this one line itself: arguments only).
+page-diff-rust-summary = The same change in Rust, as netlab runs it (netlab diff { $old } { $new } --rust)
 diff-stat = { $added ->
     [one] 1 line added
    *[other] { $added } lines added
@@ -33,6 +36,10 @@ diff-stat = { $added ->
     [one] 1 removed
    *[other] { $removed } removed
 }
+
+## netlab source (src/source.rs)
+
+source-no-python = netlab: { $entry } has no Python program yet: here is the Rust netlab runs ({ $file })
 
 ## netlab's own lines: the prefix of a warning; signals
 
@@ -303,12 +310,17 @@ exercise-pending = pending
 exercises-summary = { $done } of { $total } done (from ./{ $file }). `netlab exercise ID` shows one; `netlab check ID -- <your program>` grades it.
 exercise-base-stage = stage { $n }
 exercise-base-client = the client
-exercise-start-stage = netlab source { $n } > my_server.rs   (or the notes' Python code of stage { $n })
-exercise-start-client = netlab source client   (or the notes' Python client)
 exercise-how =
-    Start from { $base }: { $start }
-    Check it:     { $run }
-                  (add --watch my_server.py to check again on every save)
+    Start:     { $start }
+               writes { $file }: { $base }'s Python program, as `netlab source { $source }` prints it
+    Check it:  { $run }
+               checks again every time you save { $file } (Ctrl-C stops it)
+exercise-started = Wrote { $file }: { $base }'s Python program, unchanged. The exercise: { $title }.
+exercise-next = Next, check it (again every time you save it; Ctrl-C stops), and ask for a hint when stuck:
+exercise-next-in = Next, in { $dir }: check it (again every time you save it; Ctrl-C stops), and ask for a hint when stuck:
+exercise-start-exists = { $file } already exists, and may hold your work: netlab leaves it as it is. `--force` replaces it with { $base }'s program; `--start DIR` writes into another directory.
+exercise-start-failed = could not write { $file }: { $error }
+exercise-start-no-python = { $base } has no Python program to start from yet; `netlab source { $source } --rust` prints the Rust netlab runs
 exercise-hint = Hint { $n }: { $text }
 exercise-stuck = Stuck? `netlab exercise { $id } --hint` ({ $n } hints, from gentle to concrete).
 exercise-afterwards = Afterwards, compare with netlab's solution: `netlab diff { $base } { $id }`, and run it: `{ $run }`.

@@ -23,7 +23,14 @@ diff-heading-solution = 练习 { $id } 的参考答案 · { $title }
 diff-old = 改动前：{ $heading }
 diff-new = 改动后：{ $heading }
 diff-same = 两个文件完全相同。
+diff-no-python = netlab: { $entry }还没有 Python 程序：下面是 netlab 运行的 Rust 文件之间的差异
+# 阶段页面里折叠起来的 Rust 差异的标题（build.rs 自己读取这一行：只能有参数）。
+page-diff-rust-summary = netlab 运行的 Rust 代码里的同一处改动（netlab diff { $old } { $new } --rust）
 diff-stat = 增加 { $added } 行，删除 { $removed } 行
+
+## netlab source（src/source.rs）
+
+source-no-python = netlab: { $entry }还没有 Python 程序：下面是 netlab 运行的 Rust 代码（{ $file }）
 
 ## netlab 自己的行：警告的前缀；信号
 
@@ -243,12 +250,17 @@ exercise-pending = 未完成
 exercises-summary = 共 { $total } 个练习，已完成 { $done } 个（记录在 ./{ $file }）。`netlab exercise 编号` 显示一个练习；`netlab check 编号 -- <你的程序>` 给它评分。
 exercise-base-stage = 第 { $n } 阶段
 exercise-base-client = 客户端
-exercise-start-stage = netlab source { $n } > my_server.rs   （或者笔记里第 { $n } 阶段的 Python 代码）
-exercise-start-client = netlab source client   （或者笔记里的 Python 客户端）
 exercise-how =
     开始：{ $start }
+          写出 { $file }：{ $base }的 Python 程序，和 `netlab source { $source }` 打印的一样
     检查：{ $run }
-          （加上 --watch my_server.py，每次保存都会重新检查）
+          每次保存 { $file } 都会重新检查（按 Ctrl-C 停止）
+exercise-started = 已写出 { $file }：{ $base }的 Python 程序，原样未改。练习：{ $title }。
+exercise-next = 接下来检查它（每次保存都会重新检查，按 Ctrl-C 停止）；卡住时查看提示：
+exercise-next-in = 接下来在 { $dir } 里检查它（每次保存都会重新检查，按 Ctrl-C 停止）；卡住时查看提示：
+exercise-start-exists = { $file } 已经存在，里面可能有你的代码：netlab 不会改动它。加 `--force` 会用{ $base }的程序替换它；`--start 目录` 则写到另一个目录里。
+exercise-start-failed = 无法写出 { $file }：{ $error }
+exercise-start-no-python = { $base }还没有可以作为起点的 Python 程序；`netlab source { $source } --rust` 打印 netlab 运行的 Rust 代码
 exercise-hint = 提示 { $n }：{ $text }
 exercise-stuck = 卡住了？运行 `netlab exercise { $id } --hint` 查看提示（共 { $n } 条，由浅入深）。
 exercise-afterwards = 做完之后，和 netlab 的参考答案比较：`netlab diff { $base } { $id }`，并运行它：`{ $run }`。

@@ -5,10 +5,16 @@
 //! unified diff of their files, coloured on a terminal; `--stat` prints a summary
 //! instead. Either program is any entry of the curriculum: a stage, the client, an
 //! exercise's reference solution (`netlab diff 5 5.race` is the lesson).
+//!
+//! The files are the Python ones by default, the class's language (`netlab diff 4 5` is
+//! the lock the notes add, as the notes write it); `--rust` compares the Rust files netlab
+//! runs. Where either entry has no Python, both sides are Rust, and a line on stderr says
+//! so: a diff of a Python file against a Rust one would show everything.
 
-use crate::curriculum::{self, Entry, Kind};
+use crate::curriculum::{self, Code, Entry, Kind};
 use crate::diff::{self, Source};
-use crate::tr;
+use crate::source::CodeFlags;
+use crate::{errln, tr};
 use std::io::IsTerminal;
 
 /// Options of `netlab diff`.
@@ -23,6 +29,8 @@ pub struct Args {
     /// Only a summary: how many lines were added and removed.
     #[arg(long)]
     pub(crate) stat: bool,
+    #[command(flatten)]
+    pub(crate) code: CodeFlags,
     /// Colour the diff: on a terminal (auto, unless NO_COLOR is set), always, or never.
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub(crate) color: Color,
@@ -51,11 +59,23 @@ impl Color {
     }
 }
 
-/// An entry's Rust file (for the `---` and `+++` lines) and its text.
-pub fn source(entry: &Entry) -> Source<'static> {
+/// An entry's file in `code` (its name for the `---` and `+++` lines) and its text; the
+/// Rust file for an entry without Python.
+pub fn source(entry: &Entry, code: Code) -> Source<'static> {
+    let file = entry.program(code).unwrap_or(entry.rust);
     Source {
-        label: entry.rust.file,
-        text: entry.rust.text,
+        label: file.file,
+        text: file.text,
+    }
+}
+
+/// The code both sides can be compared in: `wanted`, unless one of them has no Python;
+/// then Rust, and the line that says so (for stderr).
+pub fn common_code(old: &Entry, new: &Entry, wanted: Code) -> (Code, Option<String>) {
+    let lacking = [old, new].into_iter().find(|e| e.program(wanted).is_none());
+    match lacking {
+        None => (wanted, None),
+        Some(e) => (Code::Rust, Some(tr!("diff-no-python", entry = e.name()))),
     }
 }
 
@@ -88,11 +108,16 @@ pub fn run(args: &Args) {
         std::io::stdout().is_terminal(),
         std::env::var("NO_COLOR").ok().as_deref(),
     );
-    crate::out!("{}", report(args.old, args.new, args.stat, color));
+    let (code, note) = common_code(args.old, args.new, args.code.code());
+    if let Some(note) = note {
+        errln!("{note}");
+    }
+    crate::out!("{}", report(args.old, args.new, code, args.stat, color));
 }
 
-/// What `netlab diff` prints: both headings, then the diff (or with `stat`, the summary).
-pub fn report(old: &Entry, new: &Entry, stat: bool, color: bool) -> String {
+/// What `netlab diff` prints: both headings, then the diff of their files in `code` (or
+/// with `stat`, the summary).
+pub fn report(old: &Entry, new: &Entry, code: Code, stat: bool, color: bool) -> String {
     let (bold, reset) = if color {
         ("\x1b[1m", "\x1b[0m")
     } else {
@@ -103,7 +128,7 @@ pub fn report(old: &Entry, new: &Entry, stat: bool, color: bool) -> String {
         tr!("diff-old", heading = heading(old)),
         tr!("diff-new", heading = heading(new))
     );
-    let (a, b) = (source(old), source(new));
+    let (a, b) = (source(old, code), source(new, code));
     let counts = diff::stat(a, b);
     if counts.added + counts.removed == 0 {
         out.push_str(&tr!("diff-same"));
@@ -151,17 +176,47 @@ mod tests {
         assert!(!Color::Never.enabled(true, None));
     }
 
+    /// Each stage's page shows what changed since its base as `netlab diff` prints it: the
+    /// Python files' diff first, then the Rust files', folded under the catalogue's summary
+    /// in the page's language; a stage without Python (or whose base has none), the Rust
+    /// diff alone.
     #[test]
-    fn every_stage_page_shows_the_diff_from_its_base() {
+    fn every_stage_page_shows_the_python_diff_then_the_rust_one_folded() {
         for new in curriculum::of_kind(Kind::Stage) {
             let Some(old) = new.base() else { continue };
-            let diff = diff::unified(source(old), source(new), false);
+            let diff_in = |code| diff::unified(source(old, code), source(new, code), false);
+            let rust = diff_in(Code::Rust);
+            let python =
+                (old.python.is_some() && new.python.is_some()).then(|| diff_in(Code::Python));
             let page = crate::docs::find(new.page.unwrap()).expect("the stage's page");
             for lang in crate::lang::Lang::all() {
                 let text = page.get(lang).map_or("", |t| t.text);
+                let Some(python) = &python else {
+                    assert!(
+                        text.contains(&format!("```diff\n{rust}```")),
+                        "the {} page of stage {} lacks the Rust diff from stage {}",
+                        lang.code(),
+                        new.id,
+                        old.id
+                    );
+                    continue;
+                };
+                let summary = crate::catalogue::text_in(
+                    lang,
+                    "page-diff-rust-summary",
+                    &[("old", old.id.into()), ("new", new.id.into())],
+                );
+                let python_at = text.find(&format!("```diff\n{python}```\n"));
+                let rust_at = text.find(&format!(
+                    "<details>\n<summary>{summary}</summary>\n\n```diff\n{rust}```\n\n</details>"
+                ));
                 assert!(
-                    text.contains(&format!("```diff\n{diff}```")),
-                    "the {} page of stage {} lacks the diff from stage {}",
+                    python.starts_with("--- stages/python/")
+                        && python_at.is_some()
+                        && rust_at.is_some()
+                        && python_at < rust_at,
+                    "the {} page of stage {} lacks the Python diff from stage {} ({python_at:?}), \
+                     then the Rust one folded under {summary:?} ({rust_at:?})",
                     lang.code(),
                     new.id,
                     old.id

@@ -31,6 +31,18 @@ pub enum Kind {
     Solution,
 }
 
+/// Which of an entry's two programs: the Python the class types and runs, or the Rust
+/// netlab runs. (The language people read, zh or en, is [`Lang`]; this is the one a
+/// program is written in.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    /// `stages/python/*.py`: what `netlab source` prints and `netlab diff` compares by
+    /// default, the class's language.
+    Python,
+    /// `stages/*.rs`: the program as netlab runs it (`--rust`).
+    Rust,
+}
+
 /// A program file, embedded.
 #[derive(Clone, Copy, Debug)]
 pub struct Source {
@@ -323,6 +335,15 @@ impl Entry {
     /// Whether `name` is one of the entry's own checks (rather than one kept from its base).
     pub fn adds(&self, name: &str) -> bool {
         self.adds.contains(&name)
+    }
+
+    /// The entry's program in `code`, if it has one: the Rust always, the Python where the
+    /// curriculum gives it.
+    pub fn program(&self, code: Code) -> Option<Source> {
+        match code {
+            Code::Python => self.python,
+            Code::Rust => Some(self.rust),
+        }
     }
 
     /// The entry's texts in `lang`, or in English where it has none.

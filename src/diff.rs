@@ -2,10 +2,12 @@
 //! `netlab diff 4 5` prints it and as each stage's page shows it.
 //!
 //! The notes' method is "the same program, one change at a time", and the stage files
-//! keep every unchanged line textually identical from one stage to the next, so the diff
-//! of two stage files is what the notes changed. It leaves out each file's module doc
-//! (the leading `//!` block, which describes that one stage: `netlab diff` prints the
-//! stages' headings above the diff instead), and counts line numbers in the whole files.
+//! (the Python ones under `stages/python/`, the Rust ones under `stages/`) keep every
+//! unchanged line textually identical from one stage to the next, so the diff of two
+//! stage files is what the notes changed. It leaves out a Rust file's module doc (the
+//! leading `//!` block, which describes that one stage: `netlab diff` prints the stages'
+//! headings above the diff instead; the Python files have none), and counts line numbers
+//! in the whole files.
 //!
 //! A [`Source`] is a label (the file name) and a text, nothing more: a stage, the client,
 //! or any other program netlab embeds can be compared.
@@ -138,6 +140,19 @@ fn range(
         format!("{first}")
     } else {
         format!("{first},{len}")
+    }
+}
+
+/// A stage page's "what changed since the previous stage": the diff of the Python files,
+/// then that of the Rust files folded under `summary` (a `<details>` block, which a
+/// reader opens); with no Python diff, the Rust one alone.
+pub fn page_section(python: Option<&str>, rust: &str, summary: &str) -> String {
+    match python {
+        Some(python) => format!(
+            "```diff\n{python}```\n\n<details>\n<summary>{summary}</summary>\n\n\
+             ```diff\n{rust}```\n\n</details>"
+        ),
+        None => format!("```diff\n{rust}```"),
     }
 }
 

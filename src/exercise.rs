@@ -9,13 +9,20 @@
 //! can show the flaw, then the fix, then the diff. This module is what is around them: the
 //! pages of `netlab exercises` and `netlab exercise ID`, and the student's progress.
 //!
+//! A student starts from the base's Python program, written out by
+//! `netlab exercise ID --start` as `ID.py` ([`start`]): the program `netlab source`
+//! prints for the base, unchanged, flaw included, in the class's language. The page and
+//! `--start` then name the same two commands: `netlab check ID --watch ID.py -- python3
+//! ID.py {port}`, and `netlab exercise ID --hint`.
+//!
 //! A student's progress is one small file in the current directory, [`PROGRESS_FILE`]:
 //! one line per exercise passed, written by `netlab check` and read by `netlab exercises`.
 
-use crate::curriculum::{self, Entry, Kind};
+use crate::curriculum::{self, Code, Entry, Kind};
 use crate::tr;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 /// What the exercise starts from, as a student says it: `stage 5`, `the client`.
 pub fn base_name(e: &Entry) -> String {
@@ -130,6 +137,22 @@ pub fn list(dir: &Path) -> Result<String, String> {
     Ok(out)
 }
 
+/// The start file's name: `5.race.py`.
+pub fn start_file(e: &Entry) -> String {
+    format!("{}.py", e.id)
+}
+
+/// The command that checks the start file on every save: `netlab check 5.race --watch
+/// 5.race.py -- python3 5.race.py {port}` (for the client's exercise, `{port}` is the port
+/// of the server netlab runs for it).
+pub fn check_command(e: &Entry) -> String {
+    let file = start_file(e);
+    format!(
+        "netlab check {id} --watch {file} -- python3 {file} {{port}}",
+        id = e.id
+    )
+}
+
 /// `netlab exercise ID`: the task, what to run, and (with `hints`) the hints, in the
 /// language in force.
 pub fn page(e: &Entry, hints: bool) -> String {
@@ -138,25 +161,16 @@ pub fn page(e: &Entry, hints: bool) -> String {
     let _ = writeln!(out, "{}\n", text.task);
     let base = e.base().expect("an exercise has a base");
     let client = base.kind == Kind::Client;
-    let (start, run) = if client {
-        (
-            tr!("exercise-start-client"),
-            "netlab check {id} -- python3 my_client.py {port}".replace("{id}", e.id),
-        )
-    } else {
-        (
-            tr!("exercise-start-stage", n = base.id),
-            "netlab check {id} -- python3 my_server.py {port}".replace("{id}", e.id),
-        )
-    };
     let _ = writeln!(
         out,
         "{}\n",
         tr!(
             "exercise-how",
             base = base_name(e),
-            start = start,
-            run = run
+            start = format!("netlab exercise {} --start", e.id),
+            file = start_file(e),
+            source = base.id,
+            run = check_command(e)
         )
     );
     if hints {
@@ -183,6 +197,78 @@ pub fn page(e: &Entry, hints: bool) -> String {
     out
 }
 
+/// `netlab exercise ID --start [DIR] [--force]`: writes the base's Python program,
+/// unchanged, as `DIR/ID.py`, and returns what to tell the student (what was written, the
+/// commands to run next). An existing file is left alone without `force`: it may hold the
+/// student's work. A missing `DIR` is created.
+pub fn start(e: &Entry, dir: &Path, force: bool) -> Result<String, String> {
+    let base = e.base().expect("an exercise has a base");
+    let Some(program) = base.program(Code::Python) else {
+        return Err(tr!(
+            "exercise-start-no-python",
+            base = base_name(e),
+            source = base.id
+        ));
+    };
+    let here = dir == Path::new(".") || dir == Path::new("");
+    // In the current directory, the file's name alone: what the commands below name.
+    let path: PathBuf = if here {
+        PathBuf::from(start_file(e))
+    } else {
+        dir.join(start_file(e))
+    };
+    let shown = path.display().to_string();
+    let failed = |error: std::io::Error| {
+        tr!(
+            "exercise-start-failed",
+            file = shown.as_str(),
+            error = error.to_string()
+        )
+    };
+    if !here {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    // create_new: the check and the creation are one step, so nothing written meanwhile is
+    // lost either.
+    let opened = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(!force)
+        .create(force)
+        .truncate(force)
+        .open(&path);
+    let mut file = match opened {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(tr!(
+                "exercise-start-exists",
+                file = shown.as_str(),
+                base = base_name(e)
+            ))
+        }
+        Err(error) => return Err(failed(error)),
+    };
+    file.write_all(program.text.as_bytes()).map_err(failed)?;
+    let mut out = tr!(
+        "exercise-started",
+        file = shown.as_str(),
+        base = base_name(e),
+        title = e.text().title
+    );
+    out.push_str("\n\n");
+    if here {
+        out.push_str(&tr!("exercise-next"));
+    } else {
+        out.push_str(&tr!("exercise-next-in", dir = dir.display().to_string()));
+    }
+    let _ = write!(
+        out,
+        "\n  {}\n  netlab exercise {} --hint\n",
+        check_command(e),
+        e.id
+    );
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +279,36 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    /// `--start` writes the base's Python program unchanged as `ID.py`, leaves an existing
+    /// one alone unless forced, and names the commands the page names.
+    #[test]
+    fn start_writes_the_bases_python_once_and_the_page_names_it() {
+        for e in curriculum::of_kind(Kind::Solution) {
+            let dir = temp_dir(&format!("start-{}", e.id));
+            let base = e.base().unwrap().python.expect("the base has Python");
+            let said = start(e, &dir, false).unwrap();
+            let file = dir.join(format!("{}.py", e.id));
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), base.text);
+            assert!(said.contains(&check_command(e)), "{said}");
+            assert!(said.contains(&format!("netlab exercise {} --hint", e.id)));
+            std::fs::write(&file, "# my work\n").unwrap();
+            let refused = start(e, &dir, false).unwrap_err();
+            assert!(refused.contains("already exists"), "{refused}");
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), "# my work\n");
+            start(e, &dir, true).unwrap();
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), base.text);
+            let page = page(e, false);
+            for wanted in [
+                format!("netlab exercise {} --start", e.id),
+                check_command(e),
+            ] {
+                assert!(page.contains(&wanted), "{}: no {wanted:?} in\n{page}", e.id);
+            }
+            assert!(!page.contains("my_server"), "{page}");
+            let _ = std::fs::remove_dir_all(&dir);
+        }
     }
 
     #[test]

@@ -21,7 +21,8 @@
 //! - [`docs`]: netlab's pages, generated from `docs/` by `build.rs`, for `netlab explain`,
 //!   in two languages; [`lang`]: which one a run speaks; [`catalogue`]: the lines netlab
 //!   prints, in both.
-//! - [`diff`] and [`compare`]: `netlab diff`, what changed from one stage to the next.
+//! - [`diff`] and [`compare`]: `netlab diff`, what changed from one stage to the next;
+//!   [`source`]: `netlab source`, a stage's program (Python by default, or `--rust`).
 //! - [`terminal`]: what netlab writes to the terminal (a closed pipe ends a command
 //!   quietly; a very long message is shortened), and [`thread_list`]: the quit's list of
 //!   threads, grouped for a projector.
@@ -46,6 +47,7 @@ pub mod ports;
 pub mod program;
 pub mod py;
 pub mod scenario;
+pub mod source;
 pub mod stage;
 pub mod sync;
 pub mod terminal;

@@ -12,6 +12,7 @@ use netlab::py::{errno_name, Exception};
 use netlab::stage::{Lifecycle, Running, ServerProgram, StartOptions};
 use netlab::{console, demo, errln, out, ports, tr};
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -56,7 +57,8 @@ enum Command {
     Bench(netlab::bench::Args),
     /// List the exercises (every flaw as a fix-it task), with your progress.
     Exercises,
-    /// Show one exercise: the task, what to run, and with --hint the hints.
+    /// Show one exercise: the task, what to run, and with --hint the hints; with --start,
+    /// write the program to start from.
     Exercise {
         /// The exercise's id (`netlab exercises` lists them): `5.race`.
         #[arg(value_parser = curriculum::parse_exercise)]
@@ -64,6 +66,15 @@ enum Command {
         /// Show the hints, from gentle to concrete.
         #[arg(long)]
         hint: bool,
+        /// Write the program to start from, the base's Python as `netlab source` prints
+        /// it, as DIR/ID.py (DIR: the current directory if not given), and print the
+        /// commands to run next. An existing file is left alone, unless --force.
+        #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = ".",
+              conflicts_with = "hint")]
+        start: Option<PathBuf>,
+        /// With --start: replace ID.py if it exists.
+        #[arg(long, requires = "start")]
+        force: bool,
     },
     /// Print a page: a stage's (what it adds, the flaws it keeps, how to see each), the
     /// client's, the console's, a demo's... With no page, list them.
@@ -75,18 +86,13 @@ enum Command {
         ))]
         page: Option<&'static Page>,
     },
-    /// Show what changed from one stage to another: the unified diff of their files, with
-    /// the notes' headings of both above it (`netlab diff 4 5`, `netlab diff 7 client`).
+    /// Show what changed from one stage to another: the unified diff of their Python files
+    /// (--rust: of the Rust ones netlab runs), with the notes' headings of both above it
+    /// (`netlab diff 4 5`, `netlab diff 7 client`, `netlab diff 5 5.race`).
     Diff(netlab::compare::Args),
-    /// Print a stage's source file, as netlab runs it.
-    Source {
-        /// A stage number, `client`, or an exercise's id (its reference solution).
-        #[arg(value_parser = curriculum::parse_any, value_name = "STAGE|EXERCISE", help = format!(
-            "A stage number ({}), `client`, or an exercise's id (its reference solution)",
-            curriculum::stage_numbers()
-        ))]
-        entry: &'static Entry,
-    },
+    /// Print a stage's program: in Python, as the class types and runs it
+    /// (`netlab source 4 > my4.py`), or with --rust as netlab runs it.
+    Source(netlab::source::Args),
     /// Live experiments: the dict race, binding a port twice, a client that never reads,
     /// connection churn.
     Demo {
@@ -315,7 +321,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Err(why) => bail!("{why}"),
         },
-        Command::Exercise { id, hint } => {
+        Command::Exercise {
+            id,
+            start: Some(dir),
+            force,
+            ..
+        } => match exercise::start(id, &dir, force) {
+            Ok(text) => {
+                out!("{text}");
+                Ok(0)
+            }
+            Err(why) => bail!("{why}"),
+        },
+        Command::Exercise { id, hint, .. } => {
             out!("{}", exercise::page(id, hint));
             Ok(0)
         }
@@ -340,8 +358,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             netlab::compare::run(&args);
             Ok(0)
         }
-        Command::Source { entry } => {
-            out!("{}", entry.rust.text);
+        Command::Source(args) => {
+            netlab::source::run(&args);
             Ok(0)
         }
         Command::Demo { demo } => {

@@ -438,11 +438,18 @@ fn second_ctrl_c_cuts_short_at_once() {
     );
 }
 
-/// `netlab explain 3` and `netlab source 3` print the stage's page and file, embedded.
+/// `netlab explain 3` and `netlab source 3` print the stage's page and file, embedded: the
+/// Python by default, the Rust with `--rust`.
 #[test]
 fn explain_and_source_print_embedded_files() {
     netlab()
         .args(["source", "3"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("class ChatServer:"))
+        .stdout(predicate::str::contains("self.event = threading.Event()"));
+    netlab()
+        .args(["source", "3", "--rust"])
         .assert()
         .success()
         .stdout(predicate::str::contains("pub struct ChatServer"))

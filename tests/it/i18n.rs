@@ -266,12 +266,27 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// `netlab diff 4 5` shows the lock the notes add, and nothing else: every changed line
-/// of code is about the lock (a comment may say so), the stages' module docs stay out,
-/// and both stages' headings come first.
-#[test]
-fn diff_4_5_shows_the_lock_and_nothing_else() {
-    let out = stdout_of(netlab().args(["diff", "4", "5", "--color", "never"]));
+/// The changed lines of a diff (`+` or `-`, not the `+++`/`---` file lines), without the
+/// sign.
+fn changed_lines(diff: &str) -> Vec<&str> {
+    diff.lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .map(|l| &l[1..])
+        .collect()
+}
+
+/// `netlab diff 4 5` prints both stages' headings, then the diff of their files: Python by
+/// default, Rust with `--rust`.
+fn diff_4_5(args: &[&str]) -> String {
+    let out = stdout_of(
+        netlab()
+            .args(["diff", "4", "5", "--color", "never"])
+            .args(args),
+    );
     let (four, five) = (
         netlab::curriculum::find("4").unwrap(),
         netlab::curriculum::find("5").unwrap(),
@@ -287,6 +302,46 @@ fn diff_4_5_shows_the_lock_and_nothing_else() {
         second.contains(five.heading) && second.contains(five.text_in(en()).title),
         "{out}"
     );
+    out
+}
+
+/// `netlab diff 4 5` shows the lock the notes add, in Python as the notes write it, and
+/// nothing else: every changed line is about the lock, a comment, or the two records the
+/// notes' stage 5 adds to its console.
+#[test]
+fn diff_4_5_shows_the_lock_and_nothing_else() {
+    let out = diff_4_5(&[]);
+    assert!(
+        out.contains("--- stages/python/stage4_quit.py\n+++ stages/python/stage5_lock.py\n"),
+        "{out}"
+    );
+    for wanted in [
+        "+        self.lock = threading.Lock()",
+        "+            with self.lock:",
+        "+                self.clients[client] = sock  # 添加到客户端字典",
+    ] {
+        assert!(out.contains(wanted), "no {wanted:?} in:\n{out}");
+    }
+    assert_eq!(out.matches("with self.lock:").count(), 3, "{out}");
+    for line in changed_lines(&out) {
+        let code = line.trim();
+        let about_the_lock = code.to_lowercase().contains("lock")
+            || code.starts_with('#')
+            || code.is_empty()
+            || code.starts_with("self.clients")
+            || matches!(code, "sock.close()" | "s.close()")
+            || code.starts_with("for s in self.clients.values()")
+            || code.starts_with("logging.info(threading.enumerate())")
+            || code == "logging.info(cs.clients)";
+        assert!(about_the_lock, "a change the notes did not make: {line}");
+    }
+}
+
+/// `netlab diff 4 5 --rust` shows the same lock in the Rust netlab runs, and nothing else:
+/// the stages' module docs stay out.
+#[test]
+fn diff_4_5_rust_shows_the_lock_and_nothing_else() {
+    let out = diff_4_5(&["--rust"]);
     assert!(out.contains("--- stages/stage4_quit.rs\n+++ stages/stage5_lock.rs\n"));
     for wanted in [
         "+use crate::py::{self, Dict, Event, Lock, Socket, Thread};",
@@ -297,10 +352,8 @@ fn diff_4_5_shows_the_lock_and_nothing_else() {
         assert!(out.contains(wanted), "no {wanted:?} in:\n{out}");
     }
     assert_eq!(out.matches("self.lock.acquire()").count(), 3, "{out}");
-    for line in out.lines().filter(|l| {
-        (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---")
-    }) {
-        let code = line[1..].trim();
+    for line in changed_lines(&out) {
+        let code = line.trim();
         assert!(!code.starts_with("//!"), "a module doc line: {line}");
         let about_the_lock = code.to_lowercase().contains("lock")
             || code.starts_with("//")
@@ -314,14 +367,28 @@ fn diff_4_5_shows_the_lock_and_nothing_else() {
     }
 }
 
-/// The page of stage 5 shows the very diff `netlab diff 4 5` prints, in both languages.
+/// The page of stage 5 shows the very diffs `netlab diff 4 5` and `netlab diff 4 5 --rust`
+/// print, in both languages: the Python first, the Rust below it, folded.
 #[test]
 fn stage_pages_show_the_diff_netlab_diff_prints() {
-    let out = stdout_of(netlab().args(["diff", "4", "5", "--color", "never"]));
-    let diff = &out[out.find("--- ").unwrap()..];
+    let from_the_diff = |args: &[&str]| {
+        let out = stdout_of(
+            netlab()
+                .args(["diff", "4", "5", "--color", "never"])
+                .args(args),
+        );
+        out[out.find("--- ").unwrap()..].to_string()
+    };
+    let (python, rust) = (from_the_diff(&[]), from_the_diff(&["--rust"]));
     for lang in ["en", "zh"] {
         let page = stdout_of(netlab().args(["explain", "5", "--lang", lang]));
-        assert!(page.contains(&format!("```diff\n{diff}```")), "{lang}");
+        let python_at = page.find(&format!("```diff\n{python}```"));
+        let rust_at = page.find(&format!("```diff\n{rust}```\n\n</details>"));
+        let details_at = page.find("<details>\n<summary>");
+        assert!(
+            python_at.is_some() && python_at < details_at && details_at < rust_at,
+            "{lang}: {python_at:?} {details_at:?} {rust_at:?}"
+        );
     }
 }
 
@@ -330,7 +397,7 @@ fn stage_pages_show_the_diff_netlab_diff_prints() {
 fn diff_stat_sums_up() {
     let en = stdout_of(netlab().args(["diff", "4", "5", "--stat"]));
     assert!(
-        en.contains("stages/stage4_quit.rs → stages/stage5_lock.rs |"),
+        en.contains("stages/python/stage4_quit.py → stages/python/stage5_lock.py |"),
         "{en}"
     );
     assert!(en.contains("lines added,") && !en.contains("@@"), "{en}");
@@ -380,7 +447,7 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     assert!(coloured.contains("\x1b[32m+"), "{coloured:?}");
     let plain = on_a_terminal(&["diff", "4", "5"], &[("NO_COLOR", "1")]);
     assert!(
-        plain.contains("lock: Lock") && !plain.contains('\x1b'),
+        plain.contains("self.lock = threading.Lock()") && !plain.contains('\x1b'),
         "{plain:?}"
     );
     let never = on_a_terminal(&["diff", "4", "5", "--color", "never"], &[]);
