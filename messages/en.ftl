@@ -249,6 +249,17 @@ slow-not-delivered = did not get through
 slow-served = was served
 slow-not-served = was not served
 
+slow-connect = A ({ $a }), B ({ $b }) and D ({ $d }) connect and read; C ({ $c }) connects last, with a 4 KB receive buffer, and never reads
+slow-flood-starts = A starts sending { $size }-byte lines as fast as the server takes them
+slow-flood-stalled = A's lines stop after { $mb } MB: the server stopped reading A (its thread for A is stuck sending to C)
+slow-flood-read = A sent { $mb } MB and the server kept reading
+slow-b-sends = B sends "hello from B"
+slow-b-delivered = B's message reaches B and D
+slow-b-lost = B's message reaches no one within { $seconds } s
+slow-e-sends = a new client E connects and sends "hello from E"
+slow-e-served = E is served: B and D get its message
+slow-e-not-served = E is not served: nothing from E within { $seconds } s
+
 ## netlab demo churn (src/demo/churn.rs)
 
 churn-stage1 = netlab demo churn --stage 1: stage 1 serves one client at a time and keeps no dict of clients, so there is nothing for clients that come and go to race with. Try --stage 5 (the race) or --stage 7 (no race).
@@ -301,6 +312,279 @@ ports-none-tcp-port = netlab: no TCP socket with port { $port }
 ports-none-listening = netlab: no listening socket (--all also shows ESTAB and TIME-WAIT)
 ports-none-listening-port = netlab: no listening socket with port { $port } (--all also shows ESTAB and TIME-WAIT)
 ports-not-free = ; the port is not free, though: { $what }
+
+## netlab check: what each scenario shows (src/scenario/library.rs)
+scenario-serves_clients_in_accept_order = stage 1 serves one client at a time, in the order it accepted them: B, who spoke first, waits for A
+scenario-reset_kills_the_server = an exception in stage 1 ends the whole server: a client that resets before sending, and B is never served
+scenario-unread_bytes_make_a_reset = stage 1 reads 1024 bytes and closes; the kernel answers the 3976 unread bytes with RST, after the welcome
+scenario-silent_client_still_gets_its_welcome = a client that closes without sending: recv() returns b'' and stage 1 sends the welcome to a closed peer without error
+scenario-broadcasts_to_everyone = every message goes to every client, the sender included, behind a header: the time and the sender's address
+scenario-utf8_goes_through = text is UTF-8 on the wire: "你好" is six bytes, sent back as they came
+scenario-header_has_the_notes_format = the header's time is written as the notes write it, %Y%m/%d %H:%M:%S (202611/25 16:35:53: year and month glued, a slash before the day), in this machine's local time; every other scenario accepts any date and time
+scenario-quit_is_just_text = before stage 4 `quit` means nothing: it is broadcast like any text and the client stays
+scenario-long_line_is_cut_every_1024_bytes = recv(1024) is not a message: 5000 bytes arrive as five broadcasts, and the later newline as a sixth
+scenario-closed_first_client_gets_one_empty_broadcast = stage 2 does not notice a closed client: B gets one empty broadcast, then A's thread dies on a broken pipe
+scenario-closed_second_client_gets_two_empty_broadcasts = when the second client closes, the first gets two empty broadcasts before that thread dies
+scenario-dead_client_kills_later_senders = the closed client stays in the dict, so every later sender's thread dies on it: the chat is dead for everyone
+scenario-half_closed_client_spins = after a half-close, recv() returns b'' forever: empty broadcasts in a busy loop, until netlab stops it
+scenario-two_lines_in_one_recv_are_one_message = two lines sent at once arrive in one recv() and go out as one message
+scenario-split_line_is_two_messages = a line that arrives in two pieces goes out as two messages
+scenario-character_cut_at_1024_kills_the_thread = a Chinese character cut at byte 1024 cannot be decoded: UnicodeDecodeError kills the thread, nobody gets anything
+scenario-invalid_utf8_kills_only_that_thread = invalid UTF-8 kills the sender's thread; it stays in the dict and still receives, but is never read again
+scenario-reset_client_kills_later_senders = a reset raises ConnectionResetError instead of returning b'': the client stays in the dict and kills every later sender
+scenario-quit_removes_the_client = from stage 4, `quit` removes the client: no broadcast, the server logs it and closes the connection
+scenario-blank_line_disconnects = strip() turns a blank line into '', the same as a closed client: an empty line disconnects its sender
+scenario-closed_client_is_removed = from stage 4, a client that closes is removed cleanly: no empty broadcasts, the chat goes on
+scenario-half_closed_client_is_removed = from stage 4, a half-closed client is removed at once: it gets EOF, and nothing spins
+scenario-quit_is_matched_after_strip = `quit` is compared after strip() and per recv(): spaces and CRLF still quit, `quit` glued to another line does not
+scenario-long_line_then_newline_disconnects = 5000 bytes go out as five pieces; the newline that ends the line, alone in its recv(), strips to '' and disconnects
+scenario-lines_are_framed_by_newline = makefile().readline() frames by line: CRLF becomes LF, a line split in two arrives as one message
+scenario-every_line_is_delivered = two lines in one segment are two messages; netlab delivers both (CPython's makefile can lose the second: `netlab explain cpython-quirks`)
+scenario-long_line_is_one_message = a 5000-byte line waits for its newline and goes out whole
+scenario-ten_megabyte_line_goes_through = a 10 MB line is buffered until its newline and broadcast whole, to everyone
+scenario-chinese_line_is_one_message = the line reader decodes whole lines, so a character across a packet boundary is fine
+scenario-last_line_without_newline = a last line without newline is sent when the client closes, with a single \n after it
+scenario-quit_is_matched_per_line = `quit` is compared per line after strip(): a `quit` line after another line quits; `quit` with no newline waits
+scenario-reset_is_handled = stage 7 catches the reset: it logs the error, removes the client, and the chat goes on
+scenario-line_over_the_limit_kills_the_thread = a line longer than netlab's 64 MiB limit raises ValueError in readline(): stage 6 does not catch it, so the sender's thread dies and it stays in the dict
+scenario-line_over_the_limit_is_refused = a line longer than netlab's 64 MiB limit is refused: stage 7 logs the error and removes the sender
+scenario-invalid_utf8_is_handled = stage 7 catches the decode error: it logs it and removes the client, which gets EOF; the chat goes on
+scenario-quit_waits_for_blocked_threads = quit closes every socket, but the blocked threads do not wake, and the clients see nothing, until each acts
+scenario-quit_ends_when_the_last_client_leaves = from stage 4 a client that closes after quit takes the clean path; the program ends when the last blocked thread does
+scenario-quit_blocks_in_stop = stop() waits in f.close() for each client's readline(), holding the lock: new clients wait for it too
+scenario-quit_with_idle_clients_is_cut_short = after quit, idle clients notice nothing: Python would wait for ever; netlab cuts the wait short after the grace period
+scenario-line_too_long_gets_an_error = a line longer than the limit (64 KiB by default) gets one error line, and its sender is disconnected; the chat goes on
+scenario-closed_client_leaves_the_chat = a client that closes is removed: no empty broadcast, and the others and a newcomer keep chatting
+scenario-reset_client_leaves_the_chat = a client that resets is removed: the others and a newcomer keep chatting
+scenario-quit_ends_the_program = `quit` ends the program within 4 s (the notes' 3 s pause, and 1 s), with two idle clients, who see their connections close
+scenario-blank_line_is_a_message = a blank line is a message like any other: everyone gets it, and its sender stays
+scenario-invalid_utf8_removes_the_client = a client that sends bytes that are not UTF-8 is removed (it sees EOF), and the chat goes on
+scenario-churn_kills_no_thread = clients come and go while one talks: no thread dies of `dictionary changed size during iteration`, and every line arrives
+scenario-slow_reader_freezes_no_one = a client that never reads holds no one up: the others' lines arrive within 1 s, it is disconnected past the bound, memory stays bounded
+scenario-leavers_leave_no_socket_behind = 200 clients connect, say hi and close at once: the server closes every one of their sockets, and the chat goes on
+scenario-slow_reader_stalls_only_the_sender = a client that never reads stalls only the thread sending to it: B's message and a newcomer still get through
+scenario-slow_reader_freezes_everyone = a client that never reads freezes the whole server: the broadcast blocks in flush() holding the lock
+scenario-dict_changed_size_under_churn = churn clients next to a chatty one: iterating the dict while others change it raises RuntimeError
+scenario-no_dict_race_under_churn = with the whole broadcast under the lock, churn kills no thread and every line comes back
+scenario-leavers_leave_sockets_in_close_wait = clients that close just as a broadcast writes to them kill the broadcasting thread before it closes its own client: sockets pile up in CLOSE-WAIT
+scenario-client_quit_exits_at_once = `quit` ends the client within 1 s: its recv thread wakes, and the server sees it leave
+scenario-client_exits_when_the_server_goes = when the server goes away, the client ends within 1 s, without spinning on the b'' recv() returns
+netlab-spin-limit = Python's thread spins on b'' for ever, at full speed; netlab ends it after 20
+accident-cut-character = CPython's strict decode() of one recv(1024) raises UnicodeDecodeError for a character cut in two; a server that forwards bytes has nothing to decode
+accident-invalid-utf8 = CPython's decode() raises UnicodeDecodeError on bytes that are not UTF-8; a server that forwards bytes need not
+accident-crlf = text-mode makefile() reads "\r\n" as "\n" (universal newlines); a server may keep the \r
+cpython-loses-a-line = CPython's makefile() loses the second line when the broadcast writes to A's file (`netlab explain cpython-quirks`)
+accident-last-line = CPython's readline() returns a last line without its newline when the connection ends; a server may drop it
+cpython-loses-a-quit = CPython's makefile() drops what follows a line in the same segment once the broadcast writes to the sender's file, so Python loses this `quit` (`netlab explain cpython-quirks`)
+netlab-line-limit = netlab refuses a line over 64 MiB; Python's readline() would keep buffering it, however long
+accident-utf8-quit = CPython's decode() raises on bytes that are not UTF-8, and stage 7 takes that as `quit`; a server that forwards bytes keeps the client
+netlab-cut-short = Python waits for the blocked threads for ever; netlab cuts them short after the grace period
+
+## netlab check: a scenario's lines, the verdict, the units (src/scenario/runner.rs, outcome.rs, expect.rs)
+run-netlab-only-unchecked = (not checked from here, { $n ->
+    [one] 1 step
+   *[other] { $n } steps
+}: { $reason })
+run-netlab-only = (netlab's own behaviour from here: { $reason })
+run-deadline = the scenario did not finish within { $seconds } s
+run-not-the-notes = (not the notes' behaviour here, and not required: { $what })
+run-output-left-out = […] { $n } more lines of the program's output (`--log DIR` keeps them all)
+run-not-checked = [server] (not checked: { $what })
+run-memory-unknown = the server's memory stays under { $mib } MiB
+run-memory-under = [server] uses { $used } MiB of memory (under { $mib } MiB)
+run-memory-over = [server] uses { $used } MiB of memory, more than { $mib } MiB
+run-leavers = [L1..L{ $n }] $ { $n } clients each connect, send "hi\n" and close at once ({ $connected } connected)
+run-close = [{ $name }] $ close (FIN)
+run-reset = [{ $name }] $ reset (RST)
+run-reset-failed = [{ $name }] reset failed: { $error }
+run-half-close = [{ $name }] $ shutdown(SHUT_WR): FIN, but keeps reading
+run-shutdown-failed = [{ $name }] shutdown failed: { $error }
+run-connect-failed = [{ $name }] could not connect to { $addr }: { $error }
+run-connect = [{ $name }] $ connect { $addr }    ({ $name } is { $local })
+run-register-note = {"    "}(and waits for it to come back: then { $name } is in the clients dict)
+run-connect-silent = [{ $name }] $ connect { $addr }    ({ $name } is { $local }; it never reads, with a 4 KB receive buffer)
+run-silent-line-missing = [{ $witness }] expected { $name }'s line { $line } within { $seconds }; it did not come
+run-silent-registered = [{ $witness }] received { $name }'s line: { $name } is in the clients dict
+run-send-failed = [{ $name }] send failed: { $error }
+run-flood = [{ $name }] $ send { $lines } lines of { $size } bytes ("flood 000001 xxx...\n", { $mb } MB), at most { $window } ahead of what everyone who reads has received
+run-flood-stalled = [{ $reader }] received { $got } of { $name }'s { $lines } lines, and nothing more for { $seconds }
+run-flood-received = [{ $reader }] received all { $lines } of { $name }'s lines
+run-reads-at-last = [{ $name }] reads at last: { $bytes } bytes, then the connection ends ({ $how })
+run-still-open = [{ $name }] reads at last: { $bytes } bytes, and the connection is still open after { $seconds }
+run-churn = [churn] $ for { $seconds }: 6 threads connect, send "hi\n", "quit\n" and close, over and over ({ $connections } connections), while [{ $chatty }] sends "spam N\n" every millisecond ({ $sent } lines)
+run-churn-lost = [{ $name }] received { $got } of { $chatty }'s { $sent } lines
+run-churn-all = [{ $name }] received all { $sent } of { $chatty }'s lines
+run-close-wait = [server] still holds { $n ->
+    [one] 1 connection
+   *[other] { $n } connections
+} in CLOSE-WAIT after { $seconds }: their clients closed, and the server never closed its sockets
+run-no-close-wait = [server] holds no connection in CLOSE-WAIT
+run-send = [{ $name }] $ send { $bytes }{ $note }
+run-send-stalled = [{ $name }] sent { $sent } of { $total } bytes in { $seconds }, then the connection stayed full
+run-bug-not-connected = scenario bug: client { $name } is not connected
+run-received = [{ $name }] received { $bytes }
+run-then-eof = , then the connection was closed (EOF) { $after } into this step
+run-then-rst = , then the connection was reset (RST) { $after } into this step
+run-then-error = , then the connection failed: { $error }
+run-then-exited = , and the program has ended ({ $how })
+run-received-nothing-in = [{ $name }] received nothing in { $seconds }
+run-received-nothing = [{ $name }] received nothing
+run-received-only-in = [{ $name }] received only { $n ->
+    [one] 1 byte
+   *[other] { $n } bytes
+} in { $seconds }: { $bytes }
+run-received-only = [{ $name }] received only { $n ->
+    [one] 1 byte
+   *[other] { $n } bytes
+}: { $bytes }
+run-expected = [{ $name }] expected: { $bytes }
+run-received-label = [{ $name }] received: { $bytes }
+run-first-difference = ^ first difference at byte { $at }
+run-extra = [{ $name }] expected nothing more for { $ms } ms, but received { $bytes }
+run-quiet-rst = [{ $name }] expected nothing for { $ms } ms, with the connection open, but it was reset (RST) after { $after }
+run-quiet-eof = [{ $name }] expected nothing for { $ms } ms, with the connection open, but it was closed (EOF) after { $after }
+run-quiet = [{ $name }] receives nothing for { $ms } ms
+run-end-but-received = [{ $name }] expected the connection to end, but first received { $bytes }
+run-closed-eof = [{ $name }] connection closed by the server (EOF)
+run-closed-rst = [{ $name }] connection reset (ConnectionResetError)
+run-closed-error = [{ $name }] connection ended with an error: { $error }
+run-end-still-open = [{ $name }] expected the connection to be { $expected }, but it is still open after { $seconds }
+run-end-error = [{ $name }] expected the connection to be { $expected }, but it failed: { $error }
+run-end-other = [{ $name }] expected the connection to be { $expected }, but it was { $got }
+run-bug-no-witness = scenario bug: a silent client needs a reading one
+end-eof = closed (EOF)
+end-rst = reset (RST)
+unit-seconds = { $s } s
+verdict-pass = PASS
+verdict-fail = FAIL
+verdict-not-checked = NOT CHECKED
+outcome-at-step = at step { $step }
+outcome-not-checked = { $n ->
+    [one] 1 step
+   *[other] { $n } steps
+} not checked
+outcome-said = {" "}({ $said })
+outcome-said-separator = ;{" "}
+outcome-hint = hint: { $hint }
+outcome-server-records = the server's last records:
+exit-code = exit code { $code }
+exit-signal = killed by signal { $signal }
+exit-ended = ended
+load-not-registered = client { $name }'s first line never came back: the server did not register it
+shortened = { $head }…{ $tail } ({ $n } characters)
+
+## netlab check: what the server did (src/scenario/target.rs)
+target-logs = [server] logs { $text }
+target-expected-log = [server] expected a log line containing { $text }
+target-logged = [server] logged { $text }
+target-thread-died = [server] thread { $thread } ended with an exception: { $error }
+target-never-says = [server] never says { $text }
+target-thread-did-not-end = [server] expected thread { $thread } to end within { $seconds } s; it did not
+target-thread-dies = [server] thread { $thread } ends with an exception: { $error }
+target-thread-ends = [server] thread { $thread } ends
+target-thread-ended-otherwise = [server] thread { $thread } ended with { $got }, expected { $want }
+target-no-exception = no exception
+target-an-exception = an exception containing { $text }
+target-thread-blocked = [server] thread { $thread } is blocked in { $call }
+target-now-ended-with = not running: it ended with { $error }
+target-now-ended = not running: it ended
+target-now-never-started = not running: it never started
+target-now-running = running
+target-now-in = in { $call }
+target-expected-blocked = [server] expected thread { $thread } to be blocked in { $call }; it is { $now }
+target-quit-grace = [console] >> quit    (grace { $seconds } s)
+target-bug-quit-ends = scenario bug: QuitEnds without Quit
+target-quit-not-clean = [server] expected the quit to end with every thread done, but after { $seconds } s these were cut short:
+target-quit-not-cut = [server] expected the quit to be cut short, but after { $seconds } s every thread had ended
+target-quit-clean = [server] every thread has ended { $seconds } s after quit
+target-quit-cut = [server] every thread has been cut short { $seconds } s after quit
+target-prints = [server] prints { $text }
+target-logs-unknown = logs { $text } (not in its output: a server may log in its own words)
+target-printed = [server] printed { $text } (see its output above)
+target-never-prints = [server] never prints { $text }
+target-unknown-thread-ends = thread { $thread } ends
+target-a-thread-dies = [server] a thread ends with an exception: { $error }    (seen in its output; which thread is not checked)
+target-unknown-thread-dies = thread { $thread } ends with { $error } (not in its output)
+target-unknown-blocked = thread { $thread } is blocked in { $call }
+target-could-not-type-quit = [console] could not type `quit` on the program's standard input: { $error }
+target-typed-quit = [console] >> quit    (typed on the program's standard input)
+target-unknown-quit-cut = the quit is cut short
+target-program-ends = [server] the program ends { $seconds } s after quit ({ $how })
+target-program-still-running = [server] expected the program to end within { $seconds } s of `quit`; it is still running
+target-record-log = log: { $text }
+target-record-print = print: { $text }
+target-record-ended-with = thread { $thread } ended: { $error }
+target-record-ended = thread { $thread } ended
+
+## netlab check: a client program (src/scenario/client_check.rs)
+client-check-server-did-not-start = netlab's stage { $stage } did not start: { $error }
+client-check-server = [server] $ netlab stage { $stage } on { $addr }    (netlab's own, for the client to talk to)
+client-check-observer-failed = could not connect to netlab's own server: { $error }
+client-check-observer-unregistered = netlab's own server did not register its observer
+client-check-observer = [observer] $ connect { $addr }    (it watches what the client sends)
+client-check-ready = [observer] received "{"{"}TS{"}"} ip:port\nI'm ready\n\n"
+client-check-not-ready = [observer] expected the client's "I'm ready" within { $seconds } s; it did not come
+client-check-types = [console] >> { $line }
+client-check-server-goes = [server] goes away: netlab shuts all its connections down (the client's recv() returns b'')
+client-check-ends = [client] ends { $seconds } s later ({ $how })
+client-check-still-running = [client] expected to end within { $ms } ms; it is still running
+client-check-printed = [client] printed { $printed } lines meanwhile (at most { $n })
+client-check-spun = [client] printed { $printed } lines meanwhile, more than { $n }: it spun
+client-check-could-not-start = could not start `{ $command }`: { $error }
+client-check-command = [client] $ { $command }
+client-check-not-started = the client was not started
+client-check-could-not-type = could not type on the client's standard input: { $error }
+client-check-more-lines = [{ $label }] ... and { $n } more lines
+client-check-own-did-not-start = netlab's client { $client } did not start: { $error }
+client-check-own = [client] netlab's { $client }, in this process
+client-check-send-failed = send failed: { $error }
+client-check-threads-ended = every thread of the client has ended
+client-check-logs = [client] logs { $record }
+client-check-more-records = [client] ... and { $n } more records
+
+## netlab check: hints, only where their cause was seen (src/scenario/hint.rs, runner.rs)
+hint-memory = what is queued for a client that does not read must be bounded: disconnect it past the bound instead of keeping everything
+hint-program-ended = the program has ended ({ $how }): what it printed is above
+hint-no-longer-listens = the server no longer listens on its port (it did when the scenario began): it closed its listening socket, or it ended
+hint-backlog-full = the connection was not accepted within { $seconds }: the server's listen backlog is full (nothing calls accept())
+hint-chat-froze = the chat froze while a client that does not read was connected: a broadcast that waits for it holds everyone up (in the notes, flush() blocks while the thread holds the lock)
+hint-disconnect-slow = a client that does not read must be disconnected once too much is queued for it; otherwise what waits for it grows without end
+hint-race = iterating the dict while another thread adds or removes a client raises RuntimeError: every access to the dict, the broadcast's loop included, must hold the lock
+hint-churn-lost = a thread that broadcast ended with an exception, or a line was lost: a client connected throughout must receive every line
+hint-close-wait = a write to a client that has just closed raises BrokenPipeError; if nothing catches it, it ends the thread that was broadcasting before that thread closes its own client (`ss -tan state close-wait` shows them)
+hint-send-closed = the server had already closed { $name }'s connection
+hint-send-reset = the server had already reset { $name }'s connection
+hint-send-stalled = the server stopped reading from { $name }: its receive buffer is full (a thread that ended with an exception, or one blocked elsewhere, never reads its client again)
+hint-check-command = check the command after `--`
+hint-client-ready = the client must connect to the port it was given ({"{"}port{"}"} in its arguments, or $PORT) and send "I'm ready\n" first, as the notes' client does
+hint-client-still-running = close() from another thread does not wake a recv() blocked on the socket (shutdown() does), and once the server has closed, recv() returns b'' at once, every time: end the loop on it
+hint-client-spun = once the server has closed, recv() returns b'' at once, every time: a loop that does not stop on it logs b'' as fast as it can
+hint-crlf = a \r before the newline: the notes read text with universal newlines, so "\r\n" arrives as "\n" (makefile() in text mode, or strip the \r yourself)
+hint-empty-message = an empty message came: recv() returns b'' once a client has closed, and a server that does not check for it broadcasts nothing
+hint-missing-newline = the message ends without its own \n: the notes send the header, the line (with its \n), then one more \n
+hint-split-line = a new message started where this one goes on: the server sent part of the line as a message of its own (a server that frames by recv() sends whatever one recv() returned; a line-based one waits for the newline)
+hint-joined-lines = more text came where the next message should start: two lines went out as one message
+hint-empty-message-from = an empty message from { $who } came: recv() returns b'' once a client has closed, and a server that does not check for it broadcasts nothing
+hint-another-sender = a message from { $who } came where one from another client was expected
+hint-header-names = the header names { $who } ({ $shown }) as the sender: the message came from another client than expected, or the header's address is not its sender's
+hint-header-server-address = the header shows the server's own address: it must be the sender's, the address accept() returned for that client
+hint-header-no-time = the header has no date and time: each message starts with "{"{"}time{"}"} ip:port\n", the time, a space, the sender's address
+hint-not-a-header = this is not a header line: each message starts with "{"{"}time{"}"} ip:port\n" (the time, a space, the sender's address), then the text
+hint-header-format = the header's time uses { $format }; the notes write %Y%m/%d %H:%M:%S (year and month glued, a slash before the day: 202611/25 16:35:53). Every other scenario accepts any date and time; this one checks the notes' exact format
+hint-header-time = the header's time "{ $text }" is not in the notes' format %Y%m/%d %H:%M:%S (e.g. 202611/25 16:35:53). Every other scenario accepts any date and time; this one checks the notes' exact format
+hint-took-as-leaving = { $name }'s last line strips to 'quit' or '', and the server took it as leaving
+hint-reset = a reset (RST) comes from a server that closes a connection while bytes it has not read wait in it, or from a process that ends abruptly
+hint-not-own-message = { $name } did not get its own message back, but other clients got it: every message goes to every client in the clients dict, the sender included
+hint-nobody-received = no client received the line back: the server did not broadcast it (its output above may say why)
+hint-not-in-dict = other clients got the message and { $name } did not: is it in the clients dict?
+hint-empty-messages = empty messages: recv() returns b'' once a client has closed, and a loop that does not check for it broadcasts nothing, again and again
+hint-part-of-line = part of a line went out before its newline came: a server that frames by recv() sends whatever one recv() returned; a line-based one waits for the whole line
+hint-quit-removes = `quit` must remove the client: pop it from the dict and close its socket (the client sees EOF)
+hint-quit-broadcast = `quit` was broadcast like a message: compare the stripped line with 'quit' and remove the client instead
+hint-clock-behind = the header's time is { $hours } h { $minutes } min behind this machine's clock: the notes stamp messages with datetime.now(), the local time (a server that uses UTC, or another time zone, is off by whole hours)
+hint-clock-ahead = the header's time is { $hours } h { $minutes } min ahead of this machine's clock: the notes stamp messages with datetime.now(), the local time (a server that uses UTC, or another time zone, is off by whole hours)
+hint-stdin-closed = the program has ended, or closed its standard input
+hint-quit-still-running = after `quit`, the program ends once every thread has: is a thread still blocked in recv(), readline() or accept()? (`netlab explain 3` shows why close() does not wake it)
 
 ## netlab exercises, netlab exercise (src/exercise.rs)
 

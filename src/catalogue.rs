@@ -102,6 +102,14 @@ fn parse(lang: Lang) -> Bundle {
     bundle
 }
 
+/// Whether `lang`'s catalogue has message `id` (for ids the code builds rather than
+/// names, which the tests check one by one).
+pub fn has(lang: Lang, id: &str) -> bool {
+    bundle(lang)
+        .get_message(id)
+        .is_some_and(|m| m.value().is_some())
+}
+
 /// Message `id` with `args`, in the language in force.
 pub fn text(id: &str, args: &[(&str, Arg)]) -> String {
     text_in(lang::current(), id, args)

@@ -38,6 +38,9 @@ struct Broken {
     /// Whether the report's `expected:` and `received:` lines must differ before the
     /// golden's normalising (times and ports would hide a difference in the hour).
     differ: bool,
+    /// The language of the report (`--lang`); the golden of another language than English
+    /// is `tests/check/<name>.<lang>.golden`.
+    lang: &'static str,
 }
 
 const BROKEN: &[Broken] = &[
@@ -48,6 +51,7 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 1,
         differ: false,
+        lang: "en",
     },
     Broken {
         name: "no_echo",
@@ -56,6 +60,7 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 1,
         differ: false,
+        lang: "en",
     },
     // Eight hours east of UTC for netlab's clock, so that a UTC header is eight hours off.
     Broken {
@@ -65,6 +70,7 @@ const BROKEN: &[Broken] = &[
         env: &[("TZ", "CST-8")],
         code: 1,
         differ: true,
+        lang: "en",
     },
     Broken {
         name: "iso_header",
@@ -73,6 +79,7 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 1,
         differ: false,
+        lang: "en",
     },
     Broken {
         name: "quit_ignored",
@@ -81,6 +88,7 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 1,
         differ: false,
+        lang: "en",
     },
     Broken {
         name: "one_message",
@@ -89,6 +97,7 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 1,
         differ: false,
+        lang: "en",
     },
     Broken {
         name: "recv_framing",
@@ -97,6 +106,7 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 1,
         differ: false,
+        lang: "en",
     },
     Broken {
         name: "crash",
@@ -105,6 +115,7 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 2,
         differ: false,
+        lang: "en",
     },
     Broken {
         name: "wrong_port",
@@ -113,6 +124,7 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 2,
         differ: false,
+        lang: "en",
     },
     // A stage 4 server that broadcasts the b'' of a closed client: the hint names it.
     Broken {
@@ -122,6 +134,7 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 1,
         differ: false,
+        lang: "en",
     },
     // A reset client left in the dict kills the next sender's broadcast: nobody gets it.
     Broken {
@@ -131,6 +144,7 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 1,
         differ: false,
+        lang: "en",
     },
     // Better than the notes: `quit` closes every client and ends the program. It passes,
     // and the report says the notes' flaw is absent.
@@ -141,6 +155,7 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 0,
         differ: false,
+        lang: "en",
     },
     // The whole of stage 7 against a server that never answers: the run must end.
     Broken {
@@ -150,6 +165,17 @@ const BROKEN: &[Broken] = &[
         env: &[],
         code: 1,
         differ: false,
+        lang: "en",
+    },
+    // The same report in Chinese: every line a student reads comes from the catalogue.
+    Broken {
+        name: "utc_header",
+        stage: 2,
+        args: &["--only", "header_has_the_notes_format"],
+        env: &[("TZ", "CST-8")],
+        code: 1,
+        differ: false,
+        lang: "zh",
     },
 ];
 
@@ -164,10 +190,11 @@ fn main() {
     args.test_threads = args.test_threads.or(Some(4));
     let mut trials = Vec::new();
     for b in BROKEN {
-        trials.push(Trial::ignorable_test(
-            format!("golden_{}", b.name),
-            move || golden(b),
-        ));
+        let name = match b.lang {
+            "en" => format!("golden_{}", b.name),
+            lang => format!("golden_{}_{lang}", b.name),
+        };
+        trials.push(Trial::ignorable_test(name, move || golden(b)));
     }
     for stage in curriculum::of_kind(Kind::Stage) {
         let n: u8 = stage.id.parse().expect("a stage's id is its number");
@@ -332,9 +359,17 @@ fn normalise(text: &str) -> String {
     for line in text.lines() {
         // Each scenario numbers its own ports: the kernel may give a later scenario a port
         // an earlier one used, which must not change the numbering.
-        if ["PASS ", "FAIL ", "NOT CHECKED ", "CANNOT CHECK "]
-            .iter()
-            .any(|w| line.starts_with(w))
+        if [
+            "PASS ",
+            "FAIL ",
+            "NOT CHECKED ",
+            "CANNOT CHECK ",
+            "通过 ",
+            "未通过 ",
+            "未检查 ",
+        ]
+        .iter()
+        .any(|w| line.starts_with(w))
         {
             ports.clear();
         }
@@ -368,14 +403,24 @@ fn normalise(text: &str) -> String {
 /// digit that differs, which depends on the ports: it is moved to the port's start, and
 /// the byte number with it.
 fn caret_in_port(line: &str, above: &str) -> String {
-    let Some(caret) = line.find("^ first difference at byte ") else {
+    let Some((caret, label)) = ["^ first difference at byte ", "^ 第一处不同：字节偏移 "]
+        .iter()
+        .find_map(|label| line.find(label).map(|at| (at, *label)))
+    else {
         return line.to_string();
     };
     if !line[..caret].chars().all(|c| c == ' ') {
         return line.to_string();
     }
-    let byte: usize = line[caret + 27..].trim().parse().unwrap_or(0);
-    let chars: Vec<char> = above.chars().collect();
+    let byte: usize = line[caret + label.len()..].trim().parse().unwrap_or(0);
+    // The line above by column: a Chinese character takes two.
+    let chars: Vec<char> = above
+        .chars()
+        .flat_map(|c| {
+            let wide = matches!(c, '\u{1100}'..='\u{115f}' | '\u{2e80}'..='\u{a4cf}' | '\u{ac00}'..='\u{d7a3}' | '\u{f900}'..='\u{faff}' | '\u{fe30}'..='\u{fe4f}' | '\u{ff00}'..='\u{ff60}' | '\u{ffe0}'..='\u{ffe6}');
+            std::iter::once(c).chain(wide.then_some('\0'))
+        })
+        .collect();
     let start = (0..=caret.min(chars.len().saturating_sub(1)))
         .rev()
         .find(|&i| chars[i] == 'P')
@@ -386,11 +431,7 @@ fn caret_in_port(line: &str, above: &str) -> String {
                     .is_some_and(|d| d.iter().all(char::is_ascii_digit))
         });
     match start {
-        Some(p) => format!(
-            "{}^ first difference at byte {}",
-            " ".repeat(p),
-            byte - (caret - p)
-        ),
+        Some(p) => format!("{}{label}{}", " ".repeat(p), byte - (caret - p)),
         None => line.to_string(),
     }
 }
@@ -416,15 +457,19 @@ fn shapes(line: &str) -> String {
         } else if starts_number && shape(i, "DDDD-DD-DD DD:DD:DD") {
             out.push_str("YYYY-MM-DD hh:mm:ss");
             i += 19;
-        } else if starts_number && shape(i, "D.DD s") {
-            out.push_str("9.99 s");
-            i += 6;
-        } else if starts_number && shape(i, "DD.D s") {
-            out.push_str("99.9 s");
-            i += 6;
-        } else if starts_number && shape(i, "D.D s") {
-            out.push_str("9.9 s");
-            i += 5;
+        } else if let Some((pattern, stand_in)) = [
+            ("D.DD s", "9.99 s"),
+            ("DD.D s", "99.9 s"),
+            ("D.D s", "9.9 s"),
+            ("D.DD 秒", "9.99 秒"),
+            ("DD.D 秒", "99.9 秒"),
+            ("D.D 秒", "9.9 秒"),
+        ]
+        .into_iter()
+        .find(|(pattern, _)| starts_number && shape(i, pattern))
+        {
+            out.push_str(stand_in);
+            i += pattern.len();
         } else {
             let c = line[i..].chars().next().unwrap();
             out.push(c);
@@ -440,7 +485,15 @@ fn golden(b: &'static Broken) -> Result {
     }
     let server = format!("tests/servers/python/{}.py", b.name);
     let stage = b.stage.to_string();
-    let mut args = vec![stage.as_str(), "--timeout", "1", "--jobs", "2"];
+    let mut args = vec![
+        stage.as_str(),
+        "--timeout",
+        "1",
+        "--jobs",
+        "2",
+        "--lang",
+        b.lang,
+    ];
     args.extend_from_slice(b.args);
     args.extend_from_slice(&["--", "python3", server.as_str()]);
     let (out, took) = check(&args, b.env, SILENT_BOUND);
@@ -471,7 +524,10 @@ fn golden(b: &'static Broken) -> Result {
         )
         .into());
     }
-    let path = here(&format!("tests/check/{}.golden", b.name));
+    let path = match b.lang {
+        "en" => here(&format!("tests/check/{}.golden", b.name)),
+        lang => here(&format!("tests/check/{}.{lang}.golden", b.name)),
+    };
     if std::env::var_os("NETLAB_BLESS").is_some() {
         std::fs::write(&path, &got).unwrap();
         return Ok(Completion::Completed);
@@ -606,7 +662,10 @@ const FAIR: &[Fair] = &[
     Fair {
         file: "node/stage4_broken.js",
         stage: 4,
-        fails: Some((4, "expected the connection to end")),
+        fails: Some((
+            4,
+            "expected the connection to be closed (EOF), but it is still open",
+        )),
     },
     // No "\n" after the body.
     Fair {

@@ -118,5 +118,5 @@ fn experiment(e: &'static Experiment, stage: &'static Entry) -> Result<(), Faile
     let program = stage.server_program().expect("a stage is a server");
     let running = Running::start(program, "127.0.0.1:0".parse().unwrap(), true)
         .map_err(|err| format!("stage {} did not start: {err}", stage.id))?;
-    (e.run)(&running).map_err(|why| format!("\n{}\n{why}", e.shows).into())
+    (e.run)(&running).map_err(|why| format!("\n{}\n{why}", e.shows()).into())
 }

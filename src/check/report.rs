@@ -308,12 +308,14 @@ impl Report {
             (Class::Flaw, Some(_)) => {
                 absent("flaw absent: the notes' code shows it here, this program does not".into())
             }
-            (Class::Accident(why), None) => format!("python-specific: {why}"),
-            (Class::Accident(why), Some(_)) => {
-                absent(format!("python-specific, not required: {why}"))
-            }
-            (Class::ContractButCPython(why), _) => absent(format!(
-                "python-specific: {why}; a server in another language must do it"
+            (Class::Accident(_), None) => format!("python-specific: {}", why(note.class)),
+            (Class::Accident(_), Some(_)) => absent(format!(
+                "python-specific, not required: {}",
+                why(note.class)
+            )),
+            (Class::ContractButCPython(_), _) => absent(format!(
+                "python-specific: {}; a server in another language must do it",
+                why(note.class)
             )),
             (Class::Contract, _) => String::new(),
         }
@@ -326,12 +328,12 @@ impl Report {
             .notes
             .iter()
             .map(|n| {
-                let (class, why) = match n.class {
-                    Class::Flaw => ("flaw", None),
-                    Class::Accident(why) => ("python-specific", Some(why)),
-                    Class::ContractButCPython(why) => ("python-specific", Some(why)),
-                    Class::Contract => ("contract", None),
+                let class = match n.class {
+                    Class::Flaw => "flaw",
+                    Class::Accident(_) | Class::ContractButCPython(_) => "python-specific",
+                    Class::Contract => "contract",
                 };
+                let why = n.class.why();
                 serde_json::json!({
                     "class": class,
                     "present": n.absent.is_none(),
@@ -452,6 +454,11 @@ impl SameStart {
             }
         }
     }
+}
+
+/// What an accident is, in the language in force.
+fn why(class: Class) -> String {
+    class.why().unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use super::TestClient;
 use crate::program::{ExternalProgram, Stream};
 use crate::py::{Interpreter, Record};
 use crate::stage::{ChatClient, ClientProgram, Running, ServerProgram};
+use crate::tr;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -80,7 +81,7 @@ pub fn run_in_process(
     };
     match run(scenario, server, &mut target, super::DEFAULT_WAIT) {
         Ok(outcome) => outcome,
-        Err(not_started) => panic!("netlab's own client did not start: {}", not_started.message),
+        Err(not_started) => panic!("{}", not_started.message),
     }
 }
 
@@ -94,79 +95,74 @@ fn run(
     crate::logging::ensure_installed();
     let server =
         Running::start(program, "127.0.0.1:0".parse().unwrap(), true).map_err(|e| NotStarted {
-            message: format!("netlab's stage {} did not start: {e}", program.id),
+            message: tr!(
+                "client-check-server-did-not-start",
+                stage = program.id,
+                error = e.to_string()
+            ),
             hint: None,
             output: Vec::new(),
         })?;
     let addr = server.local_addr();
-    let mut transcript: Transcript = vec![format!(
-        "[server] $ netlab stage {} on {addr}    (netlab's own, for the client to talk to)",
-        program.id
+    let mut transcript: Transcript = vec![tr!(
+        "client-check-server",
+        stage = program.id,
+        addr = addr.to_string()
     )];
     let observer = TestClient::connect("observer", addr).map_err(|e| NotStarted {
-        message: format!("could not connect to netlab's own server: {e}"),
+        message: tr!("client-check-observer-failed", error = e.to_string()),
         hint: None,
         output: Vec::new(),
     })?;
     if !observer.announce(&observer, wait) {
         return Err(NotStarted {
-            message: "netlab's own server did not register its observer".into(),
+            message: tr!("client-check-observer-unregistered"),
             hint: None,
             output: Vec::new(),
         });
     }
-    transcript.push(format!(
-        "[observer] $ connect {addr}    (it watches what the client sends)"
-    ));
+    transcript.push(tr!("client-check-observer", addr = addr.to_string()));
     let mut checked = 0;
     let mut mark = (Instant::now(), 0usize);
     let mut failure = None;
     for (i, step) in scenario.steps.iter().enumerate() {
-        let fail = |message: String, hint: Option<&str>| Failure {
+        let fail = |message: String, hint: Option<String>| Failure {
             step: i + 1,
             message,
-            hint: hint.map(str::to_string),
+            hint,
             server_said: Vec::new(),
             registering: false,
         };
         let result: Result<(), Failure> = match *step {
             ClientStep::Starts => match target.start(addr) {
-                Err(e) => Err(fail(e, Some("check the command after `--`"))),
+                Err(e) => Err(fail(e, Some(tr!("hint-check-command")))),
                 Ok(line) => {
                     transcript.push(line);
                     let ready = observer.wait_for_text(b"\nI'm ready\n\n", wait);
                     transcript.extend(target.output());
                     if ready {
-                        transcript
-                            .push("[observer] received \"{TS} ip:port\\nI'm ready\\n\\n\"".into());
+                        transcript.push(tr!("client-check-ready"));
                         mark = (Instant::now(), target.printed());
                         Ok(())
                     } else {
                         Err(fail(
-                            format!(
-                                "[observer] expected the client's \"I'm ready\" within {:.0} s; it did not come",
-                                wait.as_secs_f64()
+                            tr!(
+                                "client-check-not-ready",
+                                seconds = wait.as_secs_f64().round()
                             ),
-                            Some(
-                                "the client must connect to the port it was given ({port} in its \
-                                 arguments, or $PORT) and send \"I'm ready\\n\" first, as the notes' \
-                                 client does",
-                            ),
+                            Some(tr!("hint-client-ready")),
                         ))
                     }
                 }
             },
             ClientStep::Types(line) => {
-                transcript.push(format!("[console] >> {line}"));
+                transcript.push(tr!("client-check-types", line = line));
                 mark = (Instant::now(), target.printed());
                 target.type_line(line).map_err(|e| fail(e, None))
             }
             ClientStep::ServerGoes => {
                 server.interpreter().cut_short();
-                transcript.push(
-                    "[server] goes away: netlab shuts all its connections down (the client's recv() returns b'')"
-                        .into(),
-                );
+                transcript.push(tr!("client-check-server-goes"));
                 mark = (Instant::now(), target.printed());
                 Ok(())
             }
@@ -177,36 +173,28 @@ fn run(
                 transcript.extend(target.output());
                 match ended {
                     Some(how) => {
-                        transcript.push(format!(
-                            "[client] ends {:.2} s later ({how})",
-                            mark.0.elapsed().as_secs_f64()
+                        transcript.push(tr!(
+                            "client-check-ends",
+                            seconds = format!("{:.2}", mark.0.elapsed().as_secs_f64()),
+                            how = how
                         ));
                         Ok(())
                     }
                     None => Err(fail(
-                        format!("[client] expected to end within {ms} ms; it is still running"),
-                        Some(
-                            "close() from another thread does not wake a recv() blocked on the socket \
-                             (shutdown() does), and once the server has closed, recv() returns b'' at \
-                             once, every time: end the loop on it",
-                        ),
+                        tr!("client-check-still-running", ms = ms),
+                        Some(tr!("hint-client-still-running")),
                     )),
                 }
             }
             ClientStep::PrintsAtMost(n) => {
                 let printed = target.printed().saturating_sub(mark.1);
                 if printed <= n {
-                    transcript.push(format!(
-                        "[client] printed {printed} lines meanwhile (at most {n})"
-                    ));
+                    transcript.push(tr!("client-check-printed", printed = printed, n = n));
                     Ok(())
                 } else {
                     Err(fail(
-                        format!("[client] printed {printed} lines meanwhile, more than {n}: it spun"),
-                        Some(
-                            "once the server has closed, recv() returns b'' at once, every time: a loop \
-                             that does not stop on it logs b'' as fast as it can",
-                        ),
+                        tr!("client-check-spun", printed = printed, n = n),
+                        Some(tr!("hint-client-spun")),
                     ))
                 }
             }
@@ -222,7 +210,7 @@ fn run(
     }
     Ok(Outcome {
         name: scenario.name,
-        shows: scenario.shows,
+        shows: scenario.shows(),
         transcript,
         checked,
         unchecked: 0,
@@ -242,18 +230,26 @@ struct ExternalClient {
 
 impl ClientTarget for ExternalClient {
     fn start(&mut self, server: SocketAddr) -> Result<String, String> {
-        let program = ExternalProgram::start(&self.command, server.port())
-            .map_err(|e| format!("could not start `{}`: {e}", self.command.join(" ")))?;
-        let line = format!("[client] $ {}", program.command_line());
+        let program = ExternalProgram::start(&self.command, server.port()).map_err(|e| {
+            tr!(
+                "client-check-could-not-start",
+                command = self.command.join(" "),
+                error = e.to_string()
+            )
+        })?;
+        let line = tr!("client-check-command", command = program.command_line());
         self.program = Some(program);
         Ok(line)
     }
 
     fn type_line(&mut self, line: &str) -> Result<(), String> {
-        let program = self.program.as_mut().ok_or("the client was not started")?;
+        let program = self
+            .program
+            .as_mut()
+            .ok_or_else(|| tr!("client-check-not-started"))?;
         program
             .type_line(line)
-            .map_err(|e| format!("could not type on the client's standard input: {e}"))
+            .map_err(|e| tr!("client-check-could-not-type", error = e.to_string()))
     }
 
     fn wait_end(&mut self, timeout: Duration) -> Option<String> {
@@ -288,7 +284,11 @@ impl ClientTarget for ExternalClient {
             })
             .collect();
         if total > 8 {
-            shown.push(format!("[{}] ... and {} more lines", self.label, total - 8));
+            shown.push(tr!(
+                "client-check-more-lines",
+                label = self.label.as_str(),
+                n = total - 8
+            ));
         }
         shown
     }
@@ -307,19 +307,22 @@ struct InProcessClient {
 impl ClientTarget for InProcessClient {
     fn start(&mut self, server: SocketAddr) -> Result<String, String> {
         let start = self.client.start;
-        let client = self
-            .interp
-            .enter(|| start(server))
-            .map_err(|e| format!("netlab's client {} did not start: {e}", self.client.id))?;
+        let client = self.interp.enter(|| start(server)).map_err(|e| {
+            tr!(
+                "client-check-own-did-not-start",
+                client = self.client.id,
+                error = e.to_string()
+            )
+        })?;
         self.running = Some(client);
-        Ok(format!(
-            "[client] netlab's {}, in this process",
-            self.client.id
-        ))
+        Ok(tr!("client-check-own", client = self.client.id))
     }
 
     fn type_line(&mut self, line: &str) -> Result<(), String> {
-        let client = self.running.clone().ok_or("the client was not started")?;
+        let client = self
+            .running
+            .clone()
+            .ok_or_else(|| tr!("client-check-not-started"))?;
         if crate::py::strip(line) == "quit" {
             let interp = self.interp.clone();
             self.stopping = Some(std::thread::spawn(move || interp.enter(|| client.stop())));
@@ -327,7 +330,7 @@ impl ClientTarget for InProcessClient {
         } else {
             self.interp
                 .enter(|| client.send(line))
-                .map_err(|e| format!("send failed: {e}"))
+                .map_err(|e| tr!("client-check-send-failed", error = e.to_string()))
         }
     }
 
@@ -343,7 +346,7 @@ impl ClientTarget for InProcessClient {
         }
         self.interp
             .wait_threads(deadline)
-            .then(|| "every thread of the client has ended".to_string())
+            .then(|| tr!("client-check-threads-ended"))
     }
 
     fn printed(&self) -> usize {
@@ -360,14 +363,14 @@ impl ClientTarget for InProcessClient {
             .iter()
             .filter_map(|r| {
                 r.message()
-                    .map(|m| format!("[client] logs {}", escape(m.as_bytes())))
+                    .map(|m| tr!("client-check-logs", record = escape(m.as_bytes())))
             })
             .collect();
         self.shown = records.len();
         let total = new.len();
         let mut shown: Vec<String> = new.into_iter().take(8).collect();
         if total > 8 {
-            shown.push(format!("[client] ... and {} more records", total - 8));
+            shown.push(tr!("client-check-more-records", n = total - 8));
         }
         shown
     }

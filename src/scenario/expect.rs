@@ -378,7 +378,7 @@ pub(crate) fn shorten(text: &str) -> String {
     }
     let head: String = chars[..100].iter().collect();
     let tail: String = chars[chars.len() - 40..].iter().collect();
-    format!("{head}…{tail} ({} characters)", chars.len())
+    crate::tr!("shortened", head = head, tail = tail, n = chars.len())
 }
 
 #[cfg(test)]

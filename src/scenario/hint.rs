@@ -5,6 +5,7 @@
 
 use super::expect::{clock_offset, Expected, HeaderMode};
 use super::End;
+use crate::tr;
 use crate::wire::{self, starts_with_header as is_header, timestamp_prefix, TIMESTAMP_LEN};
 use std::net::SocketAddr;
 
@@ -37,9 +38,7 @@ pub(crate) struct Mismatch<'a> {
 /// A hint for a client that did not receive what it expected.
 pub(crate) fn for_mismatch(m: &Mismatch<'_>) -> Option<String> {
     if let Some(how) = m.program_ended {
-        return Some(format!(
-            "the program has ended ({how}): what it printed is above"
-        ));
+        return Some(tr!("hint-program-ended", how = how));
     }
     if let Some(hint) = another_sender(m) {
         return Some(hint);
@@ -58,43 +57,22 @@ pub(crate) fn for_mismatch(m: &Mismatch<'_>) -> Option<String> {
     let rest = &m.got[m.at..];
     let expected_byte = m.expected.filled(m.got, m.mode).get(m.at).copied();
     if rest[0] == b'\r' && expected_byte == Some(b'\n') {
-        return Some(
-            "a \\r before the newline: the notes read text with universal newlines, so \
-             \"\\r\\n\" arrives as \"\\n\" (makefile() in text mode, or strip the \\r yourself)"
-                .into(),
-        );
+        return Some(tr!("hint-crlf"));
     }
     if header_body(rest)
         .is_some_and(|b| b.starts_with(b"\n") && (b.len() == 1 || is_header(&b[1..])))
     {
-        return Some(
-            "an empty message came: recv() returns b'' once a client has closed, and a server \
-             that does not check for it broadcasts nothing"
-                .into(),
-        );
+        return Some(tr!("hint-empty-message"));
     }
     if expected_byte == Some(b'\n') && is_header(rest) {
-        return Some(
-            "the message ends without its own \\n: the notes send the header, the line (with its \
-             \\n), then one more \\n"
-                .into(),
-        );
+        return Some(tr!("hint-missing-newline"));
     }
     if is_header(rest) || (rest[0] == b'\n' && is_header(&rest[1..])) {
-        return Some(
-            "a new message started where this one goes on: the server sent part of the line as \
-             a message of its own (a server that frames by recv() sends whatever one recv() \
-             returned; a line-based one waits for the newline)"
-                .into(),
-        );
+        return Some(tr!("hint-split-line"));
     }
     if expected_byte.is_some_and(|b| b.is_ascii_digit()) && wire::header_len(m.got).is_some() {
         // The next message was due here (a header's first digit), and more text came.
-        return Some(
-            "more text came where the next message should start: two lines went out as one \
-             message"
-                .into(),
-        );
+        return Some(tr!("hint-joined-lines"));
     }
     None
 }
@@ -116,12 +94,9 @@ fn another_sender(m: &Mismatch<'_>) -> Option<String> {
     let body = &m.got[h.body..];
     let empty = body.first() == Some(&b'\n') && (body.len() == 1 || is_header(&body[1..]));
     Some(if empty {
-        format!(
-            "an empty message from {who} came: recv() returns b'' once a client has closed, and a \
-             server that does not check for it broadcasts nothing"
-        )
+        tr!("hint-empty-message-from", who = *who)
     } else {
-        format!("a message from {who} came where one from another client was expected")
+        tr!("hint-another-sender", who = *who)
     })
 }
 
@@ -137,17 +112,10 @@ fn header_hint(m: &Mismatch<'_>, start: usize, end: usize) -> Option<String> {
         let shown = String::from_utf8_lossy(&m.got[end..line_end]);
         let shown = shown.trim();
         if let Some((who, _)) = m.addresses.iter().find(|(_, a)| a.to_string() == shown) {
-            return Some(format!(
-                "the header names {who} ({shown}) as the sender: the message came from another \
-                 client than expected, or the header's address is not its sender's"
-            ));
+            return Some(tr!("hint-header-names", who = *who, shown = shown));
         }
         if shown == m.server.to_string() {
-            return Some(
-                "the header shows the server's own address: it must be the sender's, the address \
-                 accept() returned for that client"
-                    .into(),
-            );
+            return Some(tr!("hint-header-server-address"));
         }
         return None;
     }
@@ -157,17 +125,9 @@ fn header_hint(m: &Mismatch<'_>, start: usize, end: usize) -> Option<String> {
             && line.contains(&b':')
             && !line.contains(&b' ')
         {
-            return Some(
-                "the header has no date and time: each message starts with \"{time} ip:port\\n\", \
-                 the time, a space, the sender's address"
-                    .into(),
-            );
+            return Some(tr!("hint-header-no-time"));
         }
-        return Some(
-            "this is not a header line: each message starts with \"{time} ip:port\\n\" (the time, \
-             a space, the sender's address), then the text"
-                .into(),
-        );
+        return Some(tr!("hint-not-a-header"));
     }
     if timestamp_prefix(time) == TIMESTAMP_LEN && time.len() == TIMESTAMP_LEN {
         return clock_offset(time).map(clock_hint);
@@ -181,32 +141,17 @@ fn header_hint(m: &Mismatch<'_>, start: usize, end: usize) -> Option<String> {
     .into_iter()
     .find(|f| chrono::NaiveDateTime::parse_from_str(text.trim(), f).is_ok());
     Some(match format {
-        Some(f) => format!(
-            "the header's time uses {f}; the notes write %Y%m/%d %H:%M:%S (year and month glued, \
-             a slash before the day: 202611/25 16:35:53). Every other scenario accepts any date \
-             and time; this one checks the notes' exact format"
-        ),
-        None => format!(
-            "the header's time \"{text}\" is not in the notes' format %Y%m/%d %H:%M:%S (e.g. \
-             202611/25 16:35:53). Every other scenario accepts any date and time; this one \
-             checks the notes' exact format"
-        ),
+        Some(f) => tr!("hint-header-format", format = f),
+        None => tr!("hint-header-time", text = text.as_ref()),
     })
 }
 
 fn too_short(m: &Mismatch<'_>) -> Option<String> {
     match m.end {
         Some(End::Eof) if quit_or_blank(m.sent) => {
-            return Some(format!(
-                "{}'s last line strips to 'quit' or '', and the server took it as leaving",
-                m.client
-            ))
+            return Some(tr!("hint-took-as-leaving", name = m.client))
         }
-        Some(End::Reset) => return Some(
-            "a reset (RST) comes from a server that closes a connection while bytes it has not \
-                 read wait in it, or from a process that dies"
-                .into(),
-        ),
+        Some(End::Reset) => return Some(tr!("hint-reset")),
         _ => {}
     }
     let shown = m.expected.filled(m.got, m.mode);
@@ -215,31 +160,16 @@ fn too_short(m: &Mismatch<'_>) -> Option<String> {
         && shown.starts_with(m.got)
         && shown.ends_with(b"\n\n")
     {
-        return Some(
-            "the message ends without its own \\n: the notes send the header, the line (with its \
-             \\n), then one more \\n"
-                .into(),
-        );
+        return Some(tr!("hint-missing-newline"));
     }
     if m.got.is_empty() && m.own_line && m.others_got_it {
-        return Some(format!(
-            "{0} did not get its own message back, but other clients got it: every message goes \
-             to every client in the clients dict, the sender included",
-            m.client
-        ));
+        return Some(tr!("hint-not-own-message", name = m.client));
     }
     if m.got.is_empty() && m.own_line && m.addresses.len() > 1 {
-        return Some(
-            "no client received the line back: the server did not broadcast it (its output above \
-             may say why)"
-                .into(),
-        );
+        return Some(tr!("hint-nobody-received"));
     }
     if m.got.is_empty() && m.others_got_it {
-        return Some(format!(
-            "other clients got the message and {} did not: is it in the clients dict?",
-            m.client
-        ));
+        return Some(tr!("hint-not-in-dict", name = m.client));
     }
     None
 }
@@ -249,18 +179,10 @@ fn too_short(m: &Mismatch<'_>) -> Option<String> {
 pub(crate) fn for_extra(extra: &[u8], last_sent: Option<&[u8]>) -> Option<String> {
     let headers = wire::headers(extra);
     if !headers.is_empty() && wire::empty_broadcasts(extra) == headers.len() {
-        return Some(
-            "empty messages: recv() returns b'' once a client has closed, and a loop that does \
-             not check for it broadcasts nothing, again and again"
-                .into(),
-        );
+        return Some(tr!("hint-empty-messages"));
     }
     if is_header(extra) && last_sent.is_some_and(|s| !s.ends_with(b"\n")) {
-        return Some(
-            "part of a line went out before its newline came: a server that frames by recv() \
-             sends whatever one recv() returned; a line-based one waits for the whole line"
-                .into(),
-        );
+        return Some(tr!("hint-part-of-line"));
     }
     None
 }
@@ -269,16 +191,10 @@ pub(crate) fn for_extra(extra: &[u8], last_sent: Option<&[u8]>) -> Option<String
 pub(crate) fn for_no_end(sent: Option<&[u8]>, got: &[u8]) -> Option<String> {
     let sent = sent.map(|s| String::from_utf8_lossy(s).trim().to_string());
     match sent.as_deref() {
-        Some("quit") if got.is_empty() => Some(
-            "`quit` must remove the client: pop it from the dict and close its socket (the \
-             client sees EOF)"
-                .into(),
-        ),
-        Some("quit") if header_body(got).is_some_and(|b| b.starts_with(b"quit")) => Some(
-            "`quit` was broadcast like a message: compare the stripped line with 'quit' and remove \
-             the client instead"
-                .into(),
-        ),
+        Some("quit") if got.is_empty() => Some(tr!("hint-quit-removes")),
+        Some("quit") if header_body(got).is_some_and(|b| b.starts_with(b"quit")) => {
+            Some(tr!("hint-quit-broadcast"))
+        }
         _ => None,
     }
 }
@@ -333,12 +249,10 @@ fn quit_or_blank(sent: Option<&[u8]>) -> bool {
 
 fn clock_hint(offset: i64) -> String {
     let minutes = offset.abs() / 60;
-    format!(
-        "the header's time is {} h {:02} min {} this machine's clock: the notes stamp messages with \
-         datetime.now(), the local time (a server that uses UTC, or another time zone, is off by \
-         whole hours)",
-        minutes / 60,
-        minutes % 60,
-        if offset < 0 { "behind" } else { "ahead of" }
-    )
+    let (hours, minutes) = (minutes / 60, format!("{:02}", minutes % 60));
+    if offset < 0 {
+        tr!("hint-clock-behind", hours = hours, minutes = minutes)
+    } else {
+        tr!("hint-clock-ahead", hours = hours, minutes = minutes)
+    }
 }

@@ -1,6 +1,7 @@
 //! The scenarios: what the tutorial's servers do, stage by stage, as the original Python
 //! code does it (measured on Linux: docs/en/python-originals.md). Each is an exercise:
-//! `shows` says what to look for.
+//! what it shows, what to look for, is the message `scenario-NAME` of the catalogue
+//! (`messages/*.ftl`), in each language.
 //!
 //! A scenario's steps are the notes' contract unless a `Shows` marker says otherwise: from
 //! `Shows(Flaw)` on they show a flaw the notes keep on purpose, from `Shows(Accident(..))`
@@ -34,7 +35,6 @@ pub static SCENARIOS: &[Scenario] = &[
     // ---------------------------------------------------------------- stage 1
     Scenario {
         name: "serves_clients_in_accept_order",
-        shows: "stage 1 serves one client at a time, in the order it accepted them: B, who spoke first, waits for A",
         steps: &[
             Arrive("A"),
             Arrive("B"),
@@ -52,7 +52,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "reset_kills_the_server",
-        shows: "an exception in stage 1 ends the whole server: a client that resets before sending, and B is never served",
         steps: &[
             Arrive("A"),
             Arrive("B"),
@@ -65,7 +64,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "unread_bytes_make_a_reset",
-        shows: "stage 1 reads 1024 bytes and closes; the kernel answers the 3976 unread bytes with RST, after the welcome",
         steps: &[
             Arrive("A"),
             Send("A", Repeat(b"x", 5000)),
@@ -82,7 +80,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "silent_client_still_gets_its_welcome",
-        shows: "a client that closes without sending: recv() returns b'' and stage 1 sends the welcome to a closed peer without error",
         steps: &[
             Arrive("A"),
             Close("A"),
@@ -97,7 +94,6 @@ pub static SCENARIOS: &[Scenario] = &[
     // ------------------------------------------------------------- stages 2-7
     Scenario {
         name: "broadcasts_to_everyone",
-        shows: "every message goes to every client, the sender included, behind a header with the notes' odd timestamp",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -111,7 +107,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "utf8_goes_through",
-        shows: "text is UTF-8 on the wire: \"你好\" is six bytes, sent back as they came",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -121,7 +116,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "header_has_the_notes_format",
-        shows: "the header's time is written as the notes write it, %Y%m/%d %H:%M:%S (202611/25 16:35:53: year and month glued, a slash before the day), in this machine's local time; every other scenario accepts any date and time",
         steps: &[
             Connect("A"),
             Send("A", Bytes(b"what time is it?\n")),
@@ -131,7 +125,6 @@ pub static SCENARIOS: &[Scenario] = &[
     // ------------------------------------------------------------- stages 2-3
     Scenario {
         name: "quit_is_just_text",
-        shows: "before stage 4 `quit` means nothing: it is broadcast like any text and the client stays",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -145,7 +138,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "long_line_is_cut_every_1024_bytes",
-        shows: "recv(1024) is not a message: 5000 bytes arrive as five broadcasts, and the later newline as a sixth",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -164,7 +156,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "closed_first_client_gets_one_empty_broadcast",
-        shows: "stage 2 does not notice a closed client: B gets one empty broadcast, then A's thread dies on a broken pipe",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -177,7 +168,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "closed_second_client_gets_two_empty_broadcasts",
-        shows: "when the second client closes, the first gets two empty broadcasts before that thread dies",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -190,7 +180,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "dead_client_kills_later_senders",
-        shows: "the closed client stays in the dict, so every later sender's thread dies on it: the chat is dead for everyone",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -212,7 +201,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "half_closed_client_spins",
-        shows: "after a half-close, recv() returns b'' forever: empty broadcasts in a busy loop, until netlab stops it",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -220,7 +208,7 @@ pub static SCENARIOS: &[Scenario] = &[
             Shows(Flaw),
             Expect("A", &[empty("A", crate::py::SPIN_LIMIT)]),
             Expect("B", &[empty("A", crate::py::SPIN_LIMIT)]),
-            NetlabOnly("Python's thread spins on b'' for ever, at full speed; netlab ends it after 20"),
+            NetlabOnly("netlab-spin-limit"),
             ThreadDies("recv {A}", "netlab.SpinStopped"),
             Quiet("B", 300),
         ],
@@ -228,7 +216,6 @@ pub static SCENARIOS: &[Scenario] = &[
     // ------------------------------------------------------------- stages 2-5
     Scenario {
         name: "two_lines_in_one_recv_are_one_message",
-        shows: "two lines sent at once arrive in one recv() and go out as one message",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -240,7 +227,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "split_line_is_two_messages",
-        shows: "a line that arrives in two pieces goes out as two messages",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -253,11 +239,10 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "character_cut_at_1024_kills_the_thread",
-        shows: "a Chinese character cut at byte 1024 cannot be decoded: UnicodeDecodeError kills the thread, nobody gets anything",
         steps: &[
             Connect("A"),
             Connect("B"),
-            Shows(Accident("CPython's strict decode() of one recv(1024) raises UnicodeDecodeError for a character cut in two; a server that forwards bytes has nothing to decode")),
+            Shows(Accident("accident-cut-character")),
             Send("A", Parts(&[Repeat("中".as_bytes(), 400), Bytes(b"\n")])),
             ThreadDies(
                 "recv {A}",
@@ -268,11 +253,10 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "invalid_utf8_kills_only_that_thread",
-        shows: "invalid UTF-8 kills the sender's thread; it stays in the dict and still receives, but is never read again",
         steps: &[
             Connect("A"),
             Connect("B"),
-            Shows(Accident("CPython's decode() raises UnicodeDecodeError on bytes that are not UTF-8; a server that forwards bytes need not")),
+            Shows(Accident("accident-invalid-utf8")),
             Send("A", Bytes(b"\xff\xfe\n")),
             ThreadDies(
                 "recv {A}",
@@ -287,7 +271,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "reset_client_kills_later_senders",
-        shows: "a reset raises ConnectionResetError instead of returning b'': the client stays in the dict and kills every later sender",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -306,7 +289,6 @@ pub static SCENARIOS: &[Scenario] = &[
     // ------------------------------------------------------------- stages 4-7
     Scenario {
         name: "quit_removes_the_client",
-        shows: "from stage 4, `quit` removes the client: no broadcast, the server logs it and closes the connection",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -319,7 +301,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "blank_line_disconnects",
-        shows: "strip() turns a blank line into '', the same as a closed client: an empty line disconnects its sender",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -332,7 +313,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "closed_client_is_removed",
-        shows: "from stage 4, a client that closes is removed cleanly: no empty broadcasts, the chat goes on",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -345,7 +325,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "half_closed_client_is_removed",
-        shows: "from stage 4, a half-closed client is removed at once: it gets EOF, and nothing spins",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -358,7 +337,6 @@ pub static SCENARIOS: &[Scenario] = &[
     // ------------------------------------------------------------- stages 4-5
     Scenario {
         name: "quit_is_matched_after_strip",
-        shows: "`quit` is compared after strip() and per recv(): spaces and CRLF still quit, `quit` glued to another line does not",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -382,7 +360,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "long_line_then_newline_disconnects",
-        shows: "5000 bytes go out as five pieces; the newline that ends the line, alone in its recv(), strips to '' and disconnects",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -410,7 +387,6 @@ pub static SCENARIOS: &[Scenario] = &[
     // ------------------------------------------------------------- stages 6-7
     Scenario {
         name: "lines_are_framed_by_newline",
-        shows: "makefile().readline() frames by line: CRLF becomes LF, a line split in two arrives as one message",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -418,27 +394,25 @@ pub static SCENARIOS: &[Scenario] = &[
             Quiet("B", 300),
             Send("A", Bytes(b"part2\n")),
             Expect("B", &[msg("A", b"part1-part2\n")]),
-            Shows(Accident("text-mode makefile() reads \"\\r\\n\" as \"\\n\" (universal newlines); a server may keep the \\r")),
+            Shows(Accident("accident-crlf")),
             Send("A", Bytes(b"crlf\r\n")),
             Expect("B", &[msg("A", b"crlf\n")]),
         ],
     },
     Scenario {
         name: "every_line_is_delivered",
-        shows: "two lines in one segment are two messages; netlab delivers both (CPython's makefile can lose the second: `netlab explain cpython-quirks`)",
         steps: &[
             Connect("A"),
             Connect("B"),
             Send("A", Bytes(b"a\nb\n")),
             Expect("B", &[msg("A", b"a\n")]),
-            Shows(ContractButCPython("CPython's makefile() loses the second line when the broadcast writes to A's file (`netlab explain cpython-quirks`)")),
+            Shows(ContractButCPython("cpython-loses-a-line")),
             Expect("B", &[msg("A", b"b\n")]),
             Expect("A", &[msg("A", b"a\n"), msg("A", b"b\n")]),
         ],
     },
     Scenario {
         name: "long_line_is_one_message",
-        shows: "a 5000-byte line waits for its newline and goes out whole",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -457,7 +431,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "ten_megabyte_line_goes_through",
-        shows: "a 10 MB line is buffered until its newline and broadcast whole, to everyone",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -476,7 +449,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "chinese_line_is_one_message",
-        shows: "the line reader decodes whole lines, so a character across a packet boundary is fine",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -493,21 +465,19 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "last_line_without_newline",
-        shows: "a last line without newline is sent when the client closes, with a single \\n after it",
         steps: &[
             Connect("A"),
             Connect("B"),
             Send("A", Bytes(b"no-newline")),
             Quiet("B", 200),
             Close("A"),
-            Shows(Accident("CPython's readline() returns a last line without its newline when the connection ends; a server may drop it")),
+            Shows(Accident("accident-last-line")),
             Expect("B", &[msg("A", b"no-newline")]),
             Says("{A.repr} quits"),
         ],
     },
     Scenario {
         name: "quit_is_matched_per_line",
-        shows: "`quit` is compared per line after strip(): a `quit` line after another line quits; `quit` with no newline waits",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -520,7 +490,7 @@ pub static SCENARIOS: &[Scenario] = &[
             Send("D", Bytes(b"quit")),
             Expect("D", &[msg("C", b"QUIT\n")]),
             Quiet("D", 300),
-            Shows(ContractButCPython("CPython's makefile() drops what follows a line in the same segment once the broadcast writes to the sender's file, so Python loses this `quit` (`netlab explain cpython-quirks`)")),
+            Shows(ContractButCPython("cpython-loses-a-quit")),
             Send("B", Bytes(b"x\nquit\n")),
             Expect("C", &[msg("B", b"x\n")]),
             Expect("B", &[msg("C", b"QUIT\n"), msg("B", b"x\n")]),
@@ -530,7 +500,6 @@ pub static SCENARIOS: &[Scenario] = &[
     // ---------------------------------------------------------------- stage 7
     Scenario {
         name: "reset_is_handled",
-        shows: "stage 7 catches the reset: it logs the error, removes the client, and the chat goes on",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -547,9 +516,8 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "line_over_the_limit_kills_the_thread",
-        shows: "a line longer than netlab's 64 MiB limit raises ValueError in readline(): stage 6 does not catch it, so the sender's thread dies and it stays in the dict",
         steps: &[
-            NetlabOnly("netlab refuses a line over 64 MiB; Python's readline() would keep buffering it, however long"),
+            NetlabOnly("netlab-line-limit"),
             Connect("A"),
             Connect("B"),
             Send("A", Repeat(b"x", crate::py::MAX_LINE + 1)),
@@ -561,9 +529,8 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "line_over_the_limit_is_refused",
-        shows: "a line longer than netlab's 64 MiB limit is refused: stage 7 logs the error and removes the sender",
         steps: &[
-            NetlabOnly("netlab refuses a line over 64 MiB; Python's readline() would keep buffering it, however long"),
+            NetlabOnly("netlab-line-limit"),
             Connect("A"),
             Connect("B"),
             Send("A", Repeat(b"x", crate::py::MAX_LINE + 1)),
@@ -576,12 +543,11 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "invalid_utf8_is_handled",
-        shows: "stage 7 catches the decode error: it logs it and removes the client, which gets EOF; the chat goes on",
         steps: &[
             Connect("A"),
             Connect("B"),
             Send("A", Bytes(b"\xff\xfe\n")),
-            Shows(Accident("CPython's decode() raises on bytes that are not UTF-8, and stage 7 takes that as `quit`; a server that forwards bytes keeps the client")),
+            Shows(Accident("accident-utf8-quit")),
             Says("'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
             Ends("A", End::Eof),
             Says("{A.repr} quits"),
@@ -595,7 +561,6 @@ pub static SCENARIOS: &[Scenario] = &[
     // ---------------------------------------------------- the console's quit
     Scenario {
         name: "quit_waits_for_blocked_threads",
-        shows: "quit closes every socket, but the blocked threads do not wake, and the clients see nothing, until each acts",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -617,7 +582,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "quit_ends_when_the_last_client_leaves",
-        shows: "from stage 4 a client that closes after quit takes the clean path; the program ends when the last blocked thread does",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -637,7 +601,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "quit_blocks_in_stop",
-        shows: "stop() waits in f.close() for each client's readline(), holding the lock: new clients wait for it too",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -657,13 +620,12 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "quit_with_idle_clients_is_cut_short",
-        shows: "after quit, idle clients notice nothing: Python would wait for ever; netlab cuts the wait short after the grace period",
         steps: &[
             Connect("A"),
             Shows(Flaw),
             Quit(1_000),
             Quiet("A", 500),
-            NetlabOnly("Python waits for the blocked threads for ever; netlab cuts them short after the grace period"),
+            NetlabOnly("netlab-cut-short"),
             QuitEnds(false),
             Ends("A", End::Eof),
         ],
@@ -671,7 +633,6 @@ pub static SCENARIOS: &[Scenario] = &[
     // ------------------------------------------------------- netlab's own stages
     Scenario {
         name: "line_too_long_gets_an_error",
-        shows: "a line longer than the limit (64 KiB by default) gets one error line, and its sender is disconnected; the chat goes on",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -687,7 +648,6 @@ pub static SCENARIOS: &[Scenario] = &[
     // exercise starts from, as shipped, and passes on netlab's reference solution.
     Scenario {
         name: "closed_client_leaves_the_chat",
-        shows: "a client that closes is removed: no empty broadcast, and the others and a newcomer keep chatting",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -703,7 +663,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "reset_client_leaves_the_chat",
-        shows: "a client that resets is removed: the others and a newcomer keep chatting",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -719,7 +678,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "quit_ends_the_program",
-        shows: "`quit` ends the program within 4 s (the notes' 3 s pause, and 1 s), with two idle clients, who see their connections close",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -731,7 +689,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "blank_line_is_a_message",
-        shows: "a blank line is a message like any other: everyone gets it, and its sender stays",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -744,7 +701,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "invalid_utf8_removes_the_client",
-        shows: "a client that sends bytes that are not UTF-8 is removed (it sees EOF), and the chat goes on",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -756,7 +712,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "churn_kills_no_thread",
-        shows: "clients come and go while one talks: no thread dies of `dictionary changed size during iteration`, and every line arrives",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -769,7 +724,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "slow_reader_freezes_no_one",
-        shows: "a client that never reads holds no one up: the others' lines arrive within 1 s, it is disconnected past the bound, memory stays bounded",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -784,7 +738,6 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "leavers_leave_no_socket_behind",
-        shows: "200 clients connect, say hi and close at once: the server closes every one of their sockets, and the chat goes on",
         steps: &[
             Connect("A"),
             Connect("B"),
@@ -801,27 +754,22 @@ pub static SCENARIOS: &[Scenario] = &[
 pub static EXPERIMENTS: &[Experiment] = &[
     Experiment {
         name: "slow_reader_stalls_only_the_sender",
-        shows: "a client that never reads stalls only the thread sending to it: B's message and a newcomer still get through",
         run: load::slow_reader_stalls_only_the_sender,
     },
     Experiment {
         name: "slow_reader_freezes_everyone",
-        shows: "a client that never reads freezes the whole server: the broadcast blocks in flush() holding the lock",
         run: load::slow_reader_freezes_everyone,
     },
     Experiment {
         name: "dict_changed_size_under_churn",
-        shows: "churn clients next to a chatty one: iterating the dict while others change it raises RuntimeError",
         run: load::race_appears,
     },
     Experiment {
         name: "no_dict_race_under_churn",
-        shows: "with the whole broadcast under the lock, churn kills no thread and every line comes back",
         run: load::race_never_appears,
     },
     Experiment {
         name: "leavers_leave_sockets_in_close_wait",
-        shows: "clients that close just as a broadcast writes to them kill the broadcasting thread before it closes its own client: sockets pile up in CLOSE-WAIT",
         run: load::leavers_leave_sockets_behind,
     },
 ];
@@ -830,7 +778,6 @@ pub static EXPERIMENTS: &[Experiment] = &[
 pub static CLIENT_SCENARIOS: &[ClientScenario] = &[
     ClientScenario {
         name: "client_quit_exits_at_once",
-        shows: "`quit` ends the client within 1 s: its recv thread wakes, and the server sees it leave",
         steps: &[
             ClientStep::Starts,
             ClientStep::Types("quit"),
@@ -839,7 +786,6 @@ pub static CLIENT_SCENARIOS: &[ClientScenario] = &[
     },
     ClientScenario {
         name: "client_exits_when_the_server_goes",
-        shows: "when the server goes away, the client ends within 1 s, without spinning on the b'' recv() returns",
         steps: &[
             ClientStep::Starts,
             ClientStep::ServerGoes,
@@ -848,3 +794,45 @@ pub static CLIENT_SCENARIOS: &[ClientScenario] = &[
         ],
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Class, Step};
+    use super::*;
+    use crate::lang::Lang;
+
+    /// Every id the tables name in the catalogue (what each check shows, each accident,
+    /// each stretch only netlab's own stages hold), in every language: the code builds
+    /// these ids, so the test of `tr!` literals does not see them.
+    #[test]
+    fn every_id_the_tables_name_is_in_every_catalogue() {
+        let mut ids: Vec<String> = SCENARIOS
+            .iter()
+            .map(|s| s.name)
+            .chain(EXPERIMENTS.iter().map(|e| e.name))
+            .chain(CLIENT_SCENARIOS.iter().map(|c| c.name))
+            .map(|name| format!("scenario-{name}"))
+            .collect();
+        for scenario in SCENARIOS {
+            for step in scenario.steps {
+                match step {
+                    Step::NetlabOnly(id)
+                    | Step::Shows(Class::Accident(id))
+                    | Step::Shows(Class::ContractButCPython(id)) => ids.push(id.to_string()),
+                    _ => {}
+                }
+            }
+        }
+        for lang in Lang::all() {
+            let missing: Vec<&String> = ids
+                .iter()
+                .filter(|id| !crate::catalogue::has(lang, id))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "messages/{}.ftl lacks {missing:?}",
+                lang.code()
+            );
+        }
+    }
+}

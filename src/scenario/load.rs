@@ -6,6 +6,7 @@
 use super::{ClientOptions, TestClient};
 use crate::py::Record;
 use crate::stage::Running;
+use crate::tr;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -207,7 +208,7 @@ pub(crate) fn close_wait_on(port: u16) -> usize {
 fn not_registered(name: &str) -> std::io::Error {
     std::io::Error::new(
         std::io::ErrorKind::TimedOut,
-        format!("client {name}'s first line never came back: the server did not register it"),
+        tr!("load-not-registered", name = name),
     )
 }
 
@@ -347,24 +348,21 @@ pub(crate) fn slow_reader_watched(
     if !c.announce(&d, options.wait * 5) {
         return Err(not_registered("C"));
     }
-    report.note(started, watch,
-        format!(
-            "A ({}), B ({}) and D ({}) connect and read; C ({}) connects last, with a 4 KB receive buffer, \
-             and never reads",
-            a.local, b.local, d.local, c.local
+    report.note(
+        started,
+        watch,
+        tr!(
+            "slow-connect",
+            a = a.local.to_string(),
+            b = b.local.to_string(),
+            d = d.local.to_string(),
+            c = c.local.to_string()
         ),
     );
 
     let mut line = vec![b'x'; options.line_len.max(2) - 1];
     line.push(b'\n');
-    report.note(
-        started,
-        watch,
-        format!(
-            "A starts sending {}-byte lines as fast as the server takes them",
-            line.len()
-        ),
-    );
+    report.note(started, watch, tr!("slow-flood-starts", size = line.len()));
     let flood_end = started + options.max_time;
     // A keeps at most FLOOD_WINDOW lines ahead of what B has received, as a person waits to
     // see their lines come back: a server that serves its readers is never pushed harder
@@ -387,19 +385,19 @@ pub(crate) fn slow_reader_watched(
         }
         lines += 1;
     }
-    report.note(started, watch,
+    let mb = format!("{:.1}", report.flooded as f64 / 1e6);
+    report.note(
+        started,
+        watch,
         if report.flood_stalled {
-            format!(
-                "A's lines stop after {:.1} MB: the server stopped reading A (its thread for A is stuck sending to C)",
-                report.flooded as f64 / 1e6
-            )
+            tr!("slow-flood-stalled", mb = mb)
         } else {
-            format!("A sent {:.1} MB and the server kept reading", report.flooded as f64 / 1e6)
+            tr!("slow-flood-read", mb = mb)
         },
     );
 
     b.send(b"hello from B\n")?;
-    report.note(started, watch, "B sends \"hello from B\"".into());
+    report.note(started, watch, tr!("slow-b-sends"));
     report.message_delivered = [&b, &d]
         .iter()
         .all(|x| x.wait_for_text(b"\nhello from B\n", options.wait));
@@ -407,11 +405,11 @@ pub(crate) fn slow_reader_watched(
         started,
         watch,
         if report.message_delivered {
-            "B's message reaches B and D".to_string()
+            tr!("slow-b-delivered")
         } else {
-            format!(
-                "B's message reaches no one within {:.1} s",
-                options.wait.as_secs_f64()
+            tr!(
+                "slow-b-lost",
+                seconds = format!("{:.1}", options.wait.as_secs_f64())
             )
         },
     );
@@ -419,11 +417,7 @@ pub(crate) fn slow_reader_watched(
     // E cannot wait for its own line (the server may be frozen): it only arrives.
     let e = TestClient::connect("E", addr)?;
     e.send(b"hello from E\n")?;
-    report.note(
-        started,
-        watch,
-        "a new client E connects and sends \"hello from E\"".into(),
-    );
+    report.note(started, watch, tr!("slow-e-sends"));
     report.newcomer_served = [&b, &d]
         .iter()
         .all(|x| x.wait_for_text(b"\nhello from E\n", options.wait));
@@ -431,11 +425,11 @@ pub(crate) fn slow_reader_watched(
         started,
         watch,
         if report.newcomer_served {
-            "E is served: B and D get its message".to_string()
+            tr!("slow-e-served")
         } else {
-            format!(
-                "E is not served: nothing from E within {:.1} s",
-                options.wait.as_secs_f64()
+            tr!(
+                "slow-e-not-served",
+                seconds = format!("{:.1}", options.wait.as_secs_f64())
             )
         },
     );

@@ -9,12 +9,25 @@ use crate::stage::Running;
 /// must pass it is the curriculum's business (`stages/curriculum.toml`).
 #[derive(Debug)]
 pub struct Scenario {
-    /// Its name, also the name of the test that runs it (after the `stageN_` prefix).
+    /// Its name, also the name of the test that runs it (after the `stageN_` prefix), and
+    /// of what it shows in the message catalogue (`scenario-NAME`: a sentence a student
+    /// can read as the exercise).
     pub name: &'static str,
-    /// What it shows, in a sentence a student can read as the exercise.
-    pub(crate) shows: &'static str,
     /// What happens, in order.
     pub steps: &'static [Step],
+}
+
+/// What the check called `name` shows, in the language in force: `scenario-NAME` in the
+/// message catalogue.
+pub(crate) fn shows(name: &str) -> String {
+    crate::catalogue::text(&format!("scenario-{name}"), &[])
+}
+
+impl Scenario {
+    /// What it shows, in the language in force.
+    pub fn shows(&self) -> String {
+        shows(self.name)
+    }
 }
 
 /// A check that needs many clients at once, or netlab's own server to look into (its
@@ -22,10 +35,9 @@ pub struct Scenario {
 /// tests against netlab's stages in this process.
 #[derive(Debug)]
 pub struct Experiment {
-    /// Its name, also the name of its test (after the `stageN_` prefix).
+    /// Its name, also the name of its test (after the `stageN_` prefix), and of what it
+    /// shows in the message catalogue (`scenario-NAME`).
     pub name: &'static str,
-    /// What it shows.
-    pub shows: &'static str,
     /// Runs it against a started stage: Err says what went otherwise.
     pub run: fn(&Running) -> Result<(), String>,
 }
@@ -39,6 +51,13 @@ pub enum Data {
     Repeat(&'static [u8], usize),
     /// These parts, one after the other.
     Parts(&'static [Data]),
+}
+
+impl Experiment {
+    /// What it shows, in the language in force.
+    pub fn shows(&self) -> String {
+        shows(self.name)
+    }
 }
 
 impl Data {
@@ -88,13 +107,25 @@ pub enum Class {
     /// never reads freezing the chat): reported as present or absent, never required but
     /// with `--strict`, so that a server better than the notes' passes.
     Flaw,
-    /// What the notes' code does only because it is CPython (the text says what):
-    /// reported, never required but with `--strict`.
+    /// What the notes' code does only because it is CPython (the message of this id in
+    /// the catalogue says what): reported, never required but with `--strict`.
     Accident(&'static str),
-    /// The contract, which the notes' own CPython program breaks by an accident (the text
-    /// says which): required of every program but a CPython one, for which a failure is
-    /// reported as that accident.
+    /// The contract, which the notes' own CPython program breaks by an accident (the
+    /// message of this id says which): required of every program but a CPython one, for
+    /// which a failure is reported as that accident.
     ContractButCPython(&'static str),
+}
+
+impl Class {
+    /// Why the steps are what they are, in the language in force: the accident's text.
+    pub fn why(self) -> Option<String> {
+        match self {
+            Class::Accident(id) | Class::ContractButCPython(id) => {
+                Some(crate::catalogue::text(id, &[]))
+            }
+            Class::Contract | Class::Flaw => None,
+        }
+    }
 }
 
 /// One step of a scenario. `{A}` in a text stands for client A's address (`127.0.0.1:51234`)
@@ -177,8 +208,9 @@ pub enum Step {
     /// that closed.
     NoCloseWait,
     /// From here on, the steps show what netlab does where the Python program would hang,
-    /// spin, lose a line or run out of memory (the text says which): they hold for netlab's
-    /// own stages, and are not checked against another program.
+    /// spin, lose a line or run out of memory (the message of this id in the catalogue says
+    /// which): they hold for netlab's own stages, and are not checked against another
+    /// program.
     NetlabOnly(&'static str),
     /// From here on, the steps show this (until the next marker).
     Shows(Class),
@@ -220,12 +252,17 @@ pub(crate) const fn raw(bytes: &'static [u8]) -> Piece {
 /// One scenario for a client.
 #[derive(Debug)]
 pub struct ClientScenario {
-    /// Its name.
+    /// Its name, and of what it shows in the message catalogue (`scenario-NAME`).
     pub name: &'static str,
-    /// What it shows.
-    pub shows: &'static str,
     /// What happens, in order.
     pub steps: &'static [ClientStep],
+}
+
+impl ClientScenario {
+    /// What it shows, in the language in force.
+    pub fn shows(&self) -> String {
+        shows(self.name)
+    }
 }
 
 /// One step of a client scenario.

@@ -3,6 +3,7 @@
 
 use super::model::Class;
 use super::Transcript;
+use crate::tr;
 use std::fmt;
 use std::time::Duration;
 
@@ -18,12 +19,12 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// The word on the scenario's line and in the JSON.
-    pub(crate) fn word(self) -> &'static str {
+    /// The word on the scenario's line, in the language in force.
+    pub(crate) fn word(self) -> String {
         match self {
-            Verdict::Passed => "PASS",
-            Verdict::Failed => "FAIL",
-            Verdict::NotChecked => "NOT CHECKED",
+            Verdict::Passed => tr!("verdict-pass"),
+            Verdict::Failed => tr!("verdict-fail"),
+            Verdict::NotChecked => tr!("verdict-not-checked"),
         }
     }
 }
@@ -62,7 +63,7 @@ pub struct Note {
 pub struct Outcome {
     /// Which scenario: its name, and what it shows.
     pub name: &'static str,
-    pub(crate) shows: &'static str,
+    pub(crate) shows: String,
     /// Everything that happened, in order, as a student can replay it with `nc`.
     pub(crate) transcript: Transcript,
     /// Steps that checked something and held.
@@ -100,14 +101,17 @@ impl Outcome {
         let mut line = format!("{} {}", self.verdict().word(), self.name);
         let mut said: Vec<String> = Vec::new();
         if let Some(f) = &self.failure {
-            said.push(format!("at step {}", f.step));
+            said.push(tr!("outcome-at-step", step = f.step));
         }
         said.extend(more.iter().cloned());
         if self.failure.is_none() && self.unchecked > 0 {
-            said.push(format!("{} not checked", steps(self.unchecked)));
+            said.push(tr!("outcome-not-checked", n = self.unchecked));
         }
         if !said.is_empty() {
-            line.push_str(&format!(" ({})", said.join("; ")));
+            line.push_str(&tr!(
+                "outcome-said",
+                said = said.join(&tr!("outcome-said-separator"))
+            ));
         }
         line
     }
@@ -134,11 +138,6 @@ impl Outcome {
     }
 }
 
-/// "1 step", "3 steps".
-pub(crate) fn steps(n: usize) -> String {
-    crate::terminal::count(n, "step", "steps")
-}
-
 impl fmt::Display for Outcome {
     /// The headline, then the transcript and the failure, indented.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -152,10 +151,10 @@ impl fmt::Display for Outcome {
                 writeln!(f, "  {line}")?;
             }
             if let Some(hint) = &failure.hint {
-                writeln!(f, "  hint: {hint}")?;
+                writeln!(f, "  {}", tr!("outcome-hint", hint = hint.as_str()))?;
             }
             if !failure.server_said.is_empty() {
-                writeln!(f, "  the server's last records:")?;
+                writeln!(f, "  {}", tr!("outcome-server-records"))?;
                 for line in &failure.server_said {
                     writeln!(f, "    {line}")?;
                 }

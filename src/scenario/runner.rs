@@ -3,12 +3,13 @@
 use super::expect::{escape, shorten, Expected, HeaderMode, Match};
 use super::hint;
 use super::model::Class;
-use super::outcome::{steps, Failure, Note, Outcome};
+use super::outcome::{Failure, Note, Outcome};
 use super::target::{exit_text, External, InProcess, Observation, Target};
 use super::{contains, ClientOptions, End, Scenario, Step, TestClient};
 use crate::program::{bindable, free_port, ExternalProgram, NotListening};
 use crate::py::addr_repr;
 use crate::stage::{Running, ServerProgram};
+use crate::tr;
 use crate::wire;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -283,14 +284,17 @@ pub(crate) fn run_keeping(
             if !run.target.is_netlab() {
                 let rest = scenario.steps[i..].iter().filter(|s| s.checks()).count();
                 run.unchecked += rest;
-                run.transcript.push(format!(
-                    "(not checked from here, {}: {reason})",
-                    steps(rest)
+                run.transcript.push(tr!(
+                    "run-netlab-only-unchecked",
+                    n = rest,
+                    reason = crate::catalogue::text(reason, &[])
                 ));
                 break;
             }
-            run.transcript
-                .push(format!("(netlab's own behaviour from here: {reason})"));
+            run.transcript.push(tr!(
+                "run-netlab-only",
+                reason = crate::catalogue::text(reason, &[])
+            ));
             continue;
         }
         if run.section.absent.is_some() {
@@ -299,10 +303,7 @@ pub(crate) fn run_keeping(
         }
         if Instant::now() >= run.deadline {
             failure = Some(run.fail(
-                format!(
-                    "the scenario did not finish within {} s",
-                    SCENARIO_LIMIT.as_secs()
-                ),
+                tr!("run-deadline", seconds = SCENARIO_LIMIT.as_secs()),
                 None,
             ));
             break;
@@ -313,10 +314,8 @@ pub(crate) fn run_keeping(
                 failure = Some(f);
                 break;
             }
-            run.transcript.push(format!(
-                "(not the notes' behaviour here, and not required: {})",
-                first_line(&f.message)
-            ));
+            run.transcript
+                .push(tr!("run-not-the-notes", what = first_line(&f.message)));
             run.section.absent = Some((f.step, first_line(&f.message).to_string()));
         }
     }
@@ -325,7 +324,7 @@ pub(crate) fn run_keeping(
     run.output.finish(&mut run.transcript);
     Outcome {
         name: scenario.name,
-        shows: scenario.shows,
+        shows: scenario.shows(),
         transcript: run.transcript,
         checked: run.checked,
         unchecked: run.unchecked,
@@ -378,10 +377,7 @@ impl OutputShown {
     /// Puts what was held back at the end of the transcript.
     fn finish(&mut self, transcript: &mut Transcript) {
         if self.left_out > 0 {
-            transcript.push(format!(
-                "[…] {} more lines of the program's output (`--log DIR` keeps them all)",
-                self.left_out
-            ));
+            transcript.push(tr!("run-output-left-out", n = self.left_out));
         }
         transcript.extend(self.tail.drain(..));
     }
@@ -515,8 +511,7 @@ impl Run<'_> {
             }
             Observation::Unknown(what) => {
                 self.unchecked += 1;
-                self.transcript
-                    .push(format!("[server] (not checked: {what})"));
+                self.transcript.push(tr!("run-not-checked", what = what));
                 Ok(())
             }
             Observation::No(message, hint) => Err(self.fail(message, hint)),
@@ -524,12 +519,9 @@ impl Run<'_> {
     }
 
     fn client(&self, name: &str) -> Result<&TestClient, Failure> {
-        self.clients.get(name).ok_or_else(|| {
-            self.fail(
-                format!("scenario bug: client {name} is not connected"),
-                None,
-            )
-        })
+        self.clients
+            .get(name)
+            .ok_or_else(|| self.fail(tr!("run-bug-not-connected", name = name), None))
     }
 
     /// Replaces `{A}` and `{A.repr}` by client A's address, for every connected client.
@@ -579,24 +571,15 @@ impl Run<'_> {
             Step::Flood(name, bytes) => self.flood(name, bytes),
             Step::EndsSomeTime(name) => self.ends_some_time(name),
             Step::MemoryBelow(mib) => {
+                let used = |kib: u64| format!("{:.1}", kib as f64 / 1024.0);
                 let seen = match self.target.memory_kib() {
-                    None => {
-                        Observation::Unknown(format!("the server's memory stays under {mib} MiB"))
+                    None => Observation::Unknown(tr!("run-memory-unknown", mib = mib)),
+                    Some(kib) if kib < mib * 1024 => {
+                        Observation::Yes(tr!("run-memory-under", used = used(kib), mib = mib))
                     }
-                    Some(kib) if kib < mib * 1024 => Observation::Yes(format!(
-                        "[server] uses {:.1} MiB of memory (under {mib} MiB)",
-                        kib as f64 / 1024.0
-                    )),
                     Some(kib) => Observation::No(
-                        format!(
-                            "[server] uses {:.1} MiB of memory, more than {mib} MiB",
-                            kib as f64 / 1024.0
-                        ),
-                        Some(
-                            "what is queued for a client that does not read must be bounded: \
-                             disconnect it past the bound instead of keeping everything"
-                                .into(),
-                        ),
+                        tr!("run-memory-over", used = used(kib), mib = mib),
+                        Some(tr!("hint-memory")),
                     ),
                 };
                 self.seen(seen)
@@ -608,10 +591,8 @@ impl Run<'_> {
             } => self.churn(chatty, observer, millis),
             Step::Leavers(n) => {
                 let connected = super::load::leavers_until(self.target.addr(), n, self.deadline);
-                self.transcript.push(format!(
-                    "[L1..L{n}] $ {n} clients each connect, send \"hi\\n\" and close at once \
-                     ({connected} connected)"
-                ));
+                self.transcript
+                    .push(tr!("run-leavers", n = n, connected = connected));
                 self.noise.push(Noise::Lines {
                     sender: None,
                     prefix: b"hi\n".to_vec(),
@@ -623,25 +604,31 @@ impl Run<'_> {
             Step::NoData(name, ms) => self.quiet(name, ms, true),
             Step::Ends(name, ref end) => self.ends(name, end),
             Step::Close(name) => {
-                self.transcript.push(format!("[{name}] $ close (FIN)"));
+                self.transcript.push(tr!("run-close", name = name));
                 self.clients.get_mut(name).map(TestClient::close);
                 Ok(())
             }
             Step::Reset(name) => {
-                self.transcript.push(format!("[{name}] $ reset (RST)"));
+                self.transcript.push(tr!("run-reset", name = name));
                 let result = match self.clients.get_mut(name) {
                     Some(c) => c.reset(),
-                    None => return Err(self.fail(format!("scenario bug: no client {name}"), None)),
+                    None => return Err(self.fail(tr!("run-bug-not-connected", name = name), None)),
                 };
-                result.map_err(|e| self.fail(format!("[{name}] reset failed: {e}"), None))
+                result.map_err(|e| {
+                    self.fail(
+                        tr!("run-reset-failed", name = name, error = e.to_string()),
+                        None,
+                    )
+                })
             }
             Step::HalfClose(name) => {
-                self.transcript.push(format!(
-                    "[{name}] $ shutdown(SHUT_WR): FIN, but keeps reading"
-                ));
-                self.client(name)?
-                    .half_close()
-                    .map_err(|e| self.fail(format!("[{name}] shutdown failed: {e}"), None))
+                self.transcript.push(tr!("run-half-close", name = name));
+                self.client(name)?.half_close().map_err(|e| {
+                    self.fail(
+                        tr!("run-shutdown-failed", name = name, error = e.to_string()),
+                        None,
+                    )
+                })
             }
             Step::Pause(ms) => {
                 std::thread::sleep(Duration::from_millis(ms));
@@ -687,21 +674,36 @@ impl Run<'_> {
 
     fn connect(&mut self, name: &'static str) -> Result<(), Failure> {
         let addr = self.target.addr();
-        let client =
-            TestClient::connect_within(name, addr, ClientOptions::default(), self.wait()).map_err(|e| {
-            let hint = if e.kind() == std::io::ErrorKind::ConnectionRefused {
-                "nothing is listening there: did the server bind the port it was given, and is it still running?"
-            } else {
-                "the server's listen backlog may be full, or it is not running"
-            };
-            self.fail(
-                format!("[{name}] could not connect to {addr}: {e}"),
-                Some(hint.into()),
-            )
-        })?;
-        self.transcript.push(format!(
-            "[{name}] $ connect {addr}    ({name} is {})",
-            client.local
+        let wait = self.wait();
+        let connected = TestClient::connect_within(name, addr, ClientOptions::default(), wait);
+        let client = match connected {
+            Ok(client) => client,
+            Err(e) => {
+                let gone = self.target.exited();
+                let hint = match (e.kind(), gone) {
+                    (_, Some(how)) => tr!("hint-program-ended", how = how),
+                    (std::io::ErrorKind::ConnectionRefused, None) => tr!("hint-no-longer-listens"),
+                    (std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock, None) => {
+                        tr!("hint-backlog-full", seconds = seconds(wait))
+                    }
+                    _ => String::new(),
+                };
+                return Err(self.fail(
+                    tr!(
+                        "run-connect-failed",
+                        name = name,
+                        addr = addr.to_string(),
+                        error = e.to_string()
+                    ),
+                    (!hint.is_empty()).then_some(hint),
+                ));
+            }
+        };
+        self.transcript.push(tr!(
+            "run-connect",
+            name = name,
+            addr = addr.to_string(),
+            local = client.local.to_string()
         ));
         self.clients.insert(name, client);
         self.cursors.insert(name, 0);
@@ -716,7 +718,7 @@ impl Run<'_> {
         self.send(
             name,
             line.as_bytes(),
-            &format!("    (and waits for it to come back: then {name} is in the clients dict)"),
+            &tr!("run-register-note", name = name),
         )?;
         let local = self.client(name)?.local;
         let mut body = line.into_bytes();
@@ -737,11 +739,23 @@ impl Run<'_> {
             recv_buffer: Some(4096),
             keep: false,
         };
-        let client = TestClient::connect_within(name, addr, options, self.wait())
-            .map_err(|e| self.fail(format!("[{name}] could not connect to {addr}: {e}"), None))?;
+        let client = TestClient::connect_within(name, addr, options, self.wait()).map_err(|e| {
+            self.fail(
+                tr!(
+                    "run-connect-failed",
+                    name = name,
+                    addr = addr.to_string(),
+                    error = e.to_string()
+                ),
+                None,
+            )
+        })?;
         let local = client.local;
-        self.transcript.push(format!(
-            "[{name}] $ connect {addr}    ({name} is {local}; it never reads, with a 4 KB receive buffer)"
+        self.transcript.push(tr!(
+            "run-connect-silent",
+            name = name,
+            addr = addr.to_string(),
+            local = local.to_string()
         ));
         self.clients.insert(name, client);
         self.cursors.insert(name, 0);
@@ -751,29 +765,29 @@ impl Run<'_> {
         let mut body = line.into_bytes();
         body.push(b'\n');
         let probe = Expected::message(local, &body);
-        let witness =
-            self.readers().first().copied().ok_or_else(|| {
-                self.fail("scenario bug: a silent client needs a reading one", None)
-            })?;
+        let witness = self
+            .readers()
+            .first()
+            .copied()
+            .ok_or_else(|| self.fail(tr!("run-bug-no-witness"), None))?;
         let tail = [wire::after_time(local).as_bytes(), &body].concat();
         let seen = self
             .client(witness)?
             .wait_until(self.wait(), |data, _| contains(data, &tail));
         if !seen {
             return Err(self.fail(
-                format!(
-                    "[{witness}] expected {name}'s line {} within {}; it did not come",
-                    escape(&body[..body.len() - 1]),
-                    seconds(self.wait())
+                tr!(
+                    "run-silent-line-missing",
+                    witness = witness,
+                    name = name,
+                    line = escape(&body[..body.len() - 1]),
+                    seconds = seconds(self.wait())
                 ),
-                Some(format!(
-                    "{name} is not in the dict, or the broadcast does not reach {witness}"
-                )),
+                None,
             ));
         }
-        self.transcript.push(format!(
-            "[{witness}] received {name}'s line: {name} is in the clients dict"
-        ));
+        self.transcript
+            .push(tr!("run-silent-registered", witness = witness, name = name));
         self.noise.push(Noise::Exact(probe, self.mode));
         Ok(())
     }
@@ -835,7 +849,12 @@ impl Run<'_> {
             let took = self
                 .client(name)?
                 .send_within(&line, FLOOD_STALL)
-                .map_err(|e| self.fail(format!("[{name}] send failed: {e}"), None))?;
+                .map_err(|e| {
+                    self.fail(
+                        tr!("run-send-failed", name = name, error = e.to_string()),
+                        None,
+                    )
+                })?;
             sent += took;
             if took < line.len() {
                 stalled = Some((name, lines));
@@ -848,10 +867,13 @@ impl Run<'_> {
                 stalled = Some(behind);
             }
         }
-        self.transcript.push(format!(
-            "[{name}] $ send {lines} lines of {LINE} bytes (\"flood 000001 xxx...\\n\", {:.1} MB), \
-             at most {FLOOD_WINDOW} ahead of what everyone who reads has received",
-            sent as f64 / 1e6
+        self.transcript.push(tr!(
+            "run-flood",
+            name = name,
+            lines = lines,
+            size = LINE,
+            mb = format!("{:.1}", sent as f64 / 1e6),
+            window = FLOOD_WINDOW
         ));
         self.noise.push(Noise::Lines {
             sender: Some(from),
@@ -859,20 +881,24 @@ impl Run<'_> {
         });
         if let Some((reader, got)) = stalled {
             return Err(self.fail(
-                format!(
-                    "[{reader}] received {got} of {name}'s {lines} lines, and nothing more for {}",
-                    seconds(self.wait().max(FLOOD_STALL))
+                tr!(
+                    "run-flood-stalled",
+                    reader = reader,
+                    got = got,
+                    name = name,
+                    lines = lines,
+                    seconds = seconds(self.wait().max(FLOOD_STALL))
                 ),
-                Some(
-                    "the chat froze: a broadcast that waits for a client that does not read holds \
-                     everyone up (in the notes, flush() blocks while the thread holds the lock)"
-                        .into(),
-                ),
+                Some(tr!("hint-chat-froze")),
             ));
         }
         for reader in &readers {
-            self.transcript
-                .push(format!("[{reader}] received all {lines} of {name}'s lines"));
+            self.transcript.push(tr!(
+                "run-flood-received",
+                reader = *reader,
+                lines = lines,
+                name = name
+            ));
         }
         Ok(())
     }
@@ -884,26 +910,27 @@ impl Run<'_> {
         let (bytes, end) = self.client(name)?.read_to_end(wait);
         match end {
             Some(end) => {
-                self.transcript.push(format!(
-                    "[{name}] reads at last: {bytes} bytes, then the connection ends ({})",
-                    match end {
-                        End::Eof => "EOF".to_string(),
-                        End::Reset => "RST".to_string(),
-                        End::Error(e) => e,
-                    }
+                let how = match end {
+                    End::Eof => "EOF".to_string(),
+                    End::Reset => "RST".to_string(),
+                    End::Error(e) => e,
+                };
+                self.transcript.push(tr!(
+                    "run-reads-at-last",
+                    name = name,
+                    bytes = bytes,
+                    how = how
                 ));
                 Ok(())
             }
             None => Err(self.fail(
-                format!(
-                    "[{name}] reads at last: {bytes} bytes, and the connection is still open after {}",
-                    seconds(wait)
+                tr!(
+                    "run-still-open",
+                    name = name,
+                    bytes = bytes,
+                    seconds = seconds(wait)
                 ),
-                Some(
-                    "a client that does not read must be disconnected once too much is queued for \
-                     it; otherwise what waits for it grows without end"
-                        .into(),
-                ),
+                Some(tr!("hint-disconnect-slow")),
             )),
         }
     }
@@ -923,20 +950,15 @@ impl Run<'_> {
         };
         let (sent, connections) =
             super::load::churn_around(addr, self.client(chatty)?, options, || false);
-        self.transcript.push(format!(
-            "[churn] $ for {}: 6 threads connect, send \"hi\\n\", \"quit\\n\" and close, over and over              ({connections} connections), while [{chatty}] sends \"spam N\\n\" every millisecond ({sent} lines)",
-            seconds(Duration::from_millis(millis))
+        self.transcript.push(tr!(
+            "run-churn",
+            seconds = seconds(Duration::from_millis(millis)),
+            connections = connections,
+            chatty = chatty,
+            sent = sent
         ));
         if let Observation::No(message, _) = self.target.never_says(super::load::RACE) {
-            return Err(self.fail(
-                message,
-                Some(
-                    "iterating the dict while another thread adds or removes a client raises \
-                     RuntimeError: every access to the dict, the broadcast's loop included, must \
-                     hold the lock"
-                        .into(),
-                ),
-            ));
+            return Err(self.fail(message, Some(tr!("hint-race"))));
         }
         let from = self.client(chatty)?.local;
         for name in [chatty, observer] {
@@ -947,18 +969,24 @@ impl Run<'_> {
             let got = super::load::spam_lines(&client.received(), from);
             if !all {
                 return Err(self.fail(
-                    format!("[{name}] received {got} of {chatty}'s {sent} lines"),
-                    Some(
-                        "a thread that broadcast died, or a line was lost: a client connected \
-                         throughout must receive every line"
-                            .into(),
+                    tr!(
+                        "run-churn-lost",
+                        name = name,
+                        got = got,
+                        chatty = chatty,
+                        sent = sent
                     ),
+                    Some(tr!("hint-churn-lost")),
                 ));
             }
             // What the churn left in their input is not for later steps.
             let end = client.received().len();
-            self.transcript
-                .push(format!("[{name}] received all {sent} of {chatty}'s lines"));
+            self.transcript.push(tr!(
+                "run-churn-all",
+                name = name,
+                sent = sent,
+                chatty = chatty
+            ));
             self.cursors.insert(name, end);
         }
         Ok(())
@@ -976,55 +1004,45 @@ impl Run<'_> {
         }
         if left > 0 {
             return Err(self.fail(
-                format!(
-                    "[server] still holds {} in CLOSE-WAIT after {}: their clients closed, and the \
-                     server never closed its sockets",
-                    crate::terminal::count(left, "connection", "connections"),
-                    seconds(self.wait())
-                ),
-                Some(
-                    "a write to a client that has just closed raises BrokenPipeError; if nothing \
-                     catches it, it ends the thread that was broadcasting before that thread \
-                     closes its own client (`ss -tan state close-wait` shows them)"
-                        .into(),
-                ),
+                tr!("run-close-wait", n = left, seconds = seconds(self.wait())),
+                Some(tr!("hint-close-wait")),
             ));
         }
-        self.transcript
-            .push("[server] holds no connection in CLOSE-WAIT".to_string());
+        self.transcript.push(tr!("run-no-close-wait"));
         Ok(())
     }
 
     fn send(&mut self, name: &'static str, bytes: &[u8], note: &str) -> Result<(), Failure> {
-        self.transcript
-            .push(format!("[{name}] $ send {}{note}", shorten(&escape(bytes))));
+        self.transcript.push(tr!(
+            "run-send",
+            name = name,
+            bytes = shorten(&escape(bytes)),
+            note = note
+        ));
         self.sent.insert(name, bytes.to_vec());
         self.last_sent = Some(bytes.to_vec());
         let wait = self.wait();
         let sent = self.client(name)?.send_within(bytes, wait).map_err(|e| {
             let hint = match e.kind() {
-                std::io::ErrorKind::BrokenPipe => {
-                    Some(format!("the server had already closed {name}'s connection"))
-                }
-                std::io::ErrorKind::ConnectionReset => {
-                    Some(format!("the server had already reset {name}'s connection"))
-                }
+                std::io::ErrorKind::BrokenPipe => Some(tr!("hint-send-closed", name = name)),
+                std::io::ErrorKind::ConnectionReset => Some(tr!("hint-send-reset", name = name)),
                 _ => None,
             };
-            self.fail(format!("[{name}] send failed: {e}"), hint)
+            self.fail(
+                tr!("run-send-failed", name = name, error = e.to_string()),
+                hint,
+            )
         })?;
         if sent < bytes.len() {
             return Err(self.fail(
-                format!(
-                    "[{name}] sent {} of {} bytes in {}, then the connection stayed full",
-                    sent,
-                    bytes.len(),
-                    seconds(wait)
+                tr!(
+                    "run-send-stalled",
+                    name = name,
+                    sent = sent,
+                    total = bytes.len(),
+                    seconds = seconds(wait)
                 ),
-                Some(format!(
-                    "the server stopped reading from {name}: its receive buffer is full (a thread \
-                     that died, or one blocked elsewhere, never reads its client again)"
-                )),
+                Some(tr!("hint-send-stalled", name = name)),
             ));
         }
         Ok(())
@@ -1043,10 +1061,7 @@ impl Run<'_> {
         let until = began + wait;
         let noise = &self.noise;
         let Some(client) = self.clients.get(name) else {
-            return Err(self.fail(
-                format!("scenario bug: client {name} is not connected"),
-                None,
-            ));
+            return Err(self.fail(tr!("run-bug-not-connected", name = name), None));
         };
         // Wait until it has come, or cannot come any more: a byte that differs, the end of
         // the connection, the end of the program.
@@ -1075,8 +1090,11 @@ impl Run<'_> {
         let got = &data[start.min(data.len())..];
         let at = match expected.matches(got, mode) {
             Match::Complete(n) => {
-                self.transcript
-                    .push(format!("[{name}] received {}", shorten(&escape(&got[..n]))));
+                self.transcript.push(tr!(
+                    "run-received",
+                    name = name,
+                    bytes = shorten(&escape(&got[..n]))
+                ));
                 self.cursors.insert(name, start + n);
                 return Ok(());
             }
@@ -1118,44 +1136,64 @@ impl Run<'_> {
         });
         let message = if at >= got.len() {
             let how = match (&end, ended_after) {
-                (Some(End::Eof), Some(after)) => format!(
-                    ", then the connection was closed (EOF) {} into this step",
-                    seconds_exact(after)
-                ),
-                (Some(End::Reset), Some(after)) => format!(
-                    ", then the connection was reset (RST) {} into this step",
-                    seconds_exact(after)
-                ),
-                (Some(End::Error(e)), _) => format!(", then the connection failed: {e}"),
+                (Some(End::Eof), Some(after)) => {
+                    tr!("run-then-eof", after = seconds_exact(after))
+                }
+                (Some(End::Reset), Some(after)) => {
+                    tr!("run-then-rst", after = seconds_exact(after))
+                }
+                (Some(End::Error(e)), _) => tr!("run-then-error", error = e),
                 _ => match &gone {
-                    Some(how) => format!(", and the program has ended ({how})"),
+                    Some(how) => tr!("run-then-exited", how = how),
                     None => String::new(),
                 },
             };
-            let waited = if end.is_some() || gone.is_some() {
-                String::new()
-            } else {
-                format!(" in {}", seconds(wait))
+            let waited = end.is_none() && gone.is_none();
+            let received = match (got.is_empty(), waited) {
+                (true, true) => tr!(
+                    "run-received-nothing-in",
+                    name = name,
+                    seconds = seconds(wait)
+                ),
+                (true, false) => tr!("run-received-nothing", name = name),
+                (false, true) => tr!(
+                    "run-received-only-in",
+                    name = name,
+                    n = got.len(),
+                    seconds = seconds(wait),
+                    bytes = shorten(&escape(got))
+                ),
+                (false, false) => tr!(
+                    "run-received-only",
+                    name = name,
+                    n = got.len(),
+                    bytes = shorten(&escape(got))
+                ),
             };
-            if got.is_empty() {
-                format!(
-                    "[{name}] expected: {}\n[{name}] received nothing{waited}{how}",
-                    shorten(&expected.show())
-                )
-            } else {
-                format!(
-                    "[{name}] expected: {}\n[{name}] received only {} bytes{waited}: {}{how}",
-                    shorten(&expected.show()),
-                    got.len(),
-                    shorten(&escape(got))
-                )
-            }
+            let expected = tr!(
+                "run-expected",
+                name = name,
+                bytes = shorten(&expected.show())
+            );
+            format!("{expected}\n{received}{how}")
         } else {
             let (exp, rec, caret) = expected.side_by_side(got, at, mode);
-            let label = format!("[{name}] expected: ");
+            // The two labels, padded to one width, so that the bytes line up.
+            let labels = [
+                tr!("run-expected", name = name, bytes = ""),
+                tr!("run-received-label", name = name, bytes = ""),
+            ];
+            let width = labels
+                .iter()
+                .map(|l| crate::text::columns(l))
+                .max()
+                .unwrap_or(0);
+            let [expected, received] =
+                labels.map(|l| format!("{l}{}", " ".repeat(width - crate::text::columns(&l))));
             format!(
-                "{label}{exp}\n[{name}] received: {rec}\n{}^ first difference at byte {at}",
-                " ".repeat(caret + crate::text::columns(&label))
+                "{expected}{exp}\n{received}{rec}\n{}{}",
+                " ".repeat(caret + width),
+                tr!("run-first-difference", at = at)
             )
         };
         Err(self.fail(message, hint))
@@ -1169,10 +1207,7 @@ impl Run<'_> {
         let began = Instant::now();
         let noise = &self.noise;
         let Some(client) = self.clients.get(name) else {
-            return Err(self.fail(
-                format!("scenario bug: client {name} is not connected"),
-                None,
-            ));
+            return Err(self.fail(tr!("run-bug-not-connected", name = name), None));
         };
         let broken = client.wait_until(Duration::from_millis(ms), |data, end| {
             data.len() > skip_noise(noise, data, cursor) || (!may_end && end.is_some())
@@ -1182,9 +1217,11 @@ impl Run<'_> {
             let extra = &data[skip_noise(&self.noise, &data, cursor)..];
             if !extra.is_empty() {
                 return Err(self.fail(
-                    format!(
-                        "[{name}] expected nothing more for {ms} ms, but received {}",
-                        shorten(&escape(extra))
+                    tr!(
+                        "run-extra",
+                        name = name,
+                        ms = ms,
+                        bytes = shorten(&escape(extra))
                     ),
                     hint::for_extra(extra, self.last_sent.as_deref()),
                 ));
@@ -1192,19 +1229,13 @@ impl Run<'_> {
             let after = client.ended_at().map_or(String::new(), |t| {
                 seconds_exact(t.saturating_duration_since(began))
             });
-            return Err(self.fail(
-                format!(
-                    "[{name}] expected nothing for {ms} ms, with the connection open, but it {} after {after}",
-                    match client.end() {
-                        Some(End::Reset) => "was reset (RST)",
-                        _ => "was closed (EOF)",
-                    }
-                ),
-                None,
-            ));
+            let message = match client.end() {
+                Some(End::Reset) => tr!("run-quiet-rst", name = name, ms = ms, after = after),
+                _ => tr!("run-quiet-eof", name = name, ms = ms, after = after),
+            };
+            return Err(self.fail(message, None));
         }
-        self.transcript
-            .push(format!("[{name}] receives nothing for {ms} ms"));
+        self.transcript.push(tr!("run-quiet", name = name, ms = ms));
         Ok(())
     }
 
@@ -1218,31 +1249,47 @@ impl Run<'_> {
         let sent = self.sent.get(name).map(Vec::as_slice);
         if !got.is_empty() {
             return Err(self.fail(
-                format!(
-                    "[{name}] expected the connection to end, but first received {}",
-                    shorten(&escape(got))
+                tr!(
+                    "run-end-but-received",
+                    name = name,
+                    bytes = shorten(&escape(got))
                 ),
                 hint::for_no_end(sent, got),
             ));
         }
         match end {
             Some(ref e) if e == expected => {
-                let how = match e {
-                    End::Eof => "closed by the server (EOF)",
-                    End::Reset => "reset (ConnectionResetError)",
-                    End::Error(_) => "ended with an error",
-                };
-                self.transcript.push(format!("[{name}] connection {how}"));
+                self.transcript.push(match e {
+                    End::Eof => tr!("run-closed-eof", name = name),
+                    End::Reset => tr!("run-closed-rst", name = name),
+                    End::Error(error) => tr!("run-closed-error", name = name, error = error),
+                });
                 Ok(())
             }
             other => Err(self.fail(
-                format!(
-                    "[{name}] expected the connection to end with {expected:?}, got {}",
-                    other.as_ref().map_or(
-                        format!("nothing in {:.0} s (still open)", self.wait.as_secs_f64()),
-                        |e| format!("{e:?}")
-                    )
-                ),
+                {
+                    let expected = end_name(expected);
+                    match &other {
+                        None => tr!(
+                            "run-end-still-open",
+                            name = name,
+                            expected = expected,
+                            seconds = seconds(self.wait())
+                        ),
+                        Some(End::Error(error)) => tr!(
+                            "run-end-error",
+                            name = name,
+                            expected = expected,
+                            error = error
+                        ),
+                        Some(got) => tr!(
+                            "run-end-other",
+                            name = name,
+                            expected = expected,
+                            got = end_name(got)
+                        ),
+                    }
+                },
                 if other.is_none() {
                     hint::for_no_end(sent, got)
                 } else {
@@ -1264,16 +1311,26 @@ const LOOK_AGAIN: Duration = Duration::from_millis(100);
 
 /// `0.40 s`: a measured time, for people.
 fn seconds_exact(d: Duration) -> String {
-    format!("{:.2} s", d.as_secs_f64())
+    tr!("unit-seconds", s = format!("{:.2}", d.as_secs_f64()))
 }
 
 /// `5 s`, `0.5 s`: a wait, for people.
 fn seconds(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s.fract() == 0.0 {
-        format!("{s:.0} s")
+    let s = if s.fract() == 0.0 {
+        format!("{s:.0}")
     } else {
-        format!("{s:.1} s")
+        format!("{s:.1}")
+    };
+    tr!("unit-seconds", s = s)
+}
+
+/// How an end of a connection is named in a sentence: `closed (EOF)`, `reset (RST)`.
+fn end_name(end: &End) -> String {
+    match end {
+        End::Eof => tr!("end-eof"),
+        End::Reset => tr!("end-rst"),
+        End::Error(e) => e.clone(),
     }
 }
 

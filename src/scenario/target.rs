@@ -15,6 +15,7 @@
 use crate::program::{ExternalProgram, Stream};
 use crate::py::Record;
 use crate::stage::{QuitOptions, QuitReport, Running};
+use crate::tr;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::thread::JoinHandle;
@@ -130,14 +131,8 @@ impl Target for InProcess<'_> {
             _ => false,
         });
         match found {
-            Some(_) => Observation::Yes(format!("[server] logs {}", short_quoted(text))),
-            None => Observation::No(
-                format!(
-                    "[server] expected a log line containing {}",
-                    short_quoted(text)
-                ),
-                None,
-            ),
+            Some(_) => Observation::Yes(tr!("target-logs", text = short_quoted(text))),
+            None => Observation::No(tr!("target-expected-log", text = short_quoted(text)), None),
         }
     }
 
@@ -149,19 +144,21 @@ impl Target for InProcess<'_> {
             .into_iter()
             .find_map(|r| match r {
                 Record::Log { message, .. } | Record::Print(message) if message.contains(text) => {
-                    Some(format!("[server] logged {}", short_quoted(&message)))
+                    Some(tr!("target-logged", text = short_quoted(&message)))
                 }
                 Record::Ended {
                     thread,
                     exception: Some(e),
-                } if e.to_string().contains(text) => {
-                    Some(format!("[server] thread {thread} died: {e}"))
-                }
+                } if e.to_string().contains(text) => Some(tr!(
+                    "target-thread-died",
+                    thread = thread,
+                    error = e.to_string()
+                )),
                 _ => None,
             });
         match said {
             Some(line) => Observation::No(line, None),
-            None => Observation::Yes(format!("[server] never says {}", short_quoted(text))),
+            None => Observation::Yes(tr!("target-never-says", text = short_quoted(text))),
         }
     }
 
@@ -172,25 +169,29 @@ impl Target for InProcess<'_> {
         );
         let Some(Record::Ended { exception, .. }) = ended else {
             return Observation::No(
-                format!(
-                    "[server] expected thread {thread} to end within {:.0} s; it did not",
-                    wait.as_secs_f64()
+                tr!(
+                    "target-thread-did-not-end",
+                    thread = thread,
+                    seconds = wait.as_secs_f64().round()
                 ),
                 None,
             );
         };
         match (exception, error) {
-            (Some(e), Some(want)) if e.to_string().contains(want) => {
-                Observation::Yes(format!("[server] thread {thread} dies: {e}"))
-            }
-            (None, None) => Observation::Yes(format!("[server] thread {thread} ends")),
+            (Some(e), Some(want)) if e.to_string().contains(want) => Observation::Yes(tr!(
+                "target-thread-dies",
+                thread = thread,
+                error = e.to_string()
+            )),
+            (None, None) => Observation::Yes(tr!("target-thread-ends", thread = thread)),
             (exception, want) => Observation::No(
-                format!(
-                    "[server] thread {thread} ended with {}, expected {}",
-                    exception.map_or("no exception".to_string(), |e| e.to_string()),
-                    want.map_or("no exception".to_string(), |w| format!(
-                        "an exception containing {w:?}"
-                    ))
+                tr!(
+                    "target-thread-ended-otherwise",
+                    thread = thread,
+                    got = exception.map_or(tr!("target-no-exception"), |e| e.to_string()),
+                    want = want.map_or(tr!("target-no-exception"), |w| {
+                        tr!("target-an-exception", text = format!("{w:?}"))
+                    })
                 ),
                 None,
             ),
@@ -208,9 +209,10 @@ impl Target for InProcess<'_> {
                 .find(|t| t.name == thread);
             if let Some(b) = found.as_ref().and_then(|t| t.blocked.as_ref()) {
                 if b.what.contains(call) {
-                    return Observation::Yes(format!(
-                        "[server] thread {thread} is blocked in {}",
-                        b.what
+                    return Observation::Yes(tr!(
+                        "target-thread-blocked",
+                        thread = thread,
+                        call = b.what.as_str()
                     ));
                 }
             }
@@ -222,19 +224,22 @@ impl Target for InProcess<'_> {
                         .rev()
                         .find(|t| t.name == thread)
                     {
-                        Some(t) => format!(
-                            "not running: it ended{}",
-                            t.exception.map_or(String::new(), |e| format!(" with {e}"))
-                        ),
-                        None => "not running: it never started".to_string(),
+                        Some(t) => match t.exception {
+                            Some(e) => tr!("target-now-ended-with", error = e.to_string()),
+                            None => tr!("target-now-ended"),
+                        },
+                        None => tr!("target-now-never-started"),
                     },
-                    Some(t) => t
-                        .blocked
-                        .map_or("running".to_string(), |b| format!("in {}", b.what)),
+                    Some(t) => t.blocked.map_or(tr!("target-now-running"), |b| {
+                        tr!("target-now-in", call = b.what.as_str())
+                    }),
                 };
                 return Observation::No(
-                    format!(
-                        "[server] expected thread {thread} to be blocked in {call:?}; it is {now}"
+                    tr!(
+                        "target-expected-blocked",
+                        thread = thread,
+                        call = format!("{call:?}"),
+                        now = now
                     ),
                     None,
                 );
@@ -248,44 +253,38 @@ impl Target for InProcess<'_> {
             main_wait: Duration::ZERO,
             grace,
         }));
-        Observation::Yes(format!(
-            "[console] >> quit    (grace {:.1} s)",
-            grace.as_secs_f64()
+        Observation::Yes(tr!(
+            "target-quit-grace",
+            seconds = format!("{:.1}", grace.as_secs_f64())
         ))
     }
 
     fn quit_ends(&mut self, clean: bool) -> Observation {
         let Some(handle) = self.quit.take() else {
-            return Observation::No("scenario bug: QuitEnds without Quit".into(), None);
+            return Observation::No(tr!("target-bug-quit-ends"), None);
         };
         let report = handle.join().expect("the quit sequence panicked");
         if report.clean() != clean {
+            let seconds = format!("{:.1}", report.elapsed.as_secs_f64());
             return Observation::No(
-                format!(
-                    "[server] expected the quit to end {}, but after {:.1} s {}",
-                    if clean {
-                        "with every thread done"
-                    } else {
-                        "cut short"
-                    },
-                    report.elapsed.as_secs_f64(),
-                    if report.clean() {
-                        "every thread had ended".to_string()
-                    } else {
-                        format!(
-                            "these were cut short:\n{}",
-                            crate::stage::describe(&report.stuck)
-                        )
-                    }
-                ),
+                if clean {
+                    format!(
+                        "{}\n{}",
+                        tr!("target-quit-not-clean", seconds = seconds),
+                        crate::stage::describe(&report.stuck)
+                    )
+                } else {
+                    tr!("target-quit-not-cut", seconds = seconds)
+                },
                 None,
             );
         }
-        Observation::Yes(format!(
-            "[server] every thread has {} {:.1} s after quit",
-            if clean { "ended" } else { "been cut short" },
-            report.elapsed.as_secs_f64()
-        ))
+        let seconds = format!("{:.1}", report.elapsed.as_secs_f64());
+        Observation::Yes(if clean {
+            tr!("target-quit-clean", seconds = seconds)
+        } else {
+            tr!("target-quit-cut", seconds = seconds)
+        })
     }
 
     fn last_records(&self) -> Vec<String> {
@@ -295,20 +294,22 @@ impl Target for InProcess<'_> {
             .records()
             .iter()
             .filter_map(|r| match r {
-                Record::Log { message, .. } => Some(format!(
-                    "log: {}",
-                    super::expect::shorten(&super::escape(message.as_bytes()))
+                Record::Log { message, .. } => Some(tr!(
+                    "target-record-log",
+                    text = super::expect::shorten(&super::escape(message.as_bytes()))
                 )),
-                Record::Print(line) => Some(format!(
-                    "print: {}",
-                    super::expect::shorten(&super::escape(line.as_bytes()))
+                Record::Print(line) => Some(tr!(
+                    "target-record-print",
+                    text = super::expect::shorten(&super::escape(line.as_bytes()))
                 )),
-                Record::Ended { thread, exception } => Some(format!(
-                    "thread {thread} ended{}",
-                    exception
-                        .as_ref()
-                        .map_or(String::new(), |e| format!(": {e}"))
-                )),
+                Record::Ended { thread, exception } => Some(match exception {
+                    Some(e) => tr!(
+                        "target-record-ended-with",
+                        thread = thread,
+                        error = e.to_string()
+                    ),
+                    None => tr!("target-record-ended", thread = thread),
+                }),
                 Record::Started { .. } => None,
             })
             .collect();
@@ -406,24 +407,15 @@ impl Target for External<'_> {
             .program
             .find_output(text, [0, 0], wait.min(OUTPUT_WAIT))
         {
-            Some(_) => Observation::Yes(format!("[server] prints {}", short_quoted(text))),
-            None => Observation::Unknown(format!(
-                "logs {} (not in its output: a server may log in its own words)",
-                short_quoted(text)
-            )),
+            Some(_) => Observation::Yes(tr!("target-prints", text = short_quoted(text))),
+            None => Observation::Unknown(tr!("target-logs-unknown", text = short_quoted(text))),
         }
     }
 
     fn never_says(&mut self, text: &str) -> Observation {
         match self.program.find_output(text, [0, 0], Duration::ZERO) {
-            Some(_) => Observation::No(
-                format!(
-                    "[server] printed {} (see its output above)",
-                    short_quoted(text)
-                ),
-                None,
-            ),
-            None => Observation::Yes(format!("[server] never prints {}", short_quoted(text))),
+            Some(_) => Observation::No(tr!("target-printed", text = short_quoted(text)), None),
+            None => Observation::Yes(tr!("target-never-prints", text = short_quoted(text))),
         }
     }
 
@@ -437,61 +429,57 @@ impl Target for External<'_> {
 
     fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Observation {
         let Some(error) = error else {
-            return Observation::Unknown(format!("thread {thread} ends"));
+            return Observation::Unknown(tr!("target-unknown-thread-ends", thread = thread));
         };
         let from = self.deaths.get(error).copied().unwrap_or([0, 0]);
         match self.program.find_output(error, from, wait.min(OUTPUT_WAIT)) {
             Some(after) => {
                 self.deaths.insert(error.to_string(), after);
-                Observation::Yes(format!(
-                    "[server] a thread dies: {error}    (seen in its output; which thread is not checked)"
-                ))
+                Observation::Yes(tr!("target-a-thread-dies", error = error))
             }
-            None => Observation::Unknown(format!(
-                "thread {thread} dies of {error} (not in its output)"
+            None => Observation::Unknown(tr!(
+                "target-unknown-thread-dies",
+                thread = thread,
+                error = error
             )),
         }
     }
 
     fn thread_blocked(&mut self, thread: &str, call: &str, _wait: Duration) -> Observation {
-        Observation::Unknown(format!("thread {thread} is blocked in {call}"))
+        Observation::Unknown(tr!("target-unknown-blocked", thread = thread, call = call))
     }
 
     fn quit(&mut self, grace: Duration) -> Observation {
         if let Err(e) = self.program.type_line("quit") {
             return Observation::No(
-                format!("[console] could not type `quit` on the program's standard input: {e}"),
-                Some("the program has ended, or closed its standard input".into()),
+                tr!("target-could-not-type-quit", error = e.to_string()),
+                Some(tr!("hint-stdin-closed")),
             );
         }
         self.quit = Some((Instant::now(), grace));
-        Observation::Yes("[console] >> quit    (typed on the program's standard input)".into())
+        Observation::Yes(tr!("target-typed-quit"))
     }
 
     fn quit_ends(&mut self, clean: bool) -> Observation {
         let Some((at, grace)) = self.quit else {
-            return Observation::No("scenario bug: QuitEnds without Quit".into(), None);
+            return Observation::No(tr!("target-bug-quit-ends"), None);
         };
         if !clean {
-            return Observation::Unknown("the quit is cut short".into());
+            return Observation::Unknown(tr!("target-unknown-quit-cut"));
         }
         let left = (at + grace).saturating_duration_since(Instant::now());
         match self.program.wait_exit(left) {
-            Some(status) => Observation::Yes(format!(
-                "[server] the program ends {:.1} s after quit ({})",
-                at.elapsed().as_secs_f64(),
-                exit_text(status)
+            Some(status) => Observation::Yes(tr!(
+                "target-program-ends",
+                seconds = format!("{:.1}", at.elapsed().as_secs_f64()),
+                how = exit_text(status)
             )),
             None => Observation::No(
-                format!(
-                    "[server] expected the program to end within {:.1} s of `quit`; it is still running",
-                    grace.as_secs_f64()
+                tr!(
+                    "target-program-still-running",
+                    seconds = format!("{:.1}", grace.as_secs_f64())
                 ),
-                Some(
-                    "after `quit`, the program ends once every thread has: is a thread still blocked in \
-                     recv(), readline() or accept()? (`netlab explain 3` shows why close() does not wake it)"
-                        .into(),
-                ),
+                Some(tr!("hint-quit-still-running")),
             ),
         }
     }
@@ -501,9 +489,9 @@ impl Target for External<'_> {
 pub(crate) fn exit_text(status: std::process::ExitStatus) -> String {
     use std::os::unix::process::ExitStatusExt;
     match (status.code(), status.signal()) {
-        (Some(code), _) => format!("exit code {code}"),
-        (None, Some(sig)) => format!("killed by signal {sig}"),
-        _ => "ended".to_string(),
+        (Some(code), _) => tr!("exit-code", code = code),
+        (None, Some(sig)) => tr!("exit-signal", signal = sig),
+        _ => tr!("exit-ended"),
     }
 }
 
