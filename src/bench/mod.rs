@@ -328,7 +328,14 @@ fn one_run(
     let measured = load::run(server.addr(), load, &mut watching);
     let (before, after) = (watching.before, watching.after);
     let died = server.exited();
-    server.stop();
+    if let Some(report) = server.stop() {
+        bar.suspend(|| {
+            errln!(
+                "{}",
+                crate::tr!("bench-after-run", what = what, report = report)
+            )
+        });
+    }
     let measured = measured.map_err(|e| match &died {
         Some(why) => format!("{e}; {why}"),
         None => e.to_string(),
