@@ -218,6 +218,7 @@ program-left-running = your program left { $n ->
 } running: { $processes }, ended
 check-after-scenario = netlab check, after { $scenario }: { $report }
 bench-after-run = netlab bench, after { $what }: { $report }
+bench-addr-closed = netlab bench: nothing listens on { $addr }: start that server first (in another terminal: `netlab stage 7 --port { $port }`), or let netlab start one for each run (--stage N, or a command after `--`)
 
 ## netlab demo race (src/demo/race.rs)
 

@@ -164,6 +164,7 @@ check-port-taken = netlab check：端口 { $port } 已被占用：{ $why }。{ $
 program-left-running = 你的程序留下了 { $n } 个仍在运行的进程：{ $processes }，已将其结束
 check-after-scenario = netlab check，{ $scenario } 之后：{ $report }
 bench-after-run = netlab bench，{ $what } 之后：{ $report }
+bench-addr-closed = netlab bench：{ $addr } 上没有任何程序监听：请先启动那个服务端（在另一个终端里运行 `netlab stage 7 --port { $port }`），或者让 netlab 为每次运行启动一个（--stage N，或者 `--` 后面的命令）
 
 ## netlab demo race（src/demo/race.rs）
 

@@ -168,6 +168,19 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
         );
         return Ok(USAGE);
     }
+    // A server at --addr is the user's to start: without it, every run would measure
+    // nothing.
+    if let Some(addr) = args.addrs.iter().find(|a| !listened(**a)) {
+        errln!(
+            "{}",
+            crate::tr!(
+                "bench-addr-closed",
+                addr = addr.to_string(),
+                port = addr.port().to_string()
+            )
+        );
+        return Ok(USAGE);
+    }
     let smallest = args.clients.iter().copied().min().unwrap_or(1);
     if args.slow_readers >= smallest {
         errln!(
@@ -280,6 +293,15 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
         outln!("drew {}", path.display());
     }
     Ok(DONE)
+}
+
+/// Whether something listens on `addr` (on its address, or on every address).
+fn listened(addr: SocketAddr) -> bool {
+    crate::ports::sockets().unwrap_or_default().iter().any(|s| {
+        s.state == crate::ports::State::Listen
+            && s.local.port() == addr.port()
+            && (s.local.ip() == addr.ip() || s.local.ip().is_unspecified())
+    })
 }
 
 /// One line that says what is measured.
