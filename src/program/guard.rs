@@ -74,11 +74,7 @@ static CAN_GUARD: AtomicBool = AtomicBool::new(false);
 /// through a constructor).
 pub fn serve_if_asked() {
     // Read from /proc rather than std::env::args(): this may run before main.
-    let args: Vec<OsString> = std::fs::read("/proc/self/cmdline")
-        .unwrap_or_default()
-        .split(|&b| b == 0)
-        .map(|a| OsString::from_vec(a.to_vec()))
-        .collect();
+    let args = command_line(&std::fs::read("/proc/self/cmdline").unwrap_or_default());
     if args.get(1).is_some_and(|a| a == ARG) {
         let code = match serve(&args[2..]) {
             Ok(()) => 0,
@@ -87,6 +83,17 @@ pub fn serve_if_asked() {
         std::process::exit(code);
     }
     CAN_GUARD.store(true, Ordering::SeqCst);
+}
+
+/// The arguments in `/proc/self/cmdline`: each ends with a NUL (an empty one too).
+fn command_line(cmdline: &[u8]) -> Vec<OsString> {
+    let mut args: Vec<OsString> = cmdline
+        .split(|&b| b == 0)
+        .map(|a| OsString::from_vec(a.to_vec()))
+        .collect();
+    // The last NUL ends the last argument; it does not start another.
+    args.pop();
+    args
 }
 
 /// The executable to start as a guard: this one.
@@ -341,6 +348,15 @@ impl Guard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_command_line_keeps_empty_arguments_and_adds_none() {
+        assert_eq!(
+            command_line(b"netlab\0__guard\0\0x\0"),
+            ["netlab", "__guard", "", "x"].map(OsString::from)
+        );
+        assert!(command_line(b"").is_empty());
+    }
 
     #[test]
     fn reports_are_read_line_by_line() {
