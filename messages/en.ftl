@@ -181,6 +181,7 @@ port-time-wait-program = { $n ->
     [one] 1 connection of the last run on port { $port } is
    *[other] { $n } connections of the last run on port { $port } are
 } in TIME-WAIT (`netlab ports --all --port { $port }` lists them): the program closed them first, so the kernel keeps them about 60 s, and a server that sets no SO_REUSEADDR, as the notes' do, cannot bind the port until they end
+port-why-and-what-to-do = { $why }. { $next }
 port-try-make = Try another port with `PORT=61001 make run`, or `PORT=0 make run` to let the kernel pick one (`netlab stage 7 --port 0` outside make)
 port-try = Try another --port, or --port 0 to let the kernel pick one
 
@@ -207,6 +208,7 @@ launch-waiting-port = waiting for port { $port } to be free again (at most { $se
     [one] 1 connection of the last run is
    *[other] { $n } connections of the last run are
 } in TIME-WAIT, closed first by the program
+launch-waiting-port-why = waiting for port { $port } to be free again (at most { $seconds } s): { $why }
 launch-fixed-port-notice = netlab check: with --port { $port }, each scenario starts once the port can be bound again. When your program closes a connection first (from stage 4, a client's `quit`), the port stays in TIME-WAIT for 60 s, so { $n ->
     [one] this scenario
    *[other] these { $n } scenarios

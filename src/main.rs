@@ -486,10 +486,10 @@ fn start_failure(stage: &str, addr: SocketAddr, e: &Exception, reuse_addr: bool)
         );
     };
     let hint = match errno {
-        nix::libc::EADDRINUSE => format!(
-            "{}. {}",
-            PortUse::read(addr.port()).explain(Binder::Stage { reuse_addr }),
-            try_another_port()
+        nix::libc::EADDRINUSE => tr!(
+            "port-why-and-what-to-do",
+            why = PortUse::read(addr.port()).explain(Binder::Stage { reuse_addr }),
+            next = try_another_port()
         ),
         nix::libc::EACCES => tr!("start-port-root", next = try_another_port()),
         nix::libc::EADDRNOTAVAIL => tr!("start-not-here"),

@@ -513,11 +513,10 @@ fn owned_by(
 /// Ctrl-C, and on its way out. Bounded: it waits at most a few seconds for the guards.
 pub(crate) fn stop_all() {
     let running: Vec<Running> = lock_running().drain(..).collect();
-    for mut r in running.iter().map(|r| (r.group, r.channel.try_clone())) {
-        let _ = killpg(Pid::from_raw(r.0), Signal::SIGKILL);
-        if let Ok(channel) = &mut r.1 {
-            let _ = writeln!(channel, "stop 0");
-        }
+    for r in &running {
+        // The program's group at once; then the guard ends the rest, without grace.
+        let _ = killpg(Pid::from_raw(r.group), Signal::SIGKILL);
+        let _ = writeln!(&r.channel, "stop 0");
     }
     let deadline = Instant::now() + Duration::from_secs(3);
     for r in &running {

@@ -60,7 +60,10 @@ pub(crate) enum LaunchError {
     /// No port could be found free on 127.0.0.1.
     NoFreePort(io::Error),
     /// The command could not be run at all.
-    Spawn { command: String, error: io::Error },
+    Spawn {
+        command: Vec<String>,
+        error: io::Error,
+    },
     /// The fixed port cannot be bound, and waiting did not (or could not) free it.
     PortUnusable(PortUse),
     /// The program ran but did not listen on its port.
@@ -96,7 +99,7 @@ impl Launch<'_> {
             let addr = SocketAddr::from(([127, 0, 0, 1], port));
             let mut program = ExternalProgram::start_keeping(self.command, port, self.keep)
                 .map_err(|error| LaunchError::Spawn {
-                    command: self.command.join(" "),
+                    command: self.command.to_vec(),
                     error,
                 })?;
             let Err(why) = program.wait_listening(port, self.start_timeout) else {
@@ -122,18 +125,20 @@ impl Launch<'_> {
 
 /// The one line said while netlab waits for a fixed port.
 fn say_waiting(why: &PortUse) {
-    let n = match why.cause {
-        Cause::TimeWait { n } => n,
-        _ => 0,
-    };
+    let port = why.port.to_string();
+    let seconds = PORT_WAIT.as_secs();
     errln!(
         "{}",
-        tr!(
-            "launch-waiting-port",
-            port = why.port.to_string(),
-            n = n,
-            seconds = PORT_WAIT.as_secs()
-        )
+        match why.cause {
+            Cause::TimeWait { n } =>
+                tr!("launch-waiting-port", port = port, n = n, seconds = seconds),
+            _ => tr!(
+                "launch-waiting-port-why",
+                port = port,
+                seconds = seconds,
+                why = why.explain(Binder::Program)
+            ),
+        }
     );
 }
 
@@ -142,9 +147,11 @@ impl LaunchError {
     pub(crate) fn message(&self) -> String {
         match self {
             LaunchError::NoFreePort(e) => tr!("launch-no-free-port", error = e.to_string()),
-            LaunchError::Spawn { command, error } => {
-                tr!("launch-spawn", command = command, error = error.to_string())
-            }
+            LaunchError::Spawn { command, error } => tr!(
+                "launch-spawn",
+                command = command.join(" "),
+                error = error.to_string()
+            ),
             LaunchError::PortUnusable(why) => {
                 tr!("launch-port-unusable", port = why.port.to_string())
             }
@@ -175,14 +182,14 @@ impl LaunchError {
             LaunchError::Spawn { command, error } => Some(match error.kind() {
                 io::ErrorKind::NotFound => tr!(
                     "launch-hint-not-found",
-                    program = command.split(' ').next().unwrap_or_default()
+                    program = command.first().map_or("", String::as_str)
                 ),
                 _ => tr!("launch-hint-command"),
             }),
-            LaunchError::PortUnusable(why) => Some(format!(
-                "{}. {}",
-                why.explain(Binder::Program),
-                fixed_port_remedy()
+            LaunchError::PortUnusable(why) => Some(tr!(
+                "port-why-and-what-to-do",
+                why = why.explain(Binder::Program),
+                next = fixed_port_remedy()
             )),
             LaunchError::NotListening {
                 program,
@@ -193,10 +200,10 @@ impl LaunchError {
             } => {
                 if let Some(taken) = taken {
                     return Some(if *fixed {
-                        format!(
-                            "{}. {}",
-                            taken.explain(Binder::Program),
-                            fixed_port_remedy()
+                        tr!(
+                            "port-why-and-what-to-do",
+                            why = taken.explain(Binder::Program),
+                            next = fixed_port_remedy()
                         )
                     } else {
                         tr!(

@@ -41,10 +41,12 @@ pub enum Cause {
     /// A program listens on it; `holders` names it as `netlab ports` does.
     Listening { holders: Option<String> },
     /// Another program's outgoing connections took it as their own end, which the kernel
-    /// does only in its ephemeral range `range`.
+    /// does only in its ephemeral range `range`; `closing` when they have all closed and
+    /// only wait out TIME-WAIT.
     Outgoing {
         holders: Option<String>,
         range: (u16, u16),
+        closing: bool,
     },
     /// `n` connections of a server that was on it wait out TIME-WAIT.
     TimeWait { n: usize },
@@ -92,17 +94,18 @@ impl PortUse {
                 let remote = s.remote.port();
                 !in_range(remote, range) || listening.contains(&remote)
             });
+        let time_wait = on_port
+            .iter()
+            .filter(|s| s.state == State::TimeWait)
+            .count();
         let cause = if outgoing {
             Cause::Outgoing {
                 holders: holders(),
                 range,
+                closing: time_wait == on_port.len(),
             }
         } else {
-            match on_port
-                .iter()
-                .filter(|s| s.state == State::TimeWait)
-                .count()
-            {
+            match time_wait {
                 0 => Cause::Unknown { holders: holders() },
                 n => Cause::TimeWait { n },
             }
@@ -112,7 +115,10 @@ impl PortUse {
 
     /// Whether waiting can free the port: connections in TIME-WAIT end within a minute.
     pub fn passes(&self) -> bool {
-        matches!(self.cause, Cause::TimeWait { .. })
+        matches!(
+            self.cause,
+            Cause::TimeWait { .. } | Cause::Outgoing { closing: true, .. }
+        )
     }
 
     /// One sentence on what holds the port, for `binder`.
@@ -123,7 +129,7 @@ impl PortUse {
                 tr!("port-listening-holders", holders = h)
             }
             (Cause::Listening { holders: None }, _) => tr!("port-listening", port = port),
-            (Cause::Outgoing { holders, range }, _) => tr!(
+            (Cause::Outgoing { holders, range, .. }, _) => tr!(
                 "port-ephemeral",
                 port = &port,
                 low = range.0.to_string(),
@@ -242,6 +248,49 @@ mod tests {
         assert!(t.elapsed() < Duration::from_secs(1));
         drop(taken);
         assert_eq!(PortUse::now(port), None);
+    }
+
+    /// Another program's outgoing connection holds a port of the ephemeral range: that is
+    /// what is said, not TIME-WAIT or SO_REUSEADDR.
+    #[test]
+    fn a_port_held_by_an_outgoing_connection_is_said_to_be_ephemeral() {
+        let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        // connect() takes its own port from the ephemeral range, as any client's does.
+        let client = std::net::TcpStream::connect(server.local_addr().unwrap()).unwrap();
+        let port = client.local_addr().unwrap().port();
+        let why = PortUse::now(port).expect("a connection's port cannot be bound");
+        match &why.cause {
+            Cause::Outgoing { range, closing, .. } => {
+                assert!((range.0..=range.1).contains(&port));
+                assert!(!closing);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!why.passes());
+        let said = why.explain(Binder::Stage { reuse_addr: true });
+        assert!(said.contains("outgoing connection"), "{said}");
+        assert!(!said.contains("set no SO_REUSEADDR"), "{said}");
+    }
+
+    /// A server that closed first leaves its side in TIME-WAIT on its own port: waiting
+    /// frees it, and a program without SO_REUSEADDR cannot bind it meanwhile.
+    #[test]
+    fn a_server_that_closed_first_leaves_time_wait() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let (accepted, _) = listener.accept().unwrap();
+        drop(listener);
+        drop(accepted);
+        // The client reads the end, then closes: the server's side waits in TIME-WAIT.
+        let mut buf = [0u8; 1];
+        assert_eq!(std::io::Read::read(&mut client, &mut buf).unwrap(), 0);
+        drop(client);
+        let why = PortUse::now(port).expect("TIME-WAIT keeps the port");
+        assert_eq!(why.cause, Cause::TimeWait { n: 1 });
+        assert!(why.passes());
+        let said = why.explain(Binder::Program);
+        assert!(said.contains("TIME-WAIT"), "{said}");
     }
 
     #[test]

@@ -362,3 +362,32 @@ fn bench_against_a_closed_address_exits_with_2() {
     );
     assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
 }
+
+/// A port of the ephemeral range held by another program's outgoing connection: `netlab
+/// stage` says that, and a port below the range, instead of blaming TIME-WAIT or
+/// SO_REUSEADDR.
+#[test]
+fn a_port_held_by_an_outgoing_connection_is_explained_as_such() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    // connect() takes its own port from the ephemeral range, as any program's does.
+    let client = std::net::TcpStream::connect(server.local_addr().unwrap()).unwrap();
+    let port = client.local_addr().unwrap().port().to_string();
+    let out = netlab(&["stage", "7", "--port", &port], Duration::from_secs(30));
+    assert_eq!(out.status.code(), Some(1), "{}", shown(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("EADDRINUSE (98)"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "port {port} lies in the range {}",
+            std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+                .unwrap()
+                .split_whitespace()
+                .next()
+                .unwrap()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("has 1 connection on port"), "{err}");
+    assert!(!err.contains("set no SO_REUSEADDR"), "{err}");
+    drop(client);
+}
