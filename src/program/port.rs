@@ -68,7 +68,13 @@ pub enum Binder {
 impl PortUse {
     /// Why a socket without SO_REUSEADDR cannot bind `port` now; None if it can.
     pub fn now(port: u16) -> Option<PortUse> {
-        (!bindable(port)).then(|| PortUse::read(port))
+        if bindable(port) {
+            return None;
+        }
+        let why = PortUse::read(port);
+        // Nothing on the port at all: what held it has just gone.
+        let cleared = why.cause == Cause::Unknown { holders: None } && bindable(port);
+        (!cleared).then_some(why)
     }
 
     /// What the socket table shows on `port`: for a bind that has just failed.

@@ -275,6 +275,7 @@ fn a_port_taken_before_the_program_binds_it_is_given_up_for_another() {
             "2",
             "--only",
             "broadcasts_to_everyone",
+            "--verbose",
             "--",
             "python3",
             program.to_str().unwrap(),
@@ -289,9 +290,15 @@ fn a_port_taken_before_the_program_binds_it_is_given_up_for_another() {
         shown(&out)
     );
     drop(held);
+    // The scenario ran on another port than the one taken.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("$ connect 127.0.0.1:"), "{stdout}");
+    assert!(
+        !stdout.contains(&format!("$ connect 127.0.0.1:{port} ")),
+        "{stdout}"
+    );
     let left = running_with(program.to_str().unwrap());
     assert!(left.is_empty(), "left running: {left:?}");
-    assert!(port > 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
