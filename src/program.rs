@@ -190,10 +190,11 @@ impl ExternalProgram {
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no command given"))?;
         let fill = |arg: &String| arg.replace("{port}", &port.to_string());
         let args: Vec<String> = args.iter().map(fill).collect();
-        let (channel, theirs) = UnixStream::pair()?;
+        let (channel, guard_end) = UnixStream::pair()?;
         // A descriptor above 2 (try_clone_to_owned asks for 3 or more): the child's
         // standard streams are set up on 0-2 before the guard's is handed over.
-        let theirs: OwnedFd = theirs.as_fd().try_clone_to_owned()?;
+        let theirs: OwnedFd = guard_end.as_fd().try_clone_to_owned()?;
+        drop(guard_end);
         let fd = theirs.as_raw_fd();
         let mut cmd = Command::new(guard::executable()?);
         cmd.arg(guard::ARG)
@@ -218,6 +219,7 @@ impl ExternalProgram {
             });
         }
         let mut guard = cmd.spawn()?;
+        // netlab keeps no copy of the guard's end: if the guard ends, the channel closes.
         drop(theirs);
         let reports: Shared<Reports> = Arc::new((Mutex::new(Reports::default()), Condvar::new()));
         listen_to_guard(channel.try_clone()?, reports.clone());
