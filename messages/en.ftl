@@ -181,8 +181,53 @@ port-time-wait = { $n ->
    *[other] { $n } connections of an earlier run on port { $port } are
 } in TIME-WAIT (`netlab ports --all --port { $port }` lists them), left by a server that set no SO_REUSEADDR (the notes' Python code, or netlab with --no-reuseaddr); SO_REUSEADDR on the new socket alone does not get past them (`netlab demo bind`, 2b). Wait about a minute
 port-unknown = another server is listening there (another netlab?), or connections of an earlier run are still closing (`netlab ports --all` lists them, `netlab demo bind` explains)
+port-unknown-holders = nothing this user can see listens there, but the port is not free: { $holders }
+port-ephemeral = port { $port } lies in the range { $low }-{ $high } from which Linux gives every outgoing connection its own port (/proc/sys/net/ipv4/ip_local_port_range), and another program's connection has it now: { $holders }. A connection keeps its port while it lasts and up to a minute after it closes (TIME-WAIT), whatever SO_REUSEADDR says; a port below { $low } is never taken that way
+port-holders-unknown = `netlab ports --all --port { $port }` lists it
+port-time-wait-program = { $n ->
+    [one] 1 connection of the last run on port { $port } is
+   *[other] { $n } connections of the last run on port { $port } are
+} in TIME-WAIT (`netlab ports --all --port { $port }` lists them): the program closed them first, so the kernel keeps them about 60 s, and a server that sets no SO_REUSEADDR, as the notes' do, cannot bind the port until they end
+port-why-and-what-to-do = { $why }. { $next }
 port-try-make = Try another port with `PORT=61001 make run`, or `PORT=0 make run` to let the kernel pick one (`netlab stage 7 --port 0` outside make)
 port-try = Try another --port, or --port 0 to let the kernel pick one
+
+## Starting a program for netlab check and netlab bench (src/program)
+
+launch-no-free-port = could not find a free port on 127.0.0.1: { $error }
+launch-spawn = could not start `{ $command }`: { $error }
+launch-hint-not-found = is `{ $program }` installed, and on the PATH?
+launch-hint-command = check the command after `--`
+launch-exited = `{ $command }` ended ({ $status }) before it listened on { $addr }
+launch-timed-out = nothing listened on { $addr } within { $seconds } s of starting `{ $command }`
+launch-port-unusable = port { $port } cannot be used
+launch-status-code = exit code { $code }
+launch-status-signal = killed by signal { $signal }
+launch-status-ended = ended
+launch-port-from = take the port from the command line or from the environment: `port=int(__import__('os').environ.get('PORT', 60000))` in the notes' `__init__` is the one-line change (`netlab explain check`)
+launch-hint-elsewhere = the program listens on { $other } instead: did it bind another port than the one it was given? { $port_from }
+launch-hint-other-port-in-use = the program found an address in use, yet the port it was given was free: does it bind the port it was given? { $port_from }
+launch-hint-output-above = its output is above
+launch-hint-silent = the program printed nothing: does it call bind() and listen() on the port it was given? If it takes long to start (it compiles first), give it --start-timeout
+launch-hint-taken = another program took each of the { $attempts } free ports netlab picked before this one could bind it; the last: { $why }
+launch-fixed-port-remedy = Free it, or give another --port (below { $low }, where no connection takes its own port), or drop --port: netlab then picks a free port for each run, which the program takes from {"{"}port{"}"} in its arguments or from $PORT (`netlab explain check` shows the one-line change)
+launch-waiting-port = waiting for port { $port } to be free again (at most { $seconds } s): { $n ->
+    [one] 1 connection of the last run is
+   *[other] { $n } connections of the last run are
+} in TIME-WAIT, closed first by the program
+launch-waiting-port-why = waiting for port { $port } to be free again (at most { $seconds } s): { $why }
+launch-fixed-port-notice = netlab check: with --port { $port }, each scenario starts once the port can be bound again. When your program closes a connection first (from stage 4, a client's `quit`), the port stays in TIME-WAIT for 60 s, so { $n ->
+    [one] this scenario
+   *[other] these { $n } scenarios
+} may take up to about { $minutes } min. With {"{"}port{"}"} in the command, or $PORT, each runs at once on a free port (`netlab explain check`)
+check-port-taken = netlab check: port { $port } is taken: { $why }. { $remedy }
+program-left-running = your program left { $n ->
+    [one] 1 process
+   *[other] { $n } processes
+} running: { $processes }, ended
+check-after-scenario = netlab check, after { $scenario }: { $report }
+bench-after-run = netlab bench, after { $what }: { $report }
+bench-addr-closed = netlab bench: nothing listens on { $addr }: start that server first (in another terminal: `netlab stage 7 --port { $port }`), or let netlab start one for each run (--stage N, or a command after `--`)
 
 ## netlab demo race (src/demo/race.rs)
 

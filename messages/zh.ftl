@@ -139,8 +139,41 @@ port-listening = 已经有另一个服务端在那里监听（另一个 netlab�
 port-time-wait-no-reuse = 端口 { $port } 上，上一次运行留下的 { $n } 个连接处于 TIME-WAIT 状态（`netlab ports --all --port { $port }` 可以列出）：这些连接是服务端主动关闭的，内核会保留它们约 60 秒；而加了 --no-reuseaddr 后，这个阶段和笔记的代码一样不设置 SO_REUSEADDR，在这些连接消失之前无法绑定。请等大约一分钟，或者去掉 --no-reuseaddr：netlab 会设置 SO_REUSEADDR，只要上一次运行也设置了它（netlab 的各阶段都会设置，除非加了 --no-reuseaddr），就能顺利绑定
 port-time-wait = 端口 { $port } 上，上一次运行留下的 { $n } 个连接处于 TIME-WAIT 状态（`netlab ports --all --port { $port }` 可以列出）。留下它们的服务端没有设置 SO_REUSEADDR（笔记里的 Python 代码，或者加了 --no-reuseaddr 的 netlab）；只在新套接字上设置 SO_REUSEADDR 绕不过它们（`netlab demo bind`，实验 2b）。请等大约一分钟
 port-unknown = 已经有另一个服务端在那里监听（另一个 netlab？），或者上一次运行的连接还在关闭过程中（`netlab ports --all` 可以列出，`netlab demo bind` 解释原因）
+port-unknown-holders = 没有当前用户能看到的程序在那里监听，但这个端口并不空闲：{ $holders }
+port-ephemeral = 端口 { $port } 落在 { $low }-{ $high } 这个范围里，Linux 从这里给每个向外发起的连接分配它自己的端口（/proc/sys/net/ipv4/ip_local_port_range），而现在另一个程序的连接正占着它：{ $holders }。连接在存续期间一直占着这个端口，关闭后还会再占最多一分钟（TIME-WAIT），与 SO_REUSEADDR 无关；{ $low } 以下的端口永远不会这样被占用
+port-holders-unknown = `netlab ports --all --port { $port }` 可以列出它
+port-time-wait-program = 端口 { $port } 上，上一次运行留下的 { $n } 个连接处于 TIME-WAIT（时间等待）状态（`netlab ports --all --port { $port }` 可以列出）：这些连接是程序主动关闭的，内核会保留它们约 60 秒；不设置 SO_REUSEADDR 的服务端（笔记里的服务端都不设置）在这些连接消失之前无法绑定这个端口
+port-why-and-what-to-do = { $why }。{ $next }
 port-try-make = 用 `PORT=61001 make run` 换一个端口，或者用 `PORT=0 make run` 让内核挑一个（不用 make 时：`netlab stage 7 --port 0`）
 port-try = 换一个 --port，或者用 --port 0 让内核挑一个
+
+## 为 netlab check 和 netlab bench 启动程序（src/program）
+
+launch-no-free-port = 在 127.0.0.1 上找不到空闲端口：{ $error }
+launch-spawn = 无法启动 `{ $command }`：{ $error }
+launch-hint-not-found = `{ $program }` 安装了吗？它在 PATH 里吗？
+launch-hint-command = 请检查 `--` 后面的命令
+launch-exited = `{ $command }` 在 { $addr } 上开始监听之前就结束了（{ $status }）
+launch-timed-out = 启动 `{ $command }` 后 { $seconds } 秒内，{ $addr } 上没有任何程序监听
+launch-port-unusable = 端口 { $port } 无法使用
+launch-status-code = 退出码 { $code }
+launch-status-signal = 被信号 { $signal } 杀死
+launch-status-ended = 已结束
+launch-port-from = 请从命令行或环境变量读取端口：把笔记 `__init__` 里的端口改成 `port=int(__import__('os').environ.get('PORT', 60000))`，只需改这一行（`netlab explain check`）
+launch-hint-elsewhere = 程序在 { $other } 上监听：它绑定的是不是另一个端口，而不是给它的那个？{ $port_from }
+launch-hint-other-port-in-use = 程序报告地址已被占用，可给它的端口明明是空闲的：它绑定的是给它的那个端口吗？{ $port_from }
+launch-hint-output-above = 它的输出见上文
+launch-hint-silent = 程序什么也没有输出：它有没有在给它的端口上调用 bind() 和 listen()？如果它启动很慢（要先编译），请用 --start-timeout 多给它一些时间
+launch-hint-taken = netlab 挑选的 { $attempts } 个空闲端口，每一个都在程序绑定之前被别的程序占用了；最后一个：{ $why }
+launch-fixed-port-remedy = 请先让它空出来，或者换一个 --port（低于 { $low }，这里的端口不会被连接占用），或者去掉 --port：netlab 会为每次运行挑一个空闲端口，程序从参数里的 {"{"}port{"}"} 或环境变量 $PORT 读取它（`netlab explain check` 给出只需改一行的做法）
+launch-waiting-port = 正在等待端口 { $port } 重新空出来（最多 { $seconds } 秒）：上一次运行中有 { $n } 个连接由程序主动关闭，正处于 TIME-WAIT（时间等待）状态
+launch-waiting-port-why = 正在等待端口 { $port } 重新空出来（最多 { $seconds } 秒）：{ $why }
+launch-fixed-port-notice = netlab check：使用 --port { $port } 时，每个场景都要等这个端口能再次绑定后才开始。你的程序主动关闭连接时（从第 4 阶段起，客户端发送 `quit`），这个端口会在 TIME-WAIT 状态停留 60 秒，所以这 { $n } 个场景最多可能要花大约 { $minutes } 分钟。在命令里写上 {"{"}port{"}"} 或读取 $PORT，每个场景都会立即在一个空闲端口上运行（`netlab explain check`）
+check-port-taken = netlab check：端口 { $port } 已被占用：{ $why }。{ $remedy }
+program-left-running = 你的程序留下了 { $n } 个仍在运行的进程：{ $processes }，已将其结束
+check-after-scenario = netlab check，{ $scenario } 之后：{ $report }
+bench-after-run = netlab bench，{ $what } 之后：{ $report }
+bench-addr-closed = netlab bench：{ $addr } 上没有任何程序监听：请先启动那个服务端（在另一个终端里运行 `netlab stage 7 --port { $port }`），或者让 netlab 为每次运行启动一个（--stage N，或者 `--` 后面的命令）
 
 ## netlab demo race（src/demo/race.rs）
 

@@ -8,6 +8,7 @@ use netlab::docs::{self, Page};
 use netlab::exercise;
 use netlab::lang::{self, Lang};
 use netlab::logging::NETLAB;
+use netlab::program::{Binder, PortUse};
 use netlab::py::{errno_name, Exception};
 use netlab::stage::{Lifecycle, Running, ServerProgram, StartOptions};
 use netlab::{console, demo, errln, out, ports, tr};
@@ -214,6 +215,9 @@ fn parse_page(text: &str) -> Result<&'static Page, String> {
 }
 
 fn main() -> ExitCode {
+    // netlab's binary is also the guard it puts between itself and each program it starts
+    // (`netlab check`, `netlab bench`): run as one, it serves and exits here.
+    netlab::program::serve_guard_if_asked();
     // The language first: the arguments' own errors (a wrong stage number) are printed in
     // it, while clap parses them.
     lang::choose(lang_flag(std::env::args()));
@@ -505,10 +509,10 @@ fn start_failure(stage: &str, addr: SocketAddr, e: &Exception, reuse_addr: bool)
         );
     };
     let hint = match errno {
-        nix::libc::EADDRINUSE => format!(
-            "{}. {}",
-            port_in_use(addr.port(), reuse_addr),
-            try_another_port()
+        nix::libc::EADDRINUSE => tr!(
+            "port-why-and-what-to-do",
+            why = PortUse::read(addr.port()).explain(Binder::Stage { reuse_addr }),
+            next = try_another_port()
         ),
         nix::libc::EACCES => tr!("start-port-root", next = try_another_port()),
         nix::libc::EADDRNOTAVAIL => tr!("start-not-here"),
@@ -522,34 +526,6 @@ fn start_failure(stage: &str, addr: SocketAddr, e: &Exception, reuse_addr: bool)
         strerror = netlab::py::strerror(errno),
         hint = hint
     )
-}
-
-/// Why `port` is in use, from this machine's socket table (what `netlab ports` reads).
-fn port_in_use(port: u16, reuse_addr: bool) -> String {
-    let sockets = ports::sockets().unwrap_or_default();
-    let on_port = |state: ports::State| {
-        sockets
-            .iter()
-            .filter(|s| s.state == state && s.local.port() == port)
-            .count()
-    };
-    let time_wait = on_port(ports::State::TimeWait);
-    if on_port(ports::State::Listen) > 0 {
-        match ports::holders(port) {
-            Some(holders) => tr!("port-listening-holders", holders = holders),
-            None => tr!("port-listening", port = port.to_string()),
-        }
-    } else if time_wait > 0 && !reuse_addr {
-        tr!(
-            "port-time-wait-no-reuse",
-            n = time_wait,
-            port = port.to_string()
-        )
-    } else if time_wait > 0 {
-        tr!("port-time-wait", n = time_wait, port = port.to_string())
-    } else {
-        tr!("port-unknown")
-    }
 }
 
 /// How to choose another port: `--port`, and under make (`make run` sets MAKELEVEL in its

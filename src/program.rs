@@ -5,21 +5,28 @@
 //! The command is the user's, with `{port}` in its arguments replaced by the port it
 //! must listen on, which is also in its environment as `PORT`. netlab starts it:
 //!
-//! - in a process group of its own, so that stopping it stops whatever it started (a
-//!   shell script's children, `cargo run`'s server), and so that the terminal's Ctrl-C
-//!   reaches netlab, which then stops the group itself;
+//! - through a guard (`program/guard.rs`): netlab's own binary in a hidden mode, a child
+//!   subreaper between netlab and the program, so that everything the program starts,
+//!   even a process that daemonized out of its group and session, is ended with it, and
+//!   so that nothing outlives netlab, even when netlab is killed with SIGKILL;
+//! - in a process group of its own, so that the terminal's Ctrl-C reaches netlab, which
+//!   then stops the program itself;
 //! - with its standard input on a pipe that stays open: the notes' servers read a `>> `
 //!   console, where netlab can type `quit`;
 //! - with its standard output and error captured, line by line, for the transcript
 //!   (`PYTHONUNBUFFERED=1` too, so that a Python program's `print()` is not held back
 //!   in a buffer while stdout is a pipe).
 //!
-//! netlab knows the program is ready when the kernel lists a listener on its port (read
-//! from `/proc/net/tcp`, as `netlab ports` does), without connecting to it: stage 1
-//! serves its first two connections and exits, so a probing connection would be served.
-//! Stopping sends SIGTERM to the group, then SIGKILL to whatever is left a second later.
-//! A program is stopped when its `ExternalProgram` is dropped, and [`stop_all`] stops every one
-//! still running (netlab's own Ctrl-C handler calls it), so none is left behind.
+//! netlab knows the program is ready when the kernel lists a listener on its port that
+//! one of the program's processes holds (read from `/proc/net/tcp` and `/proc/PID/fd`, as
+//! `netlab ports` does), without connecting to it: stage 1 serves its first two
+//! connections and exits, so a probing connection would be served. Stopping sends
+//! SIGTERM to the program's group and to whatever escaped it, then SIGKILL to whatever is
+//! left 0.3 s later. A program is stopped when its `ExternalProgram` is dropped, and
+//! [`stop_all`] stops every one still running (netlab's own Ctrl-C handler calls it).
+//! Starting a program on a free port, waiting for it, starting it again when the port was
+//! taken meanwhile, and saying why a port cannot be used, is the launcher's
+//! (`program/launch.rs`, `program/port.rs`).
 //!
 //! The grader keeps everything a program prints (its transcript needs it). The bench
 //! cannot: a chat server under load logs every message, millions of lines, so it starts
@@ -27,19 +34,45 @@
 //! for a report on a server that died. [`ExternalProgram::usage`] reads what the program's
 //! processes cost from `/proc`: CPU time and peak memory.
 
+mod guard;
+mod launch;
+mod port;
+mod process;
+
+pub use guard::serve_if_asked as serve_guard_if_asked;
+
+// The library's own tests start programs too: their binary must serve as a guard when
+// asked, as netlab's does from its main.
+#[cfg(test)]
+#[ctor::ctor(unsafe)]
+fn serve_as_guard_in_tests() {
+    guard::serve_if_asked();
+}
+pub(crate) use guard::Escaped;
+pub(crate) use launch::{fixed_port_notice, fixed_port_remedy, left_running, Launch, Launched};
+pub use port::{Binder, Cause, PortUse};
+
 use crate::ports::{self, State, TcpSocket};
+use guard::Reports;
 use nix::sys::signal::{killpg, Signal};
 use nix::unistd::Pid;
-use std::io::{self, Read, Write};
+use std::collections::HashSet;
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
-use std::os::unix::process::CommandExt;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// How long a program gets to end after SIGTERM before its group gets SIGKILL: it is
+/// How long a program gets to end after SIGTERM before what is left gets SIGKILL: it is
 /// being thrown away, so a short while (netlab's own stages take SIGTERM as `quit`).
 const TERM_GRACE: Duration = Duration::from_millis(300);
+
+/// How long the guard may take to start the program, or to stop it: far more than it
+/// needs (it stops within [`TERM_GRACE`] and two seconds of SIGKILLs at worst).
+const GUARD_ANSWER: Duration = Duration::from_secs(10);
 
 /// How long, once the program has ended, its output may take to reach its end.
 const OUTPUT_END: Duration = Duration::from_secs(1);
@@ -47,8 +80,18 @@ const OUTPUT_END: Duration = Duration::from_secs(1);
 /// How often the kernel's socket table is read while waiting for the program to listen.
 const LISTEN_POLL: Duration = Duration::from_millis(10);
 
-/// The process groups of the programs running now, for [`stop_all`].
-static RUNNING: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+/// The programs running now, for [`stop_all`].
+static RUNNING: Mutex<Vec<Running>> = Mutex::new(Vec::new());
+
+/// A program running now, as [`stop_all`] reaches it.
+struct Running {
+    /// The guard's pid, which identifies the entry.
+    guard: u32,
+    /// The program's process group.
+    group: i32,
+    /// netlab's end of the guard's channel, to say `stop`.
+    channel: UnixStream,
+}
 
 /// Which of the program's output streams a line came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,9 +140,9 @@ pub(crate) struct Usage {
     pub(crate) peak_rss_kib: u64,
 }
 
-type Shared = Arc<(Mutex<Printed>, Condvar)>;
+type Shared<T> = Arc<(Mutex<T>, Condvar)>;
 
-fn lock(shared: &Shared) -> MutexGuard<'_, Printed> {
+fn lock<T>(shared: &Shared<T>) -> MutexGuard<'_, T> {
     shared.0.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -108,23 +151,26 @@ fn lock(shared: &Shared) -> MutexGuard<'_, Printed> {
 pub(crate) enum NotListening {
     /// It ended before it listened, with this status.
     Exited(ExitStatus),
-    /// It ran, but nothing listened on its port in time; `elsewhere` lists where its own
-    /// processes listen instead, if anywhere.
+    /// It ran, but none of its processes listened on its port in time; `elsewhere` lists
+    /// where they listen instead, if anywhere.
     TimedOut { elsewhere: Vec<SocketAddr> },
 }
 
 /// A server started as a separate process.
 pub(crate) struct ExternalProgram {
-    child: Child,
+    /// The guard between netlab and the program (see `program/guard.rs`).
+    guard: Child,
+    /// netlab's end of the guard's channel: `stop` goes there.
+    channel: UnixStream,
+    /// What the guard has said: the program's pid, its end, who escaped.
+    reports: Shared<Reports>,
     /// The console: kept open for as long as the program runs.
     stdin: Option<ChildStdin>,
-    printed: Shared,
+    printed: Shared<Printed>,
     /// The command as it ran, with the port filled in, for people.
     command_line: String,
-    /// The process group (the child's pid), what SIGTERM and SIGKILL are sent to.
-    group: i32,
-    /// Set once the program has been reaped.
-    status: Option<ExitStatus>,
+    /// Set once the guard has stopped everything.
+    stopped: bool,
 }
 
 impl ExternalProgram {
@@ -144,47 +190,89 @@ impl ExternalProgram {
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no command given"))?;
         let fill = |arg: &String| arg.replace("{port}", &port.to_string());
         let args: Vec<String> = args.iter().map(fill).collect();
-        let mut cmd = Command::new(fill(program));
-        cmd.args(&args)
+        let (channel, guard_end) = UnixStream::pair()?;
+        // A descriptor above 2 (try_clone_to_owned asks for 3 or more): the child's
+        // standard streams are set up on 0-2 before the guard's is handed over.
+        let theirs: OwnedFd = guard_end.as_fd().try_clone_to_owned()?;
+        drop(guard_end);
+        let fd = theirs.as_raw_fd();
+        let mut cmd = Command::new(guard::executable()?);
+        cmd.arg(guard::ARG)
+            .arg(fd.to_string())
+            .arg(fill(program))
+            .args(&args)
             .env("PORT", port.to_string())
             .env("PYTHONUNBUFFERED", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0);
-        // SAFETY: prctl() is async-signal-safe; nothing else runs between fork and exec.
-        // If netlab itself is killed outright (SIGKILL), the kernel kills the program too.
+        // SAFETY: fcntl() is async-signal-safe; nothing else runs between fork and exec.
+        // Only this child keeps the channel's other end across exec; every other process
+        // netlab starts closes it (close-on-exec), so it closes when netlab ends.
         unsafe {
-            cmd.pre_exec(|| {
-                nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(io::Error::from)
+            cmd.pre_exec(move || {
+                if nix::libc::fcntl(fd, nix::libc::F_SETFD, 0) == -1 {
+                    return Err(io::Error::last_os_error());
+                }
+                Ok(())
             });
         }
-        let mut child = cmd.spawn()?;
-        let group = child.id() as i32;
-        lock_running().push(group);
+        let mut guard = cmd.spawn()?;
+        // netlab keeps no copy of the guard's end: if the guard ends, the channel closes.
+        drop(theirs);
+        let reports: Shared<Reports> = Arc::new((Mutex::new(Reports::default()), Condvar::new()));
+        listen_to_guard(channel.try_clone()?, reports.clone());
+        let answered = {
+            let (state, changed) = &*reports;
+            let guard_state = state.lock().unwrap_or_else(|p| p.into_inner());
+            let (r, _) = changed
+                .wait_timeout_while(guard_state, GUARD_ANSWER, |r| {
+                    r.pid.is_none() && r.spawn_failed.is_none() && !r.closed
+                })
+                .unwrap_or_else(|p| p.into_inner());
+            (r.pid, r.spawn_failed)
+        };
+        let group = match answered {
+            (Some(pid), _) => pid as i32,
+            (None, errno) => {
+                let _ = guard.kill();
+                let _ = guard.wait();
+                return Err(match errno {
+                    Some(errno) if errno != 0 => io::Error::from_raw_os_error(errno),
+                    _ => io::Error::other("netlab's guard did not start the program"),
+                });
+            }
+        };
+        lock_running().push(Running {
+            guard: guard.id(),
+            group,
+            channel: channel.try_clone()?,
+        });
         // However netlab ends (a closed pipe, a fatal error), no program outlives it.
         crate::terminal::before_exit(stop_all);
-        let printed: Shared = Arc::new((
+        let printed: Shared<Printed> = Arc::new((
             Mutex::new(Printed {
                 keep,
                 ..Printed::default()
             }),
             Condvar::new(),
         ));
-        collect(child.stdout.take(), Stream::Stdout, printed.clone());
-        collect(child.stderr.take(), Stream::Stderr, printed.clone());
+        collect(guard.stdout.take(), Stream::Stdout, printed.clone());
+        collect(guard.stderr.take(), Stream::Stderr, printed.clone());
         let command_line = std::iter::once(fill(program))
             .chain(args)
             .map(|a| shell_word(&a))
             .collect::<Vec<_>>()
             .join(" ");
         Ok(ExternalProgram {
-            stdin: child.stdin.take(),
-            child,
+            stdin: guard.stdin.take(),
+            guard,
+            channel,
+            reports,
             printed,
             command_line,
-            group,
-            status: None,
+            stopped: false,
         })
     }
 
@@ -193,20 +281,36 @@ impl ExternalProgram {
         &self.command_line
     }
 
-    /// Waits until something listens on `port`, the program ends, or `timeout` passes.
+    /// Waits until one of the program's processes listens on `port`, the program ends, or
+    /// `timeout` passes. A listener on `port` that is not the program's does not count:
+    /// the port was taken by someone else (the launcher then says who).
     pub(crate) fn wait_listening(
         &mut self,
         port: u16,
         timeout: Duration,
     ) -> Result<(), NotListening> {
         let deadline = Instant::now() + timeout;
+        // A listener seen on the port that is not the program's, not looked at again.
+        let mut foreign = HashSet::new();
         loop {
             if let Some(status) = self.try_exit() {
                 return Err(NotListening::Exited(status));
             }
             let now = listeners();
-            if now.iter().any(|s| s.local.port() == port) {
-                return Ok(());
+            let on_port: Vec<u64> = now
+                .iter()
+                .filter(|s| s.local.port() == port && !foreign.contains(&s.inode))
+                .map(|s| s.inode)
+                .collect();
+            if !on_port.is_empty() {
+                let owners = ports::owners();
+                let family = self.pids();
+                for inode in on_port {
+                    if owned_by(&owners, inode, &family) {
+                        return Ok(());
+                    }
+                    foreign.insert(inode);
+                }
             }
             if Instant::now() >= deadline {
                 return Err(NotListening::TimedOut {
@@ -221,23 +325,28 @@ impl ExternalProgram {
     /// `netlab ports` finds a socket's process).
     fn own_listeners(&self, listening: &[TcpSocket]) -> Vec<SocketAddr> {
         let owners = ports::owners();
+        let family = self.pids();
         listening
             .iter()
-            .filter(|s| {
-                owners.get(&s.inode).is_some_and(|held| {
-                    held.iter()
-                        .any(|o| process_group(o.pid) == Some(self.group))
-                })
-            })
+            .filter(|s| owned_by(&owners, s.inode, &family))
             .map(|s| s.local)
             .collect()
     }
 
-    /// The resident memory of the program's processes (its process group), in KiB, from
-    /// `/proc/PID/status`; None if it cannot be read.
+    /// The program's processes now: it and everything it started that still runs, in
+    /// its group or not (the guard itself left out).
+    fn pids(&self) -> Vec<u32> {
+        process::descendants(self.guard.id())
+            .into_iter()
+            .map(|p| p.pid)
+            .collect()
+    }
+
+    /// The resident memory of the program's processes, in KiB, from `/proc/PID/status`;
+    /// None if it cannot be read.
     pub(crate) fn memory_kib(&self) -> Option<u64> {
         let mut total = None;
-        for pid in group_members(self.group) {
+        for pid in self.pids() {
             if let Some(kib) = status_kib(pid, "VmRSS:") {
                 total = Some(total.unwrap_or(0) + kib);
             }
@@ -245,9 +354,10 @@ impl ExternalProgram {
         total
     }
 
-    /// What the program's processes have cost so far (see [`Usage`]).
+    /// What the program's processes have cost so far (see [`Usage`]); the guard, which
+    /// sleeps meanwhile, is not counted.
     pub(crate) fn usage(&self) -> Usage {
-        usage_of(&group_members(self.group))
+        usage_of(&self.pids())
     }
 
     /// Types a line at the program's console (its standard input).
@@ -308,56 +418,56 @@ impl ExternalProgram {
 
     /// The exit status, if the program has ended.
     pub(crate) fn try_exit(&mut self) -> Option<ExitStatus> {
-        if self.status.is_none() {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                self.ended(status);
-            }
-        }
-        self.status
+        exit_status(&lock(&self.reports))
     }
 
     /// Waits up to `timeout` for the program to end.
     pub(crate) fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(status) = self.try_exit() {
-                return Some(status);
-            }
-            if Instant::now() >= deadline {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        let (state, changed) = &*self.reports;
+        let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+        let (r, _) = changed
+            .wait_timeout_while(guard, timeout, |r| exit_status(r).is_none())
+            .unwrap_or_else(|p| p.into_inner());
+        exit_status(&r)
     }
 
-    /// Stops the program: SIGTERM to its group, SIGKILL a second later to what is left.
-    /// Returns its exit status. What it printed stays readable.
+    /// Stops the program and everything it started, in its group or not: SIGTERM, then
+    /// SIGKILL 0.3 s later to what is left (the guard does it). Returns its exit status.
+    /// What it printed stays readable, and [`ExternalProgram::escaped`] says which of its
+    /// processes had left its group.
     pub(crate) fn stop(&mut self) -> Option<ExitStatus> {
-        if self.try_exit().is_none() {
-            let _ = killpg(Pid::from_raw(self.group), Signal::SIGTERM);
-            if self.wait_exit(TERM_GRACE).is_none() {
-                let _ = killpg(Pid::from_raw(self.group), Signal::SIGKILL);
-                if let Ok(status) = self.child.wait() {
-                    self.ended(status);
-                }
+        if !self.stopped {
+            self.stopped = true;
+            let _ = writeln!(self.channel, "stop {}", TERM_GRACE.as_millis());
+            let answered = {
+                let (state, changed) = &*self.reports;
+                let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+                let (r, _) = changed
+                    .wait_timeout_while(guard, GUARD_ANSWER, |r| !r.stopped && !r.closed)
+                    .unwrap_or_else(|p| p.into_inner());
+                r.stopped || r.closed
+            };
+            if !answered {
+                // A guard that does not answer is ended; the kernel then ends the program
+                // (its parent-death signal).
+                let _ = self.guard.kill();
             }
+            let _ = self.guard.wait();
+            lock_running().retain(|r| r.guard != self.guard.id());
         }
-        // The leader has ended; its children in the group must not outlive it.
-        let _ = killpg(Pid::from_raw(self.group), Signal::SIGKILL);
-        lock_running().retain(|&g| g != self.group);
         self.stdin = None;
         // Let the collectors take what the program printed last: its streams end once
-        // every process of the group is gone (bounded, in case one escaped the group with
-        // a copy of them).
+        // every process it started is gone (bounded all the same).
         let (state, changed) = &*self.printed;
         let guard = state.lock().unwrap_or_else(|p| p.into_inner());
         drop(changed.wait_timeout_while(guard, OUTPUT_END, |p| p.closed < 2));
-        self.status
+        self.try_exit()
     }
 
-    fn ended(&mut self, status: ExitStatus) {
-        self.status = Some(status);
-        self.printed.1.notify_all();
+    /// The processes that had left the program's process group (a daemon's, after
+    /// `setsid()`) and that [`ExternalProgram::stop`] ended.
+    pub(crate) fn escaped(&self) -> Vec<Escaped> {
+        lock(&self.reports).escaped.clone()
     }
 }
 
@@ -367,10 +477,57 @@ impl Drop for ExternalProgram {
     }
 }
 
-/// Stops every program still running (SIGKILL to each group): for netlab's own Ctrl-C.
+/// The program's exit status in `reports`: as the guard saw it, or, if the guard has
+/// gone without saying, killed (by its parent-death signal).
+fn exit_status(reports: &Reports) -> Option<ExitStatus> {
+    match (reports.exited, reports.closed) {
+        (Some(raw), _) => Some(ExitStatus::from_raw(raw)),
+        (None, true) => Some(ExitStatus::from_raw(Signal::SIGKILL as i32)),
+        (None, false) => None,
+    }
+}
+
+/// Reads the guard's lines into `reports` until the channel closes.
+fn listen_to_guard(channel: UnixStream, reports: Shared<Reports>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(channel).lines() {
+            let Ok(line) = line else { break };
+            lock(&reports).take(&line);
+            reports.1.notify_all();
+        }
+        lock(&reports).closed = true;
+        reports.1.notify_all();
+    });
+}
+
+/// Whether socket `inode` is held by one of `pids`.
+fn owned_by(
+    owners: &std::collections::HashMap<u64, Vec<ports::Owner>>,
+    inode: u64,
+    pids: &[u32],
+) -> bool {
+    owners
+        .get(&inode)
+        .is_some_and(|held| held.iter().any(|o| pids.contains(&o.pid)))
+}
+
+/// Stops every program still running, and everything each started: for netlab's own
+/// Ctrl-C, and on its way out. Bounded: it waits at most a few seconds for the guards.
 pub(crate) fn stop_all() {
-    for group in lock_running().drain(..) {
-        let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
+    let running: Vec<Running> = lock_running().drain(..).collect();
+    for r in &running {
+        // The program's group at once; then the guard ends the rest, without grace.
+        let _ = killpg(Pid::from_raw(r.group), Signal::SIGKILL);
+        let _ = writeln!(&r.channel, "stop 0");
+    }
+    let deadline = Instant::now() + Duration::from_secs(3);
+    for r in &running {
+        // The guard's pid stays a zombie until its ExternalProgram waits for it.
+        while process::Process::read(r.guard).is_some_and(|p| !p.zombie)
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 }
 
@@ -390,44 +547,8 @@ pub(crate) fn stop_all_on_signals(what: &'static str) {
     });
 }
 
-fn lock_running() -> MutexGuard<'static, Vec<i32>> {
+fn lock_running() -> MutexGuard<'static, Vec<Running>> {
     RUNNING.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// A port nothing uses now, below the range the kernel gives connections their own ports
-/// from (so that no connection takes it before the program binds it); the kernel's own
-/// pick if none is found there.
-pub(crate) fn free_port() -> std::io::Result<u16> {
-    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
-        .ok()
-        .and_then(|t| t.split_whitespace().next()?.parse::<u16>().ok())
-        .unwrap_or(32768);
-    let from = low.saturating_sub(10_000).max(1024);
-    if from < low {
-        // A different start each time: runs side by side do not all try the same ports.
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos())
-            ^ std::process::id().wrapping_mul(2_654_435_761);
-        let span = u32::from(low - from);
-        for i in 0..64u32 {
-            let port = from + (seed.wrapping_add(i.wrapping_mul(7919)) % span) as u16;
-            if bindable(port) {
-                return Ok(port);
-            }
-        }
-    }
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
-/// Whether a socket without SO_REUSEADDR, as the notes' servers create theirs, could bind
-/// 127.0.0.1:`port` now.
-pub(crate) fn bindable(port: u16) -> bool {
-    socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
-        .and_then(|s| s.bind(&SocketAddr::from(([127, 0, 0, 1], port)).into()))
-        .is_ok()
 }
 
 /// Every listening TCP socket on this machine.
@@ -436,18 +557,6 @@ fn listeners() -> Vec<TcpSocket> {
         .unwrap_or_default()
         .into_iter()
         .filter(|s| s.state == State::Listen)
-        .collect()
-}
-
-/// The processes of process group `group`, found through `/proc`.
-fn group_members(group: i32) -> Vec<u32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|&pid| process_group(pid) == Some(group))
         .collect()
 }
 
@@ -492,16 +601,8 @@ pub fn status_kib(pid: u32, field: &str) -> Option<u64> {
         .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
 }
 
-/// The process group of process `pid`: the fifth field of `/proc/PID/stat`, after the
-/// command name in parentheses (which may itself hold spaces and parentheses).
-fn process_group(pid: u32) -> Option<i32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    after_name.split_whitespace().nth(2)?.parse().ok()
-}
-
 /// Reads one output stream into `printed` until it closes.
-fn collect(stream: Option<impl Read + Send + 'static>, which: Stream, printed: Shared) {
+fn collect(stream: Option<impl Read + Send + 'static>, which: Stream, printed: Shared<Printed>) {
     let Some(mut stream) = stream else {
         return;
     };
@@ -612,17 +713,47 @@ mod tests {
         assert!(p
             .find_output("started", [0, 0], Duration::from_secs(10))
             .is_some());
-        let group = p.group;
+        let group = lock(&p.reports).pid.unwrap() as i32;
         let t = Instant::now();
         assert!(p.stop().is_some());
         assert!(t.elapsed() < Duration::from_secs(5));
-        // No process of the group is left: signalling the group soon finds nobody (the
-        // orphaned `sleep` is reaped by init a moment after it is killed).
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while killpg(Pid::from_raw(group), None).is_ok() {
-            assert!(Instant::now() < deadline, "the group outlived stop()");
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        // No process of the group is left: the guard waited for each before it ended.
+        assert!(killpg(Pid::from_raw(group), None).is_err());
+        assert!(p.escaped().is_empty(), "{:?}", p.escaped());
+    }
+
+    #[test]
+    fn a_process_that_left_the_group_is_ended_and_named() {
+        // `setsid` puts `sleep` in a session and a group of its own, as a daemon does;
+        // the shell then exits, so `sleep` is an orphan too.
+        let mut p =
+            ExternalProgram::start(&sh("setsid sleep 30 & echo $! started; sleep 0.2"), 1).unwrap();
+        let after = p.find_output("started", [0, 0], Duration::from_secs(10));
+        assert!(after.is_some());
+        let (lines, _) = p.lines_since(0);
+        let pid: u32 = lines[0].1.split(' ').next().unwrap().parse().unwrap();
+        assert!(p.wait_exit(Duration::from_secs(10)).is_some());
+        // The shell has ended; its orphan still runs, a child of the guard now.
+        let guard = p.guard.id();
+        let orphan = process::Process::read(pid).expect("sleep still runs");
+        assert_eq!(orphan.ppid, guard);
+        assert_ne!(orphan.pgid, lock(&p.reports).pid.unwrap() as i32);
+        p.stop();
+        assert!(
+            process::Process::read(pid).is_none(),
+            "sleep outlived stop()"
+        );
+        assert_eq!(
+            p.escaped(),
+            vec![Escaped {
+                pid,
+                name: "sleep".into()
+            }]
+        );
+        assert_eq!(
+            left_running(&p.escaped()).unwrap(),
+            format!("your program left 1 process running: pid {pid} (sleep), ended")
+        );
     }
 
     #[test]

@@ -27,6 +27,9 @@ use netlab::stage::Running;
 use std::time::Duration;
 
 fn main() {
+    // With NETLAB_SERVER, programs are started through a guard, which is this binary run
+    // again (see netlab::program).
+    netlab::program::serve_guard_if_asked();
     let args = Arguments::from_args();
     let server = std::env::var("NETLAB_SERVER")
         .ok()

@@ -168,6 +168,19 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
         );
         return Ok(USAGE);
     }
+    // A server at --addr is the user's to start: without it, every run would measure
+    // nothing.
+    if let Some(addr) = args.addrs.iter().find(|a| !listened(**a)) {
+        errln!(
+            "{}",
+            crate::tr!(
+                "bench-addr-closed",
+                addr = addr.to_string(),
+                port = addr.port().to_string()
+            )
+        );
+        return Ok(USAGE);
+    }
     let smallest = args.clients.iter().copied().min().unwrap_or(1);
     if args.slow_readers >= smallest {
         errln!(
@@ -282,6 +295,15 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
     Ok(DONE)
 }
 
+/// Whether something listens on `addr` (on its address, or on every address).
+fn listened(addr: SocketAddr) -> bool {
+    crate::ports::sockets().unwrap_or_default().iter().any(|s| {
+        s.state == crate::ports::State::Listen
+            && s.local.port() == addr.port()
+            && (s.local.ip() == addr.ip() || s.local.ip().is_unspecified())
+    })
+}
+
 /// One line that says what is measured.
 fn describe(args: &Args, pace: Pace, labels: &[String]) -> String {
     let pace = match pace {
@@ -328,7 +350,14 @@ fn one_run(
     let measured = load::run(server.addr(), load, &mut watching);
     let (before, after) = (watching.before, watching.after);
     let died = server.exited();
-    server.stop();
+    if let Some(report) = server.stop() {
+        bar.suspend(|| {
+            errln!(
+                "{}",
+                crate::tr!("bench-after-run", what = what, report = report)
+            )
+        });
+    }
     let measured = measured.map_err(|e| match &died {
         Some(why) => format!("{e}; {why}"),
         None => e.to_string(),

@@ -2,8 +2,9 @@
 //! running, each behind the same small interface (start, address, usage, stop).
 //!
 //! netlab's stages and programs are started afresh for every run, as separate processes
-//! through [`ExternalProgram`] (the spawn code `netlab check` uses): on a free port below the
-//! kernel's ephemeral range, ready once the kernel lists the listener. A stage runs as
+//! through the launcher `netlab check` uses ([`Launch`]): on a free port below the kernel's
+//! ephemeral range, ready once the kernel lists the program's listener, started again on
+//! another port if that one was taken meanwhile, and stopped with everything it started. A stage runs as
 //! `netlab stage N --port P --grace 1` from netlab's own binary, as a teacher would run
 //! it, logging included (docs/en/bench.md says what the logging costs, and how to turn it
 //! off with `RUST_LOG`). The output of both is drained and only its last lines kept.
@@ -11,7 +12,7 @@
 //! A server at `--addr` is the user's to start and stop; its CPU and memory are read from
 //! the process that holds its listening socket, when this user may read it.
 
-use crate::program::{self, ExternalProgram, Keep, NotListening, Usage};
+use crate::program::{self, ExternalProgram, Keep, Launch, Launched, Usage};
 use crate::stage::Lifecycle;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -19,10 +20,6 @@ use std::time::Duration;
 
 /// How many of a program's last output lines are kept, for the report on a failed run.
 const TAIL: usize = 40;
-
-/// How many times a program is started again when the free port netlab picked was taken
-/// before it could bind it.
-const ATTEMPTS: usize = 3;
 
 /// One server to bench.
 #[derive(Clone, Debug)]
@@ -97,45 +94,28 @@ impl Benched {
             .to_vec(),
             Benched::Command(command) => command.clone(),
         };
-        let mut last_error = String::new();
-        for _ in 0..ATTEMPTS {
-            let port =
-                program::free_port().map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
-            let mut program = ExternalProgram::start_keeping(&command, port, Keep::Tail(TAIL))
-                .map_err(|e| format!("could not start `{}`: {e}", command.join(" ")))?;
-            match program.wait_listening(port, start_timeout) {
-                Ok(()) => {
-                    return Ok(BenchServer {
-                        program: Some(program),
-                        addr: SocketAddr::from(([127, 0, 0, 1], port)),
-                    })
+        let launch = Launch {
+            command: &command,
+            port: None,
+            start_timeout,
+            keep: Keep::Tail(TAIL),
+        };
+        match launch.start() {
+            Ok(Launched { program, addr }) => Ok(BenchServer {
+                program: Some(program),
+                addr,
+            }),
+            Err(mut e) => {
+                let mut why = e.message();
+                if let Some(hint) = e.hint() {
+                    why.push_str(&format!(" ({hint})"));
                 }
-                Err(why) => {
-                    program.stop();
-                    let tail = tail(&program);
-                    last_error = match why {
-                        NotListening::Exited(status) => format!(
-                            "`{}` ended ({status}) before it listened on port {port}{tail}",
-                            program.command_line()
-                        ),
-                        NotListening::TimedOut { elsewhere } if !elsewhere.is_empty() => format!(
-                            "`{}` listened on {elsewhere:?}, not on port {port}: does it take its port from \
-                             {{port}} or $PORT?{tail}",
-                            program.command_line()
-                        ),
-                        NotListening::TimedOut { .. } => format!(
-                            "nothing listened on port {port} within {:.0} s of starting `{}`{tail}",
-                            start_timeout.as_secs_f64(),
-                            program.command_line()
-                        ),
-                    };
-                    if !tail.contains("in use") {
-                        break;
-                    }
+                if let Some((program, _)) = e.program_mut() {
+                    why.push_str(&tail(program));
                 }
+                Err(why)
             }
         }
-        Err(last_error)
     }
 }
 
@@ -172,11 +152,12 @@ impl BenchServer {
         ))
     }
 
-    /// Stops what netlab started.
-    pub(crate) fn stop(&mut self) {
-        if let Some(program) = &mut self.program {
-            program.stop();
-        }
+    /// Stops what netlab started, and everything it started; says which processes had
+    /// escaped the server's process group, if any did.
+    pub(crate) fn stop(&mut self) -> Option<String> {
+        let program = self.program.as_mut()?;
+        program.stop();
+        program::left_running(&program.escaped())
     }
 }
 

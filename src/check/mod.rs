@@ -23,7 +23,7 @@ use crate::program;
 use crate::scenario::{
     self, client_check, ClientScenario, Outcome, ProgramOptions, Scenario, Verdict,
 };
-use crate::{errln, out, outln};
+use crate::{errln, out, outln, tr};
 use pool::Done;
 use report::Report;
 use std::io::IsTerminal;
@@ -220,14 +220,22 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     }
     let client = args.subject.server_stage().is_some();
     if let (Some(port), false) = (args.port, client) {
-        if let Some(holder) = listener_on(port) {
+        // Held for good (a listener, another program's connection): say so now. Held for
+        // a while (TIME-WAIT): the launcher waits before each scenario, which costs time.
+        if let Some(taken) = program::PortUse::now(port).filter(|u| !u.passes()) {
             errln!(
-                "netlab check: port {port} is taken: {holder}. Stop that program, or drop --port so \
-                 that netlab picks a free port (the program then takes it from {{port}} or $PORT: \
-                 `netlab explain check` shows the one-line change)"
+                "{}",
+                tr!(
+                    "check-port-taken",
+                    port = port.to_string(),
+                    why = taken.explain(program::Binder::Program),
+                    remedy = program::fixed_port_remedy()
+                )
             );
             return Ok(NOT_STARTED);
         }
+        let scenarios = groups.iter().map(|(_, items)| items.len()).sum();
+        errln!("{}", program::fixed_port_notice(port, scenarios));
     }
     if let Some(dir) = &args.log {
         std::fs::create_dir_all(dir)
@@ -478,15 +486,4 @@ fn watch(args: &Args, groups: &[(String, Vec<Item>)], file: &Path) -> anyhow::Re
         std::thread::sleep(Duration::from_millis(150));
         while rx.try_recv().is_ok() {}
     }
-}
-
-/// What listens on `port` now, if anything: the program, as `netlab ports` names it.
-fn listener_on(port: u16) -> Option<String> {
-    let listening = crate::ports::sockets()
-        .unwrap_or_default()
-        .into_iter()
-        .any(|s| s.state == crate::ports::State::Listen && s.local.port() == port);
-    listening.then(|| {
-        crate::ports::holders(port).unwrap_or_else(|| format!("something listens on port {port}"))
-    })
 }

@@ -199,40 +199,6 @@ pub(crate) fn for_no_end(sent: Option<&[u8]>, got: &[u8]) -> Option<String> {
     }
 }
 
-/// A hint for a program that did not listen.
-pub(crate) fn not_listening(
-    printed: &str,
-    fixed_port: Option<u16>,
-    elsewhere: &[SocketAddr],
-) -> String {
-    let port_from = "take the port from the command line or from the environment: \
-                     `port=int(__import__('os').environ.get('PORT', 60000))` in the notes' \
-                     `__init__` is the one-line change (`netlab explain check`)";
-    if printed.contains("Address already in use") || printed.contains("EADDRINUSE") {
-        return match fixed_port {
-            Some(port) => format!(
-                "port {port} is in use: by another program, or by connections of the last run still \
-                 in TIME-WAIT (about 60 s after a server closes first; `netlab demo bind` shows it). \
-                 Let netlab pick a free port each time instead: drop --port and {port_from}"
-            ),
-            None => format!("the address is in use: does the program bind the port it was given? {port_from}"),
-        };
-    }
-    if let Some(other) = elsewhere.first() {
-        return format!(
-            "the program listens on {other} instead: did it bind another port than the one it \
-             was given? {port_from}"
-        );
-    }
-    if printed.is_empty() {
-        "the program printed nothing: does it call bind() and listen() on the port it was given? \
-         If it takes long to start (it compiles first), give it --start-timeout"
-            .to_string()
-    } else {
-        "its output is above".to_string()
-    }
-}
-
 /// The body of the message `data` starts with, if it starts with a header.
 fn header_body(data: &[u8]) -> Option<&[u8]> {
     let (_, len) = wire::header_len(data)?;

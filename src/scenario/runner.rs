@@ -4,9 +4,9 @@ use super::expect::{escape, shorten, Expected, HeaderMode, Match};
 use super::hint;
 use super::model::Class;
 use super::outcome::{Failure, Note, Outcome};
-use super::target::{exit_text, External, InProcess, Observation, Target};
+use super::target::{External, InProcess, Observation, Target};
 use super::{contains, ClientOptions, End, Scenario, Step, TestClient};
-use crate::program::{bindable, free_port, ExternalProgram, NotListening};
+use crate::program::{left_running, Keep, Launch, Launched};
 use crate::py::addr_repr;
 use crate::stage::{Running, ServerProgram};
 use crate::tr;
@@ -96,126 +96,53 @@ pub struct NotStarted {
     pub output: Vec<String>,
 }
 
-/// How long, with a fixed port, netlab waits for the port to be free again between two
-/// runs of the program, before it starts the next one anyway.
-const PORT_WAIT: Duration = Duration::from_secs(3);
-
-/// Starts the program afresh, waits until it listens, runs `scenario` against it, and stops it (its connections closed first, so that the TIME-WAIT they
-/// leave falls on the clients' side, not on the program's port).
+/// Starts the program afresh through the launcher (a free port, or the fixed one once it
+/// can be bound again; see [`crate::program::Launch`]), runs `scenario` against it, and
+/// stops it and everything it started (its connections closed first, so that the
+/// TIME-WAIT they leave falls on the clients' side, not on the program's port). Processes
+/// that had escaped the program's group are ended too, and named in one line.
 pub fn run_program(
     scenario: &'static Scenario,
     options: &ProgramOptions,
 ) -> Result<Outcome, NotStarted> {
-    // A port netlab picked may be taken between its choice and the program's bind (by
-    // another run, or a connection's own port): then the program is started again on
-    // another one. A port the user gave is theirs to free.
-    let attempts = if options.port.is_some() { 1 } else { 3 };
-    let mut attempt = 0;
-    let (mut program, addr) = loop {
-        attempt += 1;
-        let port = match options.port {
-            Some(port) => {
-                wait_bindable(port, PORT_WAIT);
-                port
-            }
-            None => free_port().map_err(|e| NotStarted {
-                message: format!("could not find a free port on 127.0.0.1: {e}"),
-                hint: None,
-                output: Vec::new(),
-            })?,
-        };
-        match start_listening(options, port) {
-            Ok(program) => break (program, SocketAddr::from(([127, 0, 0, 1], port))),
-            Err((not_started, in_use)) if !(in_use && attempt < attempts) => {
-                return Err(not_started)
-            }
-            Err(_) => continue,
-        }
+    let launch = Launch {
+        command: &options.command,
+        port: options.port,
+        start_timeout: options.start_timeout,
+        keep: Keep::All,
     };
+    let Launched { mut program, addr } = launch.start().map_err(|mut e| {
+        let output = match e.program_mut() {
+            Some((program, addr)) => External::new(program, addr, &options.label).rest_of_output(),
+            None => Vec::new(),
+        };
+        NotStarted {
+            message: e.message(),
+            hint: e.hint(),
+            output,
+        }
+    })?;
     // What the program prints once the scenario is over (its reaction to the clients
     // closing) is not part of the scenario, and stays out of the transcript.
-    let mut external = External::new(&mut program, addr, &options.label);
-    let judge = Judge::of(&options.command, options.strict);
-    Ok(run_keeping(
+    let outcome = run_keeping(
         scenario,
-        &mut external,
+        &mut External::new(&mut program, addr, &options.label),
         options.wait,
-        judge,
+        Judge::of(&options.command, options.strict),
         options.keep_all_output,
-    ))
-}
-
-/// Starts the program on `port` and waits until it listens there. The error says why not,
-/// and whether the program reported the address in use.
-fn start_listening(
-    options: &ProgramOptions,
-    port: u16,
-) -> Result<ExternalProgram, (NotStarted, bool)> {
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let shown = options.command.join(" ");
-    let mut program = ExternalProgram::start(&options.command, port).map_err(|e| {
-        let hint = if e.kind() == std::io::ErrorKind::NotFound {
-            format!("is `{}` installed, and on the PATH?", options.command[0])
-        } else {
-            "check the command after `--`".to_string()
-        };
-        let message = format!("could not start `{shown}`: {e}");
-        (
-            NotStarted {
-                message,
-                hint: Some(hint),
-                output: Vec::new(),
-            },
-            false,
-        )
-    })?;
-    let Err(why) = program.wait_listening(port, options.start_timeout) else {
-        return Ok(program);
-    };
+    );
     program.stop();
-    let output = External::new(&mut program, addr, &options.label).rest_of_output();
-    let printed = output.join("\n");
-    let in_use = printed.contains("Address already in use") || printed.contains("EADDRINUSE");
-    let message = match why {
-        NotListening::Exited(status) => format!(
-            "`{}` ended ({}) before it listened on {addr}",
-            program.command_line(),
-            exit_text(status)
-        ),
-        NotListening::TimedOut { .. } => format!(
-            "nothing listened on {addr} within {:.0} s of starting `{}`",
-            options.start_timeout.as_secs_f64(),
-            program.command_line()
-        ),
-    };
-    let elsewhere = match &why {
-        NotListening::TimedOut { elsewhere } => elsewhere.as_slice(),
-        NotListening::Exited(_) => &[],
-    };
-    let hint = Some(hint::not_listening(&printed, options.port, elsewhere));
-    Err((
-        NotStarted {
-            message,
-            hint,
-            output,
-        },
-        in_use,
-    ))
-}
-
-/// Waits up to `timeout` until a socket without SO_REUSEADDR (as the notes' servers
-/// create theirs) could bind `port`: connections of the last run in TIME-WAIT prevent it.
-fn wait_bindable(port: u16, timeout: Duration) -> bool {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if bindable(port) {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    if let Some(report) = left_running(&program.escaped()) {
+        crate::errln!(
+            "{}",
+            crate::tr!(
+                "check-after-scenario",
+                scenario = scenario.name,
+                report = report
+            )
+        );
     }
+    Ok(outcome)
 }
 
 /// Runs `scenario` against `target`, each step waiting at most `wait`, judged by `judge`.
@@ -322,6 +249,15 @@ pub(crate) fn run_keeping(
     run.close_section();
     run.show_output();
     run.output.finish(&mut run.transcript);
+    if !run.target.is_netlab() {
+        // The clients go with a reset (RST), not a FIN: a connection the program closed
+        // first then ends at once instead of holding the program's port in TIME-WAIT for
+        // a minute, which a program without SO_REUSEADDR could not bind again under a
+        // fixed --port. What the program makes of it is after the scenario, and not shown.
+        for client in run.clients.values_mut() {
+            let _ = client.reset();
+        }
+    }
     Outcome {
         name: scenario.name,
         shows: scenario.shows(),

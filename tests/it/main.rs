@@ -18,6 +18,7 @@ mod demo_churn;
 mod demo_race;
 mod demo_slow;
 mod i18n;
+mod launcher;
 mod ports;
 mod rust_log;
 mod selfcheck;
