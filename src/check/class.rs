@@ -256,8 +256,10 @@ pub(crate) fn run(
             outln!("{text}");
         }
     };
+    // A heading's line, wrapped to the terminal, its continuation indented.
+    let heading = |text: String| say(text::wrap(&text, "", "  ").trim_end());
     let subject = args.subject;
-    say(&tr!(
+    heading(tr!(
         "class-heading",
         id = subject.id,
         pattern = pattern,
@@ -265,14 +267,14 @@ pub(crate) fn run(
         subject = subject.name(),
         title = subject.text().title
     ));
-    say(&tr!(
+    heading(tr!(
         "class-how",
         command = args.command.join(" "),
         file = FILE,
         scenarios = items.len(),
         jobs = jobs
     ));
-    say(&if args.strict {
+    heading(if args.strict {
         tr!("class-judged-strict")
     } else {
         tr!("class-judged")
