@@ -406,11 +406,14 @@ fn check_all(args: &Args, students: &[Student], items: &[Item], jobs: usize) -> 
                 let Some(student) = students.get(n) else {
                     return;
                 };
+                // The students being checked now, or nothing once the last is done.
                 let show = |running: &Vec<String>| {
-                    bar.set_message(tr!(
-                        "class-progress-students",
-                        students = text::list(running)
-                    ));
+                    let message = if running.is_empty() {
+                        String::new()
+                    } else {
+                        tr!("class-progress-students", students = text::list(running))
+                    };
+                    bar.set_message(message);
                 };
                 {
                     let mut running = crate::sync::lock(running);
