@@ -17,8 +17,9 @@
 //! [`grade`]'s pool). A progress bar runs on a terminal; then a table, one row
 //! per student and one mark per scenario, what failed first for each student who did not
 //! pass, and the exit code: 0 only when every student passed every scenario. `--json`
-//! prints one object per student and scenario instead; `--report FILE.html` writes the
-//! page of [`html`](super::html), with every transcript.
+//! prints one object per student and scenario on standard output (the table then goes to
+//! standard error); `--report FILE.html` writes the page of [`html`](super::html), with
+//! every transcript.
 
 use super::report::{self, Report};
 use super::{glob, grade, html, Args, Graded, Grading, Item, FAILED, NOT_STARTED, PASSED};
@@ -51,6 +52,7 @@ pub(crate) struct Student {
 
 /// What checking one student gave.
 pub(crate) struct Checked {
+    /// Whose program it was: the row's name, and `{file}`.
     pub(crate) student: Student,
     /// Each scenario's outcome, in the plan's order, and why the program could not be
     /// checked if it could not.
@@ -65,7 +67,9 @@ pub(crate) struct Checked {
 /// One scenario for one student, as the table marks it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Mark {
+    /// Every step that could be checked held.
     Passed,
+    /// A step of the contract did not hold: the student's transcript says which.
     Failed,
     /// It ran, but none of its steps could be checked against an outside program.
     NotChecked,
@@ -109,7 +113,7 @@ impl Mark {
         }
     }
 
-    /// Its name in the page's classes and JSON-like places.
+    /// Its name in the page's CSS classes (`m-failed`).
     pub(crate) fn id(self) -> &'static str {
         match self {
             Mark::Passed => "passed",
