@@ -113,10 +113,12 @@ impl Drop for Classroom {
 }
 
 /// One checked class, shared by the tests that read it: its output with `--json`
-/// (the objects on stdout, the table on stderr) and its page.
+/// (the objects on stdout, the table on stderr) and its page. Kept in memory: a static is
+/// never dropped, so the class's directory is removed as soon as the check is done.
 struct Checked {
-    classroom: Classroom,
     output: Output,
+    /// The page `--report r.html` wrote.
+    page: String,
     seconds: f64,
 }
 
@@ -126,9 +128,6 @@ impl Checked {
     }
     fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.output.stderr).into_owned()
-    }
-    fn page(&self) -> PathBuf {
-        self.classroom.dir.join("r.html")
     }
 }
 
@@ -143,10 +142,12 @@ fn checked() -> Option<&'static Checked> {
             let classroom = Classroom::new("en");
             let clock = Instant::now();
             let output = classroom.check(&["--json", "--report", "r.html"]);
+            let seconds = clock.elapsed().as_secs_f64();
+            let page = std::fs::read_to_string(classroom.dir.join("r.html")).unwrap_or_default();
             Some(Checked {
-                classroom,
                 output,
-                seconds: clock.elapsed().as_secs_f64(),
+                page,
+                seconds,
             })
         })
         .as_ref()
@@ -178,17 +179,17 @@ fn the_table_has_a_row_per_student_and_a_mark_per_scenario() {
     let n = scenarios();
     assert_eq!(run.output.status.code(), Some(1), "{table}");
     assert_eq!(marks(&table, "alice"), "✓".repeat(n), "{table}");
-    assert_eq!(
-        marks(&table, "bob"),
-        format!("✗{}", "-".repeat(n - 1)),
-        "{table}"
-    );
-    let carol = marks(&table, "carol");
-    assert_eq!(carol.matches('!').count(), 1, "{table}");
-    assert_eq!(carol.matches('-').count(), n - 1, "{table}");
+    // How many of bob's and carol's scenarios ran before their check stopped depends on
+    // the slots their lane had (one or two): at least the first, the rest not run.
+    let only = |marks: &str, first: char| {
+        marks.starts_with(first) && marks.chars().all(|c| c == first || c == '-')
+    };
+    assert!(only(&marks(&table, "bob"), '✗'), "{table}");
+    assert!(only(&marks(&table, "carol"), '!'), "{table}");
     assert!(table.contains(&format!("{n}/{n}")), "{table}");
+    let bob = table.lines().find(|l| l.starts_with("bob: ")).unwrap();
     assert!(
-        table.contains("bob: 1 scenario failed; the first, 1 broadcasts_to_everyone, at step 1"),
+        bob.contains("the first, 1 broadcasts_to_everyone, at step 1"),
         "{table}"
     );
     assert!(table.contains("carol: could not be checked"), "{table}");
@@ -238,17 +239,21 @@ fn json_has_one_object_per_student_and_scenario() {
             "bob" => {
                 assert_eq!(results[0], "fail");
                 assert_eq!(mine[0]["first_failure"]["step"], 1);
-                assert!(results[1..].iter().all(|r| *r == "not_run"), "{results:?}");
+                // One or two ran, as bob's lane had one slot or two.
+                let ran = results.iter().filter(|r| **r == "fail").count();
+                assert!(ran <= 2, "{results:?}");
+                assert_eq!(results.iter().filter(|r| **r == "not_run").count(), n - ran);
             }
             _ => {
                 let started: Vec<&&serde_json::Value> = mine
                     .iter()
                     .filter(|o| o["result"] == "not_started")
                     .collect();
-                assert_eq!(started.len(), 1, "{results:?}");
+                assert!((1..=2).contains(&started.len()), "{results:?}");
                 let message = started[0]["first_failure"]["message"].as_str().unwrap();
                 assert!(message.contains("before it listened"), "{message}");
-                assert_eq!(results.iter().filter(|r| **r == "not_run").count(), n - 1);
+                let not_run = results.iter().filter(|r| **r == "not_run").count();
+                assert_eq!(not_run, n - started.len(), "{results:?}");
             }
         }
     }
@@ -260,17 +265,24 @@ fn the_page_needs_nothing_but_itself() {
     let Some(run) = checked() else {
         return skipped("class::the_page", no_python().unwrap());
     };
-    let page = std::fs::read_to_string(run.page()).unwrap();
-    assert!(page.starts_with("<!DOCTYPE html>"));
+    let page = &run.page;
+    assert!(page.starts_with("<!DOCTYPE html>"), "{}", run.stderr());
     for needle in ["<link", "src=", "http://", "https://", "url(", "@import"] {
         assert!(!page.contains(needle), "the page refers to {needle}");
     }
     assert!(page.contains("<style>") && page.contains("<script>"));
-    assert_eq!(
-        page.matches("<details id=\"t-").count(),
-        scenarios() + 1,
-        "alice's all, bob's one"
-    );
+    // A transcript for every scenario that ran: alice's all, bob's one or two.
+    let ran = run
+        .stdout()
+        .lines()
+        .filter(|l| {
+            ["\"pass\"", "\"fail\"", "\"not_checked\""]
+                .iter()
+                .any(|r| l.contains(r))
+        })
+        .count();
+    assert!(ran > scenarios(), "{}", run.stdout());
+    assert_eq!(page.matches("<details id=\"t-").count(), ran);
 }
 
 /// A pattern that names no file, and a command without `{file}`, are said plainly, with
@@ -398,17 +410,17 @@ fn bounded(cmd: &mut std::process::Command, limit: Duration) -> Result<Output, S
 
 /// The page as Chromium has it after its script ran: `--dump-dom`, from a file.
 fn rendered(browser: &Path, page: &Path) -> String {
-    let profile = tempdir("chromium-profile");
+    let profile = Scratch(tempdir("chromium-profile"));
     let output = bounded(
         std::process::Command::new(browser)
             .args(CHROMIUM_FLAGS)
-            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(format!("--user-data-dir={}", profile.0.display()))
             .arg("--dump-dom")
             .arg(format!("file://{}", page.display()))
             .stdout(Stdio::piped()),
         Duration::from_secs(90),
     );
-    let _ = std::fs::remove_dir_all(&profile);
+    drop(profile);
     let output = output.unwrap_or_else(|e| panic!("chromium: {e}"));
     assert!(
         output.status.success(),
@@ -430,6 +442,15 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--disable-component-update",
     "--disable-sync",
 ];
+
+/// A directory removed when dropped, the test passed or not.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
 
 fn tempdir(tag: &str) -> PathBuf {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -478,25 +499,34 @@ fn the_page_reads_in_a_browser() {
     };
     let clock = Instant::now();
     let n = scenarios();
-    let dom = rendered(&browser, &run.page());
+    // The page and a copy to click in, in a directory of their own.
+    let dir = Scratch(tempdir("class-page"));
+    let page = dir.0.join("r.html");
+    std::fs::write(&page, &run.page).unwrap();
+    let dom = rendered(&browser, &page);
     let shown = rows(&dom);
     assert_eq!(shown.len(), 3, "{shown:?}");
     assert!(shown[0].starts_with(&format!("alice {n}/{n}")), "{shown:?}");
     assert_eq!(shown[0].matches('✓').count(), n, "{shown:?}");
     assert!(shown[1].starts_with(&format!("bob 0/{n}")), "{shown:?}");
-    assert_eq!(shown[1].matches('✗').count(), 1, "{shown:?}");
+    assert!(
+        shown[1].contains('✗') && !shown[1].contains('✓'),
+        "{shown:?}"
+    );
     assert!(shown[2].starts_with(&format!("carol 0/{n}")), "{shown:?}");
-    assert_eq!(shown[2].matches('!').count(), 1, "{shown:?}");
+    assert!(
+        shown[2].contains('!') && !shown[2].contains('✓'),
+        "{shown:?}"
+    );
 
     // The script, clicked as a reader clicks: the first scenario's heading, then bob's
     // failed mark.
-    let page = std::fs::read_to_string(run.page()).unwrap();
-    let clicked = page.replace(
+    let clicked = run.page.replace(
         "</body>",
         "<script>document.querySelector('th.scenario button').click();\
          document.querySelector('td.m-failed a').click();</script></body>",
     );
-    let copy = run.classroom.dir.join("clicked.html");
+    let copy = dir.0.join("clicked.html");
     std::fs::write(&copy, clicked).unwrap();
     let dom = rendered(&browser, &copy);
     let order: Vec<String> = rows(&dom)
