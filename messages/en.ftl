@@ -679,3 +679,72 @@ entry-stage = stage { $id }
 entry-client = the client
 entry-exercise = exercise { $id }
 explain-or-a-page = Or a page: { $pages }.
+
+## netlab check --class: a whole class at once (src/check/class.rs)
+
+class-no-file = netlab check --class: the command does not say where each student's program goes: put { $file } there, as in `netlab check 7 --class 'students/*/server.py' -- python3 { $file } { $port }`
+class-no-match = netlab check --class: no file matches { $pattern } (in { $dir }). Quote the pattern, so that netlab expands it, not the shell: `--class 'students/*/server.py'`
+class-report-unwritable = cannot write the report { $file }: { $error }
+class-interrupted = netlab check: interrupted; the students' programs were stopped
+class-heading = netlab check { $id } --class { $pattern }: { $students ->
+    [one] 1 student
+   *[other] { $students } students
+}, against { $subject } ({ $title })
+class-how = `{ $command }`, { $file } being each student's program: { $scenarios ->
+    [one] 1 scenario
+   *[other] { $scenarios } scenarios
+} each, a fresh program for each on a free port, { $jobs } programs at a time in all
+class-judged = the contract must hold; the notes' flaws and CPython's accidents are reported, not required (--strict requires them)
+class-judged-strict = everything the notes' program does must hold: its flaws, CPython's accidents and the header's exact format (--strict)
+class-progress = scenarios
+class-progress-students = checking { $students }
+class-column-student = student
+class-column-passed = passed
+class-column-time = time
+class-seconds = { $seconds } s
+class-mark-passed = passed
+class-mark-failed = failed
+class-mark-not-checked = not checked
+class-mark-not-run = not run
+class-mark-not-started = did not start
+class-scenarios = the scenarios:
+class-failed = { $student }: { $failed ->
+    [one] 1 scenario failed
+   *[other] { $failed } scenarios failed
+}; the first, { $number } { $scenario }, at step { $step }: { $why }
+class-not-started = { $student }: could not be checked: { $why }
+class-not-run = { $student }: some scenarios were not run
+class-hint = hint: { $hint }
+class-summary = { $passed } of { $students } passed every scenario ({ $seconds } s in all)
+class-report-written = the report, for a browser: { $file }
+
+## netlab check --class --report: the page (src/check/html.rs)
+
+class-html-title = netlab check { $id }: the class
+class-html-command = command
+class-html-programs = programs
+class-html-count = { $students ->
+    [one] 1 student
+   *[other] { $students } students
+}, { $scenarios ->
+    [one] 1 scenario
+   *[other] { $scenarios } scenarios
+} each
+class-html-when = checked
+class-html-when-text = { $date }, in { $seconds } s, { $jobs } programs at a time
+class-html-judged = judged by
+class-html-summary = { $passed } of { $students } passed every scenario
+class-html-how = Click a heading to sort by it (again for the other way): a scenario's column puts those who failed it first. Click a mark for its transcript; hover over it for the notes.
+class-html-failed-at = failed at step { $step }
+class-html-failure = { $number } { $scenario }, at step { $step }: { $why }
+class-html-student-passed = passed
+class-html-student-failed = did not pass
+class-html-others = { $n ->
+    [one] 1 other scenario, with its transcript
+   *[other] { $n } other scenarios, with their transcripts
+}
+class-html-tag-flaw = flaw
+class-html-tag-flaw-meaning = a flaw of the notes' code, present here too (reported, not required)
+class-html-tag-python = python
+class-html-tag-python-meaning = what CPython does by accident, present here (reported, not required)
+class-html-footer = Made by netlab check --class. The transcripts are those a single `netlab check` prints: each can be given to its student.

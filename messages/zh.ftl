@@ -592,3 +592,54 @@ entry-stage = 第 { $id } 阶段
 entry-client = 客户端
 entry-exercise = 练习 { $id }
 explain-or-a-page = 也可以是页面名：{ $pages }。
+
+## netlab check --class：一次检查全班（src/check/class.rs）
+
+class-no-file = netlab check --class: 命令里没有指明每个学生的程序放在哪里：在那个位置写 { $file }，例如 `netlab check 7 --class 'students/*/server.py' -- python3 { $file } { $port }`
+class-no-match = netlab check --class: 没有文件匹配 { $pattern }（在 { $dir } 下）。请给模式加上引号，让 netlab 而不是 shell 来展开它：`--class 'students/*/server.py'`
+class-report-unwritable = 无法写入报告 { $file }：{ $error }
+class-interrupted = netlab check: 已中断；学生们的程序都已停止
+class-heading = netlab check { $id } --class { $pattern }：{ $students } 名学生，对照{ $subject }（{ $title }）
+class-how = `{ $command }`，其中 { $file } 是每个学生的程序：每人 { $scenarios } 个场景，每个场景重新启动程序、使用一个空闲端口，总共同时运行 { $jobs } 个程序
+class-judged = 契约必须成立；笔记的缺陷和 CPython 的偶然行为只报告，不要求（--strict 才要求）
+class-judged-strict = 笔记的程序做的一切都必须成立：包括它的缺陷、CPython 的偶然行为，以及消息头的确切格式（--strict）
+class-progress = 个场景
+class-progress-students = 正在检查 { $students }
+class-column-student = 学生
+class-column-passed = 通过
+class-column-time = 用时
+class-seconds = { $seconds } 秒
+class-mark-passed = 通过
+class-mark-failed = 失败
+class-mark-not-checked = 没有检查
+class-mark-not-run = 没有运行
+class-mark-not-started = 未能启动
+class-scenarios = 场景：
+class-failed = { $student }：{ $failed } 个场景失败；第一个是 { $number } { $scenario }，在第 { $step } 步：{ $why }
+class-not-started = { $student }：无法检查：{ $why }
+class-not-run = { $student }：有些场景没有运行
+class-hint = 提示：{ $hint }
+class-summary = { $students } 名学生中有 { $passed } 名通过了全部场景（共用时 { $seconds } 秒）
+class-report-written = 报告（用浏览器打开）：{ $file }
+
+## netlab check --class --report：报告页面（src/check/html.rs）
+
+class-html-title = netlab check { $id }：全班
+class-html-command = 命令
+class-html-programs = 程序
+class-html-count = { $students } 名学生，每人 { $scenarios } 个场景
+class-html-when = 检查时间
+class-html-when-text = { $date }，用时 { $seconds } 秒，同时运行 { $jobs } 个程序
+class-html-judged = 评分标准
+class-html-summary = { $students } 名学生中有 { $passed } 名通过了全部场景
+class-html-how = 点击列标题按该列排序（再点一次反向排序）：按某个场景排序时，这个场景失败的学生排在最前面。点击标记可以打开它的交互记录；鼠标悬停在标记上可以看到说明。
+class-html-failed-at = 在第 { $step } 步失败
+class-html-failure = { $number } { $scenario }，在第 { $step } 步：{ $why }
+class-html-student-passed = 通过
+class-html-student-failed = 没有通过
+class-html-others = 其余 { $n } 个场景及其交互记录
+class-html-tag-flaw = 缺陷
+class-html-tag-flaw-meaning = 笔记代码里的缺陷，这个程序也有（只报告，不要求）
+class-html-tag-python = Python
+class-html-tag-python-meaning = CPython 的偶然行为，这个程序也有（只报告，不要求）
+class-html-footer = 由 netlab check --class 生成。交互记录与单独运行 `netlab check` 时打印的相同：可以直接交给对应的学生。

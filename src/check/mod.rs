@@ -12,8 +12,13 @@
 //! reported, never required but with `--strict` ([`crate::scenario::Class`]), so that a
 //! server in any language, or a better one than the notes', passes. `--watch FILE` checks
 //! again on every save. The runner and the targets live in [`crate::scenario`]; this module
-//! is the command around them, and [`report`] what it prints.
+//! is the command around them, and [`report`] what it prints. `--class PATTERN` checks a
+//! whole class, a program per student ([`class`]), and `--report` writes its page
+//! ([`html`]).
 
+mod class;
+mod glob;
+mod html;
 mod pool;
 mod report;
 
@@ -76,6 +81,16 @@ pub struct Args {
     /// How many seconds the program may take to start listening.
     #[arg(long, default_value_t = 10.0, value_parser = seconds, value_name = "SECONDS")]
     pub(crate) start_timeout: f64,
+    /// Check a whole class: one program per student, the files PATTERN names (quoted:
+    /// `--class 'students/*/server.py'`; netlab expands it), each student named after the
+    /// folder that holds it. `{file}` in the command is each student's program. A table
+    /// at the end, a row per student; the exit code is 0 only when every student passed.
+    #[arg(long, value_name = "PATTERN", conflicts_with_all = ["port", "watch", "log"])]
+    pub(crate) class: Option<String>,
+    /// With --class: write the class's report to FILE.html, one page that needs nothing
+    /// else (every transcript in it, folded).
+    #[arg(long, value_name = "FILE.html", requires = "class")]
+    pub(crate) report: Option<PathBuf>,
     /// The program to check, and its arguments: `-- python3 my_stage4.py {port}`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub(crate) command: Vec<String>,
@@ -240,6 +255,9 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
     if let Some(dir) = &args.log {
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("could not make --log {}: {e}", dir.display()))?;
+    }
+    if let Some(pattern) = &args.class {
+        return class::run(args, pattern, &groups);
     }
     program::stop_all_on_signals("netlab check: interrupted; the program under test was stopped");
     let Some(watched) = &args.watch else {

@@ -268,7 +268,7 @@ impl Report {
     }
 
     /// `PASS name (flaw present: exercise 2.leaver fixes it)`.
-    fn headline(&self, outcome: &Outcome) -> String {
+    pub(super) fn headline(&self, outcome: &Outcome) -> String {
         let notes: Vec<String> = outcome
             .notes
             .iter()
@@ -278,7 +278,7 @@ impl Report {
     }
 
     /// The notes in full, a line each, for a transcript.
-    fn notes_text(&self, outcome: &Outcome) -> String {
+    pub(super) fn notes_text(&self, outcome: &Outcome) -> String {
         outcome
             .notes
             .iter()
@@ -287,7 +287,7 @@ impl Report {
     }
 
     /// One note: what the steps from `note.step` showed.
-    fn note(&self, scenario: &str, note: &Note, long: bool) -> String {
+    pub(super) fn note(&self, scenario: &str, note: &Note, long: bool) -> String {
         let absent = |text: String| match (&note.absent, long) {
             (Some((step, why)), true) => format!("{text} (step {step}: {why})"),
             _ => text,
@@ -322,7 +322,7 @@ impl Report {
     }
 
     /// One scenario's JSON object.
-    fn json_object(&self, outcome: &Outcome) -> serde_json::Value {
+    pub(super) fn json_object(&self, outcome: &Outcome) -> serde_json::Value {
         let mut object = with_subject(outcome.json(), self.subject);
         object["notes"] = outcome
             .notes
@@ -354,7 +354,7 @@ impl Report {
 
 /// A scenario in full: its headline, what it shows, its transcript, its failure and its
 /// notes.
-fn full(outcome: &Outcome, headline: &str, notes: &str) -> String {
+pub(super) fn full(outcome: &Outcome, headline: &str, notes: &str) -> String {
     let text = outcome.to_string();
     // The outcome's own headline is its first line: this one has the notes in it.
     let rest = text.split_once('\n').map_or("", |(_, rest)| rest);
@@ -417,7 +417,7 @@ pub(crate) fn fixers(subject: &'static Entry, scenario: &str) -> Vec<&'static En
 /// A scenario's JSON object with what was checked: `"stage"`, the stage whose scenarios
 /// they are (for an exercise, its base; for the client's, the stage that played the
 /// server), and `"exercise"`, the exercise's id or null.
-fn with_subject(mut object: serde_json::Value, subject: &Entry) -> serde_json::Value {
+pub(super) fn with_subject(mut object: serde_json::Value, subject: &Entry) -> serde_json::Value {
     let stage = match subject.kind {
         Kind::Stage => Some(subject),
         Kind::Solution => subject.server_stage().or_else(|| subject.base()),

@@ -10,6 +10,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod class;
 mod cli;
 mod client;
 mod closed_pipe;
