@@ -47,6 +47,7 @@ pub mod ports;
 pub mod program;
 pub mod py;
 pub mod scenario;
+pub mod sockdiag;
 pub mod source;
 pub mod stage;
 pub mod sync;

@@ -551,13 +551,10 @@ fn lock_running() -> MutexGuard<'static, Vec<Running>> {
     RUNNING.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Every listening TCP socket on this machine.
+/// Every listening TCP socket on this machine, asked for by state: the kernel walks only
+/// its listeners, however many connections (TIME-WAITs) the machine holds.
 fn listeners() -> Vec<TcpSocket> {
-    ports::sockets()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|s| s.state == State::Listen)
-        .collect()
+    crate::sockdiag::tcp_sockets(&[State::Listen]).unwrap_or_default()
 }
 
 /// What processes `pids` have cost so far: CPU from `/proc/PID/stat` (fields 14 and 15,

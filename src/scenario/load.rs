@@ -198,10 +198,10 @@ pub(crate) fn leavers_until(addr: SocketAddr, n: usize, deadline: Instant) -> us
 /// How many connections on the server's side of `port` wait in CLOSE-WAIT: their client
 /// has closed, and the server never closed its socket.
 pub(crate) fn close_wait_on(port: u16) -> usize {
-    crate::ports::sockets()
+    crate::sockdiag::tcp_sockets(&[crate::ports::State::CloseWait])
         .unwrap_or_default()
         .iter()
-        .filter(|s| s.state == crate::ports::State::CloseWait && s.local.port() == port)
+        .filter(|s| s.local.port() == port)
         .count()
 }
 
