@@ -631,6 +631,57 @@ hint-clock-ahead = the header's time is { $hours } h { $minutes } min ahead of t
 hint-stdin-closed = the program has ended, or closed its standard input
 hint-quit-still-running = after `quit`, the program ends once every thread has: is a thread still blocked in recv(), readline() or accept()? (`netlab explain 3` shows why close() does not wake it)
 
+## netlab check: the frame, the groups, the notes and the summary (src/check/mod.rs, report.rs)
+check-bad-seconds = { $text } is not a number of seconds between 0 and 600
+check-group-client = { $subject }'s scenarios (netlab's stage { $stage } plays the server):
+check-group-own = { $subject }'s own scenarios:
+check-group-kept-fix = scenarios of { $base } that the fix must keep:
+check-group-kept = scenarios of earlier stages that still hold at { $subject }:
+check-client-no-scenarios = netlab check: the notes' client has no scenarios of its own; its exercise has: `netlab check { $exercise } -- python3 my_client.py {"{"}port{"}"}`
+check-no-such-scenario = netlab check: no scenario { $name } here; the scenarios are: { $names }
+check-log-dir = could not make --log { $dir }: { $error }
+check-interrupted = netlab check: interrupted; the program under test was stopped
+check-not-recorded-own = netlab check: exercise { $exercise } passed with netlab's own program, which is not yours: not recorded in ./{ $file }
+check-recorded = netlab check: exercise { $exercise } passed; recorded in ./{ $file } (`netlab exercises` shows your progress)
+check-not-recorded = netlab check: exercise { $exercise } passed, but not recorded: { $why }
+check-cannot-watch = cannot watch { $file }: { $error }
+check-watching = netlab check: watching { $file }: every save checks again; Ctrl-C stops
+check-what-exercise = { $subject } ({ $title }), from { $base }
+check-what = { $subject } ({ $title })
+check-how-client = a fresh client for each scenario, with {"{"}port{"}"} and $PORT the port of netlab's own stage { $stage }
+check-how-port = a fresh program for each scenario, on port { $port }
+check-how = a fresh program for each scenario, on a free port ({"{"}port{"}"} in its arguments, $PORT in its environment), { $jobs } at a time
+check-judged-strict = everything the notes' program does must hold: its flaws, CPython's accidents and the header's exact format (--strict)
+check-judged = the contract must hold; the notes' flaws and CPython's accidents are reported, not required (--strict requires them)
+check-heading = netlab check { $id }: `{ $command }` against { $what }
+check-adds-nothing = { $subject } adds no scenario of its own: what it changes shows only under load (`netlab explain { $id }`); the scenarios below must still hold
+check-same-failure = the same failure as { $first }, above
+check-cannot-check = CANNOT CHECK: { $why }
+check-not-started = netlab check: the program could not be checked (exit code { $code })
+check-summary = { $passed } passed, { $failed } failed
+check-summary-not-checked = { $n } not checked at all
+check-summary-not-run = { $n } not run
+check-summary-separator = ,{" "}
+check-summary-steps = {" "}({ $n ->
+    [one] 1 step
+   *[other] { $n } steps
+} not checked)
+check-summary-flaws = the notes' flaws: { $present } present, { $absent } absent
+check-summary-python = python-specific: { $n } (not required)
+check-not-run-registering = (the other { $n } scenarios were not run: every scenario starts by registering its clients, each sending a line and waiting for it to come back, and that failed: fix it first)
+check-not-run = (not run, after the first failure: { $names })
+check-not-checked-why = (not checked: steps that look inside the server, such as what a thread is blocked in, or what only netlab's own stages do; `netlab explain check` says which)
+check-exercise-hints = (`netlab exercise { $exercise } --hint` has { $n } hints)
+note-absent-at = { $text } (step { $step }: { $why })
+note-flaw-kept = flaw present, as the notes keep it
+note-flaw-fixed-by = flaw present: { $fixer } fixes it
+note-flaw-exercises = flaw present: exercises { $ids } fix it
+note-flaw-stages = flaw present: stages { $ids } fix it
+note-flaw-absent = flaw absent: the notes' code shows it here, this program does not
+note-python = python-specific: { $why }
+note-python-not-required = python-specific, not required: { $why }
+note-python-contract = python-specific: { $why }; a server in another language must do it
+
 ## netlab exercises, netlab exercise (src/exercise.rs)
 
 exercise-done-at = done { $when }

@@ -544,6 +544,54 @@ hint-clock-ahead = 消息头的时间比本机时钟快 { $hours } 小时 { $min
 hint-stdin-closed = 程序已经结束，或者关闭了它的标准输入
 hint-quit-still-running = `quit` 之后，要等所有线程都结束，程序才会结束：是不是还有线程阻塞在 recv()、readline() 或 accept() 里？（`netlab explain 3` 解释了为什么 close() 唤不醒它）
 
+## netlab check：开头、分组、说明和总结（src/check/mod.rs、report.rs）
+check-bad-seconds = { $text } 不是 0 到 600 之间的秒数
+check-group-client = { $subject }的场景（由 netlab 的第 { $stage } 阶段充当服务端）：
+check-group-own = { $subject }自己的场景：
+check-group-kept-fix = 修改之后仍须通过的{ $base }的场景：
+check-group-kept = 前面各阶段在{ $subject }仍须通过的场景：
+check-client-no-scenarios = netlab check：笔记里的客户端自己没有场景，它的练习有：`netlab check { $exercise } -- python3 my_client.py {"{"}port{"}"}`
+check-no-such-scenario = netlab check：这里没有名为 { $name } 的场景；这些场景是：{ $names }
+check-log-dir = 无法创建 --log 目录 { $dir }：{ $error }
+check-interrupted = netlab check：已中断；被检查的程序已经停止
+check-not-recorded-own = netlab check：练习 { $exercise } 通过了，但用的是 netlab 自己的程序，不是你的：不记入 ./{ $file }
+check-recorded = netlab check：练习 { $exercise } 通过了，已记入 ./{ $file }（`netlab exercises` 显示你的进度）
+check-not-recorded = netlab check：练习 { $exercise } 通过了，但没能记录下来：{ $why }
+check-cannot-watch = 无法监视 { $file }：{ $error }
+check-watching = netlab check：正在监视 { $file }：每次保存都会重新检查；按 Ctrl-C 停止
+check-what-exercise = { $subject }（{ $title }），基于{ $base }
+check-what = { $subject }（{ $title }）
+check-how-client = 每个场景都启动一个新的客户端，{"{"}port{"}"} 和 $PORT 是 netlab 自己的第 { $stage } 阶段的端口
+check-how-port = 每个场景都启动一个新的程序，端口 { $port }
+check-how = 每个场景都启动一个新的程序，用一个空闲端口（参数里的 {"{"}port{"}"}，环境变量 $PORT），同时运行 { $jobs } 个
+check-judged-strict = 笔记程序的一切行为都必须复现：它的缺陷、CPython 特有的行为，以及消息头的确切格式（--strict）
+check-judged = 约定必须遵守；笔记的缺陷和 CPython 特有的行为只报告，不要求（--strict 才要求）
+check-heading = netlab check { $id }：用{ $what }检查 `{ $command }`
+check-adds-nothing = { $subject }没有自己的场景：它的改动只在高负载下才显现（`netlab explain { $id }`）；下面的场景仍须通过
+check-same-failure = 和上面 { $first } 的失败相同
+check-cannot-check = 无法检查：{ $why }
+check-not-started = netlab check：这个程序无法检查（退出码 { $code }）
+check-summary = { $passed } 个通过，{ $failed } 个未通过
+check-summary-not-checked = { $n } 个完全没有检查
+check-summary-not-run = { $n } 个没有运行
+check-summary-separator = ，
+check-summary-steps = （{ $n } 步未检查）
+check-summary-flaws = 笔记的缺陷：{ $present } 个存在，{ $absent } 个不存在
+check-summary-python = Python 特有的行为：{ $n } 个（不要求）
+check-not-run-registering = （其余 { $n } 个场景没有运行：每个场景都先登记它的客户端，也就是每个客户端发一行、等它发回来，而这一步失败了：先修好它）
+check-not-run = （第一次失败之后没有运行：{ $names }）
+check-not-checked-why = （未检查的是需要看到服务端内部的步骤，比如某个线程阻塞在哪里，或者只有 netlab 自己的阶段才有的行为；`netlab explain check` 会列出是哪些）
+check-exercise-hints = （`netlab exercise { $exercise } --hint` 共有 { $n } 条提示）
+note-absent-at = { $text }（第 { $step } 步：{ $why }）
+note-flaw-kept = 缺陷存在，笔记保留了它
+note-flaw-fixed-by = 缺陷存在：{ $fixer }修复它
+note-flaw-exercises = 缺陷存在：练习 { $ids } 修复它
+note-flaw-stages = 缺陷存在：第 { $ids } 阶段修复它
+note-flaw-absent = 缺陷不存在：笔记的代码在这里有这个缺陷，这个程序没有
+note-python = Python 特有：{ $why }
+note-python-not-required = Python 特有，不要求：{ $why }
+note-python-contract = Python 特有：{ $why }；用其他语言写的服务端必须做到
+
 ## netlab exercises、netlab exercise（src/exercise.rs）
 
 exercise-done-at = 完成于 { $when }

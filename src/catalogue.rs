@@ -22,6 +22,7 @@
 use crate::lang::{self, Lang};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
 use std::sync::OnceLock;
 
 /// One argument of a message: text, or a number (which English plurals select on).
@@ -122,17 +123,85 @@ pub fn text_in(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
     let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
         return format!("{id} {args:?}");
     };
+    let mut selected = Vec::new();
+    selectors(pattern, &mut selected);
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
         match value {
-            Arg::Text(text) => fluent_args.set(*name, FluentValue::from(text.as_str())),
+            // A variant key is matched against the text as it is.
+            Arg::Text(text) if selected.contains(name) => {
+                fluent_args.set(*name, FluentValue::from(text.as_str()))
+            }
+            // Marked, so that the space a Chinese sentence needs around a Latin word is
+            // added where the argument meets the text, and never inside the argument
+            // (which may be bytes from the wire).
+            Arg::Text(text) => {
+                fluent_args.set(*name, FluentValue::from(format!("{START}{text}{END}")))
+            }
             Arg::Number(n) => fluent_args.set(*name, FluentValue::from(*n)),
         }
     }
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
     debug_assert!(errors.is_empty(), "message {id}: {errors:?}");
-    text.into_owned()
+    spaced(&text)
+}
+
+/// The arguments `pattern` selects a variant on (`{ $n -> ...}`), at any depth.
+fn selectors<'p>(pattern: &'p ast::Pattern<&str>, out: &mut Vec<&'p str>) {
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable {
+            expression: ast::Expression::Select { selector, variants },
+        } = element
+        {
+            if let ast::InlineExpression::VariableReference { id } = selector {
+                out.push(id.name);
+            }
+            for variant in variants {
+                selectors(&variant.value, out);
+            }
+        }
+    }
+}
+
+/// Where a text argument starts and ends in a formatted message (private-use characters,
+/// which no message and no argument holds).
+const START: char = '\u{e000}';
+const END: char = '\u{e001}';
+
+/// `text` without the argument marks, with a space where an argument meets the message's
+/// text and one side is a Chinese character, the other a Latin letter or a digit:
+/// `由练习 2.leaver 修复`, as the Chinese pages write it, from `由{ $fixer }修复`.
+fn spaced(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut last: Option<char> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == START || c == END {
+            // The characters on either side of the mark, marks skipped.
+            let next = chars[i + 1..]
+                .iter()
+                .copied()
+                .find(|&n| n != START && n != END);
+            if let (Some(before), Some(after)) = (last, next) {
+                let mixed = (is_cjk(before) && after.is_ascii_alphanumeric())
+                    || (before.is_ascii_alphanumeric() && is_cjk(after));
+                if mixed {
+                    out.push(' ');
+                    last = Some(' ');
+                }
+            }
+            continue;
+        }
+        out.push(c);
+        last = Some(c);
+    }
+    out
+}
+
+/// A Chinese character (the CJK blocks a message uses).
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
 #[cfg(test)]
@@ -192,6 +261,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_latin_argument_in_chinese_gets_its_spaces_and_keeps_its_own() {
+        let arg = |t: &str| format!("{START}{t}{END}");
+        assert_eq!(
+            spaced(&format!("由{}修复", arg("练习 2.leaver"))),
+            "由练习 2.leaver 修复"
+        );
+        assert_eq!(spaced(&format!("收到{}", arg("abc你好"))), "收到 abc你好");
+        assert_eq!(spaced(&format!("第{}步", arg("中"))), "第中步");
+        assert_eq!(spaced(&format!("[{}] 收到", arg("A"))), "[A] 收到");
+        assert_eq!(
+            spaced(&format!("received {}", arg("你好"))),
+            "received 你好"
+        );
     }
 
     #[test]

@@ -228,7 +228,13 @@ fn main() -> ExitCode {
     };
     // Chosen above from the same flag; clap has now checked its value.
     debug_assert!(cli.lang.is_none_or(|l| l == lang::current()));
-    match run(cli) {
+    let result = run(cli);
+    if let Some(sig) = netlab::program::interrupted() {
+        // The handler is stopping the programs and exits with 128 + N itself.
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        return ExitCode::from((128 + sig) as u8);
+    }
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             errln!("{}", tr!("netlab-error", message = format!("{e:#}")));

@@ -533,18 +533,35 @@ pub(crate) fn stop_all() {
 
 /// On Ctrl-C or SIGTERM: stops every program still running, says `what` was stopped
 /// (`netlab check: interrupted; ...`), and exits as a signal would have it (128 + N).
-pub(crate) fn stop_all_on_signals(what: &'static str) {
+pub(crate) fn stop_all_on_signals(what: impl Into<String>) {
+    let what = what.into();
     use signal_hook::consts::{SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
         return;
     };
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {
+            // Said first: the programs stopped below end the command's own wait, which
+            // must not then report them as failed to start (see `interrupted`).
+            INTERRUPTED.store(sig, std::sync::atomic::Ordering::SeqCst);
             stop_all();
             crate::errln!("\n{what}");
             std::process::exit(128 + sig);
         }
     });
+}
+
+/// The signal that interrupted the command (0: none yet).
+static INTERRUPTED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// After Ctrl-C or SIGTERM under [`stop_all_on_signals`]: the signal. The command's own
+/// path may end before the handler has exited the process with 128 + N; `main` then
+/// waits for it rather than exit with what the stopped programs made of the command.
+pub fn interrupted() -> Option<i32> {
+    match INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => None,
+        sig => Some(sig),
+    }
 }
 
 fn lock_running() -> MutexGuard<'static, Vec<Running>> {

@@ -284,7 +284,7 @@ pub(crate) fn run(
         tr!("class-judged")
     });
     // Ctrl-C stops every student's program before netlab exits.
-    crate::program::stop_all_on_signals(Box::leak(tr!("class-interrupted").into_boxed_str()));
+    crate::program::stop_all_on_signals(tr!("class-interrupted"));
     let started = chrono::Local::now();
     let clock = Instant::now();
     let checked = check_all(args, &students, &items, jobs);

@@ -99,9 +99,7 @@ pub struct Args {
 fn seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 && s <= 600.0 => Ok(s),
-        _ => Err(format!(
-            "{text:?} is not a number of seconds between 0 and 600"
-        )),
+        _ => Err(tr!("check-bad-seconds", text = format!("{text:?}"))),
     }
 }
 
@@ -152,10 +150,10 @@ impl Item {
 pub(crate) fn plan(subject: &'static Entry) -> Vec<(String, Vec<Item>)> {
     if let Some(server) = subject.server_stage() {
         return vec![(
-            format!(
-                "{}'s scenarios (netlab's stage {} plays the server):",
-                subject.name(),
-                server.id
+            tr!(
+                "check-group-client",
+                subject = subject.name(),
+                stage = server.id
             ),
             subject
                 .client_scenarios()
@@ -171,16 +169,13 @@ pub(crate) fn plan(subject: &'static Entry) -> Vec<(String, Vec<Item>)> {
     let base = subject.base().map_or(String::new(), Entry::name);
     vec![
         (
-            format!("{}'s own scenarios:", subject.name()),
+            tr!("check-group-own", subject = subject.name()),
             own.into_iter().map(Item::Server).collect(),
         ),
         (
             match subject.kind {
-                Kind::Solution => format!("scenarios of {base} that the fix must keep:"),
-                _ => format!(
-                    "scenarios of earlier stages that still hold at {}:",
-                    subject.name()
-                ),
+                Kind::Solution => tr!("check-group-kept-fix", base = base),
+                _ => tr!("check-group-kept", subject = subject.name()),
             },
             kept.into_iter().map(Item::Server).collect(),
         ),
@@ -207,12 +202,14 @@ fn jobs(args: &Args) -> usize {
 pub fn run(args: &Args) -> anyhow::Result<u8> {
     if args.subject.kind == Kind::Client {
         errln!(
-            "netlab check: the notes' client has no scenarios of its own; its exercise has: \
-             `netlab check {} -- python3 my_client.py {{port}}`",
-            curriculum::ids(Kind::Solution)
-                .into_iter()
-                .find(|id| curriculum::find(id).is_ok_and(|e| e.server_stage().is_some()))
-                .unwrap_or("client.quit")
+            "{}",
+            tr!(
+                "check-client-no-scenarios",
+                exercise = curriculum::ids(Kind::Solution)
+                    .into_iter()
+                    .find(|id| curriculum::find(id).is_ok_and(|e| e.server_stage().is_some()))
+                    .unwrap_or("client.quit")
+            )
         );
         return Ok(NOT_STARTED);
     }
@@ -224,8 +221,12 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
             .collect();
         if !names.contains(&only.as_str()) {
             errln!(
-                "netlab check: no scenario {only:?} here; the scenarios are: {}",
-                names.join(", ")
+                "{}",
+                tr!(
+                    "check-no-such-scenario",
+                    name = format!("{only:?}"),
+                    names = names.join(", ")
+                )
             );
             return Ok(NOT_STARTED);
         }
@@ -253,13 +254,21 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         errln!("{}", program::fixed_port_notice(port, scenarios));
     }
     if let Some(dir) = &args.log {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("could not make --log {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            anyhow::anyhow!(
+                "{}",
+                tr!(
+                    "check-log-dir",
+                    dir = dir.display().to_string(),
+                    error = e.to_string()
+                )
+            )
+        })?;
     }
     if let Some(pattern) = &args.class {
         return class::run(args, pattern, &groups);
     }
-    program::stop_all_on_signals("netlab check: interrupted; the program under test was stopped");
+    program::stop_all_on_signals(tr!("check-interrupted"));
     let Some(watched) = &args.watch else {
         return Ok(run_once(args, &groups, false));
     };
@@ -426,20 +435,28 @@ fn run_once(args: &Args, groups: &[(String, Vec<Item>)], brief: bool) -> u8 {
 fn record(e: &Entry, command: &[String]) {
     if is_netlab(command) {
         errln!(
-            "netlab check: exercise {} passed with netlab's own program, which is not yours: not \
-             recorded in ./{}",
-            e.id,
-            exercise::PROGRESS_FILE
+            "{}",
+            tr!(
+                "check-not-recorded-own",
+                exercise = e.id,
+                file = exercise::PROGRESS_FILE
+            )
         );
         return;
     }
     match exercise::record_pass(Path::new("."), e.id) {
         Ok(()) => errln!(
-            "netlab check: exercise {} passed; recorded in ./{} (`netlab exercises` shows your progress)",
-            e.id,
-            exercise::PROGRESS_FILE
+            "{}",
+            tr!(
+                "check-recorded",
+                exercise = e.id,
+                file = exercise::PROGRESS_FILE
+            )
         ),
-        Err(why) => errln!("netlab check: exercise {} passed, but not recorded: {why}", e.id),
+        Err(why) => errln!(
+            "{}",
+            tr!("check-not-recorded", exercise = e.id, why = why.to_string())
+        ),
     }
 }
 
@@ -470,8 +487,16 @@ fn which(program: &str) -> Option<PathBuf> {
 /// `--watch FILE`: checks, then again every time FILE is saved, until Ctrl-C.
 fn watch(args: &Args, groups: &[(String, Vec<Item>)], file: &Path) -> anyhow::Result<u8> {
     use notify::{RecursiveMode, Watcher};
-    let file = std::fs::canonicalize(file)
-        .map_err(|e| anyhow::anyhow!("cannot watch {}: {e}", file.display()))?;
+    let file = std::fs::canonicalize(file).map_err(|e| {
+        anyhow::anyhow!(
+            "{}",
+            tr!(
+                "check-cannot-watch",
+                file = file.display().to_string(),
+                error = e.to_string()
+            )
+        )
+    })?;
     let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
     let (tx, rx) = std::sync::mpsc::channel();
     // The directory, not the file: editors often save by writing a new file and renaming it.
@@ -485,8 +510,8 @@ fn watch(args: &Args, groups: &[(String, Vec<Item>)], file: &Path) -> anyhow::Re
         }
         // What is going on first; the summary of this run is the last thing on screen.
         outln!(
-            "netlab check: watching {}: every save checks again; Ctrl-C stops\n",
-            file.display()
+            "{}\n",
+            tr!("check-watching", file = file.display().to_string())
         );
         let code = run_once(args, groups, true);
         // Wait for a change to the file, then for the saves that follow it to settle.

@@ -7,7 +7,7 @@
 use super::{Graded, Item};
 use crate::curriculum::{self, Entry, Kind};
 use crate::scenario::{Class, NotStarted, Note, Outcome, Verdict};
-use crate::{errln, out, outln};
+use crate::{errln, out, outln, tr};
 use std::path::PathBuf;
 
 /// The report of one `netlab check` run, printed as it goes.
@@ -56,43 +56,45 @@ impl Report {
     pub(crate) fn heading(&self, command: &[String], port: Option<u16>, jobs: usize, strict: bool) {
         let subject = self.subject;
         let what = match subject.kind {
-            Kind::Solution => format!(
-                "{} ({}), from {}",
-                subject.name(),
-                subject.text().title,
-                crate::exercise::base_name(subject)
+            Kind::Solution => tr!(
+                "check-what-exercise",
+                subject = subject.name(),
+                title = subject.text().title,
+                base = crate::exercise::base_name(subject)
             ),
-            _ => format!("{} ({})", subject.name(), subject.text().title),
+            _ => tr!(
+                "check-what",
+                subject = subject.name(),
+                title = subject.text().title
+            ),
         };
         let how = match (subject.server_stage(), port) {
-            (Some(server), _) => format!(
-                "a fresh client for each scenario, with {{port}} and $PORT the port of netlab's \
-                 own stage {}",
-                server.id
-            ),
-            (_, Some(port)) => format!("a fresh program for each scenario, on port {port}"),
-            (_, None) => format!(
-                "a fresh program for each scenario, on a free port ({{port}} in its arguments, \
-                 $PORT in its environment), {jobs} at a time"
-            ),
+            (Some(server), _) => tr!("check-how-client", stage = server.id),
+            (_, Some(port)) => tr!("check-how-port", port = port.to_string()),
+            (_, None) => tr!("check-how", jobs = jobs),
         };
         let judged = if strict {
-            "everything the notes' program does must hold: its flaws, CPython's accidents and \
-             the header's exact format (--strict)"
+            tr!("check-judged-strict")
         } else {
-            "the contract must hold; the notes' flaws and CPython's accidents are reported, not \
-             required (--strict requires them)"
+            tr!("check-judged")
         };
         self.say(&format!(
-            "netlab check {}: `{}` against {what}\n{how}\n{judged}",
-            subject.id,
-            command.join(" ")
+            "{}\n{how}\n{judged}",
+            tr!(
+                "check-heading",
+                id = subject.id,
+                command = command.join(" "),
+                what = what
+            )
         ));
         if subject.kind == Kind::Stage && subject.adds.is_empty() {
             self.say(&format!(
-                "\nstage {} adds no scenario of its own: what it changes shows only under load \
-                 (`netlab explain {}`); the scenarios below must still hold",
-                subject.id, subject.id
+                "\n{}",
+                tr!(
+                    "check-adds-nothing",
+                    subject = subject.name(),
+                    id = subject.id
+                )
             ));
         }
     }
@@ -130,7 +132,10 @@ impl Report {
         if failed {
             let signature = signature(outcome);
             if let Some((_, first)) = self.printed.iter().find(|(s, _)| *s == signature) {
-                outln!("{headline}\n  the same failure as {first}, above");
+                outln!(
+                    "{headline}\n  {}",
+                    tr!("check-same-failure", first = *first)
+                );
                 return;
             }
             let first = self.printed.is_empty();
@@ -148,12 +153,18 @@ impl Report {
 
     /// The program could not be checked at all.
     pub(crate) fn not_started(&self, why: &NotStarted) {
-        let mut text = format!("CANNOT CHECK: {}\n", why.message);
+        let mut text = format!(
+            "{}\n",
+            tr!("check-cannot-check", why = why.message.as_str())
+        );
         for line in &why.output {
             text.push_str(&format!("  {line}\n"));
         }
         if let Some(hint) = &why.hint {
-            text.push_str(&format!("  hint: {hint}\n"));
+            text.push_str(&format!(
+                "  {}\n",
+                tr!("outcome-hint", hint = hint.as_str())
+            ));
         }
         if self.json {
             outln!(
@@ -170,10 +181,7 @@ impl Report {
         } else {
             out!("{text}");
         }
-        errln!(
-            "netlab check: the program could not be checked (exit code {})",
-            super::NOT_STARTED
-        );
+        errln!("{}", tr!("check-not-started", code = super::NOT_STARTED));
     }
 
     /// The summary; returns whether a scenario failed.
@@ -187,18 +195,16 @@ impl Report {
         let (passed, failed) = (count(Verdict::Passed), count(Verdict::Failed));
         let not_checked = count(Verdict::NotChecked);
         let unchecked: usize = outcomes.iter().map(|o| o.unchecked).sum();
-        let mut summary = format!("{passed} passed, {failed} failed");
+        let mut said = vec![tr!("check-summary", passed = passed, failed = failed)];
         if not_checked > 0 {
-            summary.push_str(&format!(", {not_checked} not checked at all"));
+            said.push(tr!("check-summary-not-checked", n = not_checked));
         }
         if !self.not_run.is_empty() {
-            summary.push_str(&format!(", {} not run", self.not_run.len()));
+            said.push(tr!("check-summary-not-run", n = self.not_run.len()));
         }
+        let mut summary = said.join(&tr!("check-summary-separator"));
         if unchecked > 0 {
-            summary.push_str(&format!(
-                " ({} not checked)",
-                crate::terminal::count(unchecked, "step", "steps")
-            ));
+            summary.push_str(&tr!("check-summary-steps", n = unchecked));
         }
         let notes: Vec<&Note> = outcomes.iter().flat_map(|o| o.notes.iter()).collect();
         let flaws = |present: bool| {
@@ -210,14 +216,14 @@ impl Report {
         let accidents = notes.iter().filter(|n| n.class != Class::Flaw).count();
         let mut second = Vec::new();
         if flaws(true) + flaws(false) > 0 {
-            second.push(format!(
-                "the notes' flaws: {} present, {} absent",
-                flaws(true),
-                flaws(false)
+            second.push(tr!(
+                "check-summary-flaws",
+                present = flaws(true),
+                absent = flaws(false)
             ));
         }
         if accidents > 0 {
-            second.push(format!("python-specific: {accidents} (not required)"));
+            second.push(tr!("check-summary-python", n = accidents));
         }
         if self.json {
             errln!("{summary}");
@@ -234,23 +240,15 @@ impl Report {
                 .all(|f| f.registering);
             if registering && failed > 0 {
                 outln!(
-                    "(the other {} scenarios were not run: every scenario starts by registering its \
-                     clients, each sending a line and waiting for it to come back, and that failed: \
-                     fix it first)",
-                    self.not_run.len()
+                    "{}",
+                    tr!("check-not-run-registering", n = self.not_run.len())
                 );
             } else {
-                outln!(
-                    "(not run, after the first failure: {})",
-                    self.not_run.join(", ")
-                );
+                outln!("{}", tr!("check-not-run", names = self.not_run.join(", ")));
             }
         }
         if unchecked > 0 {
-            outln!(
-                "(not checked: steps that look inside the server, such as what a thread is blocked \
-                 in, or what only netlab's own stages do; `netlab explain check` says which)"
-            );
+            outln!("{}", tr!("check-not-checked-why"));
         }
         failed > 0 || !self.not_run.is_empty()
     }
@@ -260,9 +258,13 @@ impl Report {
         let hints = self.subject.text().hints;
         if let Some(hint) = hints.first() {
             self.say(&format!(
-                "hint: {hint}\n(`netlab exercise {} --hint` has {} hints)",
-                self.subject.id,
-                hints.len()
+                "{}\n{}",
+                tr!("outcome-hint", hint = *hint),
+                tr!(
+                    "check-exercise-hints",
+                    exercise = self.subject.id,
+                    n = hints.len()
+                )
             ));
         }
     }
@@ -289,7 +291,12 @@ impl Report {
     /// One note: what the steps from `note.step` showed.
     pub(super) fn note(&self, scenario: &str, note: &Note, long: bool) -> String {
         let absent = |text: String| match (&note.absent, long) {
-            (Some((step, why)), true) => format!("{text} (step {step}: {why})"),
+            (Some((step, why)), true) => tr!(
+                "note-absent-at",
+                text = text,
+                step = *step,
+                why = why.as_str()
+            ),
             _ => text,
         };
         match (note.class, &note.absent) {
@@ -297,26 +304,22 @@ impl Report {
                 let fixes = fixers(self.subject, scenario);
                 let ids: Vec<&str> = fixes.iter().map(|e| e.id).collect();
                 match (fixes.first().map(|e| e.kind), ids.len()) {
-                    (None, _) => "flaw present, as the notes keep it".to_string(),
-                    (Some(_), 1) => format!("flaw present: {} fixes it", fixes[0].name()),
+                    (None, _) => tr!("note-flaw-kept"),
+                    (Some(_), 1) => tr!("note-flaw-fixed-by", fixer = fixes[0].name()),
                     (Some(Kind::Solution), _) => {
-                        format!("flaw present: exercises {} fix it", ids.join(", "))
+                        tr!("note-flaw-exercises", ids = ids.join(", "))
                     }
-                    (Some(_), _) => format!("flaw present: stages {} fix it", ids.join(", ")),
+                    (Some(_), _) => tr!("note-flaw-stages", ids = ids.join(", ")),
                 }
             }
-            (Class::Flaw, Some(_)) => {
-                absent("flaw absent: the notes' code shows it here, this program does not".into())
+            (Class::Flaw, Some(_)) => absent(tr!("note-flaw-absent")),
+            (Class::Accident(_), None) => tr!("note-python", why = why(note.class)),
+            (Class::Accident(_), Some(_)) => {
+                absent(tr!("note-python-not-required", why = why(note.class)))
             }
-            (Class::Accident(_), None) => format!("python-specific: {}", why(note.class)),
-            (Class::Accident(_), Some(_)) => absent(format!(
-                "python-specific, not required: {}",
-                why(note.class)
-            )),
-            (Class::ContractButCPython(_), _) => absent(format!(
-                "python-specific: {}; a server in another language must do it",
-                why(note.class)
-            )),
+            (Class::ContractButCPython(_), _) => {
+                absent(tr!("note-python-contract", why = why(note.class)))
+            }
             (Class::Contract, _) => String::new(),
         }
     }

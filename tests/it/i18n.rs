@@ -248,7 +248,10 @@ fn code_of(block: &str) -> (String, Vec<String>) {
                 without_comment(command)
             })
             .collect(),
-        _ => body.iter().filter_map(|line| without_comment(line)).collect(),
+        _ => body
+            .iter()
+            .filter_map(|line| without_comment(line))
+            .collect(),
     };
     (kind, code)
 }
