@@ -200,6 +200,7 @@ launch-hint-not-found = is `{ $program }` installed, and on the PATH?
 launch-hint-command = check the command after `--`
 launch-exited = `{ $command }` ended ({ $status }) before it listened on { $addr }
 launch-timed-out = nothing listened on { $addr } within { $seconds } s of starting `{ $command }`
+launch-elsewhere = `{ $command }` listens on { $other }, not on { $addr }, the address it was given
 launch-port-unusable = port { $port } cannot be used
 launch-status-code = exit code { $code }
 launch-status-signal = killed by signal { $signal }
@@ -512,9 +513,6 @@ outcome-said = {" "}({ $said })
 outcome-said-separator = ;{" "}
 outcome-hint = hint: { $hint }
 outcome-server-records = the server's last records:
-exit-code = exit code { $code }
-exit-signal = killed by signal { $signal }
-exit-ended = ended
 load-not-registered = client { $name }'s first line never came back: the server did not register it
 shortened = { $head }…{ $tail } ({ $n } characters)
 

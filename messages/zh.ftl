@@ -155,6 +155,7 @@ launch-hint-not-found = `{ $program }` 安装了吗？它在 PATH 里吗？
 launch-hint-command = 请检查 `--` 后面的命令
 launch-exited = `{ $command }` 在 { $addr } 上开始监听之前就结束了（{ $status }）
 launch-timed-out = 启动 `{ $command }` 后 { $seconds } 秒内，{ $addr } 上没有任何程序监听
+launch-elsewhere = `{ $command }` 在 { $other } 上监听，而不是在给它的地址 { $addr } 上
 launch-port-unusable = 端口 { $port } 无法使用
 launch-status-code = 退出码 { $code }
 launch-status-signal = 被信号 { $signal } 杀死
@@ -425,9 +426,6 @@ outcome-said = （{ $said }）
 outcome-said-separator = ；
 outcome-hint = 提示：{ $hint }
 outcome-server-records = 服务端最后的日志记录：
-exit-code = 退出码 { $code }
-exit-signal = 被信号 { $signal } 杀死
-exit-ended = 已结束
 load-not-registered = 客户端 { $name } 的第一行一直没有发回来：服务端没有登记它
 shortened = { $head }…{ $tail }（共 { $n } 个字符）
 

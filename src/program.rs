@@ -49,7 +49,9 @@ fn serve_as_guard_in_tests() {
     guard::serve_if_asked();
 }
 pub(crate) use guard::Escaped;
-pub(crate) use launch::{fixed_port_notice, fixed_port_remedy, left_running, Launch, Launched};
+pub(crate) use launch::{
+    fixed_port_notice, fixed_port_remedy, left_running, status_text, Launch, Launched,
+};
 pub use port::{Binder, Cause, PortUse};
 
 use crate::ports::{self, State, TcpSocket};
@@ -152,9 +154,18 @@ pub(crate) enum NotListening {
     /// It ended before it listened, with this status.
     Exited(ExitStatus),
     /// It ran, but none of its processes listened on its port in time; `elsewhere` lists
-    /// where they listen instead, if anywhere.
-    TimedOut { elsewhere: Vec<SocketAddr> },
+    /// where they listen instead, if anywhere. `early`: netlab stopped waiting before the
+    /// start timeout, as the program had listened only elsewhere (the notes' fixed 60000)
+    /// for [`ELSEWHERE_GRACE`], and waiting longer would tell nothing more.
+    TimedOut {
+        elsewhere: Vec<SocketAddr>,
+        early: bool,
+    },
 }
+
+/// How long a program may listen elsewhere only before netlab stops waiting for it to
+/// listen on its port too.
+const ELSEWHERE_GRACE: Duration = Duration::from_secs(2);
 
 /// A server started as a separate process.
 pub(crate) struct ExternalProgram {
@@ -289,7 +300,9 @@ impl ExternalProgram {
         port: u16,
         timeout: Duration,
     ) -> Result<(), NotListening> {
-        let deadline = Instant::now() + timeout;
+        let started = Instant::now();
+        let deadline = started + timeout;
+        let mut next_look = started;
         // A listener seen on the port that is not the program's, not looked at again.
         let mut foreign = HashSet::new();
         loop {
@@ -315,7 +328,20 @@ impl ExternalProgram {
             if Instant::now() >= deadline {
                 return Err(NotListening::TimedOut {
                     elsewhere: self.own_listeners(&now),
+                    early: false,
                 });
+            }
+            // Whose listeners those are takes a walk through /proc: looked at twice a
+            // second, once the program has had time to bind what it meant to.
+            if started.elapsed() >= ELSEWHERE_GRACE && Instant::now() >= next_look {
+                next_look = Instant::now() + Duration::from_millis(500);
+                let elsewhere = self.own_listeners(&now);
+                if !elsewhere.is_empty() {
+                    return Err(NotListening::TimedOut {
+                        elsewhere,
+                        early: true,
+                    });
+                }
             }
             std::thread::sleep(LISTEN_POLL);
         }

@@ -73,7 +73,7 @@ pub(crate) enum LaunchError {
         addr: SocketAddr,
         why: NotListening,
         /// What holds the port now that the program is gone, if anything: it was taken.
-        taken: Option<PortUse>,
+        taken: Option<Box<PortUse>>,
         /// How long it was given.
         timeout: Duration,
         /// Whether the port was the user's (`--port`) rather than netlab's pick.
@@ -108,7 +108,7 @@ impl Launch<'_> {
             program.stop();
             // The one sign that the port was taken: with the program gone, it still
             // cannot be bound.
-            let taken = PortUse::now(port);
+            let taken = PortUse::now(port).map(Box::new);
             if taken.is_none() || attempt >= attempts {
                 return Err(LaunchError::NotListening {
                     program: Box::new(program),
@@ -164,11 +164,21 @@ impl LaunchError {
                     status = status_text(*status),
                     addr = addr.to_string()
                 ),
-                NotListening::TimedOut { .. } => tr!(
+                NotListening::TimedOut { early: false, .. } => tr!(
                     "launch-timed-out",
                     addr = addr.to_string(),
                     seconds = format!("{:.0}", self.timeout().as_secs_f64()),
                     command = program.command_line()
+                ),
+                NotListening::TimedOut { elsewhere, .. } => tr!(
+                    "launch-elsewhere",
+                    command = program.command_line(),
+                    other = elsewhere
+                        .iter()
+                        .map(SocketAddr::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    addr = addr.to_string()
                 ),
             },
         }
@@ -213,7 +223,11 @@ impl LaunchError {
                         )
                     });
                 }
-                if let NotListening::TimedOut { elsewhere } = why {
+                if let NotListening::TimedOut { early: true, .. } = why {
+                    // The message says where it listens; what to change is what is left.
+                    return Some(port_from());
+                }
+                if let NotListening::TimedOut { elsewhere, .. } = why {
                     if let Some(other) = elsewhere.first() {
                         return Some(tr!(
                             "launch-hint-elsewhere",

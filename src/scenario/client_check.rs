@@ -264,7 +264,7 @@ impl ClientTarget for ExternalClient {
 
     fn wait_end(&mut self, timeout: Duration) -> Option<String> {
         let program = self.program.as_mut()?;
-        program.wait_exit(timeout).map(super::target::exit_text)
+        program.wait_exit(timeout).map(crate::program::status_text)
     }
 
     fn printed(&self) -> usize {

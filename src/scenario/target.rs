@@ -424,7 +424,7 @@ impl Target for External<'_> {
     }
 
     fn exited(&mut self) -> Option<String> {
-        self.program.try_exit().map(exit_text)
+        self.program.try_exit().map(crate::program::status_text)
     }
 
     fn thread_ends(&mut self, thread: &str, error: Option<&str>, wait: Duration) -> Observation {
@@ -472,7 +472,7 @@ impl Target for External<'_> {
             Some(status) => Observation::Yes(tr!(
                 "target-program-ends",
                 seconds = format!("{:.1}", at.elapsed().as_secs_f64()),
-                how = exit_text(status)
+                how = crate::program::status_text(status)
             )),
             None => Observation::No(
                 tr!(
@@ -482,16 +482,6 @@ impl Target for External<'_> {
                 Some(tr!("hint-quit-still-running")),
             ),
         }
-    }
-}
-
-/// `exit code 0`, or `killed by signal 9`.
-pub(crate) fn exit_text(status: std::process::ExitStatus) -> String {
-    use std::os::unix::process::ExitStatusExt;
-    match (status.code(), status.signal()) {
-        (Some(code), _) => tr!("exit-code", code = code),
-        (None, Some(sig)) => tr!("exit-signal", signal = sig),
-        _ => tr!("exit-ended"),
     }
 }
 
