@@ -1178,8 +1178,16 @@ impl Run<'_> {
     fn ends(&mut self, name: &'static str, expected: &End) -> Result<(), Failure> {
         self.checked += 1;
         let cursor = self.cursors[name];
+        let noise = &self.noise;
         let client = self.client(name)?;
-        let end = client.wait_end(self.wait());
+        // Until the end comes, or a whole message comes first (what is not noise and holds
+        // the blank line that ends a message): then the end can no longer be the next
+        // thing, and waiting longer tells nothing more.
+        client.wait_until(self.wait(), |data, end| {
+            let rest = &data[skip_noise(noise, data, cursor).min(data.len())..];
+            end.is_some() || memchr::memmem::find(rest, b"\n\n").is_some()
+        });
+        let end = client.end();
         let data = client.received();
         let got = &data[skip_noise(&self.noise, &data, cursor)..];
         let sent = self.sent.get(name).map(Vec::as_slice);
