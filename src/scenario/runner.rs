@@ -25,7 +25,7 @@ const SCENARIO_LIMIT: Duration = Duration::from_secs(60);
 
 /// The longest a step of a flaw or an accident waits for the notes' behaviour, when the
 /// program is judged by the contract: where the notes' code shows it, it shows at once.
-const NOTES_WAIT: Duration = Duration::from_millis(1500);
+const NOTES_WAIT: Duration = Duration::from_millis(1000);
 
 /// How a program is judged: what must hold, and what is only reported.
 #[derive(Clone, Copy, Debug, Default)]

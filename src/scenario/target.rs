@@ -319,7 +319,7 @@ impl Target for InProcess<'_> {
 
 /// How long to look in a program's output for a line that a server in another language
 /// may never print: found, it is checked; not found, it is "not checked", not a failure.
-const OUTPUT_WAIT: Duration = Duration::from_secs(2);
+const OUTPUT_WAIT: Duration = Duration::from_secs(1);
 
 /// How long a program's threads get to finish a broadcast before a client comes or goes
 /// (see [`Target::settle`]): far longer than a loop over a few clients takes, even on a
