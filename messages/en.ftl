@@ -94,7 +94,8 @@ quit-grace-over-then = netlab cuts { $n ->
 quit-how-they-ended = the threads cut short have ended:
 quit-still-running = still running
 quit-returned-normally = returned normally
-threads-in = in { $what }
+threads-one = { $name }: { $state }
+threads-group = { $threads } { $state }:
 threads-running = running
 threads-same-one = the thread listed above, still where it was
 threads-same-all = the { $n } listed above, each still where it was
@@ -107,6 +108,15 @@ threads-names-two = { $first } and { $last }
 threads-names-more = { $first } and { $more } more
 threads-names-separator = {", "}
 
+## What a thread is blocked in (src/py/call.rs)
+
+call-accept = in accept() on { $addr }
+call-recv = in { $call } from { $peer }
+call-send = in send() to { $peer }
+call-lock = waiting for self.lock
+call-makefile-close = in f.close() of the makefile for { $peer }
+call-other = in { $call }
+
 ## Why a thread does not wake (src/py)
 
 why-accept = closing the listening socket from another thread does not wake accept() on Linux; the next client that connects does (python-originals §12 M3)
@@ -116,6 +126,8 @@ why-event = a pause on an event that nobody sets: the notes wait here on purpose
 why-lock-held-by = self.lock is held by thread { $holder }, which is itself stuck
 why-lock-held = self.lock is held by another thread
 why-makefile-close = a makefile cannot close while another thread is inside its readline(); it closes when that client sends a line or disconnects (python-originals §12 M2)
+why-queue-get = the queue is empty: get() returns when another thread puts an item
+why-outbox-empty = the outbox is empty: the writer waits until a message is put in it
 why-select = select() waits until a registered socket is ready; stop() wakes it through the selector, so it never stays stuck
 spin-stopped = { $call } returned b'' { $limit } times in a row: the peer closed its side, and a loop that never checks for b'' calls it again at once, forever. Python would spin here at full speed (tens of thousands of times a second); netlab ends this thread instead
 
@@ -335,6 +347,59 @@ view-why-stdout = standard output is not a terminal (a pipe or a file?)
 view-why-stdin = standard input is not a terminal, so no key could reach the view
 view-why-dumb = TERM=dumb: this terminal cannot be drawn on
 view-why-no-term = TERM is not set: netlab cannot tell what this terminal can draw
+view-title-stage = stage { $n } · { $slug }
+view-keys-hint = ? keys  p pause  q quit
+view-keys-hint-short = ? keys
+view-help =
+    q        quit: the console's `quit` (stages 1-2: as Ctrl-C)
+    Ctrl-C   the same; again while quitting: cut the wait short
+    p        pause the display (the server keeps running)
+    ?        show or hide these keys
+    any other key starts a >> console line; Enter sends it,
+             Esc clears it. An empty line logs the threads and
+             the clients, as the notes' console does.
+view-help-title = keys
+view-help-close = any key closes this
+view-threads = threads ({ $alive } alive, { $ended } ended)
+view-dict = clients dict ({ $n })
+view-no-dict = stage 1 keeps no clients dict: its connections
+view-log = messages and log records
+view-no-lock = no lock in this stage
+view-lock-free = self.lock: free
+view-lock-held-by = self.lock held by { $thread }
+view-running = running
+view-ended = ended
+view-died = died: { $exception }
+view-at-prompt = at the >> prompt, in input()
+view-holds-lock = holds lock
+view-makefile-close = in f.close() for { $peer }
+view-col-client = client (key)
+view-col-socket = socket
+view-col-thread = thread
+view-col-received = recv'd
+view-col-sent = sent
+view-col-peer-recv-q = peer Recv-Q
+view-open = open
+view-closed = closed
+view-alive = alive
+view-dead = dead
+view-gone = gone
+view-empty-dict = {"{}"}  (empty)
+view-more = ... and { $n } more
+view-up = up { $clock }
+view-paused = PAUSED: the display is still, the server runs on (p)
+view-no-console = no >> console in this stage: q or Ctrl-C stops it (Ctrl-C in Python too)
+view-demo-keys = a demo, no console: q or Ctrl-C ends it
+view-console-gone = the console is gone (quit)
+view-quitting-keys = Ctrl-C cuts the wait short
+view-quit-since = quit { $seconds }s ago
+view-cut-in = cut short in { $seconds }s
+view-stop-running = stop() is running
+view-stop-blocked = stop() is blocked
+view-stop-pause = stop() returned; the notes' 3 s wait
+view-python-waits = Python waits for { $threads } stop() did not wake
+view-all-ended = every thread has ended
+view-too-small = netlab's view needs at least 80x24; this terminal is { $w }x{ $h }. Enlarge it, or press q.
 slow-view-over = The experiment is over; the clients stay connected, so the server stays as it is. q ends the demo.
 
 ## The curriculum's ids, on every command (src/curriculum.rs)

@@ -67,7 +67,8 @@ quit-grace-over-then = netlab 现在强行终止仍在运行的线程：对每�
 quit-how-they-ended = 被强行终止的线程，最终结果如下：
 quit-still-running = 仍在运行
 quit-returned-normally = 正常返回
-threads-in = 阻塞在 { $what }
+threads-one = { $name }：{ $state }
+threads-group = { $threads }{ $state }：
 threads-running = 运行中
 threads-same-one = 上面列出的那个线程，仍停在原处
 threads-same-all = 上面列出的 { $n } 个线程，都仍停在原处
@@ -76,6 +77,15 @@ threads-ended = 上次列出之后已结束：{ $names }
 threads-names-two = { $first } 和 { $last }
 threads-names-more = { $first } 以及另外 { $more } 个线程
 threads-names-separator = {"、"}
+
+## 线程阻塞在什么调用里（src/py/call.rs）
+
+call-accept = 阻塞在 accept()（监听 { $addr }）
+call-recv = 阻塞在 { $call }（来自 { $peer }）
+call-send = 阻塞在 send()（发往 { $peer }）
+call-lock = 在等待 self.lock
+call-makefile-close = 阻塞在 f.close()（{ $peer } 的 makefile）
+call-other = 阻塞在 { $call }
 
 ## 线程为什么醒不过来（src/py）
 
@@ -86,6 +96,8 @@ why-event = 在一个没人会设置的事件上暂停：这是笔记有意安�
 why-lock-held-by = self.lock 被线程 { $holder } 持有，而该线程自己也卡住了
 why-lock-held = self.lock 被另一个线程持有
 why-makefile-close = 另一个线程还在这个 makefile 的 readline() 里，makefile 无法关闭；要等那个客户端发来一行或断开连接，它才会关闭（python-originals §12 M2）
+why-queue-get = 队列是空的：要等另一个线程放入一项，get() 才会返回
+why-outbox-empty = 发送队列（outbox）是空的：写线程要等有消息放进来才继续
 why-select = select() 要等到某个已注册的套接字就绪才返回；stop() 会通过选择器唤醒它，所以它不会一直卡住
 spin-stopped = { $call } 连续 { $limit } 次返回 b''：对端已关闭它那一侧，而从不检查 b'' 的循环会立刻再次调用它，永不停止。Python 会在这里全速空转（每秒几万次）；netlab 改为结束这个线程
 
@@ -275,6 +287,59 @@ view-why-stdout = 标准输出不是终端（是管道还是文件？）
 view-why-stdin = 标准输入不是终端，按键无法传到视图
 view-why-dumb = TERM=dumb：这个终端无法绘制
 view-why-no-term = 没有设置 TERM：netlab 无法判断这个终端能绘制什么
+view-title-stage = 第 { $n } 阶段 · { $slug }
+view-keys-hint = ? 按键  p 暂停  q 退出
+view-keys-hint-short = ? 按键
+view-help =
+    q        退出：相当于在控制台输入 `quit`（第 1、2 阶段相当于 Ctrl-C）
+    Ctrl-C   同上；退出过程中再按一次：立即结束等待
+    p        暂停画面（服务端照常运行）
+    ?        显示或隐藏按键说明
+    按其他任意键开始输入一行 >> 控制台命令，Enter 发送，
+             Esc 清空。输入空行会记录当前的线程和客户端，
+             与笔记里的控制台相同。
+view-help-title = 按键
+view-help-close = 按任意键关闭
+view-threads = 线程（{ $alive } 个运行中，{ $ended } 个已结束）
+view-dict = 客户端字典（{ $n }）
+view-no-dict = 第 1 阶段没有客户端字典，下面是它的连接
+view-log = 消息与日志记录
+view-no-lock = 这一阶段没有锁
+view-lock-free = self.lock：空闲
+view-lock-held-by = self.lock 被 { $thread } 持有
+view-running = 运行中
+view-ended = 已结束
+view-died = 因异常退出：{ $exception }
+view-at-prompt = 停在 >> 提示符（input() 里）
+view-holds-lock = 持有锁
+view-makefile-close = 阻塞在 f.close()（{ $peer }）
+view-col-client = 客户端（键）
+view-col-socket = 套接字
+view-col-thread = 线程
+view-col-received = 已接收
+view-col-sent = 已发送
+view-col-peer-recv-q = 对端 Recv-Q
+view-open = 打开
+view-closed = 已关闭
+view-alive = 运行中
+view-dead = 出错
+view-gone = 已消失
+view-empty-dict = {"{}"}（空）
+view-more = ……还有 { $n } 个
+view-up = 已运行 { $clock }
+view-paused = 已暂停：画面静止，服务端照常运行（p）
+view-no-console = 这一阶段没有 >> 控制台：按 q 或 Ctrl-C 停止（在 Python 里也是 Ctrl-C）
+view-demo-keys = 这是演示，没有控制台：按 q 或 Ctrl-C 结束
+view-console-gone = 控制台已失效（quit）
+view-quitting-keys = 按 Ctrl-C 立即结束等待
+view-quit-since = quit 之后 { $seconds } 秒
+view-cut-in = { $seconds } 秒后强行终止
+view-stop-running = stop() 正在运行
+view-stop-blocked = stop() 阻塞了
+view-stop-pause = stop() 已返回；笔记里的 3 秒等待
+view-python-waits = Python 在等 stop() 没能唤醒的 { $threads }
+view-all-ended = 所有线程都已结束
+view-too-small = netlab 的视图至少需要 80x24 的终端，这个终端只有 { $w }x{ $h }。请放大窗口，或按 q 退出。
 slow-view-over = 实验已结束；客户端保持连接，所以服务端保持现状。按 q 结束演示。
 
 ## 各命令共用的编号（src/curriculum.rs）

@@ -128,6 +128,18 @@ fn pieces(text: &str) -> Vec<(bool, &str)> {
     out
 }
 
+/// Appends to `text` the next row of a paragraph that a wrap broke (undoing [`lines`]):
+/// with a space between them, unless both sides of the break are wide (Chinese
+/// characters or full-width marks), where the wrap broke the line without one: "客户端才"
+/// and "会唤醒它" make "客户端才会唤醒它", not "客户端才 会唤醒它".
+pub fn push_row(text: &mut String, row: &str) {
+    let wide = |c: Option<char>| c.and_then(|c| c.width()).unwrap_or(0) == 2;
+    if !text.is_empty() && !(wide(text.chars().next_back()) && wide(row.chars().next())) {
+        text.push(' ');
+    }
+    text.push_str(row);
+}
+
 /// Sentences made into one paragraph: a space between two, except after a sentence that
 /// ends in a Chinese character or mark (Chinese puts none).
 pub fn sentences<S: AsRef<str>>(parts: &[S]) -> String {
@@ -266,6 +278,18 @@ mod tests {
         let out = aligned(&rows);
         let cols: Vec<usize> = out.lines().map(|l| columns(&l[..l.len() - 1])).collect();
         assert_eq!(cols[0], cols[1], "{out}");
+    }
+
+    #[test]
+    fn rows_join_again_as_they_were_broken() {
+        let text = "客户端才会唤醒它，而 recv() 阻塞在 accept() 里，then English words go on";
+        for max in [12, 17, 20, 31] {
+            let mut joined = String::new();
+            for row in lines(text, max, max) {
+                push_row(&mut joined, &row);
+            }
+            assert_eq!(joined, text, "at {max} columns");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! read ahead (python-originals §12 M1): netlab delivers every line. See docs/en/cpython-quirks.md.
 
 use super::interpreter::blocking;
-use super::{decode, Exception, Result, Socket};
+use super::{decode, Call, Exception, Result, Socket};
 use crate::sync::lock;
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -150,11 +150,8 @@ impl File {
         }
         let peer = self.0.sock.getpeername();
         let _reader = blocking(
-            || {
-                format!(
-                    "f.close() of the makefile for {}",
-                    peer.map_or("?".into(), |a| a.to_string())
-                )
+            || Call::MakefileClose {
+                of: peer.map_or("?".into(), |a| a.to_string()),
             },
             || crate::tr!("why-makefile-close"),
             || lock(&self.0.reader),
