@@ -170,8 +170,119 @@ client-command-unknown = unknown command `/{ $name }`: nothing was sent. `/help`
 client-command-hex = /bytes: `{ $token }` is not bytes in hex; give two hex digits per byte, as in `/bytes ff fe 0a`: nothing was sent
 client-command-no-bytes = /bytes needs the bytes to send, in hex, as in `/bytes ff fe 0a` (0a is \n): nothing was sent
 
+## netlab --help: every command's about and every argument's help (src/help.rs, src/main.rs)
+## An id is the command's path, then `--` and the argument: help-stage--port. Every
+## message may use { $consoles } (the stages with a console) and { $stages } (their numbers).
+
+help-usage = Usage:
+help-heading = { $heading }:
+help-heading-options = Options
+help-heading-arguments = Arguments
+help-heading-commands = Commands
+help-default = [default: { $value }]
+help-possible = [possible values: { $values }]
+help--lang = The language of pages and explanations: zh (中文) or en. Without it, the locale decides: the first of LC_ALL, LC_MESSAGES, LANG that is set; zh* means Chinese
+help--help = Print help
+help--version = Print version
+help-help = Print this message or the help of the given subcommand(s)
+help-help--subcommand = Print help for the subcommand(s)
+help-netlab =
+    netlab: a socket-programming tutorial's chat server, stage by stage, flaws included.
+
+    Start with `netlab stages`, run one with `netlab stage 3`, connect with `netlab client` or `nc 127.0.0.1 60000`, and read about it with `netlab explain 3`.
+help-stages = List the tutorial's stages: number, slug, title
+help-stage = Run one stage's server (stages { $consoles } have a `>> ` console: type `quit` to stop)
+help-stage--stage = The stage to run (`netlab stages` lists them)
+help-stage--host = The address to listen on. Anything but loopback makes the chat reachable from the network
+help-stage--port = The port to listen on; 0 lets the kernel pick one (printed in `listening on ...`)
+help-stage--grace = After `quit`, how many seconds to wait for the threads that Python would wait for forever, before cutting them short [default: 5]. Stages { $consoles } only: the others have no `quit`, and say so if given one
+help-stage--no-reuseaddr = Bind as the notes' code does, without SO_REUSEADDR: after a run with clients, the port cannot be bound again for about 60 s (TIME-WAIT). By default netlab sets it, so the next stage starts on the same port at once; nothing on the wire changes
+help-stage--max-line = netlab's own stages (8 and on): the longest line a client may send, in bytes [default: 65536]; a longer one gets an error line and the client is disconnected
+help-stage--max-pending = netlab's own stages: how many bytes may wait for one client before it counts as not reading and is disconnected [default: 8388608, 8 MiB]
+help-stage--max-clients = netlab's own stages: the most clients at once [default: 10240]; a newcomer past it gets one line and is closed
+help-stage--view = Show the live view: the threads, the clients dict, each connection's bytes and kernel queues, the last messages, and the console on the bottom line (`?` lists the keys). In a pipe or with TERM=dumb, netlab says why and runs the plain output
+help-client = Run the tutorial's chat client (sends `I'm ready`, then each line you type; `/help` at its prompt lists netlab's commands: /reset, /halfclose, /bytes, /flood)
+help-client--host = The server's address
+help-client--port = The server's port
+help-client--solution = Run an exercise's reference solution instead of the notes' client: `client.quit`
+help-check = Grade a chat server, in any language, with a stage's scenarios: `netlab check 4 -- python3 my_stage4.py {"{"}port{"}"}`
+help-check--subject = The stage whose scenarios the program must pass (`netlab stages` lists them), or an exercise (`netlab exercises`)
+help-check--port = The port the program listens on, if it cannot be told (the notes hard-code 60000). Without it, netlab picks a free port for each run and passes it as `{"{"}port{"}"}` in the command's arguments and as `PORT` in its environment
+help-check--only = Run only the scenario of this name
+help-check--verbose = Show every scenario's transcript, not only the failing ones'
+help-check--json = Print one JSON object per scenario on stdout (stage, scenario, result, first failure, notes), for a teacher's script; the summary goes to stderr
+help-check--watch = Check again every time FILE is saved (the program's source), until Ctrl-C
+help-check--strict = Require everything the notes' program does: its flaws, CPython's accidents, and the header's exact format (`%Y%m/%d %H:%M:%S`) in every message, not only the contract
+help-check--jobs = How many scenarios run at once, each with its own program [default: the number of cores, at least 2; 1 with --port]
+help-check--fail-fast = Stop at the first scenario that fails (those running finish)
+help-check--log = Write each scenario's whole transcript, the program's output included, to DIR/SCENARIO.log (the report shows only the start and the end of long output)
+help-check--timeout = How many seconds a step waits for what it expects before it fails
+help-check--start-timeout = How many seconds the program may take to start listening
+help-check--command = The program to check, and its arguments: `-- python3 my_stage4.py {"{"}port{"}"}`
+help-bench = Measure chat servers side by side: deliveries per second, latency, losses, CPU and memory: `netlab bench --stage 7 --stage 2 -- python3 my_stage7.py {"{"}port{"}"}`
+help-bench--stages = netlab's stage N (2 and up), or an exercise's solution (`7.slow`), started afresh for each run as `netlab stage N`. Give it as often as you like: `--stage 7 --stage 2`
+help-bench--addrs = A chat server already running at HOST:PORT, on this machine (loopback only). It is not restarted between runs: only the first run finds it fresh
+help-bench--clients = The class sizes to measure, each a run of its own
+help-bench--messages = Messages each client sends in the measured phase
+help-bench--size = Bytes of each message's body, its newline not counted (at least 33: sender, number, send time and digest)
+help-bench--window = Closed loop: each client is at most W messages ahead of the highest of its own that has come back to it [default: 8]
+help-bench--rate = Open loop: each client sends R messages a second, whatever comes back
+help-bench--slow-readers = K of the clients register, then read nothing (and send nothing): one student's stopped terminal
+help-bench--slow-read-bps = The slow readers read this many bytes a second instead of nothing
+help-bench--reps = How many times each server is measured at each class size
+help-bench--json = Write every run's figures, and the summaries, to FILE as JSON
+help-bench--plot = Draw throughput and latency against the class size to FILE (SVG)
+help-bench--idle = A run ends when nothing was sent or delivered for this many seconds
+help-bench--deadline = The most a run's measured phase may take
+help-bench--start-timeout = How long a server may take to listen, and then to register the whole class
+help-bench--name = How the table names the command after `--` [default: the command, paths shortened to file names]
+help-bench--command = A chat server to bench, and its arguments; `{"{"}port{"}"}` (or `$PORT`) is its port: `-- python3 my_stage7.py {"{"}port{"}"}`
+help-exercises = List the exercises (every flaw as a fix-it task), with your progress
+help-exercise = Show one exercise: the task, what to run, and with --hint the hints; with --start, write the program to start from
+help-exercise--id = The exercise's id (`netlab exercises` lists them): `5.race`
+help-exercise--hint = Show the hints, from the broadest to the most concrete
+help-exercise--start = Write the program to start from, the base's Python as `netlab source` prints it, as DIR/ID.py (DIR: the current directory if not given), and print the commands to run next. An existing file is left alone, unless --force
+help-exercise--force = With --start: replace ID.py if it exists
+help-explain = Print a page: a stage's (what it adds, the flaws it keeps, how to see each), the client's, the console's, a demo's... With no page, list them. On a terminal the page is laid out for it and shown through a pager ($PAGER, or less)
+help-explain--page = A stage number ({ $stages }), `client`, or a page's name (`console`, `demo-race`, ...)
+help-explain--brief = Only the first screen: what the stage adds, the flaw it keeps, and the commands to see it
+help-explain--no-pager = Print the page straight to the terminal, without a pager
+help-diff = Show what changed from one stage to another: the unified diff of their Python files (--rust: of the Rust ones netlab runs), with the notes' headings of both above it (`netlab diff 4 5`, `netlab diff 7 client`, `netlab diff 5 5.race`)
+help-diff--old = The program before: a stage number, `client`, or an exercise's id (its solution)
+help-diff--new = The program after: a stage number, `client`, or an exercise's id (its solution)
+help-diff--stat = Only a summary: how many lines were added and removed
+help-diff--python = The Python program, as the class types and runs it (the default)
+help-diff--rust = The Rust program, as netlab runs it (`stages/*.rs`)
+help-diff--color = Colour the diff: on a terminal (auto, unless NO_COLOR is set), always, or never
+help-source = Print a stage's program: in Python, as the class types and runs it (`netlab source 4 > my4.py`), or with --rust as netlab runs it
+help-source--entry = A stage number ({ $stages }), `client`, or an exercise's id (its reference solution)
+help-source--python = The Python program, as the class types and runs it (the default)
+help-source--rust = The Rust program, as netlab runs it (`stages/*.rs`)
+help-demo = Live experiments: the dict race, binding a port twice, a client that never reads, connection churn
+help-demo-race = Iterate a dict while another thread adds to it: Python's RuntimeError, and the lock
+help-demo-race--locked = Put one lock around every insert and every whole pass, run it for --seconds, and compare its counts with the unlocked script run for the same time
+help-demo-race--runs = Run N times and print a table: how many runs failed, time to failure min / median / max
+help-demo-race--seconds = Time limit of each run, in seconds. A run that has not failed by then is reported as "no failure" (the demo never hangs). With --locked, each variant runs this long
+help-demo-bind = Bind the same port twice, and rebind after TIME-WAIT, with and without SO_REUSEADDR
+help-demo-bind--port = The port of experiment 1 (bind twice), for example the notes' 60000. 0 (the default) lets the kernel pick a free one. The other experiments always use fresh ports, so the demo leaves no TIME-WAIT on this port and can run again at once
+help-demo-bind--clients = How many clients experiment 3 connects to its two SO_REUSEPORT listeners
+help-demo-slow = One client that never reads: which stages freeze, which only stall one thread
+help-demo-slow--stage = The stage whose server to run (`netlab stages` lists them)
+help-demo-slow--view = Watch it in the live view (`netlab explain view`): the threads, the lock, each client's queues, the timeline as it happens; `q` ends the demo
+help-demo-churn = Clients that come and go next to one that talks: the dict race of stages 4-5
+help-demo-churn--stage = The stage whose server to run (`netlab stages` lists them)
+help-demo-churn--seconds = How long to churn at most, in seconds (above 0, at most 60). The demo stops earlier at the first RuntimeError
+help-ports = List TCP sockets (LISTEN; with --all also ESTABLISHED and TIME-WAIT) and the process that holds each, like `ss -tanp`
+help-ports--port = Keep only the sockets whose local or peer port is PORT, like the notes' `ss -tanl | grep 60000`
+help-ports--all = Show every state (ESTAB, TIME-WAIT, ...), like `ss -tan`; without it only LISTEN, like `ss -tanl`
+
 ## Starting a stage (src/main.rs)
 
+arg-not-an-address = { $text } is not an IP address (try 127.0.0.1 or ::1)
+arg-not-seconds = { $text } is not a number of seconds between 0 and 3600
+arg-port-tip = a port is given with --port: `{ $command }`
+bench-no-binary = could not find netlab's own binary: { $error }
+start-port-in-use = { $why }. { $next }
 stage-not-loopback = { $host } is not a loopback address: anyone who can reach this machine on port { $port } can join this chat, and its flaws (crashes, freezes) are open to them too. Use --host 127.0.0.1 in class.
 stage-grace-unused = --grace { $grace } does nothing in stage { $stage }: { $why }. It bounds the wait after `quit` in the stages with a console ({ $stages }).
 stage-limits-ignored = --max-line, --max-pending and --max-clients do nothing in stage { $stage }: the notes' servers have no such limits (that is one of their flaws); netlab's own stages do.

@@ -134,8 +134,119 @@ client-command-unknown = 未知命令 `/{ $name }`：没有发送任何内容。
 client-command-hex = /bytes：`{ $token }` 不是十六进制字节；每个字节写两个十六进制数字，例如 `/bytes ff fe 0a`：没有发送任何内容
 client-command-no-bytes = /bytes 需要给出要发送的字节（十六进制），例如 `/bytes ff fe 0a`（0a 是 \n）：没有发送任何内容
 
+## netlab --help：每个命令的简介和每个参数的说明（src/help.rs、src/main.rs）
+## id 由命令路径、`--` 和参数名组成：help-stage--port。每条消息都可以使用
+## { $consoles }（带控制台的阶段）和 { $stages }（所有阶段的编号）。
+
+help-usage = 用法：
+help-heading = { $heading }：
+help-heading-options = 选项
+help-heading-arguments = 参数
+help-heading-commands = 命令
+help-default = [默认值：{ $value }]
+help-possible = [可选值：{ $values }]
+help--lang = 页面和说明使用的语言：zh（中文）或 en。不指定时由 locale 决定：取 LC_ALL、LC_MESSAGES、LANG 中第一个已设置的变量，以 zh 开头即为中文
+help--help = 显示帮助
+help--version = 显示版本
+help-help = 显示这份帮助，或者指定子命令的帮助
+help-help--subcommand = 要显示帮助的子命令
+help-netlab =
+    netlab：一篇套接字编程教程里的群聊服务端，按阶段重现，缺陷也一并保留。
+
+    先用 `netlab stages` 列出各阶段，用 `netlab stage 3` 运行其中一个，用 `netlab client` 或 `nc 127.0.0.1 60000` 连接，再用 `netlab explain 3` 阅读说明。
+help-stages = 列出教程的各个阶段：编号、简称、标题
+help-stage = 运行一个阶段的服务端（第 { $consoles } 阶段带有 `>> ` 控制台：输入 `quit` 停止）
+help-stage--stage = 要运行的阶段（`netlab stages` 会列出）
+help-stage--host = 监听的地址。不是回环地址时，网络上的其他机器也能访问这个聊天室
+help-stage--port = 监听的端口；0 表示让内核挑一个（打印在 `listening on ...` 这一行里）
+help-stage--grace = `quit` 之后，对 Python 会永远等下去的那些线程最多再等多少秒，然后强行终止 [默认值：5]。只对第 { $consoles } 阶段有效：其他阶段没有 `quit`，指定了也会提示不起作用
+help-stage--no-reuseaddr = 像笔记的代码那样绑定，不设置 SO_REUSEADDR：服务过客户端之后，大约 60 秒内无法再次绑定这个端口（TIME-WAIT）。netlab 默认会设置它，下一个阶段可以立即在同一端口启动；网络上传输的字节没有任何变化
+help-stage--max-line = netlab 自己设计的阶段（第 8 阶段起）：客户端发来的一行最长多少字节 [默认值：65536]；超过时回复一行错误并断开这个客户端
+help-stage--max-pending = netlab 自己设计的阶段：一个客户端最多可以积压多少字节待发数据，超过就视为不读数据并断开 [默认值：8388608，即 8 MiB]
+help-stage--max-clients = netlab 自己设计的阶段：同时最多接受多少个客户端 [默认值：10240]；超出后新来的客户端会收到一行说明，随即被关闭
+help-stage--view = 显示实时视图：线程、客户端字典、每个连接的字节数和内核队列、最近的消息，最下面一行是控制台（按 `?` 查看按键）。输出到管道或 TERM=dumb 时，netlab 会说明原因，改用普通输出
+help-client = 运行教程里的聊天客户端（先发送 `I'm ready`，再发送你输入的每一行；在提示符下输入 `/help` 列出 netlab 的命令：/reset、/halfclose、/bytes、/flood）
+help-client--host = 服务端的地址
+help-client--port = 服务端的端口
+help-client--solution = 运行某个练习的参考答案，而不是笔记里的客户端：`client.quit`
+help-check = 用某个阶段的场景给一个聊天服务端评分，服务端用什么语言写都可以：`netlab check 4 -- python3 my_stage4.py {"{"}port{"}"}`
+help-check--subject = 程序要通过哪个阶段的场景（`netlab stages` 会列出），或者哪个练习（`netlab exercises`）
+help-check--port = 程序监听的端口，用于无法指定端口的程序（笔记的代码写死了 60000）。不指定时，netlab 每次运行都挑一个空闲端口，作为命令参数里的 `{"{"}port{"}"}` 和环境变量 `PORT` 传给程序
+help-check--only = 只运行这个名字的场景
+help-check--verbose = 显示每个场景的交互记录，而不只是失败场景的
+help-check--json = 在标准输出上为每个场景打印一个 JSON 对象（阶段、场景、结果、第一处失败、备注），供老师的脚本使用；汇总打印到标准错误
+help-check--watch = 每次保存 FILE（程序的源文件）都重新检查，直到按下 Ctrl-C
+help-check--strict = 要求与笔记里的程序完全一致：包括它的缺陷、CPython 的偶然行为，以及每条消息的消息头的确切格式（`%Y%m/%d %H:%M:%S`），而不只是约定的行为
+help-check--jobs = 同时运行多少个场景，每个场景使用自己的程序实例 [默认值：CPU 核数，至少 2；指定 --port 时为 1]
+help-check--fail-fast = 遇到第一个失败的场景就停止（已经在运行的场景会跑完）
+help-check--log = 把每个场景完整的交互记录（包括程序的输出）写到 DIR/SCENARIO.log（报告里只显示长输出的开头和结尾）
+help-check--timeout = 每一步最多等待多少秒，等不到预期的内容就算失败
+help-check--start-timeout = 程序最多可以用多少秒开始监听
+help-check--command = 要检查的程序及其参数：`-- python3 my_stage4.py {"{"}port{"}"}`
+help-bench = 并排测量几个聊天服务端：每秒送达次数、延迟、丢失、CPU 和内存：`netlab bench --stage 7 --stage 2 -- python3 my_stage7.py {"{"}port{"}"}`
+help-bench--stages = netlab 的第 N 阶段（2 及以上），或者某个练习的参考答案（`7.slow`），每次运行都以 `netlab stage N` 重新启动。可以多次指定：`--stage 7 --stage 2`
+help-bench--addrs = 已经在本机 HOST:PORT 上运行的聊天服务端（只限回环地址）。两次运行之间不会重启它：只有第一次运行时它是全新的
+help-bench--clients = 要测量的班级人数，每个人数单独运行一次
+help-bench--messages = 测量阶段每个客户端发送的消息数
+help-bench--size = 每条消息的消息体字节数，不含换行符（至少 33：发送者、编号、发送时间和摘要）
+help-bench--window = 闭环：每个客户端最多领先自己已收回的最大编号 W 条消息 [默认值：8]
+help-bench--rate = 开环：每个客户端每秒发送 R 条消息，不管收回了多少
+help-bench--slow-readers = 其中 K 个客户端登记之后就不再读数据（也不发送）：就像某个学生的终端被暂停了
+help-bench--slow-read-bps = 不读数据的客户端改为每秒读这么多字节
+help-bench--reps = 每个服务端在每个班级人数下测量几次
+help-bench--json = 把每次运行的数据和汇总以 JSON 格式写到 FILE
+help-bench--plot = 把吞吐量和延迟随班级人数的变化画成图，写到 FILE（SVG）
+help-bench--idle = 连续这么多秒既没有发送也没有送达，这次运行就结束
+help-bench--deadline = 一次运行的测量阶段最长可以持续多少秒
+help-bench--start-timeout = 服务端开始监听、再登记完整个班级的客户端，最多可以用多少秒
+help-bench--name = 表格里 `--` 之后那个命令的名称 [默认值：命令本身，路径缩短为文件名]
+help-bench--command = 要测量的聊天服务端及其参数；`{"{"}port{"}"}`（或 `$PORT`）是它的端口：`-- python3 my_stage7.py {"{"}port{"}"}`
+help-exercises = 列出所有练习（每个缺陷都是一道修复题），以及你的进度
+help-exercise = 显示一个练习：任务、要运行的命令，加 --hint 显示提示；加 --start 写出作为起点的程序
+help-exercise--id = 练习的编号（`netlab exercises` 会列出）：`5.race`
+help-exercise--hint = 显示提示，由浅入深
+help-exercise--start = 写出作为起点的程序，即基础阶段的 Python 程序（与 `netlab source` 打印的相同），保存为 DIR/ID.py（不指定 DIR 时为当前目录），并打印接下来要运行的命令。文件已存在时不会改动它，除非加 --force
+help-exercise--force = 与 --start 一起使用：ID.py 已存在时替换它
+help-explain = 显示一个页面：某个阶段的页面（加了什么、保留了哪些缺陷、怎样观察每个缺陷）、客户端的、控制台的、某个演示的……不指定页面时列出所有页面。在终端上，页面会按终端排版，并通过分页器（$PAGER，或 less）显示
+help-explain--page = 阶段编号（{ $stages }）、`client`，或者页面名（`console`、`demo-race`……）
+help-explain--brief = 只显示第一屏：这一阶段加了什么、保留的缺陷，以及观察它的命令
+help-explain--no-pager = 直接把页面打印到终端，不经过分页器
+help-diff = 显示从一个阶段到另一个阶段改了什么：两个 Python 文件的统一格式差异（--rust：netlab 运行的 Rust 文件之间的差异），上方是两者在笔记里的标题（`netlab diff 4 5`、`netlab diff 7 client`、`netlab diff 5 5.race`）
+help-diff--old = 改动前的程序：阶段编号、`client`，或者练习编号（它的参考答案）
+help-diff--new = 改动后的程序：阶段编号、`client`，或者练习编号（它的参考答案）
+help-diff--stat = 只显示摘要：增加和删除了多少行
+help-diff--python = Python 程序，即课堂上输入并运行的版本（默认）
+help-diff--rust = Rust 程序，即 netlab 运行的版本（`stages/*.rs`）
+help-diff--color = 给差异着色：在终端上着色（auto，设置了 NO_COLOR 时除外）、总是着色（always），或者从不着色（never）
+help-source = 打印一个阶段的程序：默认是 Python 版，即课堂上输入并运行的版本（`netlab source 4 > my4.py`）；加 --rust 则打印 netlab 运行的 Rust 版
+help-source--entry = 阶段编号（{ $stages }）、`client`，或者练习编号（它的参考答案）
+help-source--python = Python 程序，即课堂上输入并运行的版本（默认）
+help-source--rust = Rust 程序，即 netlab 运行的版本（`stages/*.rs`）
+help-demo = 现场实验：字典遍历竞态、两次绑定同一个端口、从不读数据的客户端、客户端频繁上下线
+help-demo-race = 一个线程遍历字典，另一个线程同时往里添加：Python 的 RuntimeError，以及加锁的效果
+help-demo-race--locked = 在每次插入和每一整轮遍历外面加一把锁，运行 --seconds 秒，再与同样时长的不加锁脚本比较各项计数
+help-demo-race--runs = 运行 N 次并打印表格：多少次出错，出错前经过的时间（最短、中位数、最长）
+help-demo-race--seconds = 每次运行的时限（秒）。到时限仍未出错的运行记为“没有出错”（演示不会卡住）。加 --locked 时，每种写法各运行这么久
+help-demo-bind = 两次绑定同一个端口，以及在 TIME-WAIT 之后重新绑定，分别设置和不设置 SO_REUSEADDR
+help-demo-bind--port = 实验 1（两次绑定）使用的端口，例如笔记里的 60000。0（默认）表示让内核挑一个空闲端口。其他实验总是使用新的端口，所以演示不会在这个端口上留下 TIME-WAIT，可以立即再运行一次
+help-demo-bind--clients = 实验 3 向两个设置了 SO_REUSEPORT 的监听套接字发起多少个连接
+help-demo-slow = 一个从不读数据的客户端：哪些阶段会整个卡死，哪些只卡住一个线程
+help-demo-slow--stage = 要运行哪个阶段的服务端（`netlab stages` 会列出）
+help-demo-slow--view = 在实时视图里观看（`netlab explain view`）：线程、锁、每个客户端的队列，以及实时的时间线；按 `q` 结束演示
+help-demo-churn = 客户端频繁上下线，同时另一个客户端一直在发言：第 4、5 阶段的字典遍历竞态
+help-demo-churn--stage = 要运行哪个阶段的服务端（`netlab stages` 会列出）
+help-demo-churn--seconds = 客户端频繁上下线最多持续多少秒（大于 0，最多 60）。遇到第一个 RuntimeError 时演示会提前停止
+help-ports = 列出 TCP 套接字（LISTEN；加 --all 还列出 ESTABLISHED 和 TIME-WAIT）以及持有每个套接字的进程，类似 `ss -tanp`
+help-ports--port = 只保留本地端口或对端端口为 PORT 的套接字，类似笔记里的 `ss -tanl | grep 60000`
+help-ports--all = 显示所有状态（ESTAB、TIME-WAIT……），类似 `ss -tan`；不加时只显示 LISTEN，类似 `ss -tanl`
+
 ## 启动一个阶段（src/main.rs）
 
+arg-not-an-address = { $text } 不是 IP 地址（试试 127.0.0.1 或 ::1）
+arg-not-seconds = { $text } 不是 0 到 3600 之间的秒数
+arg-port-tip = 端口要用 --port 指定：`{ $command }`
+bench-no-binary = 找不到 netlab 自己的可执行文件：{ $error }
+start-port-in-use = { $why }。{ $next }
 stage-not-loopback = { $host } 不是回环地址：任何能访问本机 { $port } 端口的人都能加入这个聊天室，也都能触发它的缺陷（崩溃、卡死）。上课请使用 --host 127.0.0.1。
 stage-grace-unused = --grace { $grace } 对第 { $stage } 阶段不起作用：{ $why }。它只限定带控制台的阶段（{ $stages }）在 `quit` 之后等待多久。
 stage-limits-ignored = --max-line、--max-pending 和 --max-clients 对第 { $stage } 阶段不起作用：笔记里的服务端没有这些限制（这正是它们的缺陷之一）；只有 netlab 自己设计的阶段才有。

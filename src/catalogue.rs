@@ -102,6 +102,11 @@ fn parse(lang: Lang) -> Bundle {
     bundle
 }
 
+/// Whether the catalogue has message `id` (every language has the same, a test checks).
+pub fn exists(id: &str) -> bool {
+    bundle(lang::current()).has_message(id)
+}
+
 /// Message `id` with `args`, in the language in force.
 pub fn text(id: &str, args: &[(&str, Arg)]) -> String {
     text_in(lang::current(), id, args)

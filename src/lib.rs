@@ -23,6 +23,7 @@
 //!   prints, in both.
 //! - [`diff`] and [`compare`]: `netlab diff`, what changed from one stage to the next;
 //!   [`source`]: `netlab source`, a stage's program (Python by default, or `--rust`).
+//! - [`help`]: `--help` in the language in force, its texts from the catalogue.
 //! - [`terminal`]: what netlab writes to the terminal (a closed pipe ends a command
 //!   quietly; a very long message is shortened), and [`thread_list`]: the quit's list of
 //!   threads, grouped for a projector.
@@ -40,6 +41,7 @@ pub mod demo;
 pub mod diff;
 pub mod docs;
 pub mod exercise;
+pub mod help;
 pub mod lang;
 pub mod logging;
 pub mod policy;

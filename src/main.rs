@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use netlab::curriculum::{self, Entry, Kind};
 use netlab::docs::{self, Page};
 use netlab::exercise;
@@ -25,6 +25,10 @@ const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("NETLAB_BUIL
 ///
 /// Start with `netlab stages`, run one with `netlab stage 3`, connect with
 /// `netlab client` or `nc 127.0.0.1 60000`, and read about it with `netlab explain 3`.
+///
+/// The doc comments of the commands and arguments document the code; what `--help`
+/// prints comes from the message catalogue, in the language in force (`netlab::help`:
+/// `help-stage--port` and the like in messages/*.ftl).
 #[derive(Parser)]
 #[command(name = "netlab", version = VERSION, propagate_version = true)]
 struct Cli {
@@ -41,10 +45,6 @@ enum Command {
     /// List the tutorial's stages: number, slug, title.
     Stages,
     /// Run one stage's server (those with a `>> ` console stop on `quit`).
-    #[command(about = format!(
-        "Run one stage's server (stages {} have a `>> ` console: type `quit` to stop)",
-        curriculum::stages_with_console()
-    ))]
     Stage(StageArgs),
     /// Run the tutorial's chat client (sends `I'm ready`, then each line you type; `/help`
     /// at its prompt lists netlab's commands: /reset, /halfclose, /bytes, /flood).
@@ -80,10 +80,7 @@ enum Command {
     /// client's, the console's, a demo's... With no page, list them.
     Explain {
         /// A stage number, `client`, or a page's name (`console`, `demo-race`, ...).
-        #[arg(value_parser = parse_page, help = format!(
-            "A stage number ({}), `client`, or a page's name (`console`, `demo-race`, ...)",
-            curriculum::stage_numbers()
-        ))]
+        #[arg(value_parser = parse_page)]
         page: Option<&'static Page>,
     },
     /// Show what changed from one stage to another: the unified diff of their Python files
@@ -129,12 +126,7 @@ struct StageArgs {
     port: u16,
     /// After `quit`, how many seconds to wait for the threads that Python would wait for
     /// forever, before cutting them short [default: 5]. Stages with a console only.
-    #[arg(long, value_parser = parse_seconds, help = format!(
-        "After `quit`, how many seconds to wait for the threads that Python would wait for \
-         forever, before cutting them short [default: 5]. Stages {} only: the others have no \
-         `quit`, and say so if given one",
-        curriculum::stages_with_console()
-    ))]
+    #[arg(long, value_parser = parse_seconds)]
     grace: Option<f64>,
     /// Bind as the notes' code does, without SO_REUSEADDR: after a run with clients, the
     /// port cannot be bound again for about 60 s (TIME-WAIT). By default netlab sets it, so
@@ -181,15 +173,13 @@ fn parse_host(text: &str) -> Result<IpAddr, String> {
         return Ok(IpAddr::from([127, 0, 0, 1]));
     }
     text.parse()
-        .map_err(|_| format!("{text:?} is not an IP address (try 127.0.0.1 or ::1)"))
+        .map_err(|_| tr!("arg-not-an-address", text = format!("{text:?}")))
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && (0.0..=3600.0).contains(&s) => Ok(s),
-        _ => Err(format!(
-            "{text:?} is not a number of seconds between 0 and 3600"
-        )),
+        _ => Err(tr!("arg-not-seconds", text = format!("{text:?}"))),
     }
 }
 
@@ -217,7 +207,11 @@ fn main() -> ExitCode {
     // The language first: the arguments' own errors (a wrong stage number) are printed in
     // it, while clap parses them.
     lang::choose(lang_flag(std::env::args()));
-    let cli = match Cli::try_parse() {
+    // --help in that language: the texts come from the catalogue (netlab::help).
+    let parsed = netlab::help::localised(Cli::command())
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         // A usage error (or --help): clap prints it and exits, 2 for an error.
         Err(e) => with_port_tip(e).exit(),
@@ -281,9 +275,9 @@ fn with_port_tip(mut e: clap::Error) -> clap::Error {
         .collect();
     e.insert(
         ContextKind::Suggested,
-        ContextValue::StyledStrs(vec![format!(
-            "a port is given with --port: `netlab {}`",
-            fixed.join(" ")
+        ContextValue::StyledStrs(vec![tr!(
+            "arg-port-tip",
+            command = format!("netlab {}", fixed.join(" "))
         )
         .into()]),
     );
@@ -311,7 +305,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => netlab::check::run(&args),
         Command::Bench(args) => {
             let netlab = std::env::current_exe()
-                .map_err(|e| anyhow::anyhow!("could not find netlab's own binary: {e}"))?;
+                .map_err(|e| anyhow::anyhow!(tr!("bench-no-binary", error = e.to_string())))?;
             netlab::bench::run(&args, &netlab)
         }
         Command::Exercises => match exercise::list(std::path::Path::new(".")) {
@@ -436,7 +430,8 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
         Ok(running) => running,
         Err(e) => bail!("{}", start_failure(stage.id, addr, &e, options.reuse_addr)),
     };
-    // Scripts and tests wait for this exact line to learn the port.
+    // Scripts and tests wait for this exact line to learn the port, whatever the
+    // language: it stays English, outside the catalogue, on purpose.
     errln!("listening on {}", running.local_addr());
     if !args.host.is_loopback() {
         log::warn!(
@@ -505,10 +500,10 @@ fn start_failure(stage: &str, addr: SocketAddr, e: &Exception, reuse_addr: bool)
         );
     };
     let hint = match errno {
-        nix::libc::EADDRINUSE => format!(
-            "{}. {}",
-            port_in_use(addr.port(), reuse_addr),
-            try_another_port()
+        nix::libc::EADDRINUSE => tr!(
+            "start-port-in-use",
+            why = port_in_use(addr.port(), reuse_addr),
+            next = try_another_port()
         ),
         nix::libc::EACCES => tr!("start-port-root", next = try_another_port()),
         nix::libc::EADDRNOTAVAIL => tr!("start-not-here"),

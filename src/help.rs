@@ -1,0 +1,159 @@
+//! netlab's `--help`, in the language in force.
+//!
+//! clap builds the commands from their derive attributes, whose doc comments stay the
+//! code's English documentation. [`localised`] then replaces every text of the help that
+//! a person reads with a message of the catalogue, in either language:
+//!
+//! - each command's about: `help-stage`, `help-demo-race` (the command's path);
+//! - each argument's help: `help-stage--port` (the path, two dashes, the argument's id
+//!   with `-` for `_`); an argument every command shares has no path: `help--lang`,
+//!   `help--help`, `help--version`;
+//! - the headings (`Usage:`, `Options:`, `Arguments:`, `Commands:`), the `[default: ..]`
+//!   and `[possible values: ..]` notes, and the `help` command's own texts.
+//!
+//! What stays clap's: the usage line (`netlab stage [OPTIONS] <NUMBER|EXERCISE>`, the
+//! syntax of a command) and clap's own error messages (`error: unexpected argument`).
+//!
+//! Every message gets the same arguments, `consoles` (the stages with a `>> ` console)
+//! and `stages` (the stage numbers), so that a text can name them. A debug build panics
+//! when a message is missing, so a new argument cannot show an id instead of its help.
+
+use crate::catalogue::{self, Arg as Value};
+use crate::{curriculum, tr};
+use clap::{Arg, Command};
+
+/// `cmd`, built (with clap's help and version flags and its `help` command), every text
+/// a person reads taken from the catalogue.
+pub fn localised(cmd: Command) -> Command {
+    // No long texts: a command with one makes clap lay `--help` out on several lines
+    // per argument, and the derive's long texts are the English doc comments.
+    let mut cmd = short_only(cmd);
+    cmd.build();
+    localise(&mut cmd, &mut Vec::new());
+    cmd
+}
+
+/// `cmd` and its subcommands without their long about and long helps.
+fn short_only(cmd: Command) -> Command {
+    cmd.long_about(None)
+        .mut_args(|arg| arg.long_help(None))
+        .mut_subcommands(short_only)
+}
+
+/// `cmd`'s texts, and those of its subcommands, from the catalogue. `path` is the
+/// command's names below `netlab` (`["demo", "race"]`).
+fn localise(cmd: &mut Command, path: &mut Vec<String>) {
+    // A `help` command (`netlab help`, `netlab demo help`) is the same everywhere, and
+    // its copies of the commands (`netlab help stage`) say what the commands say.
+    let names: Vec<&str> = path.iter().map(String::as_str).collect();
+    let own: Vec<&str> = match names.iter().rposition(|n| *n == "help") {
+        Some(at) if at + 1 == names.len() => vec!["help"],
+        Some(at) => [&names[..at], &names[at + 1..]].concat(),
+        None => names,
+    };
+    let id = if own.is_empty() {
+        "help-netlab".to_string()
+    } else {
+        format!("help-{}", own.join("-"))
+    };
+    let template = template(cmd);
+    let mut c = std::mem::take(cmd)
+        .about(message(&id))
+        .help_template(template)
+        .mut_args(|arg| localise_arg(arg, &id));
+    for sub in c.get_subcommands_mut() {
+        path.push(sub.get_name().to_string());
+        localise(sub, path);
+        path.pop();
+    }
+    *cmd = c;
+}
+
+/// clap's help layout, with headings from the catalogue: clap writes its own `Usage:`,
+/// `Options:`... in English, and puts an ASCII colon after a heading it is given, so
+/// the template names each section itself (`{subcommands}`, `{positionals}`,
+/// `{options}`), and only those that `cmd` has.
+fn template(cmd: &Command) -> String {
+    let styles = cmd.get_styles();
+    let styled = |style: &clap::builder::styling::Style, text: String| {
+        format!("{}{text}{}", style.render(), style.render_reset())
+    };
+    let heading = |id: &str, section: &str| {
+        format!(
+            "{}\n{{{section}}}",
+            styled(
+                styles.get_header(),
+                tr!("help-heading", heading = catalogue::text(id, &[]))
+            )
+        )
+    };
+    let mut sections = Vec::new();
+    if cmd.has_subcommands() {
+        sections.push(heading("help-heading-commands", "subcommands"));
+    }
+    if cmd.get_positionals().any(|a| !a.is_hide_set()) {
+        sections.push(heading("help-heading-arguments", "positionals"));
+    }
+    sections.push(heading("help-heading-options", "options"));
+    let usage = tr!("help-usage");
+    // `Usage: netlab`, `用法：netlab`: no space after a full-width colon.
+    let space = if crate::text::columns(&usage) > usage.chars().count() {
+        ""
+    } else {
+        " "
+    };
+    format!(
+        "{{before-help}}{{about-with-newline}}\n{}{space}{{usage}}\n\n{}{{after-help}}",
+        styled(styles.get_usage(), usage),
+        sections.join("\n\n")
+    )
+}
+
+/// One argument's help, with its default and possible values.
+fn localise_arg(arg: Arg, command: &str) -> Arg {
+    let name = arg.get_id().as_str().replace('_', "-");
+    let id = if ["lang", "help", "version"].contains(&name.as_str()) {
+        format!("help--{name}")
+    } else {
+        format!("{command}--{name}")
+    };
+    let mut help = message(&id);
+    let mut arg = arg;
+    if arg.get_action().takes_values() && !arg.get_default_values().is_empty() {
+        let values: Vec<String> = arg
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
+        help.push(' ');
+        help.push_str(&tr!("help-default", value = values.join(" ")));
+        arg = arg.hide_default_value(true);
+    }
+    let possible: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if !possible.is_empty() {
+        help.push(' ');
+        help.push_str(&tr!("help-possible", values = crate::text::list(&possible)));
+        arg = arg.hide_possible_values(true);
+    }
+    arg.help(help)
+}
+
+/// Message `id`, with the arguments every help message may use.
+fn message(id: &str) -> String {
+    debug_assert!(
+        catalogue::exists(id),
+        "messages/*.ftl have no {id}: every command and argument needs its help there"
+    );
+    catalogue::text(
+        id,
+        &[
+            ("consoles", Value::from(curriculum::stages_with_console())),
+            ("stages", Value::from(curriculum::stage_numbers())),
+        ],
+    )
+}
