@@ -134,7 +134,8 @@ fn pieces(text: &str) -> Vec<(bool, &str)> {
 /// and "会唤醒它" make "客户端才会唤醒它", not "客户端才 会唤醒它".
 pub fn push_row(text: &mut String, row: &str) {
     let wide = |c: Option<char>| c.and_then(|c| c.width()).unwrap_or(0) == 2;
-    if !text.is_empty() && !(wide(text.chars().next_back()) && wide(row.chars().next())) {
+    let chinese_break = wide(text.chars().next_back()) && wide(row.chars().next());
+    if !text.is_empty() && !chinese_break {
         text.push(' ');
     }
     text.push_str(row);

@@ -18,6 +18,7 @@ mod demo_churn;
 mod demo_race;
 mod demo_slow;
 mod i18n;
+mod language;
 mod ports;
 mod rust_log;
 mod selfcheck;
