@@ -290,6 +290,9 @@ stage-no-quit-script = the script ends by itself once it has served its two clie
 stage-no-quit-forever = it has no console and no stop(); a signal ends it at once
 start-failed = could not start stage { $stage } on { $addr }: { $error }
 start-cannot-listen = could not listen on { $addr }: { $errno_name } ({ $errno }), { $strerror }: { $hint }
+errno-EADDRINUSE = Address already in use
+errno-EACCES = Permission denied
+errno-EADDRNOTAVAIL = Cannot assign requested address
 start-port-root = ports below 1024 need root. { $next }
 start-not-here = that address is not on this machine: use 127.0.0.1 (or ::1)
 start-other = try --port 0, or another --host
@@ -424,6 +427,27 @@ ports-none-tcp-port = netlab: no TCP socket with port { $port }
 ports-none-listening = netlab: no listening socket (--all also shows ESTAB and TIME-WAIT)
 ports-none-listening-port = netlab: no listening socket with port { $port } (--all also shows ESTAB and TIME-WAIT)
 ports-not-free = ; the port is not free, though: { $what }
+ports-no-proc = could not read /proc/net/tcp: `netlab ports` needs Linux's /proc (elsewhere, try `netstat -an`)
+# What holds a port: the phrases of ports::holders, joined by the separator.
+ports-owner = pid { $pid } ({ $name })
+ports-connections = { $n ->
+    [one] 1 connection
+   *[other] { $n } connections
+}
+ports-holder-listens = { $who } listens on { $addr }
+ports-holder-unknown-listens = another user's program listens on { $addr } (`sudo ss -tlnp` names it)
+ports-holder-has = { $owner } has { $connections } on port { $port } ({ $states })
+ports-holder-other-user = { $connections } of another user's program in { $state }
+ports-holder-no-process = { $connections } in { $state } (no process; { $when })
+ports-when-time-wait = { $n ->
+    [one] it clears
+   *[other] they clear
+} in about 60 s
+ports-when-kernel = the kernel finishes { $n ->
+    [one] it
+   *[other] them
+} alone
+ports-holders-separator = {"; "}
 
 ## netlab exercises, netlab exercise (src/exercise.rs)
 

@@ -254,6 +254,9 @@ stage-no-quit-script = 这个脚本服务完两个客户端后会自行结束
 stage-no-quit-forever = 它没有控制台，也没有 stop()；一个信号就能让它立即结束
 start-failed = 无法在 { $addr } 上启动第 { $stage } 阶段：{ $error }
 start-cannot-listen = 无法在 { $addr } 上监听：{ $errno_name }（{ $errno }），{ $strerror }：{ $hint }
+errno-EADDRINUSE = 地址已被占用
+errno-EACCES = 权限不足
+errno-EADDRNOTAVAIL = 无法使用所请求的地址
 start-port-root = 1024 以下的端口需要 root 权限。{ $next }
 start-not-here = 这个地址不在本机上：请使用 127.0.0.1（或 ::1）
 start-other = 试试 --port 0，或者换一个 --host
@@ -364,6 +367,18 @@ ports-none-tcp-port = netlab: 没有端口为 { $port } 的 TCP 套接字
 ports-none-listening = netlab: 没有正在监听的套接字（加 --all 还会显示 ESTAB 和 TIME-WAIT 状态的连接）
 ports-none-listening-port = netlab: 端口 { $port } 上没有正在监听的套接字（加 --all 还会显示 ESTAB 和 TIME-WAIT 状态的连接）
 ports-not-free = ；不过这个端口并不空闲：{ $what }
+ports-no-proc = 无法读取 /proc/net/tcp：`netlab ports` 需要 Linux 的 /proc（在其他系统上，试试 `netstat -an`）
+# 端口被谁占用：ports::holders 的各个短语，用分隔符连接。
+ports-owner = 进程 { $pid }（{ $name }）
+ports-connections = { $n } 个连接
+ports-holder-listens = { $who }正在监听 { $addr }
+ports-holder-unknown-listens = 另一个用户的程序正在监听 { $addr }（`sudo ss -tlnp` 可以查到是哪个程序）
+ports-holder-has = { $owner }在端口 { $port } 上有 { $connections }（{ $states }）
+ports-holder-other-user = 另一个用户的程序有 { $connections }处于 { $state } 状态
+ports-holder-no-process = { $connections }处于 { $state } 状态（不属于任何进程；{ $when }）
+ports-when-time-wait = 约 60 秒后消失
+ports-when-kernel = 内核会自行处理完
+ports-holders-separator = {"；"}
 
 ## netlab exercises、netlab exercise（src/exercise.rs）
 

@@ -514,9 +514,21 @@ fn start_failure(stage: &str, addr: SocketAddr, e: &Exception, reuse_addr: bool)
         addr = addr.to_string(),
         errno_name = errno_name(errno),
         errno = errno.to_string(),
-        strerror = netlab::py::strerror(errno),
+        strerror = error_text(errno),
         hint = hint
     )
+}
+
+/// The C library's description of `errno` (`Address already in use`), or the
+/// catalogue's for the errors a student meets here (`errno-EADDRINUSE`): the system's
+/// text is English whatever the locale netlab speaks in.
+fn error_text(errno: i32) -> String {
+    let id = format!("errno-{}", errno_name(errno));
+    if netlab::catalogue::exists(&id) {
+        netlab::catalogue::text(&id, &[])
+    } else {
+        netlab::py::strerror(errno)
+    }
 }
 
 /// Why `port` is in use, from this machine's socket table (what `netlab ports` reads).
