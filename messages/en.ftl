@@ -9,6 +9,11 @@ count-threads = { $n ->
    *[other] { $n } threads
 }
 
+## Units
+
+unit-ms = { $n } ms
+unit-s = { $n } s
+
 ## netlab's own lines: the prefix of an error and of a warning
 
 netlab-error = netlab: error: { $message }
@@ -310,10 +315,39 @@ port-unknown = another server is listening there (another netlab?), or connectio
 port-try-make = Try another port with `PORT=61001 make run`, or `PORT=0 make run` to let the kernel pick one (`netlab stage 7 --port 0` outside make)
 port-try = Try another --port, or --port 0 to let the kernel pick one
 
+## The demos' shared lines (src/demo/mod.rs)
+
+demo-cannot-start = could not start stage { $stage }: { $error }
+demo-at = +{ $seconds } s
+
 ## netlab demo race (src/demo/race.rs)
 
 race-header = netlab demo race: the notes' race script (多线程读写出错的代码) on a
     Python-rules dict, no lock, at most { $limit } per run.
+race-forever = (forever)
+race-not-seconds = { $text } is not a number of seconds above 0 and at most 3600
+race-col-run = run
+race-col-after = RuntimeError after
+race-col-items = items in pass
+race-col-keys = keys in dict
+race-col-passes = passes before
+race-no-failure-in = no failure in { $limit }
+race-col-time-to-failure = time to failure
+race-col-failed = failed
+race-col-min = min
+race-col-median = median
+race-col-max = max
+race-failed-of = { $failed } of { $runs }
+race-python-row = Python (§7)
+race-col-variant = variant
+race-col-errors = RuntimeErrors
+race-col-pass-count = passes
+race-col-keys-added = keys added
+race-col-items-visited = items visited
+race-col-longest-wait = longest wait
+race-locked = locked
+race-unlocked = unlocked
+race-unlocked-restarted = unlocked, restarted
 race-died = iterdict died { $after } after the start, after { $items ->
     [one] 1 item
    *[other] { $items } items
@@ -361,6 +395,7 @@ race-locked-header = netlab demo race --locked: the race script with `with lock:
 slow-stage1 = netlab demo slow --stage 1: stage 1 serves one client at a time and broadcasts nothing, so there is no other client for a slow one to hold up. Try --stage 2 (only one thread stalls) or --stage 7 (everything freezes).
 slow-intro = netlab demo slow --stage { $stage }: stage { $stage } ({ $summary }) runs here on { $addr }.
     A floods long lines, C never reads, B and D are ordinary clients; then B speaks and E joins.
+slow-view-title = demo slow · stage { $stage }
 slow-stuck = Server threads stuck at the end of the run:
 slow-kept-up = The chat went on. { $stage ->
         [9] Stage 9 never blocks: one loop puts each message in every client's output buffer and sends what waits when the socket can take it
@@ -383,7 +418,10 @@ churn-intro = netlab demo churn --stage { $stage }: stage { $stage } ({ $summary
     It stops at the first RuntimeError, or after { $seconds } s.
 churn-start = A connects and starts talking; the churn starts
 churn-dies = thread { $thread }{ $whose } dies: { $exception }{ $where }
+churn-where = , at { $file } line { $line }: { $code }
+churn-not-seconds = { $text } is not a number of seconds above 0 and at most 60
 churn-whose-a = {" "}(A's)
+churn-whose-other = {""}
 churn-done-race = done: a thread died of the race; the churners finished their round, and A waited for its last lines
 churn-done-time = done: the churn ran its { $seconds } s; then A waited for its last lines (at most 2 s)
 churn-more-deaths = ... and { $n } more deaths
@@ -411,6 +449,32 @@ bind-rows = Each row is a real bind() then listen() on 127.0.0.1; the outcome is
 bind-no-time-wait = Experiment 2: no TIME-WAIT line appeared in /proc/net/tcp within { $wait }.
 bind-time-wait = Experiment 2's servers closed first; `ss -tan` shows what they left behind:
 bind-means = What it means:
+bind-col-experiment = experiment
+bind-col-port = port
+bind-col-old = old socket
+bind-col-new = new socket
+bind-col-outcome = outcome
+bind-no-old = (none)
+bind-ok = OK
+bind-outcome-note = { $outcome }: { $note }
+bind-what-1 = bind while another socket listens
+bind-what-both = the same, SO_REUSEADDR on both
+bind-what-2a = restart after TIME-WAIT
+bind-what-new = the same, SO_REUSEADDR on the new one
+bind-what-old = the same, SO_REUSEADDR on the old one
+bind-what-3 = two listeners on one port
+bind-what-4 = bind port 0
+bind-note-shared = the old one accepted { $old }, the new one { $new } (of { $clients })
+bind-note-short = ; only { $total } arrived within { $wait }
+bind-note-picked = the kernel picked port { $port }
+bind-port-taken = could not listen on 127.0.0.1:{ $port } for experiment 1: { $error } { $strerror }. Something holds the port already (that is the demo's answer); `netlab ports --all --port { $port }` shows what. Try another --port, or leave it out to use a fresh one
+bind-err-fresh-port = could not listen on a fresh port
+bind-err-connect = could not connect to { $addr }
+bind-err-no-close = the client did not see the server close
+bind-err-data = the client received data from a server that sent none
+bind-err-no-accept = no connection to accept within { $wait }
+bind-err-accept = accept() failed
+bind-err-proc = could not read /proc/net/tcp
 bind-refused-ok = succeeded, which Linux does not normally allow
 bind-refused-errno = fails with { $error }, which Python raises as `OSError: [Errno { $errno }] { $strerror }`
 bind-refused-other = fails: { $error }

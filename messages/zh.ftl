@@ -6,6 +6,11 @@
 
 count-threads = { $n } 个线程
 
+## 单位
+
+unit-ms = { $n } 毫秒
+unit-s = { $n } 秒
+
 ## netlab 自己的行：错误的前缀（前缀与英文界面保持同一格式，测试也依赖它）
 
 netlab-error = netlab: 错误: { $message }
@@ -268,10 +273,39 @@ port-unknown = 已经有另一个服务端在那里监听（另一个 netlab？�
 port-try-make = 用 `PORT=61001 make run` 换一个端口，或者用 `PORT=0 make run` 让内核挑一个（不用 make 时：`netlab stage 7 --port 0`）
 port-try = 换一个 --port，或者用 --port 0 让内核挑一个
 
+## 各演示共用的行（src/demo/mod.rs）
+
+demo-cannot-start = 无法启动第 { $stage } 阶段：{ $error }
+demo-at = +{ $seconds } 秒
+
 ## netlab demo race（src/demo/race.rs）
 
 race-header = netlab demo race：在一个按 Python 语义实现的字典上运行笔记中的竞态演示脚本（多线程读写出错的代码），
     不加锁，每次最多运行 { $limit }。
+race-forever = （一直循环）
+race-not-seconds = { $text } 不是大于 0、不超过 3600 的秒数
+race-col-run = 次
+race-col-after = 出现 RuntimeError 的时间
+race-col-items = 本轮已访问项
+race-col-keys = 字典中的键
+race-col-passes = 此前遍历轮数
+race-no-failure-in = { $limit }内没有出错
+race-col-time-to-failure = 出错前经过的时间
+race-col-failed = 出错次数
+race-col-min = 最短
+race-col-median = 中位数
+race-col-max = 最长
+race-failed-of = { $failed }/{ $runs }
+race-python-row = Python（§7）
+race-col-variant = 写法
+race-col-errors = 出错次数
+race-col-pass-count = 遍历轮数
+race-col-keys-added = 添加的键
+race-col-items-visited = 访问的项
+race-col-longest-wait = 最长等待
+race-locked = 加锁
+race-unlocked = 不加锁
+race-unlocked-restarted = 不加锁，出错后重启
 race-died = iterdict 在开始后 { $after } 因异常退出，这一轮遍历此时已访问了 { $items } 项；
     此前它完成了 { $passes } 轮遍历，字典里有 { $keys } 个键。
 race-no-failure = { $limit } 内没有出现 RuntimeError（遍历了 { $passes } 轮，添加了 { $keys } 个键）：请用更长的 --seconds 再试。
@@ -289,10 +323,10 @@ race-rustc-says =
     并在持有锁期间完成遍历：见 --locked。
 race-locked-says =
     加锁后：没有一轮遍历出错，因为遍历持有锁期间，additem 无法改变字典的大小。代价是等待：
-    additem 要等一轮遍历结束，iterdict 要等每一次插入完成。把“keys added”与不加锁的那一行对比：
+    additem 要等一轮遍历结束，iterdict 要等每一次插入完成。把“添加的键”一栏与不加锁的那一行对比：
     不加锁时 additem 只是在睡眠（每次 sleep(0.001) 略多于 1 毫秒），加锁那一行少掉的就是等锁的时间。
     std 的 Mutex 不保证公平，所以 iterdict 常常抢在被唤醒的 additem 之前再次拿到锁：
-    “longest wait”一栏显示 additem 最长被挡在外面多久。
+    “最长等待”一栏显示 additem 最长被挡在外面多久。
 race-locked-header = netlab demo race --locked：在竞态演示脚本的每次插入和每一整轮遍历外面加上 `with lock:` 运行，
     再不加锁运行（每次 RuntimeError 之后换一个新的 iterdict 接着运行），各运行 { $limit }。
 
@@ -301,6 +335,7 @@ race-locked-header = netlab demo race --locked：在竞态演示脚本的每次�
 slow-stage1 = netlab demo slow --stage 1：第 1 阶段一次只服务一个客户端，也不广播，所以不会有别的客户端被慢客户端拖住。试试 --stage 2（只有一个线程卡住）或 --stage 7（整个服务端卡死）。
 slow-intro = netlab demo slow --stage { $stage }：第 { $stage } 阶段（{ $summary }）运行在 { $addr }。
     A 不停地发送长行，C 从不读数据，B 和 D 是普通客户端；随后 B 发言，E 加入。
+slow-view-title = demo slow · 第 { $stage } 阶段
 slow-stuck = 运行结束时卡住的服务端线程：
 slow-kept-up = 聊天照常进行。{ $stage ->
         [9] 第 9 阶段从不阻塞：一个循环把每条消息放进每个客户端的输出缓冲区，等套接字可写时再发出去
@@ -322,8 +357,12 @@ churn-intro = netlab demo churn --stage { $stage }：第 { $stage } 阶段（{ $
     A 发一行，等 1 毫秒，再发一行，如此反复；6 个客户端不断地连接、发“hi”、发“quit”、等待连接关闭，然后重来。
     遇到第一个 RuntimeError 时停止，否则 { $seconds } 秒后停止。
 churn-start = A 连接并开始发言；客户端开始频繁上下线
-churn-dies = 线程 { $thread }{ $whose } 因异常退出：{ $exception }{ $where }
+churn-dies = 线程 { $thread }{ $whose }因异常退出：{ $exception }{ $where }
+churn-where = ，出错位置：{ $file } 第 { $line } 行：{ $code }
+churn-not-seconds = { $text } 不是大于 0、不超过 60 的秒数
 churn-whose-a = （A 的）
+# 不是 A 的线程：线程名和“因异常退出”之间的空格。
+churn-whose-other = {" "}
 churn-done-race = 结束：有一个线程因竞态异常退出；频繁上下线的客户端跑完了这一轮，A 也等到了它的最后几行
 churn-done-time = 结束：客户端频繁上下线持续了 { $seconds } 秒；之后 A 等待它的最后几行（最多 2 秒）
 churn-more-deaths = ……另外还有 { $n } 个线程异常退出
@@ -351,6 +390,32 @@ bind-rows = 每一行都是在 127.0.0.1 上真实执行的 bind() 和 listen()�
 bind-no-time-wait = 实验 2：{ $wait } 内 /proc/net/tcp 里没有出现 TIME-WAIT 的行。
 bind-time-wait = 实验 2 中是服务端主动关闭的连接；`ss -tan` 显示它们留下了什么：
 bind-means = 这说明：
+bind-col-experiment = 实验
+bind-col-port = 端口
+bind-col-old = 旧套接字
+bind-col-new = 新套接字
+bind-col-outcome = 结果
+bind-no-old = （无）
+bind-ok = 成功
+bind-outcome-note = { $outcome }：{ $note }
+bind-what-1 = 另一个套接字正在监听时绑定
+bind-what-both = 同上，两个都设置 SO_REUSEADDR
+bind-what-2a = TIME-WAIT 期间重启
+bind-what-new = 同上，只在新套接字上设置 SO_REUSEADDR
+bind-what-old = 同上，只在旧套接字上设置 SO_REUSEADDR
+bind-what-3 = 两个监听套接字共用一个端口
+bind-what-4 = 绑定端口 0
+bind-note-shared = 旧的接受了 { $old } 个连接，新的接受了 { $new } 个（共 { $clients } 个）
+bind-note-short = ；{ $wait } 内只到达了 { $total } 个
+bind-note-picked = 内核挑了端口 { $port }
+bind-port-taken = 无法在 127.0.0.1:{ $port } 上为实验 1 监听：{ $error } { $strerror }。已经有程序占用了这个端口（这正是演示要回答的问题）；`netlab ports --all --port { $port }` 可以查看是谁。换一个 --port，或者不指定它，使用一个新端口
+bind-err-fresh-port = 无法在新端口上监听
+bind-err-connect = 无法连接到 { $addr }
+bind-err-no-close = 客户端没有看到服务端关闭连接
+bind-err-data = 服务端没有发送任何数据，客户端却收到了数据
+bind-err-no-accept = { $wait } 内没有可以 accept 的连接
+bind-err-accept = accept() 失败
+bind-err-proc = 无法读取 /proc/net/tcp
 bind-refused-ok = 成功了，而 Linux 通常不允许这样
 bind-refused-errno = 失败，错误是 { $error }，Python 抛出的是 `OSError: [Errno { $errno }] { $strerror }`
 bind-refused-other = 失败：{ $error }
