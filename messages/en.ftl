@@ -320,6 +320,93 @@ port-try = Try another --port, or --port 0 to let the kernel pick one
 demo-cannot-start = could not start stage { $stage }: { $error }
 demo-at = +{ $seconds } s
 
+## netlab bench (src/bench)
+
+bench-line = netlab bench: { $text }
+bench-arg-addr = { $text } is not HOST:PORT (127.0.0.1:61000)
+bench-arg-not-loopback = { $addr } is not on this machine: the bench loads loopback servers only (127.0.0.0/8, ::1)
+bench-arg-clients = { $text } is not a class size from 1 to { $max }
+bench-arg-size = { $text } is not a body size from { $min } to 1048576 bytes
+bench-arg-rate = { $text } is not a rate in messages a second
+bench-nothing = netlab bench: nothing to bench: give --stage N, --addr HOST:PORT, or a command after `--` (`netlab bench --stage 7 --stage 2`)
+bench-no-sender = netlab bench: --slow-readers { $slow } leaves no client to send in a class of { $smallest }
+bench-interrupted = netlab bench: interrupted; the servers it started were stopped
+bench-not-a-chat-server = stage { $id } is not a chat server: it serves two clients, one after the other, and exits. Bench stages 2 and up
+bench-progress-runs = runs,
+bench-progress-deliveries = { $what }: { $delivered } of { $expected } deliveries
+bench-run-what = { $server }, { $clients } clients, run { $rep }/{ $reps }
+bench-run-done = { $what }: { $rate } deliveries/s, p99 { $p99 } ms, { $lost } lost, { $ended }
+bench-run-failed = { $what }: not measured: { $why }
+bench-failed-because = { $error }; { $why }
+bench-plan = { $servers } at { $clients } clients{ $slow }; { $messages } messages of { $size } B per client, { $pace }; { $reps ->
+    [one] 1 run
+   *[other] { $reps } runs
+} each, interleaved; { $cores } cores
+bench-versus = {" vs "}
+bench-pace-window = window { $window }
+bench-pace-rate = { $rate } msgs/s per client (open loop)
+bench-slow-none = , { $k } of them reading nothing
+bench-slow-bps = , { $k } of them reading { $bps } B/s
+bench-wrote = wrote { $file }
+bench-drew = drew { $file }
+bench-cannot-write = could not write { $file }: { $error }
+bench-cannot-draw = could not draw { $file }: { $error }
+bench-nothing-measured = no run was measured
+bench-no-rlimit = could not read the limit of open files (RLIMIT_NOFILE)
+bench-rlimit = the limit of open files is { $soft } (the hard limit, `ulimit -Hn`, is { $hard }): fewer than the { $needed } this class needs; raise the hard limit (as root, or in /etc/security/limits.conf) to bench more clients
+bench-fail-connect = client { $client } could not connect: { $why }
+bench-fail-unregistered = never registered the class: after { $seconds } s, { $complete } of { $clients } clients had seen every client's sync line (a server that does not broadcast each line to every client, or that lost some clients)
+bench-fail-io = the bench's event loop failed: { $why }
+bench-no-free-port = no free port on 127.0.0.1: { $error }
+bench-cannot-start = could not start `{ $command }`: { $error }
+bench-ended-early = `{ $command }` ended ({ $status }) before it listened on port { $port }{ $tail }
+bench-listened-elsewhere = `{ $command }` listened on { $elsewhere }, not on port { $port }: does it take its port from {"{"}port{"}"} or $PORT?{ $tail }
+bench-never-listened = nothing listened on port { $port } within { $seconds } s of starting `{ $command }`{ $tail }
+bench-server-ended = the server ended during the run ({ $status }){ $tail }
+bench-last-lines = ; its last lines:
+    {"    "}{ $lines }
+bench-ended-complete = complete
+bench-ended-idle = idle
+bench-ended-deadline = deadline
+bench-ended-closed = closed
+bench-not-measured = not measured
+bench-col-server = server
+bench-col-clients = clients
+bench-col-rate = deliveries/s [min-max]
+bench-col-p50 = p50 ms
+bench-col-p90 = p90 ms
+bench-col-p99 = p99 ms [min-max]
+bench-col-max = max ms
+bench-col-lost = lost
+bench-col-dup = dup
+bench-col-late = late
+bench-col-garbled = garbled
+bench-col-server-cpu = server CPU s
+bench-col-server-mib = server MiB
+bench-col-bench-cpu = bench CPU s
+bench-col-run = run s
+bench-col-ended = ended
+bench-one-run-each = one run each
+bench-median-of = median of { $reps } runs, [lowest-highest]
+bench-legend = { $each }; latency from send to receipt; late = out of order; server CPU and bench CPU over the measured phase; run s = its length
+bench-note-busy = { $server } at { $clients } clients: the bench was busy { $percent } % of the run (!): it may have set the pace, not the server
+bench-note-slow-cut = { $server } at { $clients } clients disconnected { $n ->
+    [one] 1 slow reader
+   *[other] { $n } slow readers
+} that did not read, in every run
+bench-note-closed = { $server } at { $clients } clients closed the connection of up to { $n ->
+    [one] 1 client
+   *[other] { $n } clients
+} during a run
+bench-note-lost = { $server } at { $clients } clients lost { $percent } % of the deliveries (median of the runs)
+bench-note-not-measured = { $server } at { $clients } clients, { $n ->
+    [one] 1 run
+   *[other] { $n } runs
+} of { $runs } not measured: { $why }
+bench-plot-rate = deliveries per second
+bench-plot-latency = latency, ms: p50 (solid), p99 (dashed)
+bench-plot-clients = clients
+
 ## netlab demo race (src/demo/race.rs)
 
 race-header = netlab demo race: the notes' race script (多线程读写出错的代码) on a

@@ -273,6 +273,81 @@ port-unknown = 已经有另一个服务端在那里监听（另一个 netlab？�
 port-try-make = 用 `PORT=61001 make run` 换一个端口，或者用 `PORT=0 make run` 让内核挑一个（不用 make 时：`netlab stage 7 --port 0`）
 port-try = 换一个 --port，或者用 --port 0 让内核挑一个
 
+## netlab bench（src/bench）
+
+bench-line = netlab bench: { $text }
+bench-arg-addr = { $text } 不是 HOST:PORT 格式（例如 127.0.0.1:61000）
+bench-arg-not-loopback = { $addr } 不在本机上：基准测试只对回环地址上的服务端施加负载（127.0.0.0/8、::1）
+bench-arg-clients = { $text } 不是 1 到 { $max } 之间的班级人数
+bench-arg-size = { $text } 不是 { $min } 到 1048576 字节之间的消息体大小
+bench-arg-rate = { $text } 不是每秒消息数
+bench-nothing = netlab bench: 没有可测量的服务端：请给出 --stage N、--addr HOST:PORT，或者在 `--` 后面给出一条命令（`netlab bench --stage 7 --stage 2`）
+bench-no-sender = netlab bench: --slow-readers { $slow } 让 { $smallest } 人的班级里没有客户端负责发送
+bench-interrupted = netlab bench: 已中断；它启动的服务端都已停止
+bench-not-a-chat-server = 第 { $id } 阶段不是聊天服务端：它依次服务两个客户端后就退出。请测量第 2 阶段及以后的阶段
+bench-progress-runs = 次运行，
+bench-progress-deliveries = { $what }：已送达 { $delivered }/{ $expected } 次
+bench-run-what = { $server }，{ $clients } 个客户端，第 { $rep }/{ $reps } 次运行
+bench-run-done = { $what }：每秒送达 { $rate } 次，p99 { $p99 } 毫秒，丢失 { $lost }，{ $ended }
+bench-run-failed = { $what }：没有测到：{ $why }
+bench-failed-because = { $error }；{ $why }
+bench-plan = { $servers }，{ $clients } 个客户端{ $slow }；每个客户端发送 { $messages } 条 { $size } 字节的消息，{ $pace }；每组运行 { $reps } 次，交替进行；{ $cores } 个 CPU 核
+bench-versus = {" 对比 "}
+bench-pace-window = 窗口 { $window }
+bench-pace-rate = 每个客户端每秒 { $rate } 条消息（开环）
+bench-slow-none = ，其中 { $k } 个不读数据
+bench-slow-bps = ，其中 { $k } 个每秒只读 { $bps } 字节
+bench-wrote = 已写入 { $file }
+bench-drew = 已绘制 { $file }
+bench-cannot-write = 无法写入 { $file }：{ $error }
+bench-cannot-draw = 无法绘制 { $file }：{ $error }
+bench-nothing-measured = 没有测到任何一次运行
+bench-no-rlimit = 无法读取打开文件数的上限（RLIMIT_NOFILE）
+bench-rlimit = 打开文件数的上限是 { $soft }（硬上限 `ulimit -Hn` 是 { $hard }），少于这个班级需要的 { $needed }；要测量更多客户端，请提高硬上限（以 root 身份，或者在 /etc/security/limits.conf 里）
+bench-fail-connect = 客户端 { $client } 无法连接：{ $why }
+bench-fail-unregistered = 没能登记完整个班级：{ $seconds } 秒后，{ $clients } 个客户端中只有 { $complete } 个收到了所有客户端的同步行（服务端没有把每一行广播给每个客户端，或者丢掉了一些客户端）
+bench-fail-io = 基准测试的事件循环出错：{ $why }
+bench-no-free-port = 127.0.0.1 上没有空闲端口：{ $error }
+bench-cannot-start = 无法启动 `{ $command }`：{ $error }
+bench-ended-early = `{ $command }` 在监听端口 { $port } 之前就结束了（{ $status }）{ $tail }
+bench-listened-elsewhere = `{ $command }` 监听的是 { $elsewhere }，而不是端口 { $port }：它是从 {"{"}port{"}"} 或 $PORT 获取端口的吗？{ $tail }
+bench-never-listened = 启动 `{ $command }` 后 { $seconds } 秒内，端口 { $port } 上一直没有程序监听{ $tail }
+bench-server-ended = 服务端在运行过程中结束了（{ $status }）{ $tail }
+bench-last-lines = ；它最后输出的几行：
+    {"    "}{ $lines }
+bench-ended-complete = 完成
+bench-ended-idle = 空闲超时
+bench-ended-deadline = 到达时限
+bench-ended-closed = 连接被关闭
+bench-not-measured = 没有测到
+bench-col-server = 服务端
+bench-col-clients = 客户端数
+bench-col-rate = 每秒送达 [最低-最高]
+bench-col-p50 = p50 毫秒
+bench-col-p90 = p90 毫秒
+bench-col-p99 = p99 毫秒 [最低-最高]
+bench-col-max = 最大 毫秒
+bench-col-lost = 丢失
+bench-col-dup = 重复
+bench-col-late = 乱序
+bench-col-garbled = 损坏
+bench-col-server-cpu = 服务端 CPU 秒
+bench-col-server-mib = 服务端 MiB
+bench-col-bench-cpu = 基准测试 CPU 秒
+bench-col-run = 耗时 秒
+bench-col-ended = 结束方式
+bench-one-run-each = 每组运行一次
+bench-median-of = { $reps } 次运行的中位数，[最低-最高]
+bench-legend = { $each }；延迟指从发送到收到的时间；乱序即到达顺序颠倒；服务端 CPU 和基准测试 CPU 只统计测量阶段；耗时指测量阶段的实际耗时（墙钟时间）
+bench-note-busy = { $server }，{ $clients } 个客户端：基准测试在运行中有 { $percent } % 的时间在忙（!）：决定速度的可能是它自己，而不是服务端
+bench-note-slow-cut = { $server }，{ $clients } 个客户端：每次运行都断开了 { $n } 个不读数据的客户端
+bench-note-closed = { $server }，{ $clients } 个客户端：运行中关闭了最多 { $n } 个客户端的连接
+bench-note-lost = { $server }，{ $clients } 个客户端：丢失了 { $percent } % 的送达（各次运行的中位数）
+bench-note-not-measured = { $server }，{ $clients } 个客户端：{ $runs } 次运行中有 { $n } 次没有测到：{ $why }
+bench-plot-rate = 每秒送达次数
+bench-plot-latency = 延迟（毫秒）：p50（实线），p99（虚线）
+bench-plot-clients = 客户端数
+
 ## 各演示共用的行（src/demo/mod.rs）
 
 demo-cannot-start = 无法启动第 { $stage } 阶段：{ $error }

@@ -43,10 +43,7 @@ impl Benched {
             .server_program()
             .expect("the parser checked that it is a server");
         if stage.lifecycle == Lifecycle::Script {
-            return Err(format!(
-                "stage {id} is not a chat server: it serves two clients, one after the other, and \
-                 exits. Bench stages 2 and up"
-            ));
+            return Err(crate::tr!("bench-not-a-chat-server", id = id));
         }
         Ok(Benched::Stage(id.to_string()))
     }
@@ -54,7 +51,7 @@ impl Benched {
     /// How the table names it.
     pub(crate) fn label(&self) -> String {
         match self {
-            Benched::Stage(id) => format!("stage {id}"),
+            Benched::Stage(id) => crate::tr!("entry-stage", id = id.as_str()),
             Benched::Command(command) => {
                 let mut words: Vec<String> = command
                     .iter()
@@ -99,10 +96,16 @@ impl Benched {
         };
         let mut last_error = String::new();
         for _ in 0..ATTEMPTS {
-            let port =
-                program::free_port().map_err(|e| format!("no free port on 127.0.0.1: {e}"))?;
+            let port = program::free_port()
+                .map_err(|e| crate::tr!("bench-no-free-port", error = e.to_string()))?;
             let mut program = ExternalProgram::start_keeping(&command, port, Keep::Tail(TAIL))
-                .map_err(|e| format!("could not start `{}`: {e}", command.join(" ")))?;
+                .map_err(|e| {
+                    crate::tr!(
+                        "bench-cannot-start",
+                        command = command.join(" "),
+                        error = e.to_string()
+                    )
+                })?;
             match program.wait_listening(port, start_timeout) {
                 Ok(()) => {
                     return Ok(BenchServer {
@@ -114,19 +117,28 @@ impl Benched {
                     program.stop();
                     let tail = tail(&program);
                     last_error = match why {
-                        NotListening::Exited(status) => format!(
-                            "`{}` ended ({status}) before it listened on port {port}{tail}",
-                            program.command_line()
+                        NotListening::Exited(status) => crate::tr!(
+                            "bench-ended-early",
+                            command = program.command_line(),
+                            status = status.to_string(),
+                            port = port.to_string(),
+                            tail = tail.as_str()
                         ),
-                        NotListening::TimedOut { elsewhere } if !elsewhere.is_empty() => format!(
-                            "`{}` listened on {elsewhere:?}, not on port {port}: does it take its port from \
-                             {{port}} or $PORT?{tail}",
-                            program.command_line()
-                        ),
-                        NotListening::TimedOut { .. } => format!(
-                            "nothing listened on port {port} within {:.0} s of starting `{}`{tail}",
-                            start_timeout.as_secs_f64(),
-                            program.command_line()
+                        NotListening::TimedOut { elsewhere } if !elsewhere.is_empty() => {
+                            crate::tr!(
+                                "bench-listened-elsewhere",
+                                command = program.command_line(),
+                                elsewhere = format!("{elsewhere:?}"),
+                                port = port.to_string(),
+                                tail = tail.as_str()
+                            )
+                        }
+                        NotListening::TimedOut { .. } => crate::tr!(
+                            "bench-never-listened",
+                            port = port.to_string(),
+                            seconds = format!("{:.0}", start_timeout.as_secs_f64()),
+                            command = program.command_line(),
+                            tail = tail.as_str()
                         ),
                     };
                     if !tail.contains("in use") {
@@ -166,9 +178,10 @@ impl BenchServer {
     pub(crate) fn exited(&mut self) -> Option<String> {
         let program = self.program.as_mut()?;
         let status = program.try_exit()?;
-        Some(format!(
-            "the server ended during the run ({status}){}",
-            tail(program)
+        Some(crate::tr!(
+            "bench-server-ended",
+            status = status.to_string(),
+            tail = tail(program)
         ))
     }
 
@@ -193,7 +206,7 @@ fn tail(program: &ExternalProgram) -> String {
     if last.is_empty() {
         String::new()
     } else {
-        format!("; its last lines:\n    {}", last.join("\n    "))
+        crate::tr!("bench-last-lines", lines = last.join("\n    "))
     }
 }
 
