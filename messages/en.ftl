@@ -46,6 +46,10 @@ diff-stat = { $added ->
 
 source-no-python = netlab: { $entry } has no Python program yet: here is the Rust netlab runs ({ $file })
 
+## A long line cut for the terminal (src/terminal.rs)
+
+terminal-shortened = ({ $total } bytes in all; netlab shows the first { $shown })
+
 ## netlab's own lines: the prefix of a warning; signals
 
 netlab-warning = netlab: warning: { $message }
@@ -97,6 +101,7 @@ quit-grace-over-then = netlab cuts { $n ->
    *[other] them
 } short: every socket is shut down, so clients see the connection close.
 quit-how-they-ended = the threads cut short have ended:
+quit-ended-way = {"  "}- { $who }: { $way }
 quit-still-running = still running
 quit-returned-normally = returned normally
 threads-one = { $name }: { $state }
@@ -602,6 +607,9 @@ ports-holders-separator = {"; "}
 
 ## netlab exercises, netlab exercise (src/exercise.rs)
 
+exercise-progress-unreadable = could not read { $file }: { $error }
+exercise-progress-foreign = { $file } is not netlab's progress file (its first line should be { $header }): netlab leaves it as it is; rename or delete it to keep your progress here
+exercise-progress-unknown = { $file } line { $line }: { $text } is not an exercise netlab knows: netlab leaves the file as it is; fix or delete that line
 exercise-done-at = done { $when }
 exercise-done = done
 exercise-pending = pending

@@ -37,6 +37,10 @@ diff-stat = 增加 { $added } 行，删除 { $removed } 行
 
 source-no-python = netlab: { $entry }还没有 Python 程序：下面是 netlab 运行的 Rust 代码（{ $file }）
 
+## 为终端截短的长行（src/terminal.rs）
+
+terminal-shortened = （共 { $total } 字节；netlab 只显示前 { $shown } 字节）
+
 ## netlab 自己的行：警告的前缀；信号
 
 netlab-warning = netlab: 警告: { $message }
@@ -70,6 +74,7 @@ quit-stop-returned-then = netlab 最多等到 quit 之后 { $grace } 秒（--gra
 quit-grace-over = quit 之后已过 { $seconds } 秒（--grace），仍有 { $n } 个线程在运行；Python 会一直等到所有线程结束，而阻塞在套接字调用里的线程永远不会结束：
 quit-grace-over-then = netlab 现在强行终止仍在运行的线程：对每个套接字执行 shutdown，客户端会看到连接关闭。
 quit-how-they-ended = 被强行终止的线程，最终结果如下：
+quit-ended-way = {"  "}- { $who }：{ $way }
 quit-still-running = 仍在运行
 quit-returned-normally = 正常返回
 threads-one = { $name }：{ $state }
@@ -522,6 +527,9 @@ ports-holders-separator = {"；"}
 
 ## netlab exercises、netlab exercise（src/exercise.rs）
 
+exercise-progress-unreadable = 无法读取 { $file }：{ $error }
+exercise-progress-foreign = { $file } 不是 netlab 的进度文件（它的第一行应该是 { $header }）：netlab 不会改动它；请重命名或删除它，才能在这里记录你的进度
+exercise-progress-unknown = { $file } 第 { $line } 行：{ $text } 不是 netlab 认识的练习：netlab 不会改动这个文件；请修改或删除这一行
 exercise-done-at = 完成于 { $when }
 exercise-done = 已完成
 exercise-pending = 未完成
