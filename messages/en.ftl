@@ -18,6 +18,11 @@ unit-s = { $n } s
 
 netlab-error = netlab: error: { $message }
 
+## netlab stages (src/main.rs): the notes' heading after each stage's title
+
+stages-heading = ({ $heading })
+stages-client = ({ $heading }): { $command }
+
 ## netlab explain
 
 explain-list-heading = netlab explain PAGE prints one of these pages (from docs/, embedded in netlab):

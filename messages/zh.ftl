@@ -15,6 +15,11 @@ unit-s = { $n } 秒
 
 netlab-error = netlab: 错误: { $message }
 
+## netlab stages（src/main.rs）：每个阶段的标题后面是笔记里的标题
+
+stages-heading = （{ $heading }）
+stages-client = （{ $heading }）：{ $command }
+
 ## netlab explain
 
 explain-list-heading = 用 netlab explain 页面名 可以查看下列页面（取自 docs/，已嵌入 netlab）：

@@ -110,20 +110,28 @@ pub fn list(dir: &Path) -> Result<String, String> {
     let done = passed(dir)?;
     let exercises: Vec<&Entry> = curriculum::of_kind(Kind::Solution).collect();
     let width = exercises.iter().map(|e| e.id.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for e in &exercises {
-        let status = match done.iter().find(|(id, _)| id == e.id) {
+    let statuses: Vec<String> = exercises
+        .iter()
+        .map(|e| match done.iter().find(|(id, _)| id == e.id) {
             Some((_, when)) if !when.is_empty() => tr!("exercise-done-at", when = when),
             Some(_) => tr!("exercise-done"),
             None => tr!("exercise-pending"),
-        };
-        // Columns, not chars: a Chinese status takes two columns a character.
-        let pad = 22usize.saturating_sub(crate::text::columns(&status));
+        })
+        .collect();
+    // Columns, not chars: a Chinese status takes two columns a character. The column is
+    // as wide as the widest status, so that every title starts at the same column.
+    let status_width = statuses
+        .iter()
+        .map(|s| crate::text::columns(s))
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (e, status) in exercises.iter().zip(&statuses) {
         let _ = writeln!(
             out,
-            "{:<width$}  {status}{}  {}",
+            "{:<width$}  {}  {}",
             e.id,
-            " ".repeat(pad),
+            crate::text::left(status, status_width),
             e.text().title
         );
     }

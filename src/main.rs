@@ -379,19 +379,23 @@ fn stages_table() -> String {
     let mut out = String::new();
     for s in curriculum::of_kind(Kind::Stage) {
         out.push_str(&format!(
-            "{}  {:<9} {}  ({})\n",
+            "{}  {:<9} {}  {}\n",
             s.id,
             s.slug,
             s.text().title,
-            s.heading
+            tr!("stages-heading", heading = s.heading)
         ));
     }
     let client = curriculum::client();
     out.push_str(&format!(
-        "   {:<9} {}  ({}): netlab client\n",
+        "   {:<9} {}  {}\n",
         client.slug,
         client.text().title,
-        client.heading
+        tr!(
+            "stages-client",
+            heading = client.heading,
+            command = "netlab client"
+        )
     ));
     out
 }
