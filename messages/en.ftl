@@ -26,6 +26,8 @@ stages-client = ({ $heading }): { $command }
 ## netlab explain
 
 explain-list-heading = netlab explain PAGE prints one of these pages (from docs/, embedded in netlab):
+explain-link-page = { $text } ({ $command })
+explain-link-url = { $text } <{ $url }>
 explain-not-translated = netlab: the page { $page } has not been written in this language yet; here it is in the other ({ $file }).
 
 ## netlab diff

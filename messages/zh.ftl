@@ -23,6 +23,8 @@ stages-client = （{ $heading }）：{ $command }
 ## netlab explain
 
 explain-list-heading = 用 netlab explain 页面名 可以查看下列页面（取自 docs/，已嵌入 netlab）：
+explain-link-page = { $text }（{ $command }）
+explain-link-url = { $text }（{ $url }）
 explain-not-translated = netlab: 页面 { $page } 还没有这种语言的版本，下面显示另一种语言的版本（{ $file }）。
 
 ## netlab diff

@@ -82,6 +82,12 @@ enum Command {
         /// A stage number, `client`, or a page's name (`console`, `demo-race`, ...).
         #[arg(value_parser = parse_page)]
         page: Option<&'static Page>,
+        /// Only the first screen: what the stage adds, the flaw it keeps, the commands.
+        #[arg(long)]
+        brief: bool,
+        /// Print the page straight to the terminal, without a pager.
+        #[arg(long)]
+        no_pager: bool,
     },
     /// Show what changed from one stage to another: the unified diff of their Python files
     /// (--rust: of the Rust ones netlab runs), with the notes' headings of both above it
@@ -331,7 +337,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             out!("{}", exercise::page(id, hint));
             Ok(0)
         }
-        Command::Explain { page } => {
+        Command::Explain {
+            page,
+            brief,
+            no_pager,
+        } => {
             match page {
                 Some(page) => {
                     let wanted = lang::current();
@@ -342,7 +352,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                             tr!("explain-not-translated", page = page.name, file = text.file)
                         );
                     }
-                    out!("{}", text.text)
+                    explain(text.text, brief, no_pager);
                 }
                 None => out!("{}", docs::list()),
             }
@@ -371,6 +381,27 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// `netlab explain PAGE`: on a terminal, the page laid out for it (`netlab::markdown`)
+/// and shown through the pager unless `--no-pager`; elsewhere (a pipe, a file) the
+/// Markdown as it is written. `--brief`: only its first screen.
+fn explain(page: &str, brief: bool, no_pager: bool) {
+    use std::io::IsTerminal;
+    let page = if brief {
+        netlab::markdown::first_screen(page)
+    } else {
+        page.to_string()
+    };
+    if !std::io::stdout().is_terminal() {
+        out!("{page}");
+        return;
+    }
+    let style = netlab::markdown::Style {
+        colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let shown = netlab::markdown::render(&page, netlab::text::width(), style);
+    netlab::pager::show(&format!("{shown}\n"), !no_pager);
 }
 
 /// `netlab stages`: one line per stage, then the client, what each adds in the language
