@@ -42,9 +42,13 @@ fn start() -> Option<std::process::Child> {
             less
         }
     };
-    // `PAGER=less` shows colours too, as under git.
+    // `PAGER=less` shows colours too, as under git; and netlab's text is UTF-8 whatever
+    // the locale (a classroom machine under LANG=C still gets Chinese, not <E4><B8>...).
     if std::env::var_os("LESS").is_none() {
         command.env("LESS", "FRX");
+    }
+    if std::env::var_os("LESSCHARSET").is_none() {
+        command.env("LESSCHARSET", "utf-8");
     }
     command.stdin(Stdio::piped()).spawn().ok()
 }

@@ -254,7 +254,7 @@ pub(crate) fn table(sockets: &[TcpSocket]) -> String {
             .get(&s.inode)
             .into_iter()
             .flatten()
-            .map(Owner::to_string)
+            .map(owner)
             .collect();
         [
             s.state.to_string(),
@@ -346,13 +346,15 @@ pub fn holders(port: u16) -> Option<String> {
     Some(phrases.join(&tr!("ports-holders-separator")))
 }
 
+/// `pid 1234 (python3)`, in the language in force.
+fn owner(o: &Owner) -> String {
+    tr!("ports-owner", pid = o.pid, name = o.name.as_str())
+}
+
 /// `pid 1234 (python3)`, or `pid 1234 (python3) and pid 1240 (python3)` after a fork, in
 /// the language in force.
 fn who(holders: &[Owner]) -> String {
-    let names: Vec<String> = holders
-        .iter()
-        .map(|o| tr!("ports-owner", pid = o.pid, name = o.name.as_str()))
-        .collect();
+    let names: Vec<String> = holders.iter().map(owner).collect();
     match names.split_last() {
         Some((last, first)) if !first.is_empty() => tr!(
             "threads-names-two",
