@@ -146,6 +146,9 @@ why-makefile-close = a makefile cannot close while another thread is inside its 
 why-queue-get = the queue is empty: get() returns when another thread puts an item
 why-outbox-empty = the outbox is empty: the writer waits until a message is put in it
 why-select = select() waits until a registered socket is ready; stop() wakes it through the selector, so it never stays stuck
+makefile-line-too-long = line longer than { $mib } MiB: netlab's limit (Python would buffer until memory runs out)
+makefile-line-over-limit = line longer than { $limit } bytes
+thread-cut-short = thread { $name } ended when netlab cut the program short ({ $error })
 spin-stopped = { $call } returned b'' { $limit } times in a row: the peer closed its side, and a loop that never checks for b'' calls it again at once, forever. Python would spin here at full speed (tens of thousands of times a second); netlab ends this thread instead
 
 ## netlab client (src/console.rs, src/client_command.rs)
@@ -590,6 +593,7 @@ ports-none-tcp-port = netlab: no TCP socket with port { $port }
 ports-none-listening = netlab: no listening socket (--all also shows ESTAB and TIME-WAIT)
 ports-none-listening-port = netlab: no listening socket with port { $port } (--all also shows ESTAB and TIME-WAIT)
 ports-not-free = ; the port is not free, though: { $what }
+ports-bad-line = not a /proc/net/tcp line: { $line }
 ports-no-proc = could not read /proc/net/tcp: `netlab ports` needs Linux's /proc (elsewhere, try `netstat -an`)
 # What holds a port: the phrases of ports::holders, joined by the separator.
 ports-owner = pid { $pid } ({ $name })

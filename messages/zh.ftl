@@ -116,6 +116,9 @@ why-makefile-close = 另一个线程还在这个 makefile 的 readline() 里，m
 why-queue-get = 队列是空的：要等另一个线程放入一项，get() 才会返回
 why-outbox-empty = 发送队列（outbox）是空的：写线程要等有消息放进来才继续
 why-select = select() 要等到某个已注册的套接字就绪才返回；stop() 会通过选择器唤醒它，所以它不会一直卡住
+makefile-line-too-long = 这一行超过 { $mib } MiB：这是 netlab 设的上限（Python 会一直缓冲下去，直到内存耗尽）
+makefile-line-over-limit = 这一行超过 { $limit } 字节
+thread-cut-short = netlab 强行终止程序时，线程 { $name } 随之结束（{ $error }）
 spin-stopped = { $call } 连续 { $limit } 次返回 b''：对端已关闭它那一侧，而从不检查 b'' 的循环会立刻再次调用它，永不停止。Python 会在这里全速空转（每秒几万次）；netlab 改为结束这个线程
 
 ## netlab client（src/console.rs、src/client_command.rs）
@@ -519,6 +522,7 @@ ports-none-tcp-port = netlab: 没有端口为 { $port } 的 TCP 套接字
 ports-none-listening = netlab: 没有正在监听的套接字（加 --all 还会显示 ESTAB 和 TIME-WAIT 状态的连接）
 ports-none-listening-port = netlab: 端口 { $port } 上没有正在监听的套接字（加 --all 还会显示 ESTAB 和 TIME-WAIT 状态的连接）
 ports-not-free = ；不过这个端口并不空闲：{ $what }
+ports-bad-line = 不是 /proc/net/tcp 的行：{ $line }
 ports-no-proc = 无法读取 /proc/net/tcp：`netlab ports` 需要 Linux 的 /proc（在其他系统上，试试 `netstat -an`）
 # 端口被谁占用：ports::holders 的各个短语，用分隔符连接。
 ports-owner = 进程 { $pid }（{ $name }）

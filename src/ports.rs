@@ -177,7 +177,7 @@ pub(crate) fn parse(text: &str) -> io::Result<Vec<TcpSocket>> {
             parse_line(line).ok_or_else(|| {
                 io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("not a /proc/net/tcp line: {line:?}"),
+                    tr!("ports-bad-line", line = format!("{line:?}")),
                 )
             })
         })

@@ -164,13 +164,12 @@ impl File {
 
 /// The `ValueError` of a line longer than `limit` bytes.
 fn too_long(limit: usize, at: &'static Location<'static>) -> Exception {
+    // netlab's own limits: their messages are netlab's explanations, in the class's
+    // language (Python's exceptions keep their own messages).
     let mut e = if limit == MAX_LINE {
-        Exception::value_error(format!(
-            "line longer than {} MiB: netlab's limit (Python would buffer until memory runs out)",
-            MAX_LINE >> 20
-        ))
+        Exception::value_error(crate::tr!("makefile-line-too-long", mib = MAX_LINE >> 20))
     } else {
-        Exception::value_error(format!("line longer than {limit} bytes"))
+        Exception::value_error(crate::tr!("makefile-line-over-limit", limit = limit))
     };
     e.at = Some(at);
     e
