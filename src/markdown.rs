@@ -432,7 +432,8 @@ mod tests {
         let out = render(PAGE, 40, PLAIN);
         assert!(out.contains("第 3 阶段 · 标题\n════"), "{out}");
         assert!(!out.contains("**"), "{out}");
-        assert!(out.contains("客户端什么也察觉不到"), "{out}");
+        let joined: String = out.lines().collect();
+        assert!(joined.contains("客户端什么也察觉不到"), "{out}");
         for line in out.lines() {
             assert!(columns(line) <= 40 || line.starts_with("    "), "{line:?}");
         }
