@@ -248,12 +248,14 @@ fn view_in(lang: &str, marks: [&str; 3]) {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let a = TestClient::connect("A", addr).unwrap();
     let b = TestClient::connect("B", addr).unwrap();
-    a.send(b"hello\n").unwrap();
-    assert!(b.wait_for_text(b"\nhello\n", WAIT), "B got no hello");
     let ports = [(port, 'S'), (a.local.port(), 'A'), (b.local.port(), 'B')];
     let [dict, recv, keys] = marks;
-    let main = on.settled("both clients in the dict", |s| {
-        s.contains(&format!(":{}", b.local.port())) && s.contains(dict) && s.contains(recv)
+    // Both in the dict (the view shows it) before A speaks, so that B hears it.
+    on.settled("both clients in the dict", |s| s.contains(dict) && s.contains(recv));
+    a.send(b"hello\n").unwrap();
+    assert!(b.wait_for_text(b"\nhello\n", WAIT), "B got no hello");
+    let main = on.settled("A's hello in the log", |s| {
+        s.contains("hello") && s.contains(dict) && s.contains(recv)
     });
     on.keys("?");
     let help = on.settled("the keys overlay", |s| s.contains(keys));
