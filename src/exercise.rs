@@ -186,7 +186,8 @@ pub fn page(e: &Entry, hints: bool) -> String {
     );
     if hints {
         for (i, hint) in text.hints.iter().enumerate() {
-            let _ = writeln!(out, "{}\n", tr!("exercise-hint", n = i + 1, text = *hint));
+            let hint = tr!("exercise-hint", n = i + 1, text = *hint);
+            let _ = writeln!(out, "{}", crate::text::wrap(&hint, "", "  "));
         }
     } else {
         let _ = writeln!(
