@@ -54,9 +54,14 @@ pub fn wrap_to(text: &str, first: &str, rest: &str, max: usize) -> String {
     out
 }
 
+/// How far back (in columns) a row of Chinese may end early, after a `，` or `；`, rather
+/// than between two characters of a word: `可立 / 即终止` reads badly, `，/ 可立即终止` well.
+const PUNCTUATION_REACH: usize = 12;
+
 /// `text` in rows of at most `max` columns (the first may be narrower, `first_max`): the
 /// rows of a wrapped paragraph, without indentation. Breaks at spaces, between Chinese
-/// characters, and never inside backquotes; a word longer than a row is cut.
+/// characters (after a Chinese punctuation mark when one is near the end of the row),
+/// and never inside backquotes; a word longer than a row is cut.
 pub fn lines(text: &str, first_max: usize, max: usize) -> Vec<String> {
     let mut rows = Vec::new();
     let mut row = String::new();
@@ -64,7 +69,9 @@ pub fn lines(text: &str, first_max: usize, max: usize) -> Vec<String> {
     for (space, piece) in pieces(text) {
         let need = columns(piece) + usize::from(space && !row.is_empty());
         if !row.is_empty() && columns(&row) + need > room(&rows) {
+            let carried = early_break(&mut row, piece, room(&rows));
             rows.push(std::mem::take(&mut row));
+            row = carried;
         }
         if space && !row.is_empty() {
             row.push(' ');
@@ -86,6 +93,37 @@ pub fn lines(text: &str, first_max: usize, max: usize) -> Vec<String> {
         rows.push(row);
     }
     rows
+}
+
+/// When a Chinese row must break before `next` (itself Chinese), and a `，；：。、` ends a
+/// piece of the row's last [`PUNCTUATION_REACH`] columns: the row is cut after that mark
+/// and what followed it is returned, to start the next row. Otherwise nothing moves; nor
+/// in rows too narrow (`room`) to spare the columns.
+fn early_break(row: &mut String, next: &str, room: usize) -> String {
+    let wide = |c: Option<char>| c.and_then(UnicodeWidthChar::width).unwrap_or(0) == 2;
+    if room < 3 * PUNCTUATION_REACH || !wide(next.chars().next()) || !wide(row.chars().next_back())
+    {
+        return String::new();
+    }
+    let marks = "，；：。、！？";
+    let mut tail = 0;
+    for (at, c) in row.char_indices().rev() {
+        if marks.contains(c) && at + c.len_utf8() < row.len() {
+            let after = at + c.len_utf8();
+            let carried = row[after..].to_string();
+            // Only a run of Chinese moves down: never a word or a backquoted command.
+            if carried.chars().all(|c| wide(Some(c))) {
+                row.truncate(after);
+                return carried;
+            }
+            return String::new();
+        }
+        tail += c.width().unwrap_or(0);
+        if tail > PUNCTUATION_REACH {
+            break;
+        }
+    }
+    String::new()
 }
 
 /// The places a line may break: each piece is a word, a Chinese character with the
@@ -250,6 +288,20 @@ mod tests {
             );
         }
         assert_eq!(out.replace('\n', ""), text);
+    }
+
+    #[test]
+    fn chinese_breaks_after_a_comma_when_one_is_near() {
+        // 40 columns end at 辰, five characters after the comma: the row ends at the comma.
+        let text = "甲乙丙丁戊己庚辛壬癸甲乙丙丁，子丑寅卯辰巳午未申酉戌亥";
+        let out = wrap_to(text, "", "", 40);
+        assert_eq!(
+            out,
+            "甲乙丙丁戊己庚辛壬癸甲乙丙丁，\n子丑寅卯辰巳午未申酉戌亥\n"
+        );
+        // Too far from the end of the row, a comma changes nothing.
+        let far = "甲乙丙丁，戊己庚辛壬癸甲乙丙丁子丑寅卯辰巳午未申酉戌亥";
+        assert!(wrap_to(far, "", "", 40).starts_with("甲乙丙丁，戊己庚辛壬癸甲乙丙丁子丑寅卯辰\n"));
     }
 
     #[test]

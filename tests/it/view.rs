@@ -251,7 +251,9 @@ fn view_in(lang: &str, marks: [&str; 3]) {
     let ports = [(port, 'S'), (a.local.port(), 'A'), (b.local.port(), 'B')];
     let [dict, recv, keys] = marks;
     // Both in the dict (the view shows it) before A speaks, so that B hears it.
-    on.settled("both clients in the dict", |s| s.contains(dict) && s.contains(recv));
+    on.settled("both clients in the dict", |s| {
+        s.contains(dict) && s.contains(recv)
+    });
     a.send(b"hello\n").unwrap();
     assert!(b.wait_for_text(b"\nhello\n", WAIT), "B got no hello");
     let main = on.settled("A's hello in the log", |s| {
