@@ -95,10 +95,11 @@ pub fn lines(text: &str, first_max: usize, max: usize) -> Vec<String> {
     rows
 }
 
-/// When a Chinese row must break before `next` (itself Chinese), and a `，；：。、` ends a
-/// piece of the row's last [`PUNCTUATION_REACH`] columns: the row is cut after that mark
-/// and what followed it is returned, to start the next row. Otherwise nothing moves; nor
-/// in rows too narrow (`room`) to spare the columns.
+/// When a Chinese row must break before `next` (itself Chinese), and within the row's
+/// last [`PUNCTUATION_REACH`] columns a `，；：。、` ends a piece or a space separates two:
+/// the row is cut there and what followed is returned, to start the next row (`按 Ctrl-C
+/// 可立` / `即终止` becomes `按 Ctrl-C` / `可立即终止`). Otherwise nothing moves; nor in
+/// rows too narrow (`room`) to spare the columns, nor across a backquoted command.
 fn early_break(row: &mut String, next: &str, room: usize) -> String {
     let wide = |c: Option<char>| c.and_then(UnicodeWidthChar::width).unwrap_or(0) == 2;
     if room < 3 * PUNCTUATION_REACH || !wide(next.chars().next()) || !wide(row.chars().next_back())
@@ -108,15 +109,14 @@ fn early_break(row: &mut String, next: &str, room: usize) -> String {
     let marks = "，；：。、！？";
     let mut tail = 0;
     for (at, c) in row.char_indices().rev() {
-        if marks.contains(c) && at + c.len_utf8() < row.len() {
-            let after = at + c.len_utf8();
+        if c == '`' {
+            break;
+        }
+        let after = at + c.len_utf8();
+        if after < row.len() && (marks.contains(c) || c == ' ') {
             let carried = row[after..].to_string();
-            // Only a run of Chinese moves down: never a word or a backquoted command.
-            if carried.chars().all(|c| wide(Some(c))) {
-                row.truncate(after);
-                return carried;
-            }
-            return String::new();
+            row.truncate(if c == ' ' { at } else { after });
+            return carried;
         }
         tail += c.width().unwrap_or(0);
         if tail > PUNCTUATION_REACH {
@@ -298,6 +298,16 @@ mod tests {
         assert_eq!(
             out,
             "甲乙丙丁戊己庚辛壬癸甲乙丙丁，\n子丑寅卯辰巳午未申酉戌亥\n"
+        );
+        // A space near the end of the row is a better place than inside a word.
+        let spaced =
+            "netlab 最多等到 quit 之后 5.0 秒，届时强行终止仍在运行的线程；按 Ctrl-C 可立即终止。";
+        let out = wrap_to(spaced, "", "", 77);
+        assert!(
+            out.starts_with(
+                "netlab 最多等到 quit 之后 5.0 秒，届时强行终止仍在运行的线程；按 Ctrl-C\n可立即"
+            ),
+            "{out}"
         );
         // Too far from the end of the row, a comma changes nothing.
         let far = "甲乙丙丁，戊己庚辛壬癸甲乙丙丁子丑寅卯辰巳午未申酉戌亥";
