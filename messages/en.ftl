@@ -296,6 +296,47 @@ help-ports = List TCP sockets (LISTEN; with --all also ESTABLISHED and TIME-WAIT
 help-ports--port = Keep only the sockets whose local or peer port is PORT, like the notes' `ss -tanl | grep 60000`
 help-ports--all = Show every state (ESTAB, TIME-WAIT, ...), like `ss -tan`; without it only LISTEN, like `ss -tanl`
 
+## clap's usage errors, in clap's layout (src/help.rs, Errors)
+
+clap-error = error:
+clap-tip = tip:
+clap-more = For more information, try '{ $help }'.
+clap-conflict-repeated = the argument '{ $arg }' cannot be used multiple times
+clap-conflict-one = the argument '{ $arg }' cannot be used with '{ $other }'
+clap-conflict-many = the argument '{ $arg }' cannot be used with:
+clap-conflict-others = the argument '{ $arg }' cannot be used with one or more of the other specified arguments
+clap-no-equals = equal sign is needed when assigning values to '{ $arg }'
+clap-value-required = a value is required for '{ $arg }' but none was supplied
+clap-invalid-value = invalid value '{ $value }' for '{ $arg }'
+clap-invalid-value-why = invalid value '{ $value }' for '{ $arg }': { $why }
+clap-unknown-subcommand = unrecognized subcommand '{ $name }'
+clap-missing-arguments = the following required arguments were not provided:
+clap-missing-subcommand = '{ $name }' requires a subcommand but one was not provided
+clap-subcommands = [subcommands: { $values }]
+clap-too-many-values = unexpected value '{ $value }' for '{ $arg }' found; no more were expected
+clap-too-few-values = { $min } values required by '{ $arg }'; only { $actual } { $actual ->
+    [1] was
+   *[other] were
+} provided
+clap-wrong-number-of-values = { $expected } values required for '{ $arg }' but { $actual } { $actual ->
+    [1] was
+   *[other] were
+} provided
+clap-unknown-argument = unexpected argument '{ $arg }' found
+clap-similar-subcommand = { $n ->
+    [one] a similar subcommand exists
+   *[other] some similar subcommands exist
+}: { $names }
+clap-similar-argument = { $n ->
+    [one] a similar argument exists
+   *[other] some similar arguments exist
+}: { $names }
+clap-similar-value = { $n ->
+    [one] a similar value exists
+   *[other] some similar values exist
+}: { $names }
+clap-tip-escape = to pass '{ $value }' as a value, use '{ $command }'
+
 ## Starting a stage (src/main.rs)
 
 arg-not-an-address = { $text } is not an IP address (try 127.0.0.1 or ::1)

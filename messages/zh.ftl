@@ -260,6 +260,32 @@ help-ports = 列出 TCP 套接字（LISTEN；加 --all 还列出 ESTABLISHED 和
 help-ports--port = 只保留本地端口或对端端口为 PORT 的套接字，类似笔记里的 `ss -tanl | grep 60000`
 help-ports--all = 显示所有状态（ESTAB、TIME-WAIT……），类似 `ss -tan`；不加时只显示 LISTEN，类似 `ss -tanl`
 
+## clap 的用法错误，按 clap 的格式排版（src/help.rs，Errors）
+
+clap-error = 错误：
+clap-tip = 提示：
+clap-more = 更多信息请使用 '{ $help }'。
+clap-conflict-repeated = 参数 '{ $arg }' 不能重复使用
+clap-conflict-one = 参数 '{ $arg }' 不能与 '{ $other }' 同时使用
+clap-conflict-many = 参数 '{ $arg }' 不能与下列参数同时使用：
+clap-conflict-others = 参数 '{ $arg }' 不能与给出的其他参数同时使用
+clap-no-equals = 给 '{ $arg }' 赋值时需要使用等号
+clap-value-required = '{ $arg }' 需要一个值，但没有给出
+clap-invalid-value = '{ $arg }' 的值 '{ $value }' 无效
+clap-invalid-value-why = '{ $arg }' 的值 '{ $value }' 无效：{ $why }
+clap-unknown-subcommand = 无法识别的子命令 '{ $name }'
+clap-missing-arguments = 缺少下列必需的参数：
+clap-missing-subcommand = '{ $name }' 需要一个子命令，但没有给出
+clap-subcommands = [子命令：{ $values }]
+clap-too-many-values = '{ $arg }' 多出了一个值 '{ $value }'：不需要更多的值
+clap-too-few-values = '{ $arg }' 需要 { $min } 个值，只给出了 { $actual } 个
+clap-wrong-number-of-values = '{ $arg }' 需要 { $expected } 个值，却给出了 { $actual } 个
+clap-unknown-argument = 无法识别的参数 '{ $arg }'
+clap-similar-subcommand = 有相近的子命令：{ $names }
+clap-similar-argument = 有相近的参数：{ $names }
+clap-similar-value = 有相近的值：{ $names }
+clap-tip-escape = 要把 '{ $value }' 当作值传入，请写成 '{ $command }'
+
 ## 启动一个阶段（src/main.rs）
 
 arg-not-an-address = { $text } 不是 IP 地址（试试 127.0.0.1 或 ::1）

@@ -12,7 +12,7 @@
 //!   and `[possible values: ..]` notes, and the `help` command's own texts.
 //!
 //! What stays clap's: the usage line (`netlab stage [OPTIONS] <NUMBER|EXERCISE>`, the
-//! syntax of a command) and clap's own error messages (`error: unexpected argument`).
+//! syntax of a command). Its usage errors are said by [`Errors`], from the catalogue.
 //!
 //! Every message gets the same arguments, `consoles` (the stages with a `>> ` console)
 //! and `stages` (the stage numbers), so that a text can name them. A debug build panics
@@ -156,4 +156,192 @@ fn message(id: &str) -> String {
             ("stages", Value::from(curriculum::stage_numbers())),
         ],
     )
+}
+
+/// clap's usage errors in the language in force: the same layout as clap's own
+/// (`error: ...`, the tips, the usage, `For more information, try '--help'.`), the words
+/// from the catalogue (`clap-*`). `clap::Error::apply::<Errors>()` puts it to use.
+pub struct Errors;
+
+impl clap::error::ErrorFormatter for Errors {
+    fn format_error(error: &clap::error::Error<Self>) -> clap::builder::StyledStr {
+        use clap::error::{ContextKind as K, ContextValue as V, ErrorKind};
+        let text = |kind: K| match error.get(kind) {
+            Some(V::String(s)) => Some(s.clone()),
+            Some(V::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let list = |kind: K| match error.get(kind) {
+            Some(V::Strings(items)) => items.clone(),
+            Some(V::String(item)) => vec![item.clone()],
+            _ => Vec::new(),
+        };
+        let arg = text(K::InvalidArg).unwrap_or_default();
+        let value = text(K::InvalidValue).unwrap_or_default();
+        // `error: ...`, `错误：...`: a space after an ASCII colon only.
+        let labelled = |label: String, text: &str| {
+            let space = if label.ends_with(':') { " " } else { "" };
+            format!("{label}{space}{text}")
+        };
+        let mut out = String::new();
+        let message = match error.kind() {
+            ErrorKind::ArgumentConflict => match error.get(K::PriorArg) {
+                Some(V::String(prior)) if *prior == arg => {
+                    tr!("clap-conflict-repeated", arg = arg.as_str())
+                }
+                Some(V::String(prior)) => {
+                    tr!(
+                        "clap-conflict-one",
+                        arg = arg.as_str(),
+                        other = prior.as_str()
+                    )
+                }
+                Some(V::Strings(priors)) => {
+                    let mut m = tr!("clap-conflict-many", arg = arg.as_str());
+                    for p in priors {
+                        m.push_str(&format!("\n  {p}"));
+                    }
+                    m
+                }
+                _ => tr!("clap-conflict-others", arg = arg.as_str()),
+            },
+            ErrorKind::NoEquals => tr!("clap-no-equals", arg = arg.as_str()),
+            ErrorKind::InvalidValue if value.is_empty() => {
+                tr!("clap-value-required", arg = arg.as_str())
+            }
+            ErrorKind::InvalidValue => {
+                let mut m = tr!(
+                    "clap-invalid-value",
+                    value = value.as_str(),
+                    arg = arg.as_str()
+                );
+                let valid = list(K::ValidValue);
+                if !valid.is_empty() {
+                    m.push_str("\n  ");
+                    m.push_str(&tr!("help-possible", values = valid.join(", ")));
+                }
+                m
+            }
+            ErrorKind::InvalidSubcommand => tr!(
+                "clap-unknown-subcommand",
+                name = text(K::InvalidSubcommand).unwrap_or_default()
+            ),
+            ErrorKind::MissingRequiredArgument => {
+                let mut m = tr!("clap-missing-arguments");
+                for a in list(K::InvalidArg) {
+                    m.push_str(&format!("\n  {a}"));
+                }
+                m
+            }
+            ErrorKind::MissingSubcommand => {
+                let mut m = tr!(
+                    "clap-missing-subcommand",
+                    name = text(K::InvalidSubcommand).unwrap_or_default()
+                );
+                let valid = list(K::ValidSubcommand);
+                if !valid.is_empty() {
+                    m.push_str("\n  ");
+                    m.push_str(&tr!("clap-subcommands", values = valid.join(", ")));
+                }
+                m
+            }
+            ErrorKind::TooManyValues => {
+                tr!(
+                    "clap-too-many-values",
+                    value = value.as_str(),
+                    arg = arg.as_str()
+                )
+            }
+            ErrorKind::TooFewValues => tr!(
+                "clap-too-few-values",
+                arg = arg.as_str(),
+                min = text(K::MinValues).unwrap_or_default(),
+                actual = text(K::ActualNumValues).unwrap_or_default()
+            ),
+            ErrorKind::WrongNumberOfValues => tr!(
+                "clap-wrong-number-of-values",
+                arg = arg.as_str(),
+                expected = text(K::ExpectedNumValues).unwrap_or_default(),
+                actual = text(K::ActualNumValues).unwrap_or_default()
+            ),
+            ErrorKind::ValueValidation => match std::error::Error::source(error) {
+                Some(why) => tr!(
+                    "clap-invalid-value-why",
+                    value = value.as_str(),
+                    arg = arg.as_str(),
+                    why = why.to_string()
+                ),
+                None => tr!(
+                    "clap-invalid-value",
+                    value = value.as_str(),
+                    arg = arg.as_str()
+                ),
+            },
+            ErrorKind::UnknownArgument => tr!("clap-unknown-argument", arg = arg.as_str()),
+            _ => error.kind().as_str().unwrap_or_default().to_string(),
+        };
+        out.push_str(&labelled(tr!("clap-error"), &message));
+        // Tips: the similar names clap found, then the suggestions (netlab's port tip;
+        // clap's `-- ARG`, said again in the catalogue's words).
+        let mut tips = Vec::new();
+        for (kind, what) in [
+            (K::SuggestedSubcommand, "clap-similar-subcommand"),
+            (K::SuggestedArg, "clap-similar-argument"),
+            (K::SuggestedValue, "clap-similar-value"),
+        ] {
+            let similar = list(kind);
+            if !similar.is_empty() {
+                let quoted: Vec<String> = similar.iter().map(|s| format!("'{s}'")).collect();
+                tips.push(catalogue::text(
+                    what,
+                    &[
+                        ("names", Value::from(crate::text::list(&quoted))),
+                        ("n", Value::from(similar.len())),
+                    ],
+                ));
+            }
+        }
+        if let Some(V::StyledStrs(suggestions)) = error.get(K::Suggested) {
+            for s in suggestions {
+                let s = s.to_string();
+                let quoted: Vec<&str> = s.split('\'').skip(1).step_by(2).collect();
+                tips.push(match (s.starts_with("to pass '"), quoted.as_slice()) {
+                    (true, [value, command]) => {
+                        tr!("clap-tip-escape", value = *value, command = *command)
+                    }
+                    _ => s.clone(),
+                });
+            }
+        }
+        if !tips.is_empty() {
+            out.push('\n');
+        }
+        for tip in tips {
+            out.push_str(&format!("\n  {}", labelled(tr!("clap-tip"), &tip)));
+        }
+        if let Some(V::StyledStr(usage)) = error.get(K::Usage) {
+            let usage = usage.to_string();
+            let line = usage.strip_prefix("Usage: ").unwrap_or(&usage);
+            let label = tr!("help-usage");
+            let space = if crate::text::columns(&label) > label.chars().count() {
+                ""
+            } else {
+                " "
+            };
+            out.push_str(&format!("\n\n{label}{space}{line}"));
+        }
+        out.push_str("\n\n");
+        out.push_str(&tr!("clap-more", help = "--help"));
+        out.push('\n');
+        let styles = clap::builder::Styles::styled();
+        let red = styles.get_error();
+        // `error:` in clap's colour (shown on a terminal only).
+        let label = tr!("clap-error");
+        let styled = out.replacen(
+            &label,
+            &format!("{}{label}{}", red.render(), red.render_reset()),
+            1,
+        );
+        clap::builder::StyledStr::from(styled)
+    }
 }

@@ -219,8 +219,9 @@ fn main() -> ExitCode {
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
-        // A usage error (or --help): clap prints it and exits, 2 for an error.
-        Err(e) => with_port_tip(e).exit(),
+        // A usage error (or --help): clap prints it and exits, 2 for an error; the error
+        // in the catalogue's words.
+        Err(e) => with_port_tip(e).apply::<netlab::help::Errors>().exit(),
     };
     // Chosen above from the same flag; clap has now checked its value.
     debug_assert!(cli.lang.is_none_or(|l| l == lang::current()));
@@ -261,9 +262,22 @@ fn with_port_tip(mut e: clap::Error) -> clap::Error {
         return e;
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let takes_port = match args.first().map(String::as_str) {
+    // The command's words, without the global `--lang CODE` wherever it stands.
+    let mut words = Vec::new();
+    let mut skip_value = false;
+    for a in &args {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        match a.as_str() {
+            "--lang" => skip_value = true,
+            a if a.starts_with("--lang=") => {}
+            a => words.push(a),
+        }
+    }
+    let takes_port = match words.first().copied() {
         Some("stage" | "client" | "ports") => true,
-        Some("demo") => args.get(1).is_some_and(|d| d == "bind"),
+        Some("demo") => words.get(1).is_some_and(|d| *d == "bind"),
         _ => false,
     };
     if !takes_port {
