@@ -213,15 +213,19 @@ fn main() -> ExitCode {
     // The language first: the arguments' own errors (a wrong stage number) are printed in
     // it, while clap parses them.
     lang::choose(lang_flag(std::env::args()));
-    // --help in that language: the texts come from the catalogue (netlab::help).
-    let parsed = netlab::help::localised(Cli::command())
-        .try_get_matches()
-        .and_then(|matches| Cli::from_arg_matches(&matches));
-    let cli = match parsed {
+    let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        // A usage error (or --help): clap prints it and exits, 2 for an error; the error
-        // in the catalogue's words.
-        Err(e) => with_port_tip(e).apply::<netlab::help::Errors>().exit(),
+        // --help or a usage error: parsed again with every text from the catalogue
+        // (netlab::help), which only a help or an error shows, so that a run that
+        // parses does not pay for them; clap prints it and exits, 2 for an error.
+        Err(_) => {
+            let e = netlab::help::localised(Cli::command())
+                .try_get_matches()
+                .and_then(|matches| Cli::from_arg_matches(&matches))
+                .err()
+                .expect("the same arguments fail the same way");
+            with_port_tip(e).apply::<netlab::help::Errors>().exit()
+        }
     };
     // Chosen above from the same flag; clap has now checked its value.
     debug_assert!(cli.lang.is_none_or(|l| l == lang::current()));
