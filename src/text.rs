@@ -127,13 +127,15 @@ fn early_break(row: &mut String, next: &str, room: usize) -> String {
 }
 
 /// The places a line may break: each piece is a word, a Chinese character with the
-/// punctuation that sticks to it, or a backquoted span, whole; with whether the text had
-/// a space before it (a space is put back only there).
+/// punctuation that sticks to it (a closing mark to the character before it, an opening
+/// one to the character after it), or a backquoted span, whole; with whether the text
+/// had a space before it (a space is put back only there).
 fn pieces(text: &str) -> Vec<(bool, &str)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut in_code = false;
     let mut after_wide = false;
+    let mut after_opening = false;
     let mut space_before = false;
     for (at, c) in text.char_indices() {
         if c.is_whitespace() && !in_code {
@@ -142,16 +144,18 @@ fn pieces(text: &str) -> Vec<(bool, &str)> {
             }
             space_before = true;
             after_wide = false;
+            after_opening = false;
             continue;
         }
         let wide = c.width().unwrap_or(0) == 2;
         let sticks = "，。、；：！？）」』》”’,.;:!?)".contains(c);
         if let Some(s) = start {
-            if !in_code && !sticks && (wide || after_wide) && c != '`' {
+            if !in_code && !sticks && !after_opening && (wide || after_wide) {
                 out.push((std::mem::take(&mut space_before), &text[s..at]));
                 start = None;
             }
         }
+        after_opening = !in_code && "（「『《“‘".contains(c);
         if start.is_none() {
             start = Some(at);
         }
@@ -312,6 +316,26 @@ mod tests {
         // Too far from the end of the row, a comma changes nothing.
         let far = "甲乙丙丁，戊己庚辛壬癸甲乙丙丁子丑寅卯辰巳午未申酉戌亥";
         assert!(wrap_to(far, "", "", 40).starts_with("甲乙丙丁，戊己庚辛壬癸甲乙丙丁子丑寅卯辰\n"));
+    }
+
+    #[test]
+    fn an_opening_bracket_stays_with_what_it_opens() {
+        let text =
+            "SO_REUSEADDR 改变不了这一点（1b）；只有 SO_REUSEPORT 能让两个套接字监听同一个端口";
+        for max in 20..40 {
+            let out = wrap_to(text, "", "", max);
+            assert!(out.lines().all(|l| !l.ends_with('（')), "at {max}: {out}");
+        }
+    }
+
+    #[test]
+    fn a_command_after_chinese_may_start_the_next_row() {
+        let text = "它们就像笔记的代码那样运行。`netlab ports --all --port 51693` 会显示 TIME-WAIT";
+        let out = wrap_to(text, "", "", 40);
+        assert!(
+            out.starts_with("它们就像笔记的代码那样运行。\n`netlab"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -109,7 +109,7 @@ fn is_cjk(c: char) -> bool {
 
 /// Whether `line` is one of the stages' own records or Python's text, which stay as the
 /// notes print them: a log record (it starts with the date or time the notes' format
-/// puts first), a traceback, or an exception's own message.
+/// puts first), a traceback, or the console's prompt with nothing of netlab's after it.
 fn is_record(line: &str) -> bool {
     let t = line.trim_start();
     let starts_with_time = t.len() > 5
@@ -119,8 +119,7 @@ fn is_record(line: &str) -> bool {
         || t.starts_with("Traceback ")
         || t.starts_with("File \"")
         || t.starts_with("Exception in thread")
-        || t.starts_with(">> ")
-        || t.starts_with("Client ")
+        || (t.starts_with(">> ") && !t.contains("netlab"))
 }
 
 /// The English words of `text` that are prose: see the module's doc.
