@@ -96,17 +96,22 @@ fn template(cmd: &Command) -> String {
     }
     sections.push(heading("help-heading-options", "options"));
     let usage = tr!("help-usage");
-    // `Usage: netlab`, `用法：netlab`: no space after a full-width colon.
-    let space = if crate::text::columns(&usage) > usage.chars().count() {
-        ""
-    } else {
-        " "
-    };
     format!(
-        "{{before-help}}{{about-with-newline}}\n{}{space}{{usage}}\n\n{}{{after-help}}",
-        styled(styles.get_usage(), usage),
+        "{{before-help}}{{about-with-newline}}\n{}{}{{usage}}\n\n{}{{after-help}}",
+        styled(styles.get_usage(), usage.clone()),
+        after_label(&usage),
         sections.join("\n\n")
     )
+}
+
+/// What separates a label from its text: a space after an ASCII colon (`Usage: netlab`),
+/// none after a full-width one (`用法：netlab`).
+fn after_label(label: &str) -> &'static str {
+    if label.ends_with(':') {
+        " "
+    } else {
+        ""
+    }
 }
 
 /// One argument's help, with its default and possible values.
@@ -179,10 +184,7 @@ impl clap::error::ErrorFormatter for Errors {
         let arg = text(K::InvalidArg).unwrap_or_default();
         let value = text(K::InvalidValue).unwrap_or_default();
         // `error: ...`, `错误：...`: a space after an ASCII colon only.
-        let labelled = |label: String, text: &str| {
-            let space = if label.ends_with(':') { " " } else { "" };
-            format!("{label}{space}{text}")
-        };
+        let labelled = |label: String, text: &str| format!("{label}{}{text}", after_label(&label));
         let mut out = String::new();
         let message = match error.kind() {
             ErrorKind::ArgumentConflict => match error.get(K::PriorArg) {
@@ -322,13 +324,7 @@ impl clap::error::ErrorFormatter for Errors {
         if let Some(V::StyledStr(usage)) = error.get(K::Usage) {
             let usage = usage.to_string();
             let line = usage.strip_prefix("Usage: ").unwrap_or(&usage);
-            let label = tr!("help-usage");
-            let space = if crate::text::columns(&label) > label.chars().count() {
-                ""
-            } else {
-                " "
-            };
-            out.push_str(&format!("\n\n{label}{space}{line}"));
+            out.push_str(&format!("\n\n{}", labelled(tr!("help-usage"), line)));
         }
         out.push_str("\n\n");
         out.push_str(&tr!("clap-more", help = "--help"));
