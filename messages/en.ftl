@@ -9,13 +9,25 @@ count-threads = { $n ->
    *[other] { $n } threads
 }
 
+## Units
+
+unit-ms = { $n } ms
+unit-s = { $n } s
+
 ## netlab's own lines: the prefix of an error and of a warning
 
 netlab-error = netlab: error: { $message }
 
+## netlab stages (src/main.rs): the notes' heading after each stage's title
+
+stages-heading = ({ $heading })
+stages-client = ({ $heading }): { $command }
+
 ## netlab explain
 
 explain-list-heading = netlab explain PAGE prints one of these pages (from docs/, embedded in netlab):
+explain-link-page = { $text } ({ $command })
+explain-link-url = { $text } <{ $url }>
 explain-not-translated = netlab: the page { $page } has not been written in this language yet; here it is in the other ({ $file }).
 
 ## netlab diff
@@ -40,6 +52,10 @@ diff-stat = { $added ->
 ## netlab source (src/source.rs)
 
 source-no-python = netlab: { $entry } has no Python program yet: here is the Rust netlab runs ({ $file })
+
+## A long line cut for the terminal (src/terminal.rs)
+
+terminal-shortened = ({ $total } bytes in all; netlab shows the first { $shown })
 
 ## netlab's own lines: the prefix of a warning; signals
 
@@ -92,9 +108,11 @@ quit-grace-over-then = netlab cuts { $n ->
    *[other] them
 } short: every socket is shut down, so clients see the connection close.
 quit-how-they-ended = the threads cut short have ended:
+quit-ended-way = {"  "}- { $who }: { $way }
 quit-still-running = still running
 quit-returned-normally = returned normally
-threads-in = in { $what }
+threads-one = { $name }: { $state }
+threads-group = { $threads } { $state }:
 threads-running = running
 threads-same-one = the thread listed above, still where it was
 threads-same-all = the { $n } listed above, each still where it was
@@ -107,6 +125,15 @@ threads-names-two = { $first } and { $last }
 threads-names-more = { $first } and { $more } more
 threads-names-separator = {", "}
 
+## What a thread is blocked in (src/py/call.rs)
+
+call-accept = in accept() on { $addr }
+call-recv = in { $call } from { $peer }
+call-send = in send() to { $peer }
+call-lock = waiting for self.lock
+call-makefile-close = in f.close() of the makefile for { $peer }
+call-other = in { $call }
+
 ## Why a thread does not wake (src/py)
 
 why-accept = closing the listening socket from another thread does not wake accept() on Linux; the next client that connects does (python-originals §12 M3)
@@ -116,7 +143,12 @@ why-event = a pause on an event that nobody sets: the notes wait here on purpose
 why-lock-held-by = self.lock is held by thread { $holder }, which is itself stuck
 why-lock-held = self.lock is held by another thread
 why-makefile-close = a makefile cannot close while another thread is inside its readline(); it closes when that client sends a line or disconnects (python-originals §12 M2)
+why-queue-get = the queue is empty: get() returns when another thread puts an item
+why-outbox-empty = the outbox is empty: the writer waits until a message is put in it
 why-select = select() waits until a registered socket is ready; stop() wakes it through the selector, so it never stays stuck
+makefile-line-too-long = line longer than { $mib } MiB: netlab's limit (Python would buffer until memory runs out)
+makefile-line-over-limit = line longer than { $limit } bytes
+thread-cut-short = thread { $name } ended when netlab cut the program short ({ $error })
 spin-stopped = { $call } returned b'' { $limit } times in a row: the peer closed its side, and a loop that never checks for b'' calls it again at once, forever. Python would spin here at full speed (tens of thousands of times a second); netlab ends this thread instead
 
 ## netlab client (src/console.rs, src/client_command.rs)
@@ -158,8 +190,161 @@ client-command-unknown = unknown command `/{ $name }`: nothing was sent. `/help`
 client-command-hex = /bytes: `{ $token }` is not bytes in hex; give two hex digits per byte, as in `/bytes ff fe 0a`: nothing was sent
 client-command-no-bytes = /bytes needs the bytes to send, in hex, as in `/bytes ff fe 0a` (0a is \n): nothing was sent
 
+## netlab --help: every command's about and every argument's help (src/help.rs, src/main.rs)
+## An id is the command's path, then `--` and the argument: help-stage--port. Every
+## message may use { $consoles } (the stages with a console) and { $stages } (their numbers).
+
+help-usage = Usage:
+help-heading = { $heading }:
+help-heading-options = Options
+help-heading-arguments = Arguments
+help-heading-commands = Commands
+help-default = [default: { $value }]
+help-possible = [possible values: { $values }]
+help--lang = The language of pages and explanations: zh (中文) or en. Without it, the locale decides: the first of LC_ALL, LC_MESSAGES, LANG that is set; zh* means Chinese
+help--help = Print help
+help--version = Print version
+help-help = Print this message or the help of the given subcommand(s)
+help-help--subcommand = Print help for the subcommand(s)
+help-netlab =
+    netlab: a socket-programming tutorial's chat server, stage by stage, flaws included.
+
+    Start with `netlab stages`, run one with `netlab stage 3`, connect with `netlab client` or `nc 127.0.0.1 60000`, and read about it with `netlab explain 3`.
+help-stages = List the tutorial's stages: number, slug, title
+help-stage = Run one stage's server (stages { $consoles } have a `>> ` console: type `quit` to stop)
+help-stage--stage = The stage to run (`netlab stages` lists them)
+help-stage--host = The address to listen on. Anything but loopback makes the chat reachable from the network
+help-stage--port = The port to listen on; 0 lets the kernel pick one (printed in `listening on ...`)
+help-stage--grace = After `quit`, how many seconds to wait for the threads that Python would wait for forever, before cutting them short [default: 5]. Stages { $consoles } only: the others have no `quit`, and say so if given one
+help-stage--no-reuseaddr = Bind as the notes' code does, without SO_REUSEADDR: after a run with clients, the port cannot be bound again for about 60 s (TIME-WAIT). By default netlab sets it, so the next stage starts on the same port at once; nothing on the wire changes
+help-stage--max-line = netlab's own stages (8 and on): the longest line a client may send, in bytes [default: 65536]; a longer one gets an error line and the client is disconnected
+help-stage--max-pending = netlab's own stages: how many bytes may wait for one client before it counts as not reading and is disconnected [default: 8388608, 8 MiB]
+help-stage--max-clients = netlab's own stages: the most clients at once [default: 10240]; a newcomer past it gets one line and is closed
+help-stage--view = Show the live view: the threads, the clients dict, each connection's bytes and kernel queues, the last messages, and the console on the bottom line (`?` lists the keys). In a pipe or with TERM=dumb, netlab says why and runs the plain output
+help-client = Run the tutorial's chat client (sends `I'm ready`, then each line you type; `/help` at its prompt lists netlab's commands: /reset, /halfclose, /bytes, /flood)
+help-client--host = The server's address
+help-client--port = The server's port
+help-client--solution = Run an exercise's reference solution instead of the notes' client: `client.quit`
+help-check = Grade a chat server, in any language, with a stage's scenarios: `netlab check 4 -- python3 my_stage4.py {"{"}port{"}"}`
+help-check--subject = The stage whose scenarios the program must pass (`netlab stages` lists them), or an exercise (`netlab exercises`)
+help-check--port = The port the program listens on, if it cannot be told (the notes hard-code 60000). Without it, netlab picks a free port for each run and passes it as `{"{"}port{"}"}` in the command's arguments and as `PORT` in its environment
+help-check--only = Run only the scenario of this name
+help-check--verbose = Show every scenario's transcript, not only the failing ones'
+help-check--json = Print one JSON object per scenario on stdout (stage, scenario, result, first failure, notes), for a teacher's script; the summary goes to stderr
+help-check--watch = Check again every time FILE is saved (the program's source), until Ctrl-C
+help-check--strict = Require everything the notes' program does: its flaws, CPython's accidents, and the header's exact format (`%Y%m/%d %H:%M:%S`) in every message, not only the contract
+help-check--jobs = How many scenarios run at once, each with its own program [default: the number of cores, at least 2; 1 with --port]
+help-check--fail-fast = Stop at the first scenario that fails (those running finish)
+help-check--log = Write each scenario's whole transcript, the program's output included, to DIR/SCENARIO.log (the report shows only the start and the end of long output)
+help-check--timeout = How many seconds a step waits for what it expects before it fails
+help-check--start-timeout = How many seconds the program may take to start listening
+help-check--class = Check a whole class, one program per student: the files PATTERN names (quote it: `--class 'students/*/server.py'`; netlab expands it), each student named after the folder that holds the file; `{"{"}file{"}"}` in the command is each student's program. A table at the end, a row per student; exit code 0 only when every student passed
+help-check--report = With --class: write the class's report to FILE.html, one page that needs nothing else (every transcript in it, folded)
+help-check--command = The program to check, and its arguments: `-- python3 my_stage4.py {"{"}port{"}"}`
+help-bench = Measure chat servers side by side: deliveries per second, latency, losses, CPU and memory: `netlab bench --stage 7 --stage 2 -- python3 my_stage7.py {"{"}port{"}"}`
+help-bench--stages = netlab's stage N (2 and up), or an exercise's solution (`7.slow`), started afresh for each run as `netlab stage N`. Give it as often as you like: `--stage 7 --stage 2`
+help-bench--addrs = A chat server already running at HOST:PORT, on this machine (loopback only). It is not restarted between runs: only the first run finds it fresh
+help-bench--clients = The class sizes to measure, each a run of its own
+help-bench--messages = Messages each client sends in the measured phase
+help-bench--size = Bytes of each message's body, its newline not counted (at least 33: sender, number, send time and digest)
+help-bench--window = Closed loop: each client is at most W messages ahead of the highest of its own that has come back to it [default: 8]
+help-bench--rate = Open loop: each client sends R messages a second, whatever comes back
+help-bench--slow-readers = K of the clients register, then read nothing (and send nothing): one student's stopped terminal
+help-bench--slow-read-bps = The slow readers read this many bytes a second instead of nothing
+help-bench--reps = How many times each server is measured at each class size
+help-bench--json = Write every run's figures, and the summaries, to FILE as JSON
+help-bench--plot = Draw throughput and latency against the class size to FILE (SVG)
+help-bench--idle = A run ends when nothing was sent or delivered for this many seconds
+help-bench--deadline = The most a run's measured phase may take
+help-bench--start-timeout = How long a server may take to listen, and then to register the whole class
+help-bench--name = How the table names the command after `--` [default: the command, paths shortened to file names]
+help-bench--command = A chat server to bench, and its arguments; `{"{"}port{"}"}` (or `$PORT`) is its port: `-- python3 my_stage7.py {"{"}port{"}"}`
+help-exercises = List the exercises (every flaw as a fix-it task), with your progress
+help-exercise = Show one exercise: the task, what to run, and with --hint the hints; with --start, write the program to start from
+help-exercise--id = The exercise's id (`netlab exercises` lists them): `5.race`
+help-exercise--hint = Show the hints, from the broadest to the most concrete
+help-exercise--start = Write the program to start from, the base's Python as `netlab source` prints it, as DIR/ID.py (DIR: the current directory if not given), and print the commands to run next. An existing file is left alone, unless --force
+help-exercise--force = With --start: replace ID.py if it exists
+help-explain = Print a page: a stage's (what it adds, the flaws it keeps, how to see each), the client's, the console's, a demo's... With no page, list them. On a terminal the page is laid out for it and shown through a pager ($PAGER, or less)
+help-explain--page = A stage number ({ $stages }), `client`, or a page's name (`console`, `demo-race`, ...)
+help-explain--brief = Only the first screen: what the stage adds, the flaw it keeps, and the commands to see it
+help-explain--no-pager = Print the page straight to the terminal, without a pager
+help-diff = Show what changed from one stage to another: the unified diff of their Python files (--rust: of the Rust ones netlab runs), with the notes' headings of both above it (`netlab diff 4 5`, `netlab diff 7 client`, `netlab diff 5 5.race`)
+help-diff--old = The program before: a stage number, `client`, or an exercise's id (its solution)
+help-diff--new = The program after: a stage number, `client`, or an exercise's id (its solution)
+help-diff--stat = Only a summary: how many lines were added and removed
+help-diff--python = The Python program, as the class types and runs it (the default)
+help-diff--rust = The Rust program, as netlab runs it (`stages/*.rs`)
+help-diff--color = Colour the diff: on a terminal (auto, unless NO_COLOR is set), always, or never
+help-source = Print a stage's program: in Python, as the class types and runs it (`netlab source 4 > my4.py`), or with --rust as netlab runs it
+help-source--entry = A stage number ({ $stages }), `client`, or an exercise's id (its reference solution)
+help-source--python = The Python program, as the class types and runs it (the default)
+help-source--rust = The Rust program, as netlab runs it (`stages/*.rs`)
+help-demo = Live experiments: the dict race, binding a port twice, a client that never reads, connection churn
+help-demo-race = Iterate a dict while another thread adds to it: Python's RuntimeError, and the lock
+help-demo-race--locked = Put one lock around every insert and every whole pass, run it for --seconds, and compare its counts with the unlocked script run for the same time
+help-demo-race--runs = Run N times and print a table: how many runs failed, time to failure min / median / max
+help-demo-race--seconds = Time limit of each run, in seconds. A run that has not failed by then is reported as "no failure" (the demo never hangs). With --locked, each variant runs this long
+help-demo-bind = Bind the same port twice, and rebind after TIME-WAIT, with and without SO_REUSEADDR
+help-demo-bind--port = The port of experiment 1 (bind twice), for example the notes' 60000. 0 (the default) lets the kernel pick a free one. The other experiments always use fresh ports, so the demo leaves no TIME-WAIT on this port and can run again at once
+help-demo-bind--clients = How many clients experiment 3 connects to its two SO_REUSEPORT listeners
+help-demo-slow = One client that never reads: which stages freeze, which only stall one thread
+help-demo-slow--stage = The stage whose server to run (`netlab stages` lists them)
+help-demo-slow--view = Watch it in the live view (`netlab explain view`): the threads, the lock, each client's queues, the timeline as it happens; `q` ends the demo
+help-demo-churn = Clients that come and go next to one that talks: the dict race of stages 4-5
+help-demo-churn--stage = The stage whose server to run (`netlab stages` lists them)
+help-demo-churn--seconds = How long to churn at most, in seconds (above 0, at most 60). The demo stops earlier at the first RuntimeError
+help-ports = List TCP sockets (LISTEN; with --all also ESTABLISHED and TIME-WAIT) and the process that holds each, like `ss -tanp`
+help-ports--port = Keep only the sockets whose local or peer port is PORT, like the notes' `ss -tanl | grep 60000`
+help-ports--all = Show every state (ESTAB, TIME-WAIT, ...), like `ss -tan`; without it only LISTEN, like `ss -tanl`
+
+## clap's usage errors, in clap's layout (src/help.rs, Errors)
+
+clap-error = error:
+clap-tip = tip:
+clap-more = For more information, try '{ $help }'.
+clap-conflict-repeated = the argument '{ $arg }' cannot be used multiple times
+clap-conflict-one = the argument '{ $arg }' cannot be used with '{ $other }'
+clap-conflict-many = the argument '{ $arg }' cannot be used with:
+clap-conflict-others = the argument '{ $arg }' cannot be used with one or more of the other specified arguments
+clap-no-equals = equal sign is needed when assigning values to '{ $arg }'
+clap-value-required = a value is required for '{ $arg }' but none was supplied
+clap-invalid-value = invalid value '{ $value }' for '{ $arg }'
+clap-invalid-value-why = invalid value '{ $value }' for '{ $arg }': { $why }
+clap-unknown-subcommand = unrecognized subcommand '{ $name }'
+clap-missing-arguments = the following required arguments were not provided:
+clap-missing-subcommand = '{ $name }' requires a subcommand but one was not provided
+clap-subcommands = [subcommands: { $values }]
+clap-too-many-values = unexpected value '{ $value }' for '{ $arg }' found; no more were expected
+clap-too-few-values = { $min } values required by '{ $arg }'; only { $actual } { $actual ->
+    [1] was
+   *[other] were
+} provided
+clap-wrong-number-of-values = { $expected } values required for '{ $arg }' but { $actual } { $actual ->
+    [1] was
+   *[other] were
+} provided
+clap-unknown-argument = unexpected argument '{ $arg }' found
+clap-similar-subcommand = { $n ->
+    [one] a similar subcommand exists
+   *[other] some similar subcommands exist
+}: { $names }
+clap-similar-argument = { $n ->
+    [one] a similar argument exists
+   *[other] some similar arguments exist
+}: { $names }
+clap-similar-value = { $n ->
+    [one] a similar value exists
+   *[other] some similar values exist
+}: { $names }
+clap-tip-escape = to pass '{ $value }' as a value, use '{ $command }'
+
 ## Starting a stage (src/main.rs)
 
+arg-not-an-address = { $text } is not an IP address (try 127.0.0.1 or ::1)
+arg-not-seconds = { $text } is not a number of seconds between 0 and 3600
+arg-port-tip = a port is given with --port: `{ $command }`
+bench-no-binary = could not find netlab's own binary: { $error }
 stage-not-loopback = { $host } is not a loopback address: anyone who can reach this machine on port { $port } can join this chat, and its flaws (crashes, freezes) are open to them too. Use --host 127.0.0.1 in class.
 stage-grace-unused = --grace { $grace } does nothing in stage { $stage }: { $why }. It bounds the wait after `quit` in the stages with a console ({ $stages }).
 stage-limits-ignored = --max-line, --max-pending and --max-clients do nothing in stage { $stage }: the notes' servers have no such limits (that is one of their flaws); netlab's own stages do.
@@ -167,6 +352,9 @@ stage-no-quit-script = the script ends by itself once it has served its two clie
 stage-no-quit-forever = it has no console and no stop(); a signal ends it at once
 start-failed = could not start stage { $stage } on { $addr }: { $error }
 start-cannot-listen = could not listen on { $addr }: { $errno_name } ({ $errno }), { $strerror }: { $hint }
+errno-EADDRINUSE = Address already in use
+errno-EACCES = Permission denied
+errno-EADDRNOTAVAIL = Cannot assign requested address
 start-port-root = ports below 1024 need root. { $next }
 start-not-here = that address is not on this machine: use 127.0.0.1 (or ::1)
 start-other = try --port 0, or another --host
@@ -221,6 +409,7 @@ launch-fixed-port-notice = netlab check: with --port { $port }, each scenario st
     [one] this scenario
    *[other] these { $n } scenarios
 } may take up to about { $minutes } min. With {"{"}port{"}"} in the command, or $PORT, each runs at once on a free port (`netlab explain check`)
+check-program-label = your_program
 check-port-taken = netlab check: port { $port } is taken: { $why }. { $remedy }
 program-left-running = your program left { $n ->
     [one] 1 process
@@ -229,11 +418,121 @@ program-left-running = your program left { $n ->
 check-after-scenario = netlab check, after { $scenario }: { $report }
 bench-after-run = netlab bench, after { $what }: { $report }
 bench-addr-closed = netlab bench: nothing listens on { $addr }: start that server first (in another terminal: `netlab stage 7 --port { $port }`), or let netlab start one for each run (--stage N, or a command after `--`)
+## The demos' shared lines (src/demo/mod.rs)
+
+demo-cannot-start = could not start stage { $stage }: { $error }
+demo-at = +{ $seconds } s
+
+## netlab bench (src/bench)
+
+bench-line = netlab bench: { $text }
+bench-arg-addr = { $text } is not HOST:PORT (127.0.0.1:61000)
+bench-arg-not-loopback = { $addr } is not on this machine: the bench loads loopback servers only (127.0.0.0/8, ::1)
+bench-arg-clients = { $text } is not a class size from 1 to { $max }
+bench-arg-size = { $text } is not a body size from { $min } to 1048576 bytes
+bench-arg-rate = { $text } is not a rate in messages a second
+bench-nothing = netlab bench: nothing to bench: give --stage N, --addr HOST:PORT, or a command after `--` (`netlab bench --stage 7 --stage 2`)
+bench-no-sender = netlab bench: --slow-readers { $slow } leaves no client to send in a class of { $smallest }
+bench-interrupted = netlab bench: interrupted; the servers it started were stopped
+bench-not-a-chat-server = stage { $id } is not a chat server: it serves two clients, one after the other, and exits. Bench stages 2 and up
+bench-progress-runs = runs,
+bench-progress-deliveries = { $what }: { $delivered } of { $expected } deliveries
+bench-run-what = { $server }, { $clients } clients, run { $rep }/{ $reps }
+bench-run-done = { $what }: { $rate } deliveries/s, p99 { $p99 } ms, { $lost } lost, { $ended }
+bench-run-failed = { $what }: not measured: { $why }
+bench-failed-because = { $error }; { $why }
+bench-plan = { $servers } at { $clients } clients{ $slow }; { $messages } messages of { $size } B per client, { $pace }; { $reps ->
+    [one] 1 run
+   *[other] { $reps } runs
+} each, interleaved; { $cores } cores
+bench-versus = {" vs "}
+bench-pace-window = window { $window }
+bench-pace-rate = { $rate } msgs/s per client (open loop)
+bench-slow-none = , { $k } of them reading nothing
+bench-slow-bps = , { $k } of them reading { $bps } B/s
+bench-wrote = wrote { $file }
+bench-drew = drew { $file }
+bench-cannot-write = could not write { $file }: { $error }
+bench-cannot-draw = could not draw { $file }: { $error }
+bench-nothing-measured = no run was measured
+bench-no-rlimit = could not read the limit of open files (RLIMIT_NOFILE)
+bench-rlimit = the limit of open files is { $soft } (the hard limit, `ulimit -Hn`, is { $hard }): fewer than the { $needed } this class needs; raise the hard limit (as root, or in /etc/security/limits.conf) to bench more clients
+bench-fail-connect = client { $client } could not connect: { $why }
+bench-fail-unregistered = never registered the class: after { $seconds } s, { $complete } of { $clients } clients had seen every client's sync line (a server that does not broadcast each line to every client, or that lost some clients)
+bench-fail-io = the bench's event loop failed: { $why }
+bench-server-ended = the server ended during the run ({ $status }){ $tail }
+bench-last-lines = ; its last lines:
+    {"    "}{ $lines }
+bench-ended-complete = complete
+bench-ended-idle = idle
+bench-ended-deadline = deadline
+bench-ended-closed = closed
+bench-not-measured = not measured
+bench-col-server = server
+bench-col-clients = clients
+bench-col-rate = deliveries/s [min-max]
+bench-col-p50 = p50 ms
+bench-col-p90 = p90 ms
+bench-col-p99 = p99 ms [min-max]
+bench-col-max = max ms
+bench-col-lost = lost
+bench-col-dup = dup
+bench-col-late = late
+bench-col-garbled = garbled
+bench-col-server-cpu = server CPU s
+bench-col-server-mib = server MiB
+bench-col-bench-cpu = bench CPU s
+bench-col-run = run s
+bench-col-ended = ended
+bench-one-run-each = one run each
+bench-median-of = median of { $reps } runs, [lowest-highest]
+bench-legend = { $each }; latency from send to receipt; late = out of order; server CPU and bench CPU over the measured phase; run s = its length
+bench-note-busy = { $server } at { $clients } clients: the bench was busy { $percent } % of the run (!): it may have set the pace, not the server
+bench-note-slow-cut = { $server } at { $clients } clients disconnected { $n ->
+    [one] 1 slow reader
+   *[other] { $n } slow readers
+} that did not read, in every run
+bench-note-closed = { $server } at { $clients } clients closed the connection of up to { $n ->
+    [one] 1 client
+   *[other] { $n } clients
+} during a run
+bench-note-lost = { $server } at { $clients } clients lost { $percent } % of the deliveries (median of the runs)
+bench-note-not-measured = { $server } at { $clients } clients, { $n ->
+    [one] 1 run
+   *[other] { $n } runs
+} of { $runs } not measured: { $why }
+bench-plot-rate = deliveries per second
+bench-plot-latency = latency, ms: p50 (solid), p99 (dashed)
+bench-plot-clients = clients
 
 ## netlab demo race (src/demo/race.rs)
 
 race-header = netlab demo race: the notes' race script (多线程读写出错的代码) on a
     Python-rules dict, no lock, at most { $limit } per run.
+race-forever = (forever)
+race-not-seconds = { $text } is not a number of seconds above 0 and at most 3600
+race-col-run = run
+race-col-after = RuntimeError after
+race-col-items = items in pass
+race-col-keys = keys in dict
+race-col-passes = passes before
+race-no-failure-in = no failure in { $limit }
+race-col-time-to-failure = time to failure
+race-col-failed = failed
+race-col-min = min
+race-col-median = median
+race-col-max = max
+race-failed-of = { $failed } of { $runs }
+race-python-row = Python (§7)
+race-col-variant = variant
+race-col-errors = RuntimeErrors
+race-col-pass-count = passes
+race-col-keys-added = keys added
+race-col-items-visited = items visited
+race-col-longest-wait = longest wait
+race-locked = locked
+race-unlocked = unlocked
+race-unlocked-restarted = unlocked, restarted
 race-died = iterdict died { $after } after the start, after { $items ->
     [one] 1 item
    *[other] { $items } items
@@ -281,6 +580,7 @@ race-locked-header = netlab demo race --locked: the race script with `with lock:
 slow-stage1 = netlab demo slow --stage 1: stage 1 serves one client at a time and broadcasts nothing, so there is no other client for a slow one to hold up. Try --stage 2 (only one thread stalls) or --stage 7 (everything freezes).
 slow-intro = netlab demo slow --stage { $stage }: stage { $stage } ({ $summary }) runs here on { $addr }.
     A floods long lines, C never reads, B and D are ordinary clients; then B speaks and E joins.
+slow-view-title = demo slow · stage { $stage }
 slow-stuck = Server threads stuck at the end of the run:
 slow-kept-up = The chat went on. { $stage ->
         [9] Stage 9 never blocks: one loop puts each message in every client's output buffer and sends what waits when the socket can take it
@@ -314,7 +614,10 @@ churn-intro = netlab demo churn --stage { $stage }: stage { $stage } ({ $summary
     It stops at the first RuntimeError, or after { $seconds } s.
 churn-start = A connects and starts talking; the churn starts
 churn-dies = thread { $thread }{ $whose } dies: { $exception }{ $where }
+churn-where = , at { $file } line { $line }: { $code }
+churn-not-seconds = { $text } is not a number of seconds above 0 and at most 60
 churn-whose-a = {" "}(A's)
+churn-whose-other = {""}
 churn-done-race = done: a thread died of the race; the churners finished their round, and A waited for its last lines
 churn-done-time = done: the churn ran its { $seconds } s; then A waited for its last lines (at most 2 s)
 churn-more-deaths = ... and { $n } more deaths
@@ -342,6 +645,32 @@ bind-rows = Each row is a real bind() then listen() on 127.0.0.1; the outcome is
 bind-no-time-wait = Experiment 2: no TIME-WAIT line appeared in /proc/net/tcp within { $wait }.
 bind-time-wait = Experiment 2's servers closed first; `ss -tan` shows what they left behind:
 bind-means = What it means:
+bind-col-experiment = experiment
+bind-col-port = port
+bind-col-old = old socket
+bind-col-new = new socket
+bind-col-outcome = outcome
+bind-no-old = (none)
+bind-ok = OK
+bind-outcome-note = { $outcome }: { $note }
+bind-what-1 = bind while another socket listens
+bind-what-both = the same, SO_REUSEADDR on both
+bind-what-2a = restart after TIME-WAIT
+bind-what-new = the same, SO_REUSEADDR on the new one
+bind-what-old = the same, SO_REUSEADDR on the old one
+bind-what-3 = two listeners on one port
+bind-what-4 = bind port 0
+bind-note-shared = the old one accepted { $old }, the new one { $new } (of { $clients })
+bind-note-short = ; only { $total } arrived within { $wait }
+bind-note-picked = the kernel picked port { $port }
+bind-port-taken = could not listen on 127.0.0.1:{ $port } for experiment 1: { $error } { $strerror }. Something holds the port already (that is the demo's answer); `netlab ports --all --port { $port }` shows what. Try another --port, or leave it out to use a fresh one
+bind-err-fresh-port = could not listen on a fresh port
+bind-err-connect = could not connect to { $addr }
+bind-err-no-close = the client did not see the server close
+bind-err-data = the client received data from a server that sent none
+bind-err-no-accept = no connection to accept within { $wait }
+bind-err-accept = accept() failed
+bind-err-proc = could not read /proc/net/tcp
 bind-refused-ok = succeeded, which Linux does not normally allow
 bind-refused-errno = fails with { $error }, which Python raises as `OSError: [Errno { $errno }] { $strerror }`
 bind-refused-other = fails: { $error }
@@ -358,6 +687,28 @@ ports-none-tcp-port = netlab: no TCP socket with port { $port }
 ports-none-listening = netlab: no listening socket (--all also shows ESTAB and TIME-WAIT)
 ports-none-listening-port = netlab: no listening socket with port { $port } (--all also shows ESTAB and TIME-WAIT)
 ports-not-free = ; the port is not free, though: { $what }
+ports-bad-line = not a /proc/net/tcp line: { $line }
+ports-no-proc = could not read /proc/net/tcp: `netlab ports` needs Linux's /proc (elsewhere, try `netstat -an`)
+# What holds a port: the phrases of ports::holders, joined by the separator.
+ports-owner = pid { $pid } ({ $name })
+ports-connections = { $n ->
+    [one] 1 connection
+   *[other] { $n } connections
+}
+ports-holder-listens = { $who } listens on { $addr }
+ports-holder-unknown-listens = another user's program listens on { $addr } (`sudo ss -tlnp` names it)
+ports-holder-has = { $owner } has { $connections } on port { $port } ({ $states })
+ports-holder-other-user = { $connections } of another user's program in { $state }
+ports-holder-no-process = { $connections } in { $state } (no process; { $when })
+ports-when-time-wait = { $n ->
+    [one] it clears
+   *[other] they clear
+} in about 60 s
+ports-when-kernel = the kernel finishes { $n ->
+    [one] it
+   *[other] them
+} alone
+ports-holders-separator = {"; "}
 
 ## netlab check: what each scenario shows (src/scenario/library.rs)
 scenario-serves_clients_in_accept_order = stage 1 serves one client at a time, in the order it accepted them: B, who spoke first, waits for A
@@ -528,12 +879,11 @@ target-thread-ends = [server] thread { $thread } ends
 target-thread-ended-otherwise = [server] thread { $thread } ended with { $got }, expected { $want }
 target-no-exception = no exception
 target-an-exception = an exception containing { $text }
-target-thread-blocked = [server] thread { $thread } is blocked in { $call }
+target-thread-blocked = [server] thread { $thread } is { $state }
 target-now-ended-with = not running: it ended with { $error }
 target-now-ended = not running: it ended
 target-now-never-started = not running: it never started
 target-now-running = running
-target-now-in = in { $call }
 target-expected-blocked = [server] expected thread { $thread } to be blocked in { $call }; it is { $now }
 target-quit-grace = [console] >> quit    (grace { $seconds } s)
 target-bug-quit-ends = scenario bug: QuitEnds without Quit
@@ -682,6 +1032,9 @@ note-python-contract = python-specific: { $why }; a server in another language m
 
 ## netlab exercises, netlab exercise (src/exercise.rs)
 
+exercise-progress-unreadable = could not read { $file }: { $error }
+exercise-progress-foreign = { $file } is not netlab's progress file (its first line should be { $header }): netlab leaves it as it is; rename or delete it to keep your progress here
+exercise-progress-unknown = { $file } line { $line }: { $text } is not an exercise netlab knows: netlab leaves the file as it is; fix or delete that line
 exercise-done-at = done { $when }
 exercise-done = done
 exercise-pending = pending
@@ -713,6 +1066,59 @@ view-why-stdout = standard output is not a terminal (a pipe or a file?)
 view-why-stdin = standard input is not a terminal, so no key could reach the view
 view-why-dumb = TERM=dumb: this terminal cannot be drawn on
 view-why-no-term = TERM is not set: netlab cannot tell what this terminal can draw
+view-title-stage = stage { $n } · { $slug }
+view-keys-hint = ? keys  p pause  q quit
+view-keys-hint-short = ? keys
+view-help =
+    q        quit: the console's `quit` (stages 1-2: as Ctrl-C)
+    Ctrl-C   the same; again while quitting: cut the wait short
+    p        pause the display (the server keeps running)
+    ?        show or hide these keys
+    any other key starts a >> console line; Enter sends it,
+             Esc clears it. An empty line logs the threads and
+             the clients, as the notes' console does.
+view-help-title = keys
+view-help-close = any key closes this
+view-threads = threads ({ $alive } alive, { $ended } ended)
+view-dict = clients dict ({ $n })
+view-no-dict = stage 1 keeps no clients dict: its connections
+view-log = messages and log records
+view-no-lock = no lock in this stage
+view-lock-free = self.lock: free
+view-lock-held-by = self.lock held by { $thread }
+view-running = running
+view-ended = ended
+view-died = died: { $exception }
+view-at-prompt = at the >> prompt, in input()
+view-holds-lock = holds lock
+view-makefile-close = in f.close() for { $peer }
+view-col-client = client (key)
+view-col-socket = socket
+view-col-thread = thread
+view-col-received = recv'd
+view-col-sent = sent
+view-col-peer-recv-q = peer Recv-Q
+view-open = open
+view-closed = closed
+view-alive = alive
+view-dead = dead
+view-gone = gone
+view-empty-dict = {"{}"}  (empty)
+view-more = ... and { $n } more
+view-up = up { $clock }
+view-paused = PAUSED: the display is still, the server runs on (p)
+view-no-console = no >> console in this stage: q or Ctrl-C stops it (Ctrl-C in Python too)
+view-demo-keys = a demo, no console: q or Ctrl-C ends it
+view-console-gone = the console is gone (quit)
+view-quitting-keys = Ctrl-C cuts the wait short
+view-quit-since = quit { $seconds }s ago
+view-cut-in = cut short in { $seconds }s
+view-stop-running = stop() is running
+view-stop-blocked = stop() is blocked
+view-stop-pause = stop() returned; the notes' 3 s wait
+view-python-waits = Python waits for { $threads } stop() did not wake
+view-all-ended = every thread has ended
+view-too-small = netlab's view needs at least 80x24; this terminal is { $w }x{ $h }. Enlarge it, or press q.
 slow-view-over = The experiment is over; the clients stay connected, so the server stays as it is. q ends the demo.
 
 ## The curriculum's ids, on every command (src/curriculum.rs)

@@ -6,13 +6,25 @@
 
 count-threads = { $n } 个线程
 
+## 单位
+
+unit-ms = { $n } 毫秒
+unit-s = { $n } 秒
+
 ## netlab 自己的行：错误的前缀（前缀与英文界面保持同一格式，测试也依赖它）
 
 netlab-error = netlab: 错误: { $message }
 
+## netlab stages（src/main.rs）：每个阶段的标题后面是笔记里的标题
+
+stages-heading = （{ $heading }）
+stages-client = （{ $heading }）：{ $command }
+
 ## netlab explain
 
 explain-list-heading = 用 netlab explain 页面名 可以查看下列页面（取自 docs/，已嵌入 netlab）：
+explain-link-page = { $text }（{ $command }）
+explain-link-url = { $text }（{ $url }）
 explain-not-translated = netlab: 页面 { $page } 还没有这种语言的版本，下面显示另一种语言的版本（{ $file }）。
 
 ## netlab diff
@@ -31,6 +43,10 @@ diff-stat = 增加 { $added } 行，删除 { $removed } 行
 ## netlab source（src/source.rs）
 
 source-no-python = netlab: { $entry }还没有 Python 程序：下面是 netlab 运行的 Rust 代码（{ $file }）
+
+## 为终端截短的长行（src/terminal.rs）
+
+terminal-shortened = （共 { $total } 字节；netlab 只显示前 { $shown } 字节）
 
 ## netlab 自己的行：警告的前缀；信号
 
@@ -65,9 +81,11 @@ quit-stop-returned-then = netlab 最多等到 quit 之后 { $grace } 秒（--gra
 quit-grace-over = quit 之后已过 { $seconds } 秒（--grace），仍有 { $n } 个线程在运行；Python 会一直等到所有线程结束，而阻塞在套接字调用里的线程永远不会结束：
 quit-grace-over-then = netlab 现在强行终止仍在运行的线程：对每个套接字执行 shutdown，客户端会看到连接关闭。
 quit-how-they-ended = 被强行终止的线程，最终结果如下：
+quit-ended-way = {"  "}- { $who }：{ $way }
 quit-still-running = 仍在运行
 quit-returned-normally = 正常返回
-threads-in = 阻塞在 { $what }
+threads-one = { $name }：{ $state }
+threads-group = { $threads }{ $state }：
 threads-running = 运行中
 threads-same-one = 上面列出的那个线程，仍停在原处
 threads-same-all = 上面列出的 { $n } 个线程，都仍停在原处
@@ -76,6 +94,15 @@ threads-ended = 上次列出之后已结束：{ $names }
 threads-names-two = { $first } 和 { $last }
 threads-names-more = { $first } 以及另外 { $more } 个线程
 threads-names-separator = {"、"}
+
+## 线程阻塞在什么调用里（src/py/call.rs）
+
+call-accept = 阻塞在 accept()（监听 { $addr }）
+call-recv = 阻塞在 { $call }（来自 { $peer }）
+call-send = 阻塞在 send()（发往 { $peer }）
+call-lock = 在等待 self.lock
+call-makefile-close = 阻塞在 f.close()（{ $peer } 的 makefile）
+call-other = 阻塞在 { $call }
 
 ## 线程为什么醒不过来（src/py）
 
@@ -86,7 +113,12 @@ why-event = 在一个没人会设置的事件上暂停：这是笔记有意安�
 why-lock-held-by = self.lock 被线程 { $holder } 持有，而该线程自己也卡住了
 why-lock-held = self.lock 被另一个线程持有
 why-makefile-close = 另一个线程还在这个 makefile 的 readline() 里，makefile 无法关闭；要等那个客户端发来一行或断开连接，它才会关闭（python-originals §12 M2）
+why-queue-get = 队列是空的：要等另一个线程放入一项，get() 才会返回
+why-outbox-empty = 发送队列（outbox）是空的：写线程要等有消息放进来才继续
 why-select = select() 要等到某个已注册的套接字就绪才返回；stop() 会通过选择器唤醒它，所以它不会一直卡住
+makefile-line-too-long = 这一行超过 { $mib } MiB：这是 netlab 设的上限（Python 会一直缓冲下去，直到内存耗尽）
+makefile-line-over-limit = 这一行超过 { $limit } 字节
+thread-cut-short = netlab 强行终止程序时，线程 { $name } 随之结束（{ $error }）
 spin-stopped = { $call } 连续 { $limit } 次返回 b''：对端已关闭它那一侧，而从不检查 b'' 的循环会立刻再次调用它，永不停止。Python 会在这里全速空转（每秒几万次）；netlab 改为结束这个线程
 
 ## netlab client（src/console.rs、src/client_command.rs）
@@ -122,8 +154,146 @@ client-command-unknown = 未知命令 `/{ $name }`：没有发送任何内容。
 client-command-hex = /bytes：`{ $token }` 不是十六进制字节；每个字节写两个十六进制数字，例如 `/bytes ff fe 0a`：没有发送任何内容
 client-command-no-bytes = /bytes 需要给出要发送的字节（十六进制），例如 `/bytes ff fe 0a`（0a 是 \n）：没有发送任何内容
 
+## netlab --help：每个命令的简介和每个参数的说明（src/help.rs、src/main.rs）
+## id 由命令路径、`--` 和参数名组成：help-stage--port。每条消息都可以使用
+## { $consoles }（带控制台的阶段）和 { $stages }（所有阶段的编号）。
+
+help-usage = 用法：
+help-heading = { $heading }：
+help-heading-options = 选项
+help-heading-arguments = 参数
+help-heading-commands = 命令
+help-default = [默认值：{ $value }]
+help-possible = [可选值：{ $values }]
+help--lang = 页面和说明使用的语言：zh（中文）或 en。不指定时由区域设置（locale）决定：取 LC_ALL、LC_MESSAGES、LANG 中第一个已设置的变量，以 zh 开头即为中文
+help--help = 显示帮助
+help--version = 显示版本
+help-help = 显示这份帮助，或者指定子命令的帮助
+help-help--subcommand = 要显示帮助的子命令
+help-netlab =
+    netlab：一篇套接字编程教程里的群聊服务端，按阶段重现，缺陷也一并保留。
+
+    先用 `netlab stages` 列出各阶段，用 `netlab stage 3` 运行其中一个，用 `netlab client` 或 `nc 127.0.0.1 60000` 连接，再用 `netlab explain 3` 阅读说明。
+help-stages = 列出教程的各个阶段：编号、简称、标题
+help-stage = 运行一个阶段的服务端（第 { $consoles } 阶段带有 `>> ` 控制台：输入 `quit` 停止）
+help-stage--stage = 要运行的阶段（`netlab stages` 会列出）
+help-stage--host = 监听的地址。不是回环地址时，网络上的其他机器也能访问这个聊天室
+help-stage--port = 监听的端口；0 表示让内核挑一个（打印在 `listening on ...` 这一行里）
+help-stage--grace = `quit` 之后，对 Python 会永远等下去的那些线程最多再等多少秒，然后强行终止 [默认值：5]。只对第 { $consoles } 阶段有效：其他阶段没有 `quit`，指定了也会提示不起作用
+help-stage--no-reuseaddr = 像笔记的代码那样绑定，不设置 SO_REUSEADDR：服务过客户端之后，大约 60 秒内无法再次绑定这个端口（TIME-WAIT）。netlab 默认会设置它，下一个阶段可以立即在同一端口启动；网络上传输的字节没有任何变化
+help-stage--max-line = netlab 自己设计的阶段（第 8 阶段起）：客户端发来的一行最长多少字节 [默认值：65536]；超过时回复一行错误并断开这个客户端
+help-stage--max-pending = netlab 自己设计的阶段：一个客户端最多可以积压多少字节待发数据，超过就视为不读数据并断开 [默认值：8388608，即 8 MiB]
+help-stage--max-clients = netlab 自己设计的阶段：同时最多接受多少个客户端 [默认值：10240]；超出后新来的客户端会收到一行说明，随即被关闭
+help-stage--view = 显示实时视图：线程、客户端字典、每个连接的字节数和内核队列、最近的消息，最下面一行是控制台（按 `?` 查看按键）。输出到管道或 TERM=dumb 时，netlab 会说明原因，改用普通输出
+help-client = 运行教程里的聊天客户端（先发送 `I'm ready`，再发送你输入的每一行；在提示符下输入 `/help` 列出 netlab 的命令：/reset、/halfclose、/bytes、/flood）
+help-client--host = 服务端的地址
+help-client--port = 服务端的端口
+help-client--solution = 运行某个练习的参考答案，而不是笔记里的客户端：`client.quit`
+help-check = 用某个阶段的场景给一个聊天服务端评分，服务端用什么语言写都可以：`netlab check 4 -- python3 my_stage4.py {"{"}port{"}"}`
+help-check--subject = 程序要通过哪个阶段的场景（`netlab stages` 会列出），或者哪个练习（`netlab exercises`）
+help-check--port = 程序监听的端口，用于无法指定端口的程序（笔记的代码写死了 60000）。不指定时，netlab 每次运行都挑一个空闲端口，作为命令参数里的 `{"{"}port{"}"}` 和环境变量 `PORT` 传给程序
+help-check--only = 只运行这个名字的场景
+help-check--verbose = 显示每个场景的交互记录，而不只是失败场景的
+help-check--json = 在标准输出上为每个场景打印一个 JSON 对象（阶段、场景、结果、第一处失败、备注），供老师的脚本使用；汇总打印到标准错误
+help-check--watch = 每次保存 FILE（程序的源文件）都重新检查，直到按下 Ctrl-C
+help-check--strict = 要求与笔记里的程序完全一致：包括它的缺陷、CPython 的偶然行为，以及每条消息的消息头的确切格式（`%Y%m/%d %H:%M:%S`），而不只是约定的行为
+help-check--jobs = 同时运行多少个场景，每个场景使用自己的程序实例 [默认值：CPU 核数，至少 2；指定 --port 时为 1]
+help-check--fail-fast = 遇到第一个失败的场景就停止（已经在运行的场景会跑完）
+help-check--log = 把每个场景完整的交互记录（包括程序的输出）写到 DIR/SCENARIO.log（报告里只显示长输出的开头和结尾）
+help-check--timeout = 每一步最多等待多少秒，等不到预期的内容就算失败
+help-check--start-timeout = 程序最多可以用多少秒开始监听
+help-check--class = 检查全班的程序，每个学生一个：PATTERN 匹配的文件（请加引号：`--class 'students/*/server.py'`，由 netlab 展开），学生名取文件所在的文件夹名；命令里的 `{"{"}file{"}"}` 代表每个学生的程序。最后打印一张表，每个学生一行；只有全部学生都通过时退出码才是 0
+help-check--report = 与 --class 一起用：把全班的报告写到 FILE.html，这个页面不依赖任何其他文件（所有交互记录都在里面，默认折叠）
+help-check--command = 要检查的程序及其参数：`-- python3 my_stage4.py {"{"}port{"}"}`
+help-bench = 并排测量几个聊天服务端：每秒送达次数、延迟、丢失、CPU 和内存：`netlab bench --stage 7 --stage 2 -- python3 my_stage7.py {"{"}port{"}"}`
+help-bench--stages = netlab 的第 N 阶段（2 及以上），或者某个练习的参考答案（`7.slow`），每次运行都以 `netlab stage N` 重新启动。可以多次指定：`--stage 7 --stage 2`
+help-bench--addrs = 已经在本机 HOST:PORT 上运行的聊天服务端（只限回环地址）。两次运行之间不会重启它：只有第一次运行时它是全新的
+help-bench--clients = 要测量的班级人数，每个人数单独运行一次
+help-bench--messages = 测量阶段每个客户端发送的消息数
+help-bench--size = 每条消息的消息体字节数，不含换行符（至少 33：发送者、编号、发送时间和摘要）
+help-bench--window = 闭环：每个客户端最多领先自己已收回的最大编号 W 条消息 [默认值：8]
+help-bench--rate = 开环：每个客户端每秒发送 R 条消息，不管收回了多少
+help-bench--slow-readers = 其中 K 个客户端登记之后就不再读数据（也不发送）：就像某个学生的终端被暂停了
+help-bench--slow-read-bps = 不读数据的客户端改为每秒读这么多字节
+help-bench--reps = 每个服务端在每个班级人数下测量几次
+help-bench--json = 把每次运行的数据和汇总以 JSON 格式写到 FILE
+help-bench--plot = 把吞吐量和延迟随班级人数的变化画成图，写到 FILE（SVG）
+help-bench--idle = 连续这么多秒既没有发送也没有送达，这次运行就结束
+help-bench--deadline = 一次运行的测量阶段最长可以持续多少秒
+help-bench--start-timeout = 服务端开始监听、再登记完整个班级的客户端，最多可以用多少秒
+help-bench--name = 表格里 `--` 之后那个命令的名称 [默认值：命令本身，路径缩短为文件名]
+help-bench--command = 要测量的聊天服务端及其参数；`{"{"}port{"}"}`（或 `$PORT`）是它的端口：`-- python3 my_stage7.py {"{"}port{"}"}`
+help-exercises = 列出所有练习（每个缺陷都是一道修复题），以及你的进度
+help-exercise = 显示一个练习：任务、要运行的命令，加 --hint 显示提示；加 --start 写出作为起点的程序
+help-exercise--id = 练习的编号（`netlab exercises` 会列出）：`5.race`
+help-exercise--hint = 显示提示，由浅入深
+help-exercise--start = 写出作为起点的程序，即基础阶段的 Python 程序（与 `netlab source` 打印的相同），保存为 DIR/ID.py（不指定 DIR 时为当前目录），并打印接下来要运行的命令。文件已存在时不会改动它，除非加 --force
+help-exercise--force = 与 --start 一起使用：ID.py 已存在时替换它
+help-explain = 显示一个页面：某个阶段的页面（加了什么、保留了哪些缺陷、怎样观察每个缺陷）、客户端的、控制台的、某个演示的……不指定页面时列出所有页面。在终端上，页面会按终端排版，并通过分页器（$PAGER，或 less）显示
+help-explain--page = 阶段编号（{ $stages }）、`client`，或者页面名（`console`、`demo-race`……）
+help-explain--brief = 只显示第一屏：这一阶段加了什么、保留的缺陷，以及观察它的命令
+help-explain--no-pager = 直接把页面打印到终端，不经过分页器
+help-diff = 显示从一个阶段到另一个阶段改了什么：两个 Python 文件的统一格式差异（--rust：netlab 运行的 Rust 文件之间的差异），上方是两者在笔记里的标题（`netlab diff 4 5`、`netlab diff 7 client`、`netlab diff 5 5.race`）
+help-diff--old = 改动前的程序：阶段编号、`client`，或者练习编号（它的参考答案）
+help-diff--new = 改动后的程序：阶段编号、`client`，或者练习编号（它的参考答案）
+help-diff--stat = 只显示摘要：增加和删除了多少行
+help-diff--python = Python 程序，即课堂上输入并运行的版本（默认）
+help-diff--rust = Rust 程序，即 netlab 运行的版本（`stages/*.rs`）
+help-diff--color = 给差异着色：`auto` 在终端上着色（设置了 NO_COLOR 时除外），`always` 总是着色，`never` 从不着色
+help-source = 打印一个阶段的程序：默认是 Python 版，即课堂上输入并运行的版本（`netlab source 4 > my4.py`）；加 --rust 则打印 netlab 运行的 Rust 版
+help-source--entry = 阶段编号（{ $stages }）、`client`，或者练习编号（它的参考答案）
+help-source--python = Python 程序，即课堂上输入并运行的版本（默认）
+help-source--rust = Rust 程序，即 netlab 运行的版本（`stages/*.rs`）
+help-demo = 现场实验：字典遍历竞态、两次绑定同一个端口、从不读数据的客户端、客户端频繁上下线
+help-demo-race = 一个线程遍历字典，另一个线程同时往里添加：Python 的 RuntimeError，以及加锁的效果
+help-demo-race--locked = 在每次插入和每一整轮遍历外面加一把锁，运行 --seconds 秒，再与同样时长的不加锁脚本比较各项计数
+help-demo-race--runs = 运行 N 次并打印表格：多少次出错，出错前经过的时间（最短、中位数、最长）
+help-demo-race--seconds = 每次运行的时限（秒）。到时限仍未出错的运行记为“没有出错”（演示不会卡住）。加 --locked 时，每种写法各运行这么久
+help-demo-bind = 两次绑定同一个端口，以及在 TIME-WAIT 之后重新绑定，分别设置和不设置 SO_REUSEADDR
+help-demo-bind--port = 实验 1（两次绑定）使用的端口，例如笔记里的 60000。0（默认）表示让内核挑一个空闲端口。其他实验总是使用新的端口，所以演示不会在这个端口上留下 TIME-WAIT，可以立即再运行一次
+help-demo-bind--clients = 实验 3 向两个设置了 SO_REUSEPORT 的监听套接字发起多少个连接
+help-demo-slow = 一个从不读数据的客户端：哪些阶段会整个卡死，哪些只卡住一个线程
+help-demo-slow--stage = 要运行哪个阶段的服务端（`netlab stages` 会列出）
+help-demo-slow--view = 在实时视图里观看（`netlab explain view`）：线程、锁、每个客户端的队列，以及实时的时间线；按 `q` 结束演示
+help-demo-churn = 客户端频繁上下线，同时另一个客户端一直在发言：第 4、5 阶段的字典遍历竞态
+help-demo-churn--stage = 要运行哪个阶段的服务端（`netlab stages` 会列出）
+help-demo-churn--seconds = 客户端频繁上下线最多持续多少秒（大于 0，最多 60）。遇到第一个 RuntimeError 时演示会提前停止
+help-ports = 列出 TCP 套接字（LISTEN；加 --all 还列出 ESTABLISHED 和 TIME-WAIT）以及持有每个套接字的进程，类似 `ss -tanp`
+help-ports--port = 只保留本地端口或对端端口为 PORT 的套接字，类似笔记里的 `ss -tanl | grep 60000`
+help-ports--all = 显示所有状态（ESTAB、TIME-WAIT……），类似 `ss -tan`；不加时只显示 LISTEN，类似 `ss -tanl`
+
+## clap 的用法错误，按 clap 的格式排版（src/help.rs，Errors）
+
+clap-error = 错误：
+clap-tip = 提示：
+clap-more = 更多信息请使用 '{ $help }'。
+clap-conflict-repeated = 参数 '{ $arg }' 不能重复使用
+clap-conflict-one = 参数 '{ $arg }' 不能与 '{ $other }' 同时使用
+clap-conflict-many = 参数 '{ $arg }' 不能与下列参数同时使用：
+clap-conflict-others = 参数 '{ $arg }' 不能与给出的其他参数同时使用
+clap-no-equals = 给 '{ $arg }' 赋值时需要使用等号
+clap-value-required = '{ $arg }' 需要一个值，但没有给出
+clap-invalid-value = '{ $arg }' 的值 '{ $value }' 无效
+clap-invalid-value-why = '{ $arg }' 的值 '{ $value }' 无效：{ $why }
+clap-unknown-subcommand = 无法识别的子命令 '{ $name }'
+clap-missing-arguments = 缺少下列必需的参数：
+clap-missing-subcommand = '{ $name }' 需要一个子命令，但没有给出
+clap-subcommands = [子命令：{ $values }]
+clap-too-many-values = '{ $arg }' 多出了一个值 '{ $value }'：不需要更多的值
+clap-too-few-values = '{ $arg }' 需要 { $min } 个值，只给出了 { $actual } 个
+clap-wrong-number-of-values = '{ $arg }' 需要 { $expected } 个值，却给出了 { $actual } 个
+clap-unknown-argument = 无法识别的参数 '{ $arg }'
+clap-similar-subcommand = 有相近的子命令：{ $names }
+clap-similar-argument = 有相近的参数：{ $names }
+clap-similar-value = 有相近的值：{ $names }
+clap-tip-escape = 要把 '{ $value }' 当作值传入，请写成 '{ $command }'
+
 ## 启动一个阶段（src/main.rs）
 
+arg-not-an-address = { $text } 不是 IP 地址（试试 127.0.0.1 或 ::1）
+arg-not-seconds = { $text } 不是 0 到 3600 之间的秒数
+arg-port-tip = 端口要用 --port 指定：`{ $command }`
+bench-no-binary = 找不到 netlab 自己的可执行文件：{ $error }
 stage-not-loopback = { $host } 不是回环地址：任何能访问本机 { $port } 端口的人都能加入这个聊天室，也都能触发它的缺陷（崩溃、卡死）。上课请使用 --host 127.0.0.1。
 stage-grace-unused = --grace { $grace } 对第 { $stage } 阶段不起作用：{ $why }。它只限定带控制台的阶段（{ $stages }）在 `quit` 之后等待多久。
 stage-limits-ignored = --max-line、--max-pending 和 --max-clients 对第 { $stage } 阶段不起作用：笔记里的服务端没有这些限制（这正是它们的缺陷之一）；只有 netlab 自己设计的阶段才有。
@@ -131,6 +301,9 @@ stage-no-quit-script = 这个脚本服务完两个客户端后会自行结束
 stage-no-quit-forever = 它没有控制台，也没有 stop()；一个信号就能让它立即结束
 start-failed = 无法在 { $addr } 上启动第 { $stage } 阶段：{ $error }
 start-cannot-listen = 无法在 { $addr } 上监听：{ $errno_name }（{ $errno }），{ $strerror }：{ $hint }
+errno-EADDRINUSE = 地址已被占用
+errno-EACCES = 权限不足
+errno-EADDRNOTAVAIL = 无法使用所请求的地址
 start-port-root = 1024 以下的端口需要 root 权限。{ $next }
 start-not-here = 这个地址不在本机上：请使用 127.0.0.1（或 ::1）
 start-other = 试试 --port 0，或者换一个 --host
@@ -170,16 +343,115 @@ launch-fixed-port-remedy = 请先让它空出来，或者换一个 --port（低�
 launch-waiting-port = 正在等待端口 { $port } 重新空出来（最多 { $seconds } 秒）：上一次运行中有 { $n } 个连接由程序主动关闭，正处于 TIME-WAIT（时间等待）状态
 launch-waiting-port-why = 正在等待端口 { $port } 重新空出来（最多 { $seconds } 秒）：{ $why }
 launch-fixed-port-notice = netlab check：使用 --port { $port } 时，每个场景都要等这个端口能再次绑定后才开始。你的程序主动关闭连接时（从第 4 阶段起，客户端发送 `quit`），这个端口会在 TIME-WAIT 状态停留 60 秒，所以这 { $n } 个场景最多可能要花大约 { $minutes } 分钟。在命令里写上 {"{"}port{"}"} 或读取 $PORT，每个场景都会立即在一个空闲端口上运行（`netlab explain check`）
+check-program-label = 你的程序
 check-port-taken = netlab check：端口 { $port } 已被占用：{ $why }。{ $remedy }
 program-left-running = 你的程序留下了 { $n } 个仍在运行的进程：{ $processes }，已将其结束
 check-after-scenario = netlab check，{ $scenario } 之后：{ $report }
 bench-after-run = netlab bench，{ $what } 之后：{ $report }
 bench-addr-closed = netlab bench：{ $addr } 上没有任何程序监听：请先启动那个服务端（在另一个终端里运行 `netlab stage 7 --port { $port }`），或者让 netlab 为每次运行启动一个（--stage N，或者 `--` 后面的命令）
+## netlab bench（src/bench）
+
+bench-line = netlab bench: { $text }
+bench-arg-addr = { $text } 不是 HOST:PORT 格式（例如 127.0.0.1:61000）
+bench-arg-not-loopback = { $addr } 不在本机上：基准测试只对回环地址上的服务端施加负载（127.0.0.0/8、::1）
+bench-arg-clients = { $text } 不是 1 到 { $max } 之间的班级人数
+bench-arg-size = { $text } 不是 { $min } 到 1048576 字节之间的消息体大小
+bench-arg-rate = { $text } 不是每秒消息数
+bench-nothing = netlab bench: 没有可测量的服务端：请给出 --stage N、--addr HOST:PORT，或者在 `--` 后面给出一条命令（`netlab bench --stage 7 --stage 2`）
+bench-no-sender = netlab bench: --slow-readers { $slow } 让 { $smallest } 人的班级里没有客户端负责发送
+bench-interrupted = netlab bench: 已中断；它启动的服务端都已停止
+bench-not-a-chat-server = 第 { $id } 阶段不是聊天服务端：它依次服务两个客户端后就退出。请测量第 2 阶段及以后的阶段
+bench-progress-runs = 次运行，
+bench-progress-deliveries = { $what }：已送达 { $delivered }/{ $expected } 次
+bench-run-what = { $server }，{ $clients } 个客户端，第 { $rep }/{ $reps } 次运行
+bench-run-done = { $what }：每秒送达 { $rate } 次，p99 { $p99 } 毫秒，丢失 { $lost }，{ $ended }
+bench-run-failed = { $what }：没有测到：{ $why }
+bench-failed-because = { $error }；{ $why }
+bench-plan = { $servers }，{ $clients } 个客户端{ $slow }；每个客户端发送 { $messages } 条 { $size } 字节的消息，{ $pace }；每组运行 { $reps } 次，交替进行；{ $cores } 个 CPU 核
+bench-versus = {" 对比 "}
+bench-pace-window = 窗口 { $window }
+bench-pace-rate = 每个客户端每秒 { $rate } 条消息（开环）
+bench-slow-none = ，其中 { $k } 个不读数据
+bench-slow-bps = ，其中 { $k } 个每秒只读 { $bps } 字节
+bench-wrote = 已写入 { $file }
+bench-drew = 已绘制 { $file }
+bench-cannot-write = 无法写入 { $file }：{ $error }
+bench-cannot-draw = 无法绘制 { $file }：{ $error }
+bench-nothing-measured = 没有测到任何一次运行
+bench-no-rlimit = 无法读取打开文件数的上限（RLIMIT_NOFILE）
+bench-rlimit = 打开文件数的上限是 { $soft }（硬上限 `ulimit -Hn` 是 { $hard }），少于这个班级需要的 { $needed }；要测量更多客户端，请提高硬上限（以 root 身份，或者在 /etc/security/limits.conf 里）
+bench-fail-connect = 客户端 { $client } 无法连接：{ $why }
+bench-fail-unregistered = 没能登记完整个班级：{ $seconds } 秒后，{ $clients } 个客户端中只有 { $complete } 个收到了所有客户端的同步行（服务端没有把每一行广播给每个客户端，或者丢掉了一些客户端）
+bench-fail-io = 基准测试的事件循环出错：{ $why }
+bench-server-ended = 服务端在运行过程中结束了（{ $status }）{ $tail }
+bench-last-lines = ；它最后输出的几行：
+    {"    "}{ $lines }
+bench-ended-complete = 完成
+bench-ended-idle = 空闲超时
+bench-ended-deadline = 到达时限
+bench-ended-closed = 连接被关闭
+bench-not-measured = 没有测到
+bench-col-server = 服务端
+bench-col-clients = 客户端数
+bench-col-rate = 每秒送达 [最低-最高]
+bench-col-p50 = p50 毫秒
+bench-col-p90 = p90 毫秒
+bench-col-p99 = p99 毫秒 [最低-最高]
+bench-col-max = 最大 毫秒
+bench-col-lost = 丢失
+bench-col-dup = 重复
+bench-col-late = 乱序
+bench-col-garbled = 损坏
+bench-col-server-cpu = 服务端 CPU 秒
+bench-col-server-mib = 服务端 MiB
+bench-col-bench-cpu = 基准测试 CPU 秒
+bench-col-run = 耗时 秒
+bench-col-ended = 结束方式
+bench-one-run-each = 每组运行一次
+bench-median-of = { $reps } 次运行的中位数，[最低-最高]
+bench-legend = { $each }；延迟指从发送到收到的时间；乱序即到达顺序颠倒；服务端 CPU 和基准测试 CPU 只统计测量阶段；耗时指测量阶段的实际耗时（墙钟时间）
+bench-note-busy = { $server }，{ $clients } 个客户端：基准测试在运行中有 { $percent } % 的时间在忙（!）：决定速度的可能是它自己，而不是服务端
+bench-note-slow-cut = { $server }，{ $clients } 个客户端：每次运行都断开了 { $n } 个不读数据的客户端
+bench-note-closed = { $server }，{ $clients } 个客户端：运行中关闭了最多 { $n } 个客户端的连接
+bench-note-lost = { $server }，{ $clients } 个客户端：丢失了 { $percent } % 的送达（各次运行的中位数）
+bench-note-not-measured = { $server }，{ $clients } 个客户端：{ $runs } 次运行中有 { $n } 次没有测到：{ $why }
+bench-plot-rate = 每秒送达次数
+bench-plot-latency = 延迟（毫秒）：p50（实线），p99（虚线）
+bench-plot-clients = 客户端数
+
+## 各演示共用的行（src/demo/mod.rs）
+
+demo-cannot-start = 无法启动第 { $stage } 阶段：{ $error }
+demo-at = +{ $seconds } 秒
 
 ## netlab demo race（src/demo/race.rs）
 
 race-header = netlab demo race：在一个按 Python 语义实现的字典上运行笔记中的竞态演示脚本（多线程读写出错的代码），
     不加锁，每次最多运行 { $limit }。
+race-forever = （一直循环）
+race-not-seconds = { $text } 不是大于 0、不超过 3600 的秒数
+race-col-run = 次
+race-col-after = 出现 RuntimeError 的时间
+race-col-items = 本轮已访问项
+race-col-keys = 字典中的键
+race-col-passes = 此前遍历轮数
+race-no-failure-in = { $limit }内没有出错
+race-col-time-to-failure = 出错前经过的时间
+race-col-failed = 出错次数
+race-col-min = 最短
+race-col-median = 中位数
+race-col-max = 最长
+race-failed-of = { $failed }/{ $runs }
+race-python-row = Python（§7）
+race-col-variant = 写法
+race-col-errors = 出错次数
+race-col-pass-count = 遍历轮数
+race-col-keys-added = 添加的键
+race-col-items-visited = 访问的项
+race-col-longest-wait = 最长等待
+race-locked = 加锁
+race-unlocked = 不加锁
+race-unlocked-restarted = 不加锁，出错后重启
 race-died = iterdict 在开始后 { $after } 因异常退出，这一轮遍历此时已访问了 { $items } 项；
     此前它完成了 { $passes } 轮遍历，字典里有 { $keys } 个键。
 race-no-failure = { $limit } 内没有出现 RuntimeError（遍历了 { $passes } 轮，添加了 { $keys } 个键）：请用更长的 --seconds 再试。
@@ -197,10 +469,10 @@ race-rustc-says =
     并在持有锁期间完成遍历：见 --locked。
 race-locked-says =
     加锁后：没有一轮遍历出错，因为遍历持有锁期间，additem 无法改变字典的大小。代价是等待：
-    additem 要等一轮遍历结束，iterdict 要等每一次插入完成。把“keys added”与不加锁的那一行对比：
+    additem 要等一轮遍历结束，iterdict 要等每一次插入完成。把“添加的键”一栏与不加锁的那一行对比：
     不加锁时 additem 只是在睡眠（每次 sleep(0.001) 略多于 1 毫秒），加锁那一行少掉的就是等锁的时间。
     std 的 Mutex 不保证公平，所以 iterdict 常常抢在被唤醒的 additem 之前再次拿到锁：
-    “longest wait”一栏显示 additem 最长被挡在外面多久。
+    “最长等待”一栏显示 additem 最长被挡在外面多久。
 race-locked-header = netlab demo race --locked：在竞态演示脚本的每次插入和每一整轮遍历外面加上 `with lock:` 运行，
     再不加锁运行（每次 RuntimeError 之后换一个新的 iterdict 接着运行），各运行 { $limit }。
 
@@ -209,6 +481,7 @@ race-locked-header = netlab demo race --locked：在竞态演示脚本的每次�
 slow-stage1 = netlab demo slow --stage 1：第 1 阶段一次只服务一个客户端，也不广播，所以不会有别的客户端被慢客户端拖住。试试 --stage 2（只有一个线程卡住）或 --stage 7（整个服务端卡死）。
 slow-intro = netlab demo slow --stage { $stage }：第 { $stage } 阶段（{ $summary }）运行在 { $addr }。
     A 不停地发送长行，C 从不读数据，B 和 D 是普通客户端；随后 B 发言，E 加入。
+slow-view-title = demo slow · 第 { $stage } 阶段
 slow-stuck = 运行结束时卡住的服务端线程：
 slow-kept-up = 聊天照常进行。{ $stage ->
         [9] 第 9 阶段从不阻塞：一个循环把每条消息放进每个客户端的输出缓冲区，等套接字可写时再发出去
@@ -241,8 +514,12 @@ churn-intro = netlab demo churn --stage { $stage }：第 { $stage } 阶段（{ $
     A 发一行，等 1 毫秒，再发一行，如此反复；6 个客户端不断地连接、发“hi”、发“quit”、等待连接关闭，然后重来。
     遇到第一个 RuntimeError 时停止，否则 { $seconds } 秒后停止。
 churn-start = A 连接并开始发言；客户端开始频繁上下线
-churn-dies = 线程 { $thread }{ $whose } 因异常退出：{ $exception }{ $where }
+churn-dies = 线程 { $thread }{ $whose }因异常退出：{ $exception }{ $where }
+churn-where = ，出错位置：{ $file } 第 { $line } 行：{ $code }
+churn-not-seconds = { $text } 不是大于 0、不超过 60 的秒数
 churn-whose-a = （A 的）
+# 不是 A 的线程：线程名和“因异常退出”之间的空格。
+churn-whose-other = {" "}
 churn-done-race = 结束：有一个线程因竞态异常退出；频繁上下线的客户端跑完了这一轮，A 也等到了它的最后几行
 churn-done-time = 结束：客户端频繁上下线持续了 { $seconds } 秒；之后 A 等待它的最后几行（最多 2 秒）
 churn-more-deaths = ……另外还有 { $n } 个线程异常退出
@@ -270,6 +547,32 @@ bind-rows = 每一行都是在 127.0.0.1 上真实执行的 bind() 和 listen()�
 bind-no-time-wait = 实验 2：{ $wait } 内 /proc/net/tcp 里没有出现 TIME-WAIT 的行。
 bind-time-wait = 实验 2 中是服务端主动关闭的连接；`ss -tan` 显示它们留下了什么：
 bind-means = 这说明：
+bind-col-experiment = 实验
+bind-col-port = 端口
+bind-col-old = 旧套接字
+bind-col-new = 新套接字
+bind-col-outcome = 结果
+bind-no-old = （无）
+bind-ok = 成功
+bind-outcome-note = { $outcome }：{ $note }
+bind-what-1 = 另一个套接字正在监听时绑定
+bind-what-both = 同上，两个都设置 SO_REUSEADDR
+bind-what-2a = TIME-WAIT 期间重启
+bind-what-new = 同上，只在新套接字上设置 SO_REUSEADDR
+bind-what-old = 同上，只在旧套接字上设置 SO_REUSEADDR
+bind-what-3 = 两个监听套接字共用一个端口
+bind-what-4 = 绑定端口 0
+bind-note-shared = 旧的接受了 { $old } 个连接，新的接受了 { $new } 个（共 { $clients } 个）
+bind-note-short = ；{ $wait } 内只到达了 { $total } 个
+bind-note-picked = 内核挑了端口 { $port }
+bind-port-taken = 无法在 127.0.0.1:{ $port } 上为实验 1 监听：{ $error } { $strerror }。已经有程序占用了这个端口（这正是演示要回答的问题）；`netlab ports --all --port { $port }` 可以查看是谁。换一个 --port，或者不指定它，使用一个新端口
+bind-err-fresh-port = 无法在新端口上监听
+bind-err-connect = 无法连接到 { $addr }
+bind-err-no-close = 客户端没有看到服务端关闭连接
+bind-err-data = 服务端没有发送任何数据，客户端却收到了数据
+bind-err-no-accept = { $wait } 内没有可以 accept 的连接
+bind-err-accept = accept() 失败
+bind-err-proc = 无法读取 /proc/net/tcp
 bind-refused-ok = 成功了，而 Linux 通常不允许这样
 bind-refused-errno = 失败，错误是 { $error }，Python 抛出的是 `OSError: [Errno { $errno }] { $strerror }`
 bind-refused-other = 失败：{ $error }
@@ -286,6 +589,19 @@ ports-none-tcp-port = netlab: 没有端口为 { $port } 的 TCP 套接字
 ports-none-listening = netlab: 没有正在监听的套接字（加 --all 还会显示 ESTAB 和 TIME-WAIT 状态的连接）
 ports-none-listening-port = netlab: 端口 { $port } 上没有正在监听的套接字（加 --all 还会显示 ESTAB 和 TIME-WAIT 状态的连接）
 ports-not-free = ；不过这个端口并不空闲：{ $what }
+ports-bad-line = 不是 /proc/net/tcp 的行：{ $line }
+ports-no-proc = 无法读取 /proc/net/tcp：`netlab ports` 需要 Linux 的 /proc（在其他系统上，试试 `netstat -an`）
+# 端口被谁占用：ports::holders 的各个短语，用分隔符连接。
+ports-owner = 进程 { $pid }（{ $name }）
+ports-connections = { $n } 个连接
+ports-holder-listens = { $who }正在监听 { $addr }
+ports-holder-unknown-listens = 另一个用户的程序正在监听 { $addr }（`sudo ss -tlnp` 可以查到是哪个程序）
+ports-holder-has = { $owner }在端口 { $port } 上有 { $connections }（{ $states }）
+ports-holder-other-user = 另一个用户的程序有 { $connections }处于 { $state } 状态
+ports-holder-no-process = { $connections }处于 { $state } 状态（不属于任何进程；{ $when }）
+ports-when-time-wait = 约 60 秒后消失
+ports-when-kernel = 内核会自行处理完
+ports-holders-separator = {"；"}
 
 ## netlab check：每个场景展示什么（src/scenario/library.rs）
 scenario-serves_clients_in_accept_order = 第 1 阶段一次只服务一个客户端，按 accept 的先后顺序：先说话的 B 也要等 A 服务完
@@ -441,12 +757,11 @@ target-thread-ends = [服务端] 线程 { $thread } 结束
 target-thread-ended-otherwise = [服务端] 线程 { $thread } 结束时是{ $got }，期望的是{ $want }
 target-no-exception = 没有异常
 target-an-exception = 包含 { $text } 的异常
-target-thread-blocked = [服务端] 线程 { $thread } 阻塞在 { $call }
+target-thread-blocked = [服务端] 线程 { $thread } { $state }
 target-now-ended-with = 没有在运行：它因 { $error } 退出了
 target-now-ended = 没有在运行：它已经结束了
 target-now-never-started = 没有在运行：它根本没有启动
 target-now-running = 在运行，没有阻塞
-target-now-in = 阻塞在 { $call }
 target-expected-blocked = [服务端] 期望线程 { $thread } 阻塞在 { $call }；实际上它{ $now }
 target-quit-grace = [控制台] >> quit    （宽限期 { $seconds } 秒）
 target-bug-quit-ends = 场景有误：QuitEnds 前面没有 Quit
@@ -592,6 +907,9 @@ note-python-contract = Python 特有：{ $why }；用其他语言写的服务端
 
 ## netlab exercises、netlab exercise（src/exercise.rs）
 
+exercise-progress-unreadable = 无法读取 { $file }：{ $error }
+exercise-progress-foreign = { $file } 不是 netlab 的进度文件（它的第一行应该是 { $header }）：netlab 不会改动它；请重命名或删除它，才能在这里记录你的进度
+exercise-progress-unknown = { $file } 第 { $line } 行：{ $text } 不是 netlab 认识的练习：netlab 不会改动这个文件；请修改或删除这一行
 exercise-done-at = 完成于 { $when }
 exercise-done = 已完成
 exercise-pending = 未完成
@@ -623,6 +941,59 @@ view-why-stdout = 标准输出不是终端（是管道还是文件？）
 view-why-stdin = 标准输入不是终端，按键无法传到视图
 view-why-dumb = TERM=dumb：这个终端无法绘制
 view-why-no-term = 没有设置 TERM：netlab 无法判断这个终端能绘制什么
+view-title-stage = 第 { $n } 阶段 · { $slug }
+view-keys-hint = ? 按键  p 暂停  q 退出
+view-keys-hint-short = ? 按键
+view-help =
+    q        退出：相当于在控制台输入 `quit`（第 1、2 阶段相当于 Ctrl-C）
+    Ctrl-C   同上；退出过程中再按一次：立即结束等待
+    p        暂停画面（服务端照常运行）
+    ?        显示或隐藏按键说明
+    按其他任意键开始输入一行 >> 控制台命令，Enter 发送，
+             Esc 清空。输入空行会记录当前的线程和客户端，
+             与笔记里的控制台相同。
+view-help-title = 按键
+view-help-close = 按任意键关闭
+view-threads = 线程（{ $alive } 个运行中，{ $ended } 个已结束）
+view-dict = 客户端字典（{ $n }）
+view-no-dict = 第 1 阶段没有客户端字典，下面是它的连接
+view-log = 消息与日志记录
+view-no-lock = 这一阶段没有锁
+view-lock-free = self.lock：空闲
+view-lock-held-by = self.lock 被 { $thread } 持有
+view-running = 运行中
+view-ended = 已结束
+view-died = 因异常退出：{ $exception }
+view-at-prompt = 停在 >> 提示符（input() 里）
+view-holds-lock = 持有锁
+view-makefile-close = 阻塞在 f.close()（{ $peer }）
+view-col-client = 客户端（键）
+view-col-socket = 套接字
+view-col-thread = 线程
+view-col-received = 已接收
+view-col-sent = 已发送
+view-col-peer-recv-q = 对端 Recv-Q
+view-open = 打开
+view-closed = 已关闭
+view-alive = 运行中
+view-dead = 出错
+view-gone = 已消失
+view-empty-dict = {"{}"}（空）
+view-more = ……还有 { $n } 个
+view-up = 已运行 { $clock }
+view-paused = 已暂停：画面静止，服务端照常运行（p）
+view-no-console = 这一阶段没有 >> 控制台：按 q 或 Ctrl-C 停止（在 Python 里也是 Ctrl-C）
+view-demo-keys = 这是演示，没有控制台：按 q 或 Ctrl-C 结束
+view-console-gone = 控制台已失效（quit）
+view-quitting-keys = 按 Ctrl-C 立即结束等待
+view-quit-since = quit 之后 { $seconds } 秒
+view-cut-in = { $seconds } 秒后强行终止
+view-stop-running = stop() 正在运行
+view-stop-blocked = stop() 阻塞了
+view-stop-pause = stop() 已返回；笔记里的 3 秒等待
+view-python-waits = Python 在等 stop() 没能唤醒的 { $threads }
+view-all-ended = 所有线程都已结束
+view-too-small = netlab 的视图至少需要 80x24 的终端，这个终端只有 { $w }x{ $h }。请放大窗口，或按 q 退出。
 slow-view-over = 实验已结束；客户端保持连接，所以服务端保持现状。按 q 结束演示。
 
 ## 各命令共用的编号（src/curriculum.rs）

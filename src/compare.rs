@@ -36,14 +36,15 @@ pub struct Args {
     pub(crate) color: Color,
 }
 
-/// When to colour the diff.
+/// When to colour the diff. (Plain comments on the values: a doc comment would be
+/// clap's English help for each, and `--help` says them from the catalogue.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Color {
-    /// On a terminal, unless `NO_COLOR` is set (to anything but the empty string).
+    // On a terminal, unless `NO_COLOR` is set (to anything but the empty string).
     Auto,
-    /// Always, even into a pipe or with `NO_COLOR` (the flag is the user's latest word).
+    // Always, even into a pipe or with `NO_COLOR` (the flag is the user's latest word).
     Always,
-    /// Never.
+    // Never.
     Never,
 }
 

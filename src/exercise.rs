@@ -33,14 +33,6 @@ pub fn base_name(e: &Entry) -> String {
     }
 }
 
-/// The exercise's title in the other language than the one in force: shown beside it.
-fn other_title(e: &Entry) -> &'static str {
-    let now = crate::lang::current();
-    crate::lang::Lang::all()
-        .find(|l| *l != now)
-        .map_or("", |other| e.text_in(other).title)
-}
-
 /// The progress file: in the current directory, and nowhere else.
 pub const PROGRESS_FILE: &str = "netlab-progress.txt";
 
@@ -56,25 +48,31 @@ pub fn passed(dir: &Path) -> Result<Vec<(String, String)>, String> {
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("could not read {}: {e}", path.display())),
+        Err(e) => {
+            return Err(tr!(
+                "exercise-progress-unreadable",
+                file = path.display().to_string(),
+                error = e.to_string()
+            ))
+        }
     };
     let mut lines = text.lines();
     if lines.next() != Some(PROGRESS_HEADER) {
-        return Err(format!(
-            "{} is not netlab's progress file (its first line should be {PROGRESS_HEADER:?}): \
-             netlab leaves it as it is; rename or delete it to keep your progress here",
-            path.display()
+        return Err(tr!(
+            "exercise-progress-foreign",
+            file = path.display().to_string(),
+            header = format!("{PROGRESS_HEADER:?}")
         ));
     }
     let mut done = Vec::new();
     for (i, line) in lines.enumerate() {
         let (id, when) = line.split_once('\t').unwrap_or((line, ""));
         if curriculum::parse_exercise(id).is_err() {
-            return Err(format!(
-                "{} line {}: {line:?} is not an exercise netlab knows: netlab leaves the file as \
-                 it is; fix or delete that line",
-                path.display(),
-                i + 2
+            return Err(tr!(
+                "exercise-progress-unknown",
+                file = path.display().to_string(),
+                line = i + 2,
+                text = format!("{line:?}")
             ));
         }
         done.push((id.to_string(), when.to_string()));
@@ -97,7 +95,13 @@ pub fn record_pass(dir: &Path, id: &str) -> Result<(), String> {
         let _ = writeln!(text, "{id}\t{when}");
     }
     let path = dir.join(PROGRESS_FILE);
-    std::fs::write(&path, text).map_err(|e| format!("could not write {}: {e}", path.display()))
+    std::fs::write(&path, text).map_err(|e| {
+        tr!(
+            "exercise-start-failed",
+            file = path.display().to_string(),
+            error = e.to_string()
+        )
+    })
 }
 
 /// `netlab exercises`: every exercise, in the order of the notes, with this student's
@@ -106,22 +110,29 @@ pub fn list(dir: &Path) -> Result<String, String> {
     let done = passed(dir)?;
     let exercises: Vec<&Entry> = curriculum::of_kind(Kind::Solution).collect();
     let width = exercises.iter().map(|e| e.id.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for e in &exercises {
-        let status = match done.iter().find(|(id, _)| id == e.id) {
+    let statuses: Vec<String> = exercises
+        .iter()
+        .map(|e| match done.iter().find(|(id, _)| id == e.id) {
             Some((_, when)) if !when.is_empty() => tr!("exercise-done-at", when = when),
             Some(_) => tr!("exercise-done"),
             None => tr!("exercise-pending"),
-        };
-        // Columns, not chars: a Chinese status takes two columns a character.
-        let pad = 22usize.saturating_sub(crate::text::columns(&status));
+        })
+        .collect();
+    // Columns, not chars: a Chinese status takes two columns a character. The column is
+    // as wide as the widest status, so that every title starts at the same column.
+    let status_width = statuses
+        .iter()
+        .map(|s| crate::text::columns(s))
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (e, status) in exercises.iter().zip(&statuses) {
         let _ = writeln!(
             out,
-            "{:<width$}  {status}{}  {}  ({})",
+            "{:<width$}  {}  {}",
             e.id,
-            " ".repeat(pad),
-            e.text().title,
-            other_title(e)
+            crate::text::left(status, status_width),
+            e.text().title
         );
     }
     let _ = writeln!(
@@ -157,7 +168,7 @@ pub fn check_command(e: &Entry) -> String {
 /// language in force.
 pub fn page(e: &Entry, hints: bool) -> String {
     let text = e.text();
-    let mut out = format!("{} · {}\n{}\n\n", e.id, text.title, other_title(e));
+    let mut out = format!("{} · {}\n\n", e.id, text.title);
     let _ = writeln!(out, "{}\n", text.task);
     let base = e.base().expect("an exercise has a base");
     let client = base.kind == Kind::Client;
@@ -175,7 +186,8 @@ pub fn page(e: &Entry, hints: bool) -> String {
     );
     if hints {
         for (i, hint) in text.hints.iter().enumerate() {
-            let _ = writeln!(out, "{}\n", tr!("exercise-hint", n = i + 1, text = *hint));
+            let hint = tr!("exercise-hint", n = i + 1, text = *hint);
+            let _ = writeln!(out, "{}", crate::text::wrap(&hint, "", "  "));
         }
     } else {
         let _ = writeln!(

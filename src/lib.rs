@@ -21,8 +21,11 @@
 //! - [`docs`]: netlab's pages, generated from `docs/` by `build.rs`, for `netlab explain`,
 //!   in two languages; [`lang`]: which one a run speaks; [`catalogue`]: the lines netlab
 //!   prints, in both.
+//! - [`markdown`]: a page laid out for a terminal, and [`pager`]: `netlab explain`
+//!   through `$PAGER` or `less`, as `git` does.
 //! - [`diff`] and [`compare`]: `netlab diff`, what changed from one stage to the next;
 //!   [`source`]: `netlab source`, a stage's program (Python by default, or `--rust`).
+//! - [`help`]: `--help` in the language in force, its texts from the catalogue.
 //! - [`terminal`]: what netlab writes to the terminal (a closed pipe ends a command
 //!   quietly; a very long message is shortened), and [`thread_list`]: the quit's list of
 //!   threads, grouped for a projector.
@@ -40,8 +43,11 @@ pub mod demo;
 pub mod diff;
 pub mod docs;
 pub mod exercise;
+pub mod help;
 pub mod lang;
 pub mod logging;
+pub mod markdown;
+pub mod pager;
 pub mod policy;
 pub mod ports;
 pub mod program;

@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use netlab::curriculum::{self, Entry, Kind};
 use netlab::docs::{self, Page};
 use netlab::exercise;
@@ -26,6 +26,10 @@ const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("NETLAB_BUIL
 ///
 /// Start with `netlab stages`, run one with `netlab stage 3`, connect with
 /// `netlab client` or `nc 127.0.0.1 60000`, and read about it with `netlab explain 3`.
+///
+/// The doc comments of the commands and arguments document the code; what `--help`
+/// prints comes from the message catalogue, in the language in force (`netlab::help`:
+/// `help-stage--port` and the like in messages/*.ftl).
 #[derive(Parser)]
 #[command(name = "netlab", version = VERSION, propagate_version = true)]
 struct Cli {
@@ -42,10 +46,6 @@ enum Command {
     /// List the tutorial's stages: number, slug, title.
     Stages,
     /// Run one stage's server (those with a `>> ` console stop on `quit`).
-    #[command(about = format!(
-        "Run one stage's server (stages {} have a `>> ` console: type `quit` to stop)",
-        curriculum::stages_with_console()
-    ))]
     Stage(StageArgs),
     /// Run the tutorial's chat client (sends `I'm ready`, then each line you type; `/help`
     /// at its prompt lists netlab's commands: /reset, /halfclose, /bytes, /flood).
@@ -81,11 +81,14 @@ enum Command {
     /// client's, the console's, a demo's... With no page, list them.
     Explain {
         /// A stage number, `client`, or a page's name (`console`, `demo-race`, ...).
-        #[arg(value_parser = parse_page, help = format!(
-            "A stage number ({}), `client`, or a page's name (`console`, `demo-race`, ...)",
-            curriculum::stage_numbers()
-        ))]
+        #[arg(value_parser = parse_page)]
         page: Option<&'static Page>,
+        /// Only the first screen: what the stage adds, the flaw it keeps, the commands.
+        #[arg(long)]
+        brief: bool,
+        /// Print the page straight to the terminal, without a pager.
+        #[arg(long)]
+        no_pager: bool,
     },
     /// Show what changed from one stage to another: the unified diff of their Python files
     /// (--rust: of the Rust ones netlab runs), with the notes' headings of both above it
@@ -130,12 +133,7 @@ struct StageArgs {
     port: u16,
     /// After `quit`, how many seconds to wait for the threads that Python would wait for
     /// forever, before cutting them short [default: 5]. Stages with a console only.
-    #[arg(long, value_parser = parse_seconds, help = format!(
-        "After `quit`, how many seconds to wait for the threads that Python would wait for \
-         forever, before cutting them short [default: 5]. Stages {} only: the others have no \
-         `quit`, and say so if given one",
-        curriculum::stages_with_console()
-    ))]
+    #[arg(long, value_parser = parse_seconds)]
     grace: Option<f64>,
     /// Bind as the notes' code does, without SO_REUSEADDR: after a run with clients, the
     /// port cannot be bound again for about 60 s (TIME-WAIT). By default netlab sets it, so
@@ -182,15 +180,13 @@ fn parse_host(text: &str) -> Result<IpAddr, String> {
         return Ok(IpAddr::from([127, 0, 0, 1]));
     }
     text.parse()
-        .map_err(|_| format!("{text:?} is not an IP address (try 127.0.0.1 or ::1)"))
+        .map_err(|_| tr!("arg-not-an-address", text = format!("{text:?}")))
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && (0.0..=3600.0).contains(&s) => Ok(s),
-        _ => Err(format!(
-            "{text:?} is not a number of seconds between 0 and 3600"
-        )),
+        _ => Err(tr!("arg-not-seconds", text = format!("{text:?}"))),
     }
 }
 
@@ -223,8 +219,17 @@ fn main() -> ExitCode {
     lang::choose(lang_flag(std::env::args()));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        // A usage error (or --help): clap prints it and exits, 2 for an error.
-        Err(e) => with_port_tip(e).exit(),
+        // --help or a usage error: parsed again with every text from the catalogue
+        // (netlab::help), which only a help or an error shows, so that a run that
+        // parses does not pay for them; clap prints it and exits, 2 for an error.
+        Err(_) => {
+            let e = netlab::help::localised(Cli::command())
+                .try_get_matches()
+                .and_then(|matches| Cli::from_arg_matches(&matches))
+                .err()
+                .expect("the same arguments fail the same way");
+            with_port_tip(e).apply::<netlab::help::Errors>().exit()
+        }
     };
     // Chosen above from the same flag; clap has now checked its value.
     debug_assert!(cli.lang.is_none_or(|l| l == lang::current()));
@@ -271,9 +276,22 @@ fn with_port_tip(mut e: clap::Error) -> clap::Error {
         return e;
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let takes_port = match args.first().map(String::as_str) {
+    // The command's words, without the global `--lang CODE` wherever it stands.
+    let mut words = Vec::new();
+    let mut skip_value = false;
+    for a in &args {
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        match a.as_str() {
+            "--lang" => skip_value = true,
+            a if a.starts_with("--lang=") => {}
+            a => words.push(a),
+        }
+    }
+    let takes_port = match words.first().copied() {
         Some("stage" | "client" | "ports") => true,
-        Some("demo") => args.get(1).is_some_and(|d| d == "bind"),
+        Some("demo") => words.get(1).is_some_and(|d| *d == "bind"),
         _ => false,
     };
     if !takes_port {
@@ -291,9 +309,9 @@ fn with_port_tip(mut e: clap::Error) -> clap::Error {
         .collect();
     e.insert(
         ContextKind::Suggested,
-        ContextValue::StyledStrs(vec![format!(
-            "a port is given with --port: `netlab {}`",
-            fixed.join(" ")
+        ContextValue::StyledStrs(vec![tr!(
+            "arg-port-tip",
+            command = format!("netlab {}", fixed.join(" "))
         )
         .into()]),
     );
@@ -321,7 +339,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => netlab::check::run(&args),
         Command::Bench(args) => {
             let netlab = std::env::current_exe()
-                .map_err(|e| anyhow::anyhow!("could not find netlab's own binary: {e}"))?;
+                .map_err(|e| anyhow::anyhow!(tr!("bench-no-binary", error = e.to_string())))?;
             netlab::bench::run(&args, &netlab)
         }
         Command::Exercises => match exercise::list(std::path::Path::new(".")) {
@@ -347,7 +365,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             out!("{}", exercise::page(id, hint));
             Ok(0)
         }
-        Command::Explain { page } => {
+        Command::Explain {
+            page,
+            brief,
+            no_pager,
+        } => {
             match page {
                 Some(page) => {
                     let wanted = lang::current();
@@ -358,7 +380,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                             tr!("explain-not-translated", page = page.name, file = text.file)
                         );
                     }
-                    out!("{}", text.text)
+                    explain(text.text, brief, no_pager);
                 }
                 None => out!("{}", docs::list()),
             }
@@ -389,25 +411,50 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
+/// `netlab explain PAGE`: on a terminal, the page laid out for it (`netlab::markdown`)
+/// and shown through the pager unless `--no-pager`; elsewhere (a pipe, a file) the
+/// Markdown as it is written. `--brief`: only its first screen.
+fn explain(page: &str, brief: bool, no_pager: bool) {
+    use std::io::IsTerminal;
+    let page = if brief {
+        netlab::markdown::first_screen(page)
+    } else {
+        page.to_string()
+    };
+    if !std::io::stdout().is_terminal() {
+        out!("{page}");
+        return;
+    }
+    let style = netlab::markdown::Style {
+        colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let shown = netlab::markdown::render(&page, netlab::text::width(), style);
+    netlab::pager::show(&format!("{shown}\n"), !no_pager);
+}
+
 /// `netlab stages`: one line per stage, then the client, what each adds in the language
 /// in force, beside the notes' heading.
 fn stages_table() -> String {
     let mut out = String::new();
     for s in curriculum::of_kind(Kind::Stage) {
         out.push_str(&format!(
-            "{}  {:<9} {}  ({})\n",
+            "{}  {:<9} {}  {}\n",
             s.id,
             s.slug,
             s.text().title,
-            s.heading
+            tr!("stages-heading", heading = s.heading)
         ));
     }
     let client = curriculum::client();
     out.push_str(&format!(
-        "   {:<9} {}  ({}): netlab client\n",
+        "   {:<9} {}  {}\n",
         client.slug,
         client.text().title,
-        client.heading
+        tr!(
+            "stages-client",
+            heading = client.heading,
+            command = "netlab client"
+        )
     ));
     out
 }
@@ -446,7 +493,8 @@ fn run_stage(args: StageArgs) -> anyhow::Result<u8> {
         Ok(running) => running,
         Err(e) => bail!("{}", start_failure(stage.id, addr, &e, options.reuse_addr)),
     };
-    // Scripts and tests wait for this exact line to learn the port.
+    // Scripts and tests wait for this exact line to learn the port, whatever the
+    // language: it stays English, outside the catalogue, on purpose.
     errln!("listening on {}", running.local_addr());
     if !args.host.is_loopback() {
         log::warn!(
@@ -529,9 +577,21 @@ fn start_failure(stage: &str, addr: SocketAddr, e: &Exception, reuse_addr: bool)
         addr = addr.to_string(),
         errno_name = errno_name(errno),
         errno = errno.to_string(),
-        strerror = netlab::py::strerror(errno),
+        strerror = error_text(errno),
         hint = hint
     )
+}
+
+/// The C library's description of `errno` (`Address already in use`), or the
+/// catalogue's for the errors a student meets here (`errno-EADDRINUSE`): the system's
+/// text is English whatever the locale netlab speaks in.
+fn error_text(errno: i32) -> String {
+    let id = format!("errno-{}", errno_name(errno));
+    if netlab::catalogue::has(netlab::lang::current(), &id) {
+        netlab::catalogue::text(&id, &[])
+    } else {
+        netlab::py::strerror(errno)
+    }
 }
 
 /// How to choose another port: `--port`, and under make (`make run` sets MAKELEVEL in its

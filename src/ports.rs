@@ -21,6 +21,7 @@ mod owners;
 
 pub(crate) use owners::{owners, Owner};
 
+use crate::tr;
 use anyhow::Context;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -176,7 +177,7 @@ pub(crate) fn parse(text: &str) -> io::Result<Vec<TcpSocket>> {
             parse_line(line).ok_or_else(|| {
                 io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("not a /proc/net/tcp line: {line:?}"),
+                    tr!("ports-bad-line", line = format!("{line:?}")),
                 )
             })
         })
@@ -253,7 +254,7 @@ pub(crate) fn table(sockets: &[TcpSocket]) -> String {
             .get(&s.inode)
             .into_iter()
             .flatten()
-            .map(Owner::to_string)
+            .map(owner)
             .collect();
         [
             s.state.to_string(),
@@ -277,9 +278,10 @@ fn owners_of(sockets: &[TcpSocket]) -> HashMap<u64, Vec<Owner>> {
 }
 
 /// What holds the local TCP port `port` on this machine, in one short phrase for other
-/// commands to print: `pid 1234 (python3) listens on 127.0.0.1:60000`, `3 connections in
-/// TIME-WAIT (no process; they clear in about 60 s)`, several joined by `; `. None if no
-/// socket uses that port as its own (or /proc cannot be read).
+/// commands to print, in the language in force: `pid 1234 (python3) listens on
+/// 127.0.0.1:60000`, `3 connections in TIME-WAIT (no process; they clear in about
+/// 60 s)`, several joined by `; `. None if no socket uses that port as its own (or /proc
+/// cannot be read).
 pub fn holders(port: u16) -> Option<String> {
     let mine: Vec<TcpSocket> = sockets()
         .ok()?
@@ -293,12 +295,10 @@ pub fn holders(port: u16) -> Option<String> {
     let mut phrases = Vec::new();
     // Listeners first: they are what a bind() most often collides with.
     for s in mine.iter().filter(|s| s.state == State::Listen) {
+        let addr = s.local.to_string();
         phrases.push(match owners.get(&s.inode) {
-            Some(holders) => format!("{} listens on {}", who(holders), s.local),
-            None => format!(
-                "another user's program listens on {} (`sudo ss -tlnp` names it)",
-                s.local
-            ),
+            Some(holders) => tr!("ports-holder-listens", who = who(holders), addr = addr),
+            None => tr!("ports-holder-unknown-listens", addr = addr),
         });
     }
     // Connections whose process is known, by process; then the others, by state.
@@ -315,45 +315,53 @@ pub fn holders(port: u16) -> Option<String> {
     for (owner, states) in &by_owner {
         let names: BTreeSet<&str> = states.iter().map(|s| s.name()).collect();
         let names: Vec<&str> = names.into_iter().collect();
-        phrases.push(format!(
-            "{owner} has {} on port {port} ({})",
-            connections(states.len()),
-            names.join(", ")
+        phrases.push(tr!(
+            "ports-holder-has",
+            owner = owner.as_str(),
+            connections = tr!("ports-connections", n = states.len()),
+            port = port.to_string(),
+            states = crate::text::list(&names)
         ));
     }
     for (state, n) in &unowned {
-        phrases.push(format!(
-            "{} of another user's program in {state}",
-            connections(*n)
+        phrases.push(tr!(
+            "ports-holder-other-user",
+            connections = tr!("ports-connections", n = *n),
+            state = *state
         ));
     }
     for (state, n) in &no_process {
-        let when = match (*state == State::TimeWait.name(), *n == 1) {
-            (true, true) => "it clears in about 60 s",
-            (true, false) => "they clear in about 60 s",
-            (false, true) => "the kernel finishes it alone",
-            (false, false) => "the kernel finishes them alone",
+        let when = if *state == State::TimeWait.name() {
+            tr!("ports-when-time-wait", n = *n)
+        } else {
+            tr!("ports-when-kernel", n = *n)
         };
-        phrases.push(format!(
-            "{} in {state} (no process; {when})",
-            connections(*n)
+        phrases.push(tr!(
+            "ports-holder-no-process",
+            connections = tr!("ports-connections", n = *n),
+            state = *state,
+            when = when
         ));
     }
-    Some(phrases.join("; "))
+    Some(phrases.join(&tr!("ports-holders-separator")))
 }
 
-/// `pid 1234 (python3)`, or `pid 1234 (python3) and pid 1240 (python3)` after a fork.
+/// `pid 1234 (python3)`, in the language in force.
+fn owner(o: &Owner) -> String {
+    tr!("ports-owner", pid = o.pid, name = o.name.as_str())
+}
+
+/// `pid 1234 (python3)`, or `pid 1234 (python3) and pid 1240 (python3)` after a fork, in
+/// the language in force.
 fn who(holders: &[Owner]) -> String {
-    let names: Vec<String> = holders.iter().map(Owner::to_string).collect();
-    names.join(" and ")
-}
-
-/// `1 connection`, `3 connections`.
-fn connections(n: usize) -> String {
-    if n == 1 {
-        "1 connection".to_string()
-    } else {
-        format!("{n} connections")
+    let names: Vec<String> = holders.iter().map(owner).collect();
+    match names.split_last() {
+        Some((last, first)) if !first.is_empty() => tr!(
+            "threads-names-two",
+            first = crate::text::list(first),
+            last = last.as_str()
+        ),
+        _ => names.concat(),
     }
 }
 
@@ -371,9 +379,7 @@ fn endpoint(addr: SocketAddr) -> String {
 
 /// `netlab ports`: prints the table for the sockets that the options keep.
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    let all = sockets().context(
-        "could not read /proc/net/tcp: `netlab ports` needs Linux's /proc (elsewhere, try `netstat -an`)",
-    )?;
+    let all = sockets().context(tr!("ports-no-proc"))?;
     let shown: Vec<TcpSocket> = all
         .into_iter()
         .filter(|s| args.all || s.state == State::Listen)

@@ -35,10 +35,7 @@ impl CodeFlags {
 #[derive(clap::Args)]
 pub struct Args {
     /// A stage number, `client`, or an exercise's id (its reference solution).
-    #[arg(value_parser = curriculum::parse_any, value_name = "STAGE|EXERCISE", help = format!(
-        "A stage number ({}), `client`, or an exercise's id (its reference solution)",
-        curriculum::stage_numbers()
-    ))]
+    #[arg(value_parser = curriculum::parse_any, value_name = "STAGE|EXERCISE")]
     pub(crate) entry: &'static Entry,
     #[command(flatten)]
     pub(crate) code: CodeFlags,

@@ -417,7 +417,8 @@ fn how_they_ended(interp: &Interpreter, stuck: &[ThreadInfo]) -> String {
             [one] => one.to_string(),
             _ => tr!("count-threads", n = names.len()),
         };
-        out.push_str(&format!("\n  - {who}: {way}"));
+        out.push('\n');
+        out.push_str(&tr!("quit-ended-way", who = who, way = way));
     }
     out
 }

@@ -50,9 +50,9 @@ pub(crate) fn shorten(text: &str) -> Cow<'_, str> {
         cut -= 1;
     }
     Cow::Owned(format!(
-        "{}... ({} bytes in all; netlab shows the first {cut})",
+        "{}... {}",
         &text[..cut],
-        text.len()
+        crate::tr!("terminal-shortened", total = text.len(), shown = cut)
     ))
 }
 

@@ -54,9 +54,14 @@ pub fn wrap_to(text: &str, first: &str, rest: &str, max: usize) -> String {
     out
 }
 
+/// How far back (in columns) a row of Chinese may end early, after a `，` or `；`, rather
+/// than between two characters of a word: `可立 / 即终止` reads badly, `，/ 可立即终止` well.
+const PUNCTUATION_REACH: usize = 12;
+
 /// `text` in rows of at most `max` columns (the first may be narrower, `first_max`): the
 /// rows of a wrapped paragraph, without indentation. Breaks at spaces, between Chinese
-/// characters, and never inside backquotes; a word longer than a row is cut.
+/// characters (after a Chinese punctuation mark when one is near the end of the row),
+/// and never inside backquotes; a word longer than a row is cut.
 pub fn lines(text: &str, first_max: usize, max: usize) -> Vec<String> {
     let mut rows = Vec::new();
     let mut row = String::new();
@@ -64,7 +69,9 @@ pub fn lines(text: &str, first_max: usize, max: usize) -> Vec<String> {
     for (space, piece) in pieces(text) {
         let need = columns(piece) + usize::from(space && !row.is_empty());
         if !row.is_empty() && columns(&row) + need > room(&rows) {
+            let carried = early_break(&mut row, piece, room(&rows));
             rows.push(std::mem::take(&mut row));
+            row = carried;
         }
         if space && !row.is_empty() {
             row.push(' ');
@@ -88,14 +95,47 @@ pub fn lines(text: &str, first_max: usize, max: usize) -> Vec<String> {
     rows
 }
 
+/// When a Chinese row must break before `next` (itself Chinese), and within the row's
+/// last [`PUNCTUATION_REACH`] columns a `，；：。、` ends a piece or a space separates two:
+/// the row is cut there and what followed is returned, to start the next row (`按 Ctrl-C
+/// 可立` / `即终止` becomes `按 Ctrl-C` / `可立即终止`). Otherwise nothing moves; nor in
+/// rows too narrow (`room`) to spare the columns, nor across a backquoted command.
+fn early_break(row: &mut String, next: &str, room: usize) -> String {
+    let wide = |c: Option<char>| c.and_then(UnicodeWidthChar::width).unwrap_or(0) == 2;
+    if room < 3 * PUNCTUATION_REACH || !wide(next.chars().next()) || !wide(row.chars().next_back())
+    {
+        return String::new();
+    }
+    let marks = "，；：。、！？";
+    let mut tail = 0;
+    for (at, c) in row.char_indices().rev() {
+        if c == '`' {
+            break;
+        }
+        let after = at + c.len_utf8();
+        if after < row.len() && (marks.contains(c) || c == ' ') {
+            let carried = row[after..].to_string();
+            row.truncate(if c == ' ' { at } else { after });
+            return carried;
+        }
+        tail += c.width().unwrap_or(0);
+        if tail > PUNCTUATION_REACH {
+            break;
+        }
+    }
+    String::new()
+}
+
 /// The places a line may break: each piece is a word, a Chinese character with the
-/// punctuation that sticks to it, or a backquoted span, whole; with whether the text had
-/// a space before it (a space is put back only there).
+/// punctuation that sticks to it (a closing mark to the character before it, an opening
+/// one to the character after it), or a backquoted span, whole; with whether the text
+/// had a space before it (a space is put back only there).
 fn pieces(text: &str) -> Vec<(bool, &str)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut in_code = false;
     let mut after_wide = false;
+    let mut after_opening = false;
     let mut space_before = false;
     for (at, c) in text.char_indices() {
         if c.is_whitespace() && !in_code {
@@ -104,16 +144,18 @@ fn pieces(text: &str) -> Vec<(bool, &str)> {
             }
             space_before = true;
             after_wide = false;
+            after_opening = false;
             continue;
         }
         let wide = c.width().unwrap_or(0) == 2;
         let sticks = "，。、；：！？）」』》”’,.;:!?)".contains(c);
         if let Some(s) = start {
-            if !in_code && !sticks && (wide || after_wide) && c != '`' {
+            if !in_code && !sticks && !after_opening && (wide || after_wide) {
                 out.push((std::mem::take(&mut space_before), &text[s..at]));
                 start = None;
             }
         }
+        after_opening = !in_code && "（「『《“‘".contains(c);
         if start.is_none() {
             start = Some(at);
         }
@@ -126,6 +168,19 @@ fn pieces(text: &str) -> Vec<(bool, &str)> {
         out.push((space_before, &text[s..]));
     }
     out
+}
+
+/// Appends to `text` the next row of a paragraph that a wrap broke (undoing [`lines`]):
+/// with a space between them, unless both sides of the break are wide (Chinese
+/// characters or full-width marks), where the wrap broke the line without one: "客户端才"
+/// and "会唤醒它" make "客户端才会唤醒它", not "客户端才 会唤醒它".
+pub fn push_row(text: &mut String, row: &str) {
+    let wide = |c: Option<char>| c.and_then(|c| c.width()).unwrap_or(0) == 2;
+    let chinese_break = wide(text.chars().next_back()) && wide(row.chars().next());
+    if !text.is_empty() && !chinese_break {
+        text.push(' ');
+    }
+    text.push_str(row);
 }
 
 /// Sentences made into one paragraph: a space between two, except after a sentence that
@@ -240,6 +295,50 @@ mod tests {
     }
 
     #[test]
+    fn chinese_breaks_after_a_comma_when_one_is_near() {
+        // 40 columns end at 辰, five characters after the comma: the row ends at the comma.
+        let text = "甲乙丙丁戊己庚辛壬癸甲乙丙丁，子丑寅卯辰巳午未申酉戌亥";
+        let out = wrap_to(text, "", "", 40);
+        assert_eq!(
+            out,
+            "甲乙丙丁戊己庚辛壬癸甲乙丙丁，\n子丑寅卯辰巳午未申酉戌亥\n"
+        );
+        // A space near the end of the row is a better place than inside a word.
+        let spaced =
+            "netlab 最多等到 quit 之后 5.0 秒，届时强行终止仍在运行的线程；按 Ctrl-C 可立即终止。";
+        let out = wrap_to(spaced, "", "", 77);
+        assert!(
+            out.starts_with(
+                "netlab 最多等到 quit 之后 5.0 秒，届时强行终止仍在运行的线程；按 Ctrl-C\n可立即"
+            ),
+            "{out}"
+        );
+        // Too far from the end of the row, a comma changes nothing.
+        let far = "甲乙丙丁，戊己庚辛壬癸甲乙丙丁子丑寅卯辰巳午未申酉戌亥";
+        assert!(wrap_to(far, "", "", 40).starts_with("甲乙丙丁，戊己庚辛壬癸甲乙丙丁子丑寅卯辰\n"));
+    }
+
+    #[test]
+    fn an_opening_bracket_stays_with_what_it_opens() {
+        let text =
+            "SO_REUSEADDR 改变不了这一点（1b）；只有 SO_REUSEPORT 能让两个套接字监听同一个端口";
+        for max in 20..40 {
+            let out = wrap_to(text, "", "", max);
+            assert!(out.lines().all(|l| !l.ends_with('（')), "at {max}: {out}");
+        }
+    }
+
+    #[test]
+    fn a_command_after_chinese_may_start_the_next_row() {
+        let text = "它们就像笔记的代码那样运行。`netlab ports --all --port 51693` 会显示 TIME-WAIT";
+        let out = wrap_to(text, "", "", 40);
+        assert!(
+            out.starts_with("它们就像笔记的代码那样运行。\n`netlab"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn a_command_in_backquotes_stays_on_one_line() {
         let text = "to see it again run `netlab demo bind --port 60000` in a second terminal";
         let out = wrap_to(text, "", "", 40);
@@ -266,6 +365,18 @@ mod tests {
         let out = aligned(&rows);
         let cols: Vec<usize> = out.lines().map(|l| columns(&l[..l.len() - 1])).collect();
         assert_eq!(cols[0], cols[1], "{out}");
+    }
+
+    #[test]
+    fn rows_join_again_as_they_were_broken() {
+        let text = "客户端才会唤醒它，而 recv() 阻塞在 accept() 里，then English words go on";
+        for max in [12, 17, 20, 31] {
+            let mut joined = String::new();
+            for row in lines(text, max, max) {
+                push_row(&mut joined, &row);
+            }
+            assert_eq!(joined, text, "at {max} columns");
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! the grace period ends); [`describe_changes`] says only what changed since the list
 //! above, so each list is printed once.
 
-use crate::py::ThreadInfo;
+use crate::py::{Call, ThreadInfo};
 use crate::text::wrap;
 use crate::tr;
 use std::collections::HashSet;
@@ -36,17 +36,21 @@ pub(crate) fn describe(threads: &[ThreadInfo]) -> String {
         let first = group[0];
         if group.len() == 1 {
             out.push_str(&wrap(
-                &format!("{}: {}", first.name, state(first)),
+                &tr!(
+                    "threads-one",
+                    name = first.name.as_str(),
+                    state = state(first)
+                ),
                 "  - ",
                 "    ",
             ));
         } else {
             let names: Vec<&str> = group.iter().map(|t| t.name.as_str()).collect();
             out.push_str(&wrap(
-                &format!(
-                    "{} {}:",
-                    tr!("count-threads", n = group.len()),
-                    common_state(&group)
+                &tr!(
+                    "threads-group",
+                    threads = tr!("count-threads", n = group.len()),
+                    state = common_state(&group)
                 ),
                 "  - ",
                 "    ",
@@ -123,33 +127,26 @@ fn groups(threads: &[ThreadInfo]) -> Vec<Vec<&ThreadInfo>> {
 /// `in recv() from 127.0.0.1:51234`, or `running`.
 fn state(t: &ThreadInfo) -> String {
     match &t.blocked {
-        Some(b) => tr!("threads-in", what = b.what.as_str()),
+        Some(b) => b.what.describe(),
         None => tr!("threads-running"),
     }
 }
 
-/// What a group's threads have in common: `in a wait for self.lock` when they sit in the
-/// same call, `in recv() from ...` when the calls differ only in their last words (the
-/// address), `running`.
+/// What a group's threads have in common: `waiting for self.lock` when they sit in the
+/// same call, `in recv() from ...` when the calls differ only in their address, `running`.
 fn common_state(group: &[&ThreadInfo]) -> String {
-    let whats: Vec<&str> = group
+    let calls: Vec<&Call> = group
         .iter()
-        .filter_map(|t| t.blocked.as_ref().map(|b| b.what.as_str()))
+        .filter_map(|t| t.blocked.as_ref().map(|b| &b.what))
         .collect();
-    let Some(first) = whats.first() else {
+    let Some(first) = calls.first() else {
         return tr!("threads-running");
     };
-    if whats.iter().all(|w| w == first) {
-        return tr!("threads-in", what = *first);
+    if calls.iter().all(|c| c == first) {
+        first.describe()
+    } else {
+        first.elided().describe()
     }
-    let words: Vec<&str> = first.split(' ').collect();
-    let shared = (0..words.len())
-        .take_while(|&i| whats.iter().all(|w| w.split(' ').nth(i) == Some(words[i])))
-        .count();
-    tr!(
-        "threads-in",
-        what = format!("{} ...", words[..shared].join(" "))
-    )
 }
 
 /// `a, b, c and 37 more`, `a and b`, `a`.
@@ -175,13 +172,13 @@ mod tests {
     use super::*;
     use crate::py::interpreter::Blocked;
 
-    fn blocked(name: &str, what: &str, why: &str) -> ThreadInfo {
+    fn blocked(name: &str, what: Call, why: &str) -> ThreadInfo {
         ThreadInfo {
             name: name.to_string(),
             daemon: false,
             alive: true,
             blocked: Some(Blocked {
-                what: what.to_string(),
+                what,
                 why: why.to_string(),
             }),
             exception: None,
@@ -197,14 +194,19 @@ mod tests {
     fn class(n: u16) -> Vec<ThreadInfo> {
         let mut threads = vec![blocked(
             "accept",
-            "accept() on 127.0.0.1:60000",
+            Call::Accept {
+                on: "127.0.0.1:60000".into(),
+            },
             "the next client that connects wakes it",
         )];
         threads.extend((0..n).map(|i| {
             let addr = format!("127.0.0.1:{}", 40000 + i);
             blocked(
                 &format!("recv {addr}"),
-                &format!("recv() from {addr}"),
+                Call::Recv {
+                    call: "recv()",
+                    from: addr.clone(),
+                },
                 WHY_RECV,
             )
         }));
@@ -245,12 +247,12 @@ mod tests {
     #[test]
     fn same_call_same_words() {
         let threads = vec![
-            blocked("recv a", "a wait for self.lock", "held"),
-            blocked("recv b", "a wait for self.lock", "held"),
+            blocked("recv a", Call::Lock, "held"),
+            blocked("recv b", Call::Lock, "held"),
         ];
         assert_eq!(
             describe(&threads),
-            "  - 2 threads in a wait for self.lock:\n    recv a and recv b\n      held\n"
+            "  - 2 threads waiting for self.lock:\n    recv a and recv b\n      held\n"
         );
     }
 
@@ -280,7 +282,11 @@ mod tests {
         let before = class(3);
         let mut now = class(3);
         now.remove(1); // recv 127.0.0.1:40000 ended
-        now.push(blocked("MainThread", "Event.wait(3)", "a pause"));
+        now.push(blocked(
+            "MainThread",
+            Call::Other("Event.wait(3)".into()),
+            "a pause",
+        ));
         let text = describe_changes(&before, &now);
         assert_eq!(
             text,

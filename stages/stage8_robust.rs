@@ -21,7 +21,7 @@
 //! `netlab diff 7 8` shows all of it at once.
 
 use crate::policy::{self, Limits};
-use crate::py::blocking;
+use crate::py::{blocking, Call};
 use crate::sync::{lock, wait_while};
 use crate::py::{self, Dict, Event, File, Lock, Socket, Thread};
 use chrono::Local;
@@ -85,8 +85,8 @@ impl Outbox {
         let mut p = lock(&self.pending);
         if p.text.is_empty() && !p.closing {
             p = blocking(
-                || "cond.wait()".to_string(),
-                || "the outbox is empty: the writer waits until a message is put in it".to_string(),
+                || Call::Other("cond.wait()".to_string()),
+                || crate::tr!("why-outbox-empty"),
                 || {
                     p.waiting = true;
                     wait_while(&self.ready, p, Duration::from_secs(3600), |p| {

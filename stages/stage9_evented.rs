@@ -130,7 +130,7 @@ impl Selector {
             // netlab records the wait, as it does for accept() and recv(): the view and the
             // tests see the loop idle in select().
             let polled = py::blocking(
-                || "select()".to_string(),
+                || py::Call::Other("select()".to_string()),
                 || crate::tr!("why-select"),
                 || self.poll.poll(&mut self.events, timeout),
             );

@@ -119,12 +119,14 @@ pub(crate) enum Ended {
 }
 
 impl Ended {
-    pub(crate) fn name(self) -> &'static str {
+    /// How the table and the progress lines say it, in the language in force (the JSON
+    /// keeps the variant's name).
+    pub(crate) fn describe(self) -> String {
         match self {
-            Ended::Complete => "complete",
-            Ended::Idle => "idle",
-            Ended::Deadline => "deadline",
-            Ended::Closed => "closed",
+            Ended::Complete => crate::tr!("bench-ended-complete"),
+            Ended::Idle => crate::tr!("bench-ended-idle"),
+            Ended::Deadline => crate::tr!("bench-ended-deadline"),
+            Ended::Closed => crate::tr!("bench-ended-closed"),
         }
     }
 }
@@ -198,19 +200,22 @@ pub(crate) enum LoadFailure {
 impl std::fmt::Display for LoadFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            LoadFailure::Connect { client, why } => write!(f, "client {client} could not connect: {why}"),
+            LoadFailure::Connect { client, why } => f.write_str(&crate::tr!(
+                "bench-fail-connect",
+                client = *client,
+                why = why.as_str()
+            )),
             LoadFailure::Unregistered {
                 complete,
                 clients,
                 waited,
-            } => write!(
-                f,
-                "never registered the class: after {:.1} s, {complete} of {clients} clients had seen every \
-                 client's sync line (a server that does not broadcast each line to every client, or that \
-                 lost some clients)",
-                waited.as_secs_f64()
-            ),
-            LoadFailure::Io(why) => write!(f, "the bench's event loop failed: {why}"),
+            } => f.write_str(&crate::tr!(
+                "bench-fail-unregistered",
+                seconds = format!("{:.1}", waited.as_secs_f64()),
+                complete = *complete,
+                clients = *clients
+            )),
+            LoadFailure::Io(why) => f.write_str(&crate::tr!("bench-fail-io", why = why.as_str())),
         }
     }
 }

@@ -23,7 +23,7 @@ mod server;
 mod table;
 
 use crate::program::{self, Usage};
-use crate::{errln, outln};
+use crate::{errln, outln, tr};
 use indicatif::{ProgressBar, ProgressStyle};
 use load::{Load, LoadLimits, Pace, Watch};
 use report::{BenchRun, Figures};
@@ -102,22 +102,21 @@ const DEFAULT_WINDOW: u32 = 8;
 fn loopback(text: &str) -> Result<SocketAddr, String> {
     let addr: SocketAddr = text
         .parse()
-        .map_err(|_| format!("{text:?} is not HOST:PORT (127.0.0.1:61000)"))?;
+        .map_err(|_| tr!("bench-arg-addr", text = format!("{text:?}")))?;
     if addr.ip().is_loopback() {
         Ok(addr)
     } else {
-        Err(format!(
-            "{addr} is not on this machine: the bench loads loopback servers only (127.0.0.0/8, ::1)"
-        ))
+        Err(tr!("bench-arg-not-loopback", addr = addr.to_string()))
     }
 }
 
 fn clients(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n) if (1..=body::MAX_CLIENTS).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "{text:?} is not a class size from 1 to {}",
-            body::MAX_CLIENTS
+        _ => Err(tr!(
+            "bench-arg-clients",
+            text = format!("{text:?}"),
+            max = body::MAX_CLIENTS
         )),
     }
 }
@@ -125,9 +124,10 @@ fn clients(text: &str) -> Result<usize, String> {
 fn size(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if (body::MIN_SIZE..=1 << 20).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "{text:?} is not a body size from {} to 1048576 bytes",
-            body::MIN_SIZE
+        _ => Err(tr!(
+            "bench-arg-size",
+            text = format!("{text:?}"),
+            min = body::MIN_SIZE
         )),
     }
 }
@@ -135,16 +135,14 @@ fn size(text: &str) -> Result<usize, String> {
 fn rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(r) if r.is_finite() && (0.01..=10_000_000.0).contains(&r) => Ok(r),
-        _ => Err(format!("{text:?} is not a rate in messages a second")),
+        _ => Err(tr!("bench-arg-rate", text = format!("{text:?}"))),
     }
 }
 
 fn seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Ok(s),
-        _ => Err(format!(
-            "{text:?} is not a number of seconds between 0 and 3600"
-        )),
+        _ => Err(tr!("arg-not-seconds", text = format!("{text:?}"))),
     }
 }
 
@@ -162,10 +160,7 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
         servers.push(Benched::Command(args.command.clone()));
     }
     if servers.is_empty() {
-        errln!(
-            "netlab bench: nothing to bench: give --stage N, --addr HOST:PORT, or a command after `--` \
-             (`netlab bench --stage 7 --stage 2`)"
-        );
+        errln!("{}", tr!("bench-nothing"));
         return Ok(USAGE);
     }
     // A server at --addr is the user's to start: without it, every run would measure
@@ -184,8 +179,12 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
     let smallest = args.clients.iter().copied().min().unwrap_or(1);
     if args.slow_readers >= smallest {
         errln!(
-            "netlab bench: --slow-readers {} leaves no client to send in a class of {smallest}",
-            args.slow_readers
+            "{}",
+            tr!(
+                "bench-no-sender",
+                slow = args.slow_readers,
+                smallest = smallest
+            )
         );
         return Ok(USAGE);
     }
@@ -206,20 +205,24 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
         idle: Duration::from_secs_f64(args.idle),
         deadline: Duration::from_secs_f64(args.deadline),
     };
-    program::stop_all_on_signals("netlab bench: interrupted; the servers it started were stopped");
+    // Said at most once, at the end of the process: the text may live as long.
+    program::stop_all_on_signals(tr!("bench-interrupted").leak());
     let largest = args.clients.iter().copied().max().unwrap_or(1);
     if let Some(note) = raise_fd_limit(largest as u64 + 64) {
-        errln!("netlab bench: {note}");
+        errln!("{}", tr!("bench-line", text = note));
     }
 
     let reps = args.reps as usize;
     let total = reps * args.clients.len() * servers.len();
     let bar = ProgressBar::new(total as u64).with_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} runs, {elapsed}  {msg}")
-            .expect("a valid template"),
+        ProgressStyle::with_template(&format!(
+            "{{bar:30}} {{pos}}/{{len}} {}  {{elapsed}}  {{msg}}",
+            tr!("bench-progress-runs")
+        ))
+        .expect("a valid template"),
     );
     let plan = describe(args, pace, &labels);
-    bar.suspend(|| errln!("netlab bench: {plan}"));
+    bar.suspend(|| errln!("{}", tr!("bench-line", text = plan.as_str())));
     let mut runs = Vec::new();
     for rep in 1..=reps {
         for &n in &args.clients {
@@ -236,21 +239,28 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
                     slow_read_bps: args.slow_read_bps,
                     limits,
                 };
-                let what = format!("{}, {n} clients, run {rep}/{reps}", labels[s]);
+                let what = tr!(
+                    "bench-run-what",
+                    server = labels[s].as_str(),
+                    clients = n,
+                    rep = rep,
+                    reps = reps
+                );
                 bar.set_message(what.clone());
                 let outcome = one_run(&servers[s], &load, netlab, args.start_timeout, &bar, &what);
                 bar.inc(1);
                 let line = match &outcome {
-                    Ok(f) => format!(
-                        "{what}: {} deliveries/s, p99 {} ms, {} lost, {}",
-                        table::rate(f.per_second),
-                        table::millis(f.latency_ms.p99),
-                        f.lost,
-                        f.ended.name()
+                    Ok(f) => tr!(
+                        "bench-run-done",
+                        what = what.as_str(),
+                        rate = table::rate(f.per_second),
+                        p99 = table::millis(f.latency_ms.p99),
+                        lost = f.lost,
+                        ended = f.ended.describe()
                     ),
-                    Err(why) => format!("{what}: not measured: {why}"),
+                    Err(why) => tr!("bench-run-failed", what = what.as_str(), why = why.as_str()),
                 };
-                bar.suspend(|| errln!("netlab bench: {line}"));
+                bar.suspend(|| errln!("{}", tr!("bench-line", text = line)));
                 runs.push(BenchRun {
                     server: s,
                     clients: n,
@@ -284,13 +294,18 @@ pub fn run(args: &Args, netlab: &Path) -> anyhow::Result<u8> {
         let text = serde_json::to_string_pretty(&report::Report::new(
             settings, &labels, &runs, &summaries,
         ))?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
-        outln!("wrote {}", path.display());
+        std::fs::write(path, text + "\n").map_err(|e| {
+            anyhow::anyhow!(tr!(
+                "bench-cannot-write",
+                file = path.display().to_string(),
+                error = e.to_string()
+            ))
+        })?;
+        outln!("{}", tr!("bench-wrote", file = path.display().to_string()));
     }
     if let Some(path) = &args.plot {
         plot::draw(path, &summaries, &labels).map_err(|e| anyhow::anyhow!(e))?;
-        outln!("drew {}", path.display());
+        outln!("{}", tr!("bench-drew", file = path.display().to_string()));
     }
     Ok(DONE)
 }
@@ -307,26 +322,25 @@ fn listened(addr: SocketAddr) -> bool {
 /// One line that says what is measured.
 fn describe(args: &Args, pace: Pace, labels: &[String]) -> String {
     let pace = match pace {
-        Pace::Window(w) => format!("window {w}"),
-        Pace::Rate(r) => format!("{r} msgs/s per client (open loop)"),
+        Pace::Window(w) => tr!("bench-pace-window", window = w),
+        Pace::Rate(r) => tr!("bench-pace-rate", rate = r),
     };
     let slow = match (args.slow_readers, args.slow_read_bps) {
         (0, _) => String::new(),
-        (k, None) => format!(", {k} of them reading nothing"),
-        (k, Some(bps)) => format!(", {k} of them reading {bps} B/s"),
+        (k, None) => tr!("bench-slow-none", k = k),
+        (k, Some(bps)) => tr!("bench-slow-bps", k = k, bps = bps),
     };
-    format!(
-        "{} at {} clients{slow}; {} messages of {} B per client, {pace}; {} each, interleaved; {} cores",
-        labels.join(" vs "),
-        args.clients
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        args.messages,
-        args.size,
-        crate::terminal::count(args.reps as usize, "run", "runs"),
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
+    let clients: Vec<String> = args.clients.iter().map(usize::to_string).collect();
+    tr!(
+        "bench-plan",
+        servers = labels.join(&tr!("bench-versus")),
+        clients = crate::text::list(&clients),
+        slow = slow,
+        messages = args.messages,
+        size = args.size,
+        pace = pace,
+        reps = args.reps,
+        cores = std::thread::available_parallelism().map_or(0, |n| n.get())
     )
 }
 
@@ -359,7 +373,11 @@ fn one_run(
         });
     }
     let measured = measured.map_err(|e| match &died {
-        Some(why) => format!("{e}; {why}"),
+        Some(why) => tr!(
+            "bench-failed-because",
+            error = e.to_string(),
+            why = why.as_str()
+        ),
         None => e.to_string(),
     })?;
     Ok(Figures::new(&measured, before, after))
@@ -380,9 +398,11 @@ impl Watch for Watching<'_> {
     }
 
     fn progress(&mut self, delivered: u64, expected: u64) {
-        self.bar.set_message(format!(
-            "{}: {delivered} of {expected} deliveries",
-            self.what
+        self.bar.set_message(tr!(
+            "bench-progress-deliveries",
+            what = self.what,
+            delivered = delivered,
+            expected = expected
         ));
     }
 
@@ -397,16 +417,10 @@ impl Watch for Watching<'_> {
 pub fn raise_fd_limit(needed: u64) -> Option<String> {
     use nix::sys::resource::{getrlimit, setrlimit, Resource};
     let Ok((mut soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
-        return Some("could not read the limit of open files (RLIMIT_NOFILE)".into());
+        return Some(tr!("bench-no-rlimit"));
     };
     if soft < hard && setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok() {
         soft = hard;
     }
-    (soft < needed).then(|| {
-        format!(
-            "the limit of open files is {soft} (the hard limit, `ulimit -Hn`, is {hard}): fewer \
-             than the {needed} this class needs; raise the hard limit (as root, or in \
-             /etc/security/limits.conf) to bench more clients"
-        )
-    })
+    (soft < needed).then(|| tr!("bench-rlimit", soft = soft, hard = hard, needed = needed))
 }

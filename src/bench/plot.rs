@@ -13,8 +13,13 @@ const SIZE: (u32, u32) = (1200, 500);
 
 /// Draws the charts for `summaries` into `path`.
 pub(crate) fn draw(path: &Path, summaries: &[Summary], labels: &[String]) -> Result<(), String> {
-    draw_charts(path, summaries, labels)
-        .map_err(|e| format!("could not draw {}: {e}", path.display()))
+    draw_charts(path, summaries, labels).map_err(|e| {
+        crate::tr!(
+            "bench-cannot-draw",
+            file = path.display().to_string(),
+            error = e.to_string()
+        )
+    })
 }
 
 fn draw_charts(
@@ -28,7 +33,7 @@ fn draw_charts(
         .iter()
         .fold((f64::MAX, f64::MIN), |(lo, hi), &c| (lo.min(c), hi.max(c)));
     if measured.is_empty() {
-        return Err("no run was measured".into());
+        return Err(crate::tr!("bench-nothing-measured").into());
     }
     // Room on both sides of the class sizes, on a logarithmic axis.
     let x_range = (low / 1.5)..(high * 1.5);
@@ -52,14 +57,14 @@ fn draw_charts(
     let (left, right) = root.split_horizontally(SIZE.0 / 2);
 
     let mut chart = ChartBuilder::on(&left)
-        .caption("deliveries per second", ("sans-serif", 22))
+        .caption(crate::tr!("bench-plot-rate"), ("sans-serif", 22))
         .margin(15)
         .x_label_area_size(40)
         .y_label_area_size(70)
         .build_cartesian_2d(x_range.clone().log_scale(), 0.0..top)?;
     chart
         .configure_mesh()
-        .x_desc("clients")
+        .x_desc(crate::tr!("bench-plot-clients"))
         .light_line_style(TRANSPARENT)
         .y_label_formatter(&|v| super::table::rate(*v))
         .x_label_formatter(&|v| format!("{v:.0}"))
@@ -101,14 +106,14 @@ fn draw_charts(
         .draw()?;
 
     let mut chart = ChartBuilder::on(&right)
-        .caption("latency, ms: p50 (solid), p99 (dashed)", ("sans-serif", 22))
+        .caption(crate::tr!("bench-plot-latency"), ("sans-serif", 22))
         .margin(15)
         .x_label_area_size(40)
         .y_label_area_size(70)
         .build_cartesian_2d(x_range.log_scale(), (lat_low..lat_high).log_scale())?;
     chart
         .configure_mesh()
-        .x_desc("clients")
+        .x_desc(crate::tr!("bench-plot-clients"))
         .light_line_style(TRANSPARENT)
         .y_label_formatter(&|v| super::table::millis(*v))
         .x_label_formatter(&|v| format!("{v:.0}"))

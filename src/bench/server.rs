@@ -40,10 +40,7 @@ impl Benched {
             .server_program()
             .expect("the parser checked that it is a server");
         if stage.lifecycle == Lifecycle::Script {
-            return Err(format!(
-                "stage {id} is not a chat server: it serves two clients, one after the other, and \
-                 exits. Bench stages 2 and up"
-            ));
+            return Err(crate::tr!("bench-not-a-chat-server", id = id));
         }
         Ok(Benched::Stage(id.to_string()))
     }
@@ -51,7 +48,7 @@ impl Benched {
     /// How the table names it.
     pub(crate) fn label(&self) -> String {
         match self {
-            Benched::Stage(id) => format!("stage {id}"),
+            Benched::Stage(id) => crate::tr!("entry-stage", id = id.as_str()),
             Benched::Command(command) => {
                 let mut words: Vec<String> = command
                     .iter()
@@ -146,9 +143,10 @@ impl BenchServer {
     pub(crate) fn exited(&mut self) -> Option<String> {
         let program = self.program.as_mut()?;
         let status = program.try_exit()?;
-        Some(format!(
-            "the server ended during the run ({status}){}",
-            tail(program)
+        Some(crate::tr!(
+            "bench-server-ended",
+            status = status.to_string(),
+            tail = tail(program)
         ))
     }
 
@@ -174,7 +172,7 @@ fn tail(program: &ExternalProgram) -> String {
     if last.is_empty() {
         String::new()
     } else {
-        format!("; its last lines:\n    {}", last.join("\n    "))
+        crate::tr!("bench-last-lines", lines = last.join("\n    "))
     }
 }
 

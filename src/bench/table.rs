@@ -3,7 +3,7 @@
 //! notes for what the numbers alone would hide.
 
 use super::report::{Spread, Summary};
-use crate::terminal::count;
+use crate::tr;
 
 /// How busy the bench's process may be (CPU seconds per wall second of the run) before
 /// the table warns that the load generator, not the server, may have set the pace. One
@@ -14,24 +14,23 @@ const BUSY: f64 = 0.85;
 /// The table, its notes after it.
 pub(crate) fn render(summaries: &[Summary], labels: &[String], reps: usize) -> String {
     let mut rows: Vec<Vec<String>> = vec![[
-        "server",
-        "clients",
-        "deliveries/s [min-max]",
-        "p50 ms",
-        "p90 ms",
-        "p99 ms [min-max]",
-        "max ms",
-        "lost",
-        "dup",
-        "late",
-        "garbled",
-        "server CPU s",
-        "server MiB",
-        "bench CPU s",
-        "run s",
-        "ended",
+        tr!("bench-col-server"),
+        tr!("bench-col-clients"),
+        tr!("bench-col-rate"),
+        tr!("bench-col-p50"),
+        tr!("bench-col-p90"),
+        tr!("bench-col-p99"),
+        tr!("bench-col-max"),
+        tr!("bench-col-lost"),
+        tr!("bench-col-dup"),
+        tr!("bench-col-late"),
+        tr!("bench-col-garbled"),
+        tr!("bench-col-server-cpu"),
+        tr!("bench-col-server-mib"),
+        tr!("bench-col-bench-cpu"),
+        tr!("bench-col-run"),
+        tr!("bench-col-ended"),
     ]
-    .map(String::from)
     .to_vec()];
     let mut notes = Vec::new();
     for s in summaries {
@@ -39,7 +38,7 @@ pub(crate) fn render(summaries: &[Summary], labels: &[String], reps: usize) -> S
         let mut row = vec![label.clone(), s.clients.to_string()];
         if s.measured == 0 {
             row.extend(std::iter::repeat_n("-".to_string(), 13));
-            row.push("not measured".into());
+            row.push(tr!("bench-not-measured"));
         } else {
             row.push(ranged(s.per_second, rate));
             row.push(median(s.latency_ms.p50, millis));
@@ -67,68 +66,73 @@ pub(crate) fn render(summaries: &[Summary], labels: &[String], reps: usize) -> S
                     .iter()
                     .map(|e| {
                         if e.runs == 1 {
-                            e.how.name().to_string()
+                            e.how.describe()
                         } else {
-                            format!("{} x{}", e.how.name(), e.runs)
+                            format!("{} x{}", e.how.describe(), e.runs)
                         }
                     })
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join(&tr!("list-separator")),
             );
             if busy {
-                notes.push(format!(
-                    "{label} at {} clients: the bench was busy {:.0} % of the run (!): it may have set the \
-                     pace, not the server",
-                    s.clients,
-                    100.0 * s.bench_cpu_seconds.map_or(0.0, |c| c.median)
-                        / s.wall_seconds.map_or(1.0, |w| w.median)
+                notes.push(tr!(
+                    "bench-note-busy",
+                    server = label.as_str(),
+                    clients = s.clients,
+                    percent = format!(
+                        "{:.0}",
+                        100.0 * s.bench_cpu_seconds.map_or(0.0, |c| c.median)
+                            / s.wall_seconds.map_or(1.0, |w| w.median)
+                    )
                 ));
             }
             if s.slow_cut > 0 {
-                notes.push(format!(
-                    "{label} at {} clients disconnected {} that did not read, in every run",
-                    s.clients,
-                    count(s.slow_cut, "slow reader", "slow readers")
+                notes.push(tr!(
+                    "bench-note-slow-cut",
+                    server = label.as_str(),
+                    clients = s.clients,
+                    n = s.slow_cut
                 ));
             }
             if s.closed > 0 {
-                notes.push(format!(
-                    "{label} at {} clients closed the connection of up to {} during a run",
-                    s.clients,
-                    count(s.closed, "client", "clients")
+                notes.push(tr!(
+                    "bench-note-closed",
+                    server = label.as_str(),
+                    clients = s.clients,
+                    n = s.closed
                 ));
             }
             if let Some(lost) = s.lost.filter(|l| l.max > 0.0) {
                 let expected = s.expected.map_or(0.0, |e| e.median);
                 if expected > 0.0 {
-                    notes.push(format!(
-                        "{label} at {} clients lost {:.1} % of the deliveries (median of the runs)",
-                        s.clients,
-                        100.0 * lost.median / expected
+                    notes.push(tr!(
+                        "bench-note-lost",
+                        server = label.as_str(),
+                        clients = s.clients,
+                        percent = format!("{:.1}", 100.0 * lost.median / expected)
                     ));
                 }
             }
         }
         for why in &s.failures {
-            notes.push(format!(
-                "{label} at {} clients, {} of {} not measured: {why}",
-                s.clients,
-                count(s.runs - s.measured, "run", "runs"),
-                s.runs
+            notes.push(tr!(
+                "bench-note-not-measured",
+                server = label.as_str(),
+                clients = s.clients,
+                n = s.runs - s.measured,
+                runs = s.runs,
+                why = why.as_str()
             ));
         }
         rows.push(row);
     }
     let mut out = crate::text::aligned(&rows);
-    out.push_str(&format!(
-        "\n{}; latency from send to receipt; late = out of order; server CPU and bench CPU \
-         over the measured phase; run s = its length\n",
-        if reps == 1 {
-            "one run each".to_string()
-        } else {
-            format!("median of {reps} runs, [lowest-highest]")
-        }
-    ));
+    let each = if reps == 1 {
+        tr!("bench-one-run-each")
+    } else {
+        tr!("bench-median-of", reps = reps)
+    };
+    out.push_str(&format!("\n{}\n", tr!("bench-legend", each = each)));
     for note in notes {
         out.push_str(&format!("- {note}\n"));
     }

@@ -461,7 +461,7 @@ fn check_one(
         start_timeout: Duration::from_secs_f64(args.start_timeout),
         wait: Duration::from_secs_f64(args.timeout),
         // As a single check labels it: the transcript is one the student can be given.
-        label: "your_program".to_string(),
+        label: crate::tr!("check-program-label"),
         strict: args.strict,
         keep_all_output: false,
     };

@@ -363,7 +363,7 @@ fn run_once(args: &Args, groups: &[(String, Vec<Item>)], brief: bool) -> u8 {
         port: args.port,
         start_timeout: Duration::from_secs_f64(args.start_timeout),
         wait: Duration::from_secs_f64(args.timeout),
-        label: "your_program".to_string(),
+        label: crate::tr!("check-program-label"),
         strict: args.strict,
         keep_all_output: args.log.is_some(),
     };

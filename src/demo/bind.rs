@@ -76,8 +76,8 @@ impl fmt::Display for Reuse {
 pub struct Row {
     /// The experiment's number, e.g. `2b`, so that the explanation can point at it.
     pub(crate) id: &'static str,
-    /// What the experiment does, in a few words.
-    pub(crate) what: &'static str,
+    /// What the experiment does, in a few words, in the language in force.
+    pub(crate) what: String,
     /// The port it binds, so that a student can look at it with `netlab ports --all --port`.
     pub port: u16,
     /// The option on the socket that holds (or held) the port first; `None` when there is
@@ -105,13 +105,17 @@ impl Row {
     /// `OK`, or the errno's name and number as the kernel gave them: `EADDRINUSE (98)`.
     pub(crate) fn outcome_text(&self) -> String {
         let text = match &self.outcome {
-            Ok(()) => "OK".to_string(),
+            Ok(()) => tr!("bind-ok"),
             Err(e) => error_text(e),
         };
         if self.note.is_empty() {
             text
         } else {
-            format!("{text}: {}", self.note)
+            tr!(
+                "bind-outcome-note",
+                outcome = text,
+                note = self.note.as_str()
+            )
         }
     }
 }
@@ -174,10 +178,9 @@ impl Report {
 /// An error means the demo itself could not run (for example, `port` is taken); what
 /// the kernel answers to the binds under test is in the report, not an error.
 pub fn experiments(port: u16, clients: usize) -> anyhow::Result<Report> {
-    let bind_twice =
-        bind_while_listening("1", "bind while another socket listens", port, Reuse::Off)?;
+    let bind_twice = bind_while_listening("1", tr!("bind-what-1"), port, Reuse::Off)?;
     let bind_twice_reuse_addr =
-        bind_while_listening("1b", "the same, SO_REUSEADDR on both", port, Reuse::Addr)?;
+        bind_while_listening("1b", tr!("bind-what-both"), port, Reuse::Addr)?;
 
     // Two servers like the notes' stage 1, each closing its connection first: one without
     // options (2a, 2b), one with SO_REUSEADDR (2c, 2d). Then each restarts on its port.
@@ -186,14 +189,14 @@ pub fn experiments(port: u16, clients: usize) -> anyhow::Result<Report> {
     let time_wait = plain_line.into_iter().chain(reuse_addr_line).collect();
     let restart_plain = restart(
         "2a",
-        "restart after TIME-WAIT",
+        tr!("bind-what-2a"),
         plain_port,
         Reuse::Off,
         Reuse::Off,
     );
     let restart_reuse_addr_new = restart(
         "2b",
-        "the same, SO_REUSEADDR on the new one",
+        tr!("bind-what-new"),
         plain_port,
         Reuse::Off,
         Reuse::Addr,
@@ -202,14 +205,14 @@ pub fn experiments(port: u16, clients: usize) -> anyhow::Result<Report> {
     // behind: 2d meets the same TIME-WAIT as 2c.
     let restart_reuse_addr_both = restart(
         "2c",
-        "the same, SO_REUSEADDR on both",
+        tr!("bind-what-both"),
         reuse_addr_port,
         Reuse::Addr,
         Reuse::Addr,
     );
     let restart_reuse_addr_old = restart(
         "2d",
-        "the same, SO_REUSEADDR on the old one",
+        tr!("bind-what-old"),
         reuse_addr_port,
         Reuse::Addr,
         Reuse::Off,
@@ -265,20 +268,19 @@ fn local_addr(socket: &Socket) -> io::Result<SocketAddr> {
 /// Experiment 1: a listener holds the port, a second socket binds it.
 fn bind_while_listening(
     id: &'static str,
-    what: &'static str,
+    what: String,
     port: u16,
     reuse: Reuse,
 ) -> anyhow::Result<Row> {
     let old = match listen(reuse, port) {
         Ok(old) => old,
-        Err(e) if port == 0 => return Err(e).context("could not listen on a fresh port"),
-        Err(e) => bail!(
-            "could not listen on 127.0.0.1:{port} for experiment 1: {} {:?}. Something holds the \
-             port already (that is the demo's answer); `netlab ports --all --port {port}` shows \
-             what. Try another --port, or leave it out to use a fresh one",
-            error_text(&e),
-            e.raw_os_error().map(strerror).unwrap_or_default()
-        ),
+        Err(e) if port == 0 => return Err(e).context(tr!("bind-err-fresh-port")),
+        Err(e) => bail!(tr!(
+            "bind-port-taken",
+            port = port.to_string(),
+            error = error_text(&e),
+            strerror = format!("{:?}", e.raw_os_error().map(strerror).unwrap_or_default())
+        )),
     };
     let port = local_addr(&old)?.port();
     // The old socket is still listening while the new one binds: the notes' question.
@@ -298,10 +300,10 @@ fn bind_while_listening(
 /// one client, close that connection first, then exit (close the listener). Returns the
 /// port and the TIME-WAIT line it left, if it appeared within [`WAIT`].
 fn serve_one_client_and_exit(reuse: Reuse) -> anyhow::Result<(u16, Option<TcpSocket>)> {
-    let server = listen(reuse, 0).context("could not listen on a fresh port")?;
+    let server = listen(reuse, 0).context(tr!("bind-err-fresh-port"))?;
     let addr = local_addr(&server)?;
     let mut client = TcpStream::connect_timeout(&addr, WAIT)
-        .with_context(|| format!("could not connect to {addr}"))?;
+        .with_context(|| tr!("bind-err-connect", addr = addr.to_string()))?;
     let client_addr = client.local_addr()?;
     let connection = accept_within(&server, Instant::now() + WAIT)?;
     // The server closes first, like the notes' `s1.close()`. TCP makes the side that
@@ -312,11 +314,9 @@ fn serve_one_client_and_exit(reuse: Reuse) -> anyhow::Result<(u16, Option<TcpSoc
     // first keeps the notes' order (server, then client); two closes crossing each other
     // would put both sides in TIME-WAIT, the client's too.
     client.set_read_timeout(Some(WAIT))?;
-    let n = client
-        .read(&mut [0; 1])
-        .context("the client did not see the server close")?;
+    let n = client.read(&mut [0; 1]).context(tr!("bind-err-no-close"))?;
     if n != 0 {
-        bail!("the client received data from a server that sent none");
+        bail!(tr!("bind-err-data"));
     }
     drop(client);
     // The program exits: its listener closes. The port is still not free.
@@ -327,7 +327,7 @@ fn serve_one_client_and_exit(reuse: Reuse) -> anyhow::Result<(u16, Option<TcpSoc
 
 /// Experiment 2's restart: a new server binds and listens on `port`, where an old server
 /// with option `old` has just exited and left a connection in TIME-WAIT.
-fn restart(id: &'static str, what: &'static str, port: u16, old: Reuse, new: Reuse) -> Row {
+fn restart(id: &'static str, what: String, port: u16, old: Reuse, new: Reuse) -> Row {
     Row {
         id,
         what,
@@ -351,9 +351,9 @@ fn accept_within(listener: &Socket, deadline: Instant) -> anyhow::Result<Socket>
                 thread::sleep(Duration::from_millis(1));
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                bail!("no connection to accept within {WAIT:?}")
+                bail!(tr!("bind-err-no-accept", wait = format!("{WAIT:?}")))
             }
-            Err(e) => return Err(e).context("accept() failed"),
+            Err(e) => return Err(e).context(tr!("bind-err-accept")),
         }
     }
 }
@@ -367,7 +367,7 @@ fn wait_for_time_wait(
 ) -> anyhow::Result<Option<TcpSocket>> {
     loop {
         let found = ports::sockets()
-            .context("could not read /proc/net/tcp")?
+            .context(tr!("bind-err-proc"))?
             .into_iter()
             .find(|s| s.state == State::TimeWait && s.local == local && s.remote == remote);
         if found.is_some() || Instant::now() >= deadline {
@@ -380,11 +380,11 @@ fn wait_for_time_wait(
 /// Experiment 3: two listeners with SO_REUSEPORT on one port, `clients` connections,
 /// and how many each listener accepted.
 fn share_one_port(clients: usize) -> anyhow::Result<(Row, [usize; 2])> {
-    let old = listen(Reuse::Port, 0).context("could not listen on a fresh port")?;
+    let old = listen(Reuse::Port, 0).context(tr!("bind-err-fresh-port"))?;
     let addr = local_addr(&old)?;
     let mut row = Row {
         id: "3",
-        what: "two listeners on one port",
+        what: tr!("bind-what-3"),
         port: addr.port(),
         old: Some(Reuse::Port),
         new: Reuse::Port,
@@ -403,7 +403,7 @@ fn share_one_port(clients: usize) -> anyhow::Result<(Row, [usize; 2])> {
     let streams = (0..clients)
         .map(|_| TcpStream::connect_timeout(&addr, WAIT))
         .collect::<io::Result<Vec<_>>>()
-        .with_context(|| format!("could not connect to {addr}"))?;
+        .with_context(|| tr!("bind-err-connect", addr = addr.to_string()))?;
     // Now see which listener got each one: poll both without blocking, for at most WAIT.
     let listeners = [old, new];
     for listener in &listeners {
@@ -422,7 +422,7 @@ fn share_one_port(clients: usize) -> anyhow::Result<(Row, [usize; 2])> {
                     progress = true;
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                Err(e) => return Err(e).context("accept() failed"),
+                Err(e) => return Err(e).context(tr!("bind-err-accept")),
             }
         }
         if !progress {
@@ -430,13 +430,18 @@ fn share_one_port(clients: usize) -> anyhow::Result<(Row, [usize; 2])> {
         }
     }
     let total = accepted[0] + accepted[1];
-    row.note = format!(
-        "the old one accepted {}, the new one {} (of {clients})",
-        accepted[0], accepted[1]
+    row.note = tr!(
+        "bind-note-shared",
+        old = accepted[0],
+        new = accepted[1],
+        clients = clients
     );
     if total < clients {
-        row.note
-            .push_str(&format!("; only {total} arrived within {WAIT:?}"));
+        row.note.push_str(&tr!(
+            "bind-note-short",
+            total = total,
+            wait = format!("{WAIT:?}")
+        ));
     }
     // The clients close first, so the TIME-WAITs stay on their own ephemeral ports.
     drop(streams);
@@ -452,12 +457,12 @@ fn port_zero() -> anyhow::Result<(Row, SocketAddr)> {
     };
     let row = Row {
         id: "4",
-        what: "bind port 0",
+        what: tr!("bind-what-4"),
         port: 0,
         old: None,
         new: Reuse::Off,
         note: match outcome {
-            Ok(()) => format!("the kernel picked port {}", picked.port()),
+            Ok(()) => tr!("bind-note-picked", port = picked.port().to_string()),
             Err(_) => String::new(),
         },
         outcome,
@@ -469,20 +474,19 @@ fn port_zero() -> anyhow::Result<(Row, SocketAddr)> {
 /// and the outcome.
 pub(crate) fn table(report: &Report) -> String {
     let mut rows = vec![[
-        "#",
-        "experiment",
-        "port",
-        "old socket",
-        "new socket",
-        "outcome",
-    ]
-    .map(String::from)];
+        "#".to_string(),
+        tr!("bind-col-experiment"),
+        tr!("bind-col-port"),
+        tr!("bind-col-old"),
+        tr!("bind-col-new"),
+        tr!("bind-col-outcome"),
+    ]];
     rows.extend(report.rows().into_iter().map(|row| {
         [
             row.id.to_string(),
-            row.what.to_string(),
+            row.what.clone(),
             row.port.to_string(),
-            row.old.map_or("(none)".to_string(), |old| old.to_string()),
+            row.old.map_or(tr!("bind-no-old"), |old| old.to_string()),
             row.new.to_string(),
             row.outcome_text(),
         ]

@@ -20,6 +20,7 @@
 //! the first RuntimeError, or after `--seconds`, or after 20,000 connections, whichever
 //! comes first, and the server is cut short before the demo returns.
 
+use super::at_time;
 use crate::py::{Exception, Interpreter, Record};
 use crate::scenario::{churn, ChurnOptions, ChurnReport};
 use crate::stage::Running;
@@ -70,8 +71,14 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         return Ok(());
     }
     // Captured: the server's log (a record per line A sends) stays out of the demo's output.
-    let server = Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true)
-        .map_err(|e| anyhow::anyhow!("could not start stage {}: {e}", stage.id))?;
+    let server =
+        Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true).map_err(|e| {
+            anyhow::anyhow!(tr!(
+                "demo-cannot-start",
+                stage = stage.id,
+                error = e.to_string()
+            ))
+        })?;
     let seconds = Duration::from_secs_f64(args.seconds);
     crate::outln!(
         "{}\n",
@@ -113,7 +120,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         let whose = if Some(&d.thread) == a.as_ref() {
             tr!("churn-whose-a")
         } else {
-            String::new()
+            tr!("churn-whose-other")
         };
         timeline.push((
             d.at,
@@ -138,7 +145,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     // Deaths keep coming in stages 2-3 while the clients close: the timeline is in time order.
     timeline.sort_by_key(|(at, _)| *at);
     for (at, what) in &timeline {
-        crate::outln!("  +{:5.2} s  {what}", at.as_secs_f64());
+        crate::outln!("  {}  {what}", at_time(*at));
     }
     if outcome.deaths.len() > LISTED {
         crate::outln!(
@@ -169,7 +176,12 @@ fn where_raised(e: &Exception) -> String {
     };
     let (file, code) = crate::py::source_line(at);
     match code {
-        Some(code) => format!(", at {file} line {}: {}", at.line(), code.trim()),
+        Some(code) => tr!(
+            "churn-where",
+            file = file,
+            line = at.line(),
+            code = code.trim()
+        ),
         None => String::new(),
     }
 }
@@ -348,8 +360,6 @@ impl DeathWatch {
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 && s <= 60.0 => Ok(s),
-        _ => Err(format!(
-            "{text:?} is not a number of seconds above 0 and at most 60"
-        )),
+        _ => Err(tr!("churn-not-seconds", text = format!("{text:?}"))),
     }
 }

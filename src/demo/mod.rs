@@ -4,5 +4,10 @@
 
 pub mod bind;
 pub mod churn;
+
+/// `+ 1.25 s`: when a line of a demo's timeline happened, from the demo's start.
+pub(crate) fn at_time(at: std::time::Duration) -> String {
+    crate::tr!("demo-at", seconds = format!("{:5.2}", at.as_secs_f64()))
+}
 pub mod race;
 pub mod slow;

@@ -71,7 +71,7 @@
 //! stand-in for the GIL; that is exactly what lets it reproduce Python's failure.
 
 use crate::py::{self, Dict, Exception, Lock};
-use crate::tr;
+use crate::{text, tr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -113,11 +113,11 @@ pub enum Variant {
 
 impl Variant {
     /// The row label in `--locked`'s table.
-    pub(crate) fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> String {
         match self {
-            Variant::Unlocked => "unlocked",
-            Variant::UnlockedRestarting => "unlocked, restarted",
-            Variant::Locked => "locked",
+            Variant::Unlocked => tr!("race-unlocked"),
+            Variant::UnlockedRestarting => tr!("race-unlocked-restarted"),
+            Variant::Locked => tr!("race-locked"),
         }
     }
 }
@@ -233,55 +233,90 @@ fn run_single(limit: Duration) {
     print(tr!("race-rustc-says"));
 }
 
+/// One row of a table: each cell padded to its width (`-` for left-aligned, by terminal
+/// columns: a Chinese label takes two a character), one space apart.
+fn row(cells: &[(String, isize)]) -> String {
+    let padded: Vec<String> = cells
+        .iter()
+        .map(|(text, w)| {
+            if *w < 0 {
+                text::left(text, w.unsigned_abs())
+            } else {
+                text::right(text, *w as usize)
+            }
+        })
+        .collect();
+    padded.join(" ").trim_end().to_string()
+}
+
 /// The script `runs` times: one row per run, then time to failure next to Python's.
 fn run_table(runs: u32, limit: Duration) {
     print_header(limit);
-    print(format!(
-        "{:>4}  {:<22} {:>13} {:>12} {:>14}",
-        "run", "RuntimeError after", "items in pass", "keys in dict", "passes before"
+    // The run column and the next are two spaces apart, as the numbers below them.
+    let table = |n: String, after: String, items: String, keys: String, passes: String| {
+        row(&[
+            (format!("{} ", text::right(&n, 4)), 0),
+            (after, -22),
+            (items, 13),
+            (keys, 12),
+            (passes, 14),
+        ])
+    };
+    print(table(
+        tr!("race-col-run"),
+        tr!("race-col-after"),
+        tr!("race-col-items"),
+        tr!("race-col-keys"),
+        tr!("race-col-passes"),
     ));
     let mut outcomes = Vec::new();
     for n in 1..=runs {
         let outcome = run_once(Variant::Unlocked, limit);
-        let row = match &outcome.first_failure {
-            Some(f) => format!(
-                "{:>4}  {:<22} {:>13} {:>12} {:>14}",
-                n,
+        let line = match &outcome.first_failure {
+            Some(f) => table(
+                n.to_string(),
                 ms(f.after),
-                f.items_in_pass,
-                f.keys_in_dict,
-                f.passes_before
+                f.items_in_pass.to_string(),
+                f.keys_in_dict.to_string(),
+                f.passes_before.to_string(),
             ),
-            None => format!(
-                "{:>4}  {:<22} {:>13} {:>12} {:>14}",
-                n,
-                format!("no failure in {}", secs(limit)),
-                "-",
-                outcome.keys_added,
-                outcome.passes
+            None => table(
+                n.to_string(),
+                tr!("race-no-failure-in", limit = secs(limit)),
+                "-".to_string(),
+                outcome.keys_added.to_string(),
+                outcome.passes.to_string(),
             ),
         };
-        print(row);
+        print(line);
         outcomes.push(outcome);
     }
     let s = summarize(&outcomes);
     let show = |d: Option<Duration>| d.map_or("-".to_string(), ms);
+    let summary = |who: String, failed: String, min: String, median: String, max: String| {
+        row(&[(who, -16), (failed, 11), (min, 9), (median, 9), (max, 9)])
+    };
     print("");
-    print(format!(
-        "{:<16} {:>11} {:>9} {:>9} {:>9}",
-        "time to failure", "failed", "min", "median", "max"
+    print(summary(
+        tr!("race-col-time-to-failure"),
+        tr!("race-col-failed"),
+        tr!("race-col-min"),
+        tr!("race-col-median"),
+        tr!("race-col-max"),
     ));
-    print(format!(
-        "{:<16} {:>11} {:>9} {:>9} {:>9}",
-        "netlab",
-        format!("{} of {}", s.failed, s.runs),
+    print(summary(
+        "netlab".to_string(),
+        tr!("race-failed-of", failed = s.failed, runs = s.runs),
         show(s.min),
         show(s.median),
-        show(s.max)
+        show(s.max),
     ));
-    print(format!(
-        "{:<16} {:>11} {:>9} {:>9} {:>9}",
-        "Python (§7)", "25 of 25", "38 ms", "-", "930 ms"
+    print(summary(
+        tr!("race-python-row"),
+        tr!("race-failed-of", failed = 25, runs = 25),
+        tr!("unit-ms", n = "38"),
+        "-".to_string(),
+        tr!("unit-ms", n = "930"),
     ));
     print("");
     print(tr!("race-python-says"));
@@ -293,10 +328,19 @@ fn run_table(runs: u32, limit: Duration) {
 fn run_locked(runs: u32, limit: Duration) {
     print(tr!("race-locked-header", limit = secs(limit)));
     print("");
-    print(format!(
-        "{:<20} {:>3} {:>13} {:>8} {:>10} {:>13} {:>14}",
-        "variant", "run", "RuntimeErrors", "passes", "keys added", "items visited", "longest wait"
-    ));
+    let table = |cells: [String; 7]| {
+        let widths = [-20, 3, 13, 8, 10, 13, 14];
+        row(&cells.into_iter().zip(widths).collect::<Vec<_>>())
+    };
+    print(table([
+        tr!("race-col-variant"),
+        tr!("race-col-run"),
+        tr!("race-col-errors"),
+        tr!("race-col-pass-count"),
+        tr!("race-col-keys-added"),
+        tr!("race-col-items-visited"),
+        tr!("race-col-longest-wait"),
+    ]));
     for n in 1..=runs {
         for variant in [Variant::Locked, Variant::UnlockedRestarting] {
             let o = run_once(variant, limit);
@@ -305,16 +349,15 @@ fn run_locked(runs: u32, limit: Duration) {
             } else {
                 "-".to_string()
             };
-            print(format!(
-                "{:<20} {:>3} {:>13} {:>8} {:>10} {:>13} {:>14}",
+            print(table([
                 variant.label(),
-                n,
-                o.failures,
-                o.passes,
-                o.keys_added,
-                o.items_visited,
-                wait
-            ));
+                n.to_string(),
+                o.failures.to_string(),
+                o.passes.to_string(),
+                o.keys_added.to_string(),
+                o.items_visited.to_string(),
+                wait,
+            ]));
         }
     }
     print("");
@@ -327,7 +370,10 @@ fn run_locked(runs: u32, limit: Duration) {
 fn print_header(limit: Duration) {
     print(tr!("race-header", limit = secs(limit)));
     print("  Thread-1 (additem):  d[count] = randint(10, 20); count += 1; sleep(0.001)");
-    print("  Thread-2 (iterdict): for k, v in d.items(): d[k] = randint(1, 10)   (forever)");
+    print(format!(
+        "  Thread-2 (iterdict): for k, v in d.items(): d[k] = randint(1, 10)   {}",
+        tr!("race-forever")
+    ));
     print("");
 }
 
@@ -531,18 +577,16 @@ impl Random {
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Ok(s),
-        _ => Err(format!(
-            "{text:?} is not a number of seconds above 0 and at most 3600"
-        )),
+        _ => Err(tr!("race-not-seconds", text = format!("{text:?}"))),
     }
 }
 
 /// `1.2 ms`: the unit for times to failure.
 fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    tr!("unit-ms", n = format!("{:.1}", d.as_secs_f64() * 1000.0))
 }
 
 /// `1 s`, `0.5 s`: the unit for time limits.
 fn secs(d: Duration) -> String {
-    format!("{} s", d.as_secs_f64())
+    tr!("unit-s", n = d.as_secs_f64().to_string())
 }

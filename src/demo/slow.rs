@@ -18,6 +18,7 @@
 //! in its log as it happens; at the end the clients stay connected (a frozen server stays
 //! frozen on the screen) until `q`, then the timeline and the verdict print as usual.
 
+use super::at_time;
 use crate::scenario::{slow_reader, slow_reader_watched, SlowOptions, SlowReport, SlowWatch};
 use crate::stage::{describe, Running};
 use crate::tr;
@@ -50,8 +51,14 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         return Ok(());
     }
     // Captured: the server's own log (10 KB lines) stays out of the demo's output.
-    let server = Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true)
-        .map_err(|e| anyhow::anyhow!("could not start stage {}: {e}", stage.id))?;
+    let server =
+        Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true).map_err(|e| {
+            anyhow::anyhow!(tr!(
+                "demo-cannot-start",
+                stage = stage.id,
+                error = e.to_string()
+            ))
+        })?;
     crate::outln!(
         "{}\n",
         tr!(
@@ -66,7 +73,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         None => slow_reader(server.local_addr(), Some(&server), SlowOptions::default())?,
         Some((_, done)) => {
             let note = |at: Duration, what: &str| {
-                crate::outln!("+{:5.2} s  {what}", at.as_secs_f64());
+                crate::outln!("{}  {what}", at_time(at));
             };
             let before_end = |report: &SlowReport| {
                 crate::outln!("{}", verdict(stage.id, report));
@@ -89,7 +96,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
     };
     for (at, what) in &report.timeline {
-        crate::outln!("  +{:5.2} s  {what}", at.as_secs_f64());
+        crate::outln!("  {}  {what}", at_time(*at));
     }
     if !report.stuck_threads.is_empty() {
         crate::outln!(
@@ -114,7 +121,7 @@ fn watch(server: &Running, stage: &str) -> Option<(Live, Arc<AtomicBool>)> {
         return None;
     }
     let done = Arc::new(AtomicBool::new(false));
-    let program = Watched::demo(server, format!("demo slow · stage {stage}"));
+    let program = Watched::demo(server, tr!("slow-view-title", stage = stage));
     match Live::start(program, true, Duration::ZERO, Control::Demo(done.clone())) {
         Ok(live) => Some((live, done)),
         Err(e) => {

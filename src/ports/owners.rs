@@ -11,7 +11,6 @@
 //! holds it any more, only the kernel.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::fs;
 
 /// One process that holds a socket.
@@ -21,13 +20,6 @@ pub(crate) struct Owner {
     pub(crate) pid: u32,
     /// Its command name from `/proc/PID/comm` (at most 15 bytes, as `ps` and `ss` show it).
     pub(crate) name: String,
-}
-
-impl fmt::Display for Owner {
-    /// `pid 1234 (python3)`
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "pid {} ({})", self.pid, self.name)
-    }
 }
 
 /// Every socket inode that a process readable by this user holds, with its holders

@@ -3,6 +3,7 @@
 //! `accept()` or `recv()`: those check the event only after their call returns.
 
 use super::interpreter::blocking;
+use super::Call;
 use crate::sync::{lock, wait_while};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
@@ -37,7 +38,7 @@ impl Event {
     /// `threading.Event().wait(3)` in the notes is a three-second sleep.
     pub(crate) fn wait(&self, timeout: Duration) -> bool {
         blocking(
-            || format!("Event.wait({:.0})", timeout.as_secs_f64()),
+            || Call::Other(format!("Event.wait({:.0})", timeout.as_secs_f64())),
             || crate::tr!("why-event"),
             || *wait_while(&self.cond, lock(&self.flag), timeout, |flag| !*flag),
         )

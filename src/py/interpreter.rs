@@ -8,7 +8,7 @@
 //! The interpreter also knows what each thread is blocked in, which is how netlab can say,
 //! after `quit`, which threads Python would be waiting for and why they do not wake up.
 
-use super::Exception;
+use super::{Call, Exception};
 use crate::sync::{lock, wait_while};
 use std::any::Any;
 use std::cell::RefCell;
@@ -100,8 +100,8 @@ pub(crate) struct ThreadState {
 /// What a thread is waiting for right now, and why it will not wake by itself.
 #[derive(Clone, Debug)]
 pub(crate) struct Blocked {
-    /// The call it sits in, as a student would read it: `recv() from 127.0.0.1:51234`.
-    pub(crate) what: String,
+    /// The call it sits in: `recv()` from 127.0.0.1:51234.
+    pub(crate) what: Call,
     /// Why that call does not return when the server stops, for the quit report.
     pub(crate) why: String,
 }
@@ -110,9 +110,7 @@ impl Blocked {
     /// Whether the call waits for a client to send (or a client to connect), which is
     /// where an idle server's threads sit, rather than for room to send or for a lock.
     pub(crate) fn waits_for_input(&self) -> bool {
-        ["recv()", "readline()", "accept()"]
-            .iter()
-            .any(|call| self.what.starts_with(call))
+        self.what.waits_for_input()
     }
 }
 
@@ -210,7 +208,7 @@ pub(crate) fn current_thread_name() -> String {
 /// Every blocking call of the `py` types goes through here, so a report can always say
 /// where each thread is.
 pub(crate) fn blocking<R>(
-    what: impl FnOnce() -> String,
+    what: impl FnOnce() -> Call,
     why: impl FnOnce() -> String,
     call: impl FnOnce() -> R,
 ) -> R {
@@ -332,7 +330,7 @@ impl Interpreter {
     /// `send()` is not done yet: its broadcast may just have written its last byte, with
     /// the end of its loop still to run. Blocked states are not events, so this polls.
     pub(crate) fn wait_receiving(&self, timeout: Duration) -> bool {
-        self.wait_until_all_blocked(timeout, |b| !b.what.starts_with("send()"))
+        self.wait_until_all_blocked(timeout, |b| !b.what.is_send())
     }
 
     fn wait_until_all_blocked(&self, timeout: Duration, done: impl Fn(&Blocked) -> bool) -> bool {

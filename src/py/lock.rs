@@ -5,6 +5,7 @@
 //! and also when `?` leaves the scope early, as `with` does when an exception flies.
 
 use super::interpreter::{self, blocking, current_thread_name, holding_lock};
+use super::Call;
 use crate::sync::lock;
 use std::sync::{Mutex, MutexGuard};
 
@@ -37,7 +38,7 @@ impl Lock {
         let guard = match self.mutex.try_lock() {
             Ok(g) => g,
             Err(_) => blocking(
-                || "a wait for self.lock".to_string(),
+                || Call::Lock,
                 || match lock(&self.holder).as_deref() {
                     Some(holder) => crate::tr!("why-lock-held-by", holder = holder),
                     None => crate::tr!("why-lock-held"),

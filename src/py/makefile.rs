@@ -12,7 +12,7 @@
 //! read ahead (python-originals §12 M1): netlab delivers every line. See docs/en/cpython-quirks.md.
 
 use super::interpreter::blocking;
-use super::{decode, Exception, Result, Socket};
+use super::{decode, Call, Exception, Result, Socket};
 use crate::sync::lock;
 use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -150,11 +150,8 @@ impl File {
         }
         let peer = self.0.sock.getpeername();
         let _reader = blocking(
-            || {
-                format!(
-                    "f.close() of the makefile for {}",
-                    peer.map_or("?".into(), |a| a.to_string())
-                )
+            || Call::MakefileClose {
+                of: peer.map_or("?".into(), |a| a.to_string()),
             },
             || crate::tr!("why-makefile-close"),
             || lock(&self.0.reader),
@@ -167,13 +164,12 @@ impl File {
 
 /// The `ValueError` of a line longer than `limit` bytes.
 fn too_long(limit: usize, at: &'static Location<'static>) -> Exception {
+    // netlab's own limits: their messages are netlab's explanations, in the class's
+    // language (Python's exceptions keep their own messages).
     let mut e = if limit == MAX_LINE {
-        Exception::value_error(format!(
-            "line longer than {} MiB: netlab's limit (Python would buffer until memory runs out)",
-            MAX_LINE >> 20
-        ))
+        Exception::value_error(crate::tr!("makefile-line-too-long", mib = MAX_LINE >> 20))
     } else {
-        Exception::value_error(format!("line longer than {limit} bytes"))
+        Exception::value_error(crate::tr!("makefile-line-over-limit", limit = limit))
     };
     e.at = Some(at);
     e

@@ -17,6 +17,7 @@
 //! | `queue.Queue`          | [`Queue`]               |
 //! | exceptions             | [`Exception`], `Result` |
 
+mod call;
 mod dict;
 mod event;
 mod exception;
@@ -30,6 +31,7 @@ mod text;
 mod threading;
 mod traceback;
 
+pub use call::Call;
 pub(crate) use dict::Dict;
 pub(crate) use event::Event;
 pub use exception::{errno_name, strerror, Exception, Result};

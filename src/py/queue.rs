@@ -7,6 +7,7 @@
 //! usual `None`).
 
 use super::interpreter::blocking;
+use super::Call;
 use crate::sync::{lock, wait_while};
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex};
@@ -59,8 +60,8 @@ impl<T> Queue<T> {
             return item;
         }
         blocking(
-            || "q.get()".to_string(),
-            || "the queue is empty: get() returns when another thread puts an item".to_string(),
+            || Call::Other("q.get()".to_string()),
+            || crate::tr!("why-queue-get"),
             || {
                 let mut items = lock(&self.items);
                 items.waiting += 1;

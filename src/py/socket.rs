@@ -13,7 +13,7 @@
 //!   closes when the file object closes too.
 
 use super::interpreter::{self, blocking};
-use super::{Exception, File, Result};
+use super::{Call, Exception, File, Result};
 use crate::sync::lock;
 use socket2::{Domain, SockAddr, Type};
 use std::fmt;
@@ -240,7 +240,9 @@ impl Socket {
         let os = self.os(at)?;
         let (conn, addr) = self
             .maybe_blocking(
-                || format!("accept() on {}", show(self.getsockname())),
+                || Call::Accept {
+                    on: show(self.getsockname()),
+                },
                 why_accept,
                 || retry(|| os.accept()),
             )
@@ -273,7 +275,7 @@ impl Socket {
     pub(crate) fn recv_in(
         &self,
         bufsize: usize,
-        call: &str,
+        call: &'static str,
         at: &'static Location<'static>,
     ) -> Result<Vec<u8>> {
         let mut buf = vec![0u8; bufsize];
@@ -292,13 +294,16 @@ impl Socket {
     fn recv_into_in(
         &self,
         buf: &mut [u8],
-        call: &str,
+        call: &'static str,
         at: &'static Location<'static>,
     ) -> Result<usize> {
         let os = self.os(at)?;
         let n = self
             .maybe_blocking(
-                || format!("{call} from {}", show(self.getpeername())),
+                || Call::Recv {
+                    call,
+                    from: show(self.getpeername()),
+                },
                 || why_recv(call),
                 || retry(|| (&*os).read(buf)),
             )
@@ -326,7 +331,7 @@ impl Socket {
     /// socket is non-blocking: then it returns at once, and recording it would only cost.
     fn maybe_blocking<R>(
         &self,
-        what: impl FnOnce() -> String,
+        what: impl FnOnce() -> Call,
         why: impl FnOnce() -> String,
         call: impl FnOnce() -> R,
     ) -> R {
@@ -360,7 +365,9 @@ impl Socket {
         let os = self.os(at)?;
         let n = self
             .maybe_blocking(
-                || format!("send() to {}", show(self.getpeername())),
+                || Call::Send {
+                    to: show(self.getpeername()),
+                },
                 why_send,
                 || retry(|| os.send(data)),
             )
@@ -380,7 +387,7 @@ impl Socket {
         let peer = self.getpeername();
         while !data.is_empty() {
             let n = blocking(
-                || format!("send() to {}", show(peer)),
+                || Call::Send { to: show(peer) },
                 why_send,
                 || retry(|| os.send(data)),
             )

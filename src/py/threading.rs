@@ -128,7 +128,11 @@ impl ThreadHandle {
 fn report_death(interp: &Interpreter, name: &str, e: &Exception) {
     if interp.is_cut_short() {
         if !interp.quiet_deaths.load(Ordering::SeqCst) {
-            log::info!(target: "netlab", "thread {name} ended when netlab cut the program short ({e})");
+            log::info!(
+                target: "netlab",
+                "{}",
+                crate::tr!("thread-cut-short", name = name, error = e.to_string())
+            );
         }
         return;
     }

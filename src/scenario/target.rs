@@ -212,7 +212,7 @@ impl Target for InProcess<'_> {
                     return Observation::Yes(tr!(
                         "target-thread-blocked",
                         thread = thread,
-                        call = b.what.as_str()
+                        state = b.what.describe()
                     ));
                 }
             }
@@ -230,9 +230,9 @@ impl Target for InProcess<'_> {
                         },
                         None => tr!("target-now-never-started"),
                     },
-                    Some(t) => t.blocked.map_or(tr!("target-now-running"), |b| {
-                        tr!("target-now-in", call = b.what.as_str())
-                    }),
+                    Some(t) => t
+                        .blocked
+                        .map_or(tr!("target-now-running"), |b| b.what.describe()),
                 };
                 return Observation::No(
                     tr!(

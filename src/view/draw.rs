@@ -22,6 +22,7 @@
 
 use super::labels as L;
 use super::snapshot::{Connection, LockState, Snapshot, ThreadFate, ThreadRow, ThreadState};
+use crate::py::Call;
 use crate::terminal::Kind;
 use crate::text::{columns as width, cut, right};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -146,15 +147,14 @@ pub fn draw(frame: &mut Frame<'_>, snap: &Snapshot, ui: &Ui) {
 
 fn header(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, st: &Styles) {
     let left = format!(
-        " netlab · {} · {} · {} {}",
+        " netlab · {} · {} · {}",
         snap.title,
         snap.listening,
-        L::UP,
-        clock(snap.uptime)
+        L::up(&clock(snap.uptime))
     );
-    let mut right = format!("{} ", L::KEYS_HINT);
+    let mut right = format!("{} ", L::keys_hint());
     if width(&left) + width(&right) + 2 > area.width as usize {
-        right = format!("{} ", L::KEYS_HINT_SHORT);
+        right = format!("{} ", L::keys_hint_short());
     }
     let pad = (area.width as usize).saturating_sub(width(&left) + width(&right));
     frame.render_widget(
@@ -173,12 +173,7 @@ fn section<'a>(title: impl Into<Line<'a>>, st: &Styles) -> Block<'a> {
 
 fn threads(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, fit: usize, st: &Styles) {
     let alive = snap.alive().count();
-    let title = format!(
-        " {} ({} alive, {} ended) ",
-        L::THREADS,
-        alive,
-        snap.threads.len() - alive
-    );
+    let title = format!(" {} ", L::threads(alive, snap.threads.len() - alive));
     // When they do not all fit, the ended threads go first (oldest first), then the rest
     // is cut with "... and N more".
     let mut shown: Vec<&ThreadRow> = snap.threads.iter().collect();
@@ -211,7 +206,7 @@ fn threads(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, fit: usize, st: &
                 Span::raw(t.name.clone()),
                 Span::styled(text, style),
                 if t.holds_lock {
-                    Span::styled(L::HOLDS_LOCK, st.lock())
+                    Span::styled(L::holds_lock(), st.lock())
                 } else {
                     Span::raw("")
                 },
@@ -222,7 +217,7 @@ fn threads(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, fit: usize, st: &
         .collect();
     // The lock column takes room only while a thread holds the lock.
     let lock_width = if shown.iter().any(|t| t.holds_lock) {
-        width(L::HOLDS_LOCK) as u16
+        width(&L::holds_lock()) as u16
     } else {
         0
     };
@@ -242,26 +237,25 @@ fn threads(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, fit: usize, st: &
 /// A thread's state in words, and its style.
 fn thread_state(t: &ThreadRow, st: &Styles) -> (String, Style) {
     match &t.state {
-        ThreadState::Running => (L::RUNNING.to_string(), st.good()),
-        ThreadState::AtPrompt => (L::AT_PROMPT.to_string(), Style::default()),
-        ThreadState::Ended => (L::ENDED.to_string(), st.dim()),
-        ThreadState::Died(e) => (format!("{} {e}", L::DIED), st.bad()),
-        ThreadState::Blocked(what) if what == "a wait for self.lock" => {
-            (L::WAITING_FOR_LOCK.to_string(), st.stuck())
-        }
-        ThreadState::Blocked(what) => {
-            // `recv() from 127.0.0.1:51234` on the thread `recv 127.0.0.1:51234`: the
-            // address is in the name already.
-            let peer = t.name.strip_prefix("recv ").unwrap_or("\u{0}");
-            let what = what.strip_suffix(&format!(" from {peer}")).unwrap_or(what);
-            // `f.close() of the makefile for 127.0.0.1:51234`, short enough for 80 columns.
-            let what = what.replace("f.close() of the makefile for", "f.close() for");
-            let style = if what.starts_with("send()") || what.starts_with("f.close()") {
-                st.stuck()
-            } else {
-                Style::default()
+        ThreadState::Running => (L::running(), st.good()),
+        ThreadState::AtPrompt => (L::at_prompt(), Style::default()),
+        ThreadState::Ended => (L::ended(), st.dim()),
+        ThreadState::Died(e) => (L::died(e), st.bad()),
+        ThreadState::Blocked(call) => {
+            let text = match call {
+                // `recv()` from 127.0.0.1:51234 on the thread `recv 127.0.0.1:51234`: the
+                // address is in the name already.
+                Call::Recv { call, from } if t.name == format!("recv {from}") => {
+                    Call::Other(call.to_string()).describe()
+                }
+                Call::MakefileClose { of } => L::makefile_close(of),
+                call => call.describe(),
             };
-            (format!("{} {what}", L::BLOCKED_IN), style)
+            let stuck = matches!(
+                call,
+                Call::Lock | Call::Send { .. } | Call::MakefileClose { .. }
+            );
+            (text, if stuck { st.stuck() } else { Style::default() })
         }
     }
 }
@@ -275,32 +269,33 @@ fn dict(
     st: &Styles,
 ) {
     let lock = match &snap.lock {
-        LockState::NoLock => Span::styled(L::NO_LOCK, st.dim()),
-        LockState::Free => Span::raw(L::LOCK_FREE),
-        LockState::HeldBy(name) => Span::styled(format!("{} {name}", L::LOCK_HELD_BY), st.lock()),
+        LockState::NoLock => Span::styled(L::no_lock(), st.dim()),
+        LockState::Free => Span::raw(L::lock_free()),
+        LockState::HeldBy(name) => Span::styled(L::lock_held_by(name), st.lock()),
     };
     let title = match &snap.dict {
         Some(entries) => Line::from(vec![
-            Span::raw(format!(" {} ({}) · ", L::DICT, entries.len())),
+            Span::raw(format!(" {} · ", L::dict(entries.len()))),
             lock,
             Span::raw(" "),
         ]),
-        None => Line::from(format!(" {} ", L::NO_DICT)),
+        None => Line::from(format!(" {} ", L::no_dict())),
     };
     let wide = area.width >= WIDE;
+    let [client, socket, thread, received, sent, peer_recv_q] = L::columns();
     let mut names = vec![
-        L::COL_CLIENT,
-        L::COL_SOCKET,
-        L::COL_THREAD,
-        L::COL_RECEIVED,
-        L::COL_SENT,
-        L::COL_SEND_Q,
-        L::COL_RECV_Q,
+        client,
+        socket,
+        thread,
+        received,
+        sent,
+        L::COL_SEND_Q.to_string(),
+        L::COL_RECV_Q.to_string(),
     ];
     if wide {
-        names.push(L::COL_PEER_RECV_Q);
+        names.push(peer_recv_q);
     }
-    names.push(L::COL_TCP);
+    names.push(L::COL_TCP.to_string());
     let in_dict = snap.dict.as_ref().map_or(0, Vec::len);
     let mut rows: Vec<Row> = connections
         .iter()
@@ -319,7 +314,7 @@ fn dict(
         )]));
     }
     if snap.dict.as_ref().is_some_and(Vec::is_empty) && rows.is_empty() {
-        rows.push(Row::new(vec![Span::styled(L::EMPTY_DICT, st.dim())]));
+        rows.push(Row::new(vec![Span::styled(L::empty_dict(), st.dim())]));
     }
     let mut widths = vec![
         Constraint::Length(21),
@@ -338,9 +333,9 @@ fn dict(
         .header(Row::new(names.into_iter().enumerate().map(|(i, n)| {
             // Numbers are right-aligned, so are their names.
             if (3..7 + wide as usize).contains(&i) {
-                right(n, if i == 7 { 11 } else { 7 })
+                right(&n, if i == 7 { 11 } else { 7 })
             } else {
-                n.to_string()
+                n
             }
         })))
         .block(section(title, st));
@@ -354,14 +349,14 @@ fn connection_row<'a>(c: &Connection, not_in_dict: bool, wide: bool, st: &Styles
         c.client.to_string()
     };
     let socket = if c.closed {
-        Span::styled(L::CLOSED, st.bad())
+        Span::styled(L::closed(), st.bad())
     } else {
-        Span::raw(L::OPEN)
+        Span::raw(L::open())
     };
     let thread = match c.thread {
-        Some(ThreadFate::Alive) => Span::raw(L::ALIVE),
-        Some(ThreadFate::Ended) => Span::styled(L::ENDED, st.dim()),
-        Some(ThreadFate::Died) => Span::styled(L::DEAD, st.bad()),
+        Some(ThreadFate::Alive) => Span::raw(L::alive()),
+        Some(ThreadFate::Ended) => Span::styled(L::ended(), st.dim()),
+        Some(ThreadFate::Died) => Span::styled(L::dead(), st.bad()),
         None => Span::raw(L::NONE),
     };
     let q = |n: Option<u32>, w: usize| match n {
@@ -391,7 +386,7 @@ fn connection_row<'a>(c: &Connection, not_in_dict: bool, wide: bool, st: &Styles
     }
     cells.push(match k {
         Some(k) => Span::raw(k.state.name()),
-        None => Span::styled(L::GONE, st.dim()),
+        None => Span::styled(L::gone(), st.dim()),
     });
     let row = Row::new(cells);
     if c.closed || c.thread == Some(ThreadFate::Died) {
@@ -402,7 +397,7 @@ fn connection_row<'a>(c: &Connection, not_in_dict: bool, wide: bool, st: &Styles
 }
 
 fn log(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, st: &Styles) {
-    let block = section(format!(" {} ", L::LOG), st);
+    let block = section(format!(" {} ", L::log()), st);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let text_width = (inner.width as usize).saturating_sub(9).max(10);
@@ -456,17 +451,17 @@ fn log(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, st: &Styles) {
 
 fn status(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, ui: &Ui, st: &Styles) {
     let line = if ui.paused {
-        Line::styled(L::PAUSED, st.header())
+        Line::styled(L::paused(), st.header())
     } else if let Some(quit) = &snap.quit {
         let waiting = snap.alive().filter(|t| t.name != "MainThread").count();
         let main = snap.threads.iter().rev().find(|t| t.name == "MainThread");
         let phase = match main.map(|t| &t.state) {
-            Some(ThreadState::Blocked(what)) if what.starts_with("Event.wait") => {
-                L::STOP_PAUSE.to_string()
+            Some(ThreadState::Blocked(Call::Other(call))) if call.starts_with("Event.wait") => {
+                L::stop_pause()
             }
-            Some(ThreadState::Blocked(_)) => L::STOP_BLOCKED.to_string(),
-            Some(ThreadState::Running) => L::STOP_RUNNING.to_string(),
-            _ if waiting == 0 => L::ALL_ENDED.to_string(),
+            Some(ThreadState::Blocked(_)) => L::stop_blocked(),
+            Some(ThreadState::Running) => L::stop_running(),
+            _ if waiting == 0 => L::all_ended(),
             _ => L::python_waits(waiting),
         };
         let cut = L::cut_in(quit.grace.saturating_sub(quit.after).as_secs_f64());
@@ -489,15 +484,15 @@ fn console(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, ui: &Ui, st: &Sty
     let line = if let Some(note) = &ui.note {
         Line::styled(note.clone(), st.dim())
     } else if ui.demo {
-        Line::styled(L::DEMO_KEYS, st.dim())
+        Line::styled(L::demo_keys(), st.dim())
     } else if !snap.lifecycle.has_console() {
-        Line::styled(L::NO_CONSOLE, st.dim())
+        Line::styled(L::no_console(), st.dim())
     } else if snap.quit.is_some() {
         Line::from(vec![
             Span::styled(format!("{}quit", L::PROMPT), st.dim()),
             Span::raw("   "),
             Span::styled(
-                format!("{} · {}", L::CONSOLE_GONE, L::QUITTING_KEYS),
+                format!("{} · {}", L::console_gone(), L::quitting_keys()),
                 st.dim(),
             ),
         ])
@@ -512,20 +507,21 @@ fn console(frame: &mut Frame<'_>, area: Rect, snap: &Snapshot, ui: &Ui, st: &Sty
 }
 
 fn help(frame: &mut Frame<'_>, area: Rect, st: &Styles) {
-    let w = L::HELP.iter().map(|l| width(l)).max().unwrap_or(0) as u16 + 4;
-    let h = L::HELP.len() as u16 + 4;
+    let keys = L::help();
+    let w = keys.iter().map(|l| width(l)).max().unwrap_or(0) as u16 + 4;
+    let h = keys.len() as u16 + 4;
     let x = area.x + area.width.saturating_sub(w) / 2;
     let y = area.y + area.height.saturating_sub(h) / 2;
     let rect = Rect::new(x, y, w.min(area.width), h.min(area.height));
-    let mut lines: Vec<Line> = L::HELP.iter().map(|l| Line::raw(*l)).collect();
+    let mut lines: Vec<Line> = keys.into_iter().map(Line::raw).collect();
     lines.push(Line::raw(""));
-    lines.push(Line::styled(L::HELP_CLOSE, st.dim()));
+    lines.push(Line::styled(L::help_close(), st.dim()));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(L::HELP_TITLE)
+                .title(L::help_title())
                 .title_style(st.title()),
         ),
         rect,
@@ -556,8 +552,7 @@ fn reflow(text: &str) -> Vec<Flowed> {
         let item = body.starts_with("- ");
         match paragraphs.last_mut() {
             Some(p) if !item && indent == p.cont && !body.is_empty() => {
-                p.text.push(' ');
-                p.text.push_str(body);
+                crate::text::push_row(&mut p.text, body);
             }
             _ => paragraphs.push(Flowed {
                 text: body.to_string(),
@@ -656,6 +651,16 @@ mod tests {
             ]
         );
         assert_eq!((p[1].indent, p[1].cont, p[2].indent), (2, 4, 6));
+    }
+
+    #[test]
+    fn a_chinese_report_flows_again_without_stray_spaces() {
+        let text = "  - recv 127.0.0.1:5: 阻塞在 recv()\n      从另一个线程关闭它不会唤醒 recv()；只有这个客户端才\n      会唤醒它";
+        let p = reflow(text);
+        assert_eq!(
+            p[1].text,
+            "从另一个线程关闭它不会唤醒 recv()；只有这个客户端才会唤醒它"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use super::feed::Feed;
 use crate::ports::{self, State as TcpState, TcpSocket};
-use crate::py::{Interpreter, Socket, ThreadInfo};
+use crate::py::{Call, Interpreter, Socket, ThreadInfo};
 use crate::stage::{Lifecycle, Running, Server, ServerProgram};
 use crate::terminal::Shown;
 use std::collections::HashMap;
@@ -42,10 +42,10 @@ impl Watched {
             server_program: running.program(),
             interp: running.interpreter().clone(),
             server: running.server().clone(),
-            title: format!(
-                "stage {} · {}",
-                running.program().id,
-                running.program().slug
+            title: crate::tr!(
+                "view-title-stage",
+                n = running.program().id,
+                slug = running.program().slug
             ),
             started: Instant::now(),
             prompt: running.program().lifecycle.has_console(),
@@ -109,8 +109,8 @@ pub struct ThreadRow {
 pub enum ThreadState {
     /// Running Python code, in no blocking call.
     Running,
-    /// In a blocking call: `recv() from 127.0.0.1:51234`, `a wait for self.lock`.
-    Blocked(String),
+    /// In a blocking call: `recv()` from 127.0.0.1:51234, a wait for `self.lock`.
+    Blocked(Call),
     /// Returned normally.
     Ended,
     /// Killed by an exception: its one-line text.

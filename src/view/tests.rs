@@ -8,7 +8,7 @@
 //! view::tests` rewrites the screens; read the diff before committing it.
 
 use super::{render, Feed, LockState, Snapshot, ThreadFate, ThreadState, Ui, Watched};
-use crate::py::Record;
+use crate::py::{Call, Record};
 use crate::scenario::{
     run_scenario, ClientOptions, InProcess, Judge, Outcome, Scenario, TestClient, Verdict,
     DEFAULT_WAIT, EXPERIMENTS,
@@ -219,18 +219,20 @@ fn stage3_after_quit() {
         running.interpreter().cut_short();
         quitting.join().unwrap();
 
-        let blocked: Vec<&str> = snap
+        let blocked: Vec<&Call> = snap
             .threads
             .iter()
             .filter_map(|t| match &t.state {
-                ThreadState::Blocked(what) => Some(what.as_str()),
+                ThreadState::Blocked(call) => Some(call),
                 _ => None,
             })
             .collect();
         assert_eq!(blocked.len(), 3, "{:#?}", snap.threads);
-        assert!(blocked[0].starts_with("accept()"), "{blocked:?}");
+        assert!(matches!(blocked[0], Call::Accept { .. }), "{blocked:?}");
         assert!(
-            blocked[1..].iter().all(|w| w.starts_with("recv()")),
+            blocked[1..]
+                .iter()
+                .all(|c| matches!(c, Call::Recv { call: "recv()", .. })),
             "{blocked:?}"
         );
         let dict = snap.dict.as_ref().unwrap();
@@ -289,16 +291,10 @@ fn stage7_slow_reader_freeze() {
         |threads| {
             let find = |name: &str| threads.iter().find(|t| t.name == name);
             let a_stuck = find(&a_name).is_some_and(|t| {
-                t.holds_lock
-                    && t.blocked
-                        .as_ref()
-                        .is_some_and(|b| b.what.starts_with("send() to"))
+                t.holds_lock && t.blocked.as_ref().is_some_and(|b| b.what.is_send())
             });
-            let b_waits = find(&b_name).is_some_and(|t| {
-                t.blocked
-                    .as_ref()
-                    .is_some_and(|b| b.what == "a wait for self.lock")
-            });
+            let b_waits = find(&b_name)
+                .is_some_and(|t| t.blocked.as_ref().is_some_and(|b| b.what == Call::Lock));
             a_stuck && b_waits
         },
     );
@@ -340,7 +336,7 @@ fn help_and_small_screens() {
         ..Ui::default()
     };
     let screen = render(&snap, &help, 80, 24);
-    for line in super::labels::HELP {
+    for line in super::labels::help() {
         assert!(
             screen.contains(line.trim_end()),
             "{line:?} not in\n{screen}"
