@@ -1,5 +1,6 @@
 //! `netlab check` is itself checked: broken servers with their exact grader output, the
-//! tutorial's Python originals against their own and the next stages, netlab's own
+//! tutorial's Python originals against the next stages (against their own, with
+//! `--strict`, in tests/python.rs, which compares them with netlab's Python), netlab's own
 //! stages run as outside programs, and the command's edges (exit codes, JSON, a port that
 //! is taken, Ctrl-C, a server that never answers).
 //!
@@ -198,10 +199,6 @@ fn main() {
     }
     for stage in curriculum::of_kind(Kind::Stage) {
         let n: u8 = stage.id.parse().expect("a stage's id is its number");
-        trials.push(Trial::ignorable_test(
-            format!("python_original_passes_stage{n}"),
-            move || original_passes(n),
-        ));
         trials.push(Trial::test(
             format!("netlab_binary_passes_stage{n}"),
             move || binary_passes(n),
@@ -559,37 +556,6 @@ fn json_scenarios(out: &Output) -> Vec<serde_json::Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect()
-}
-
-fn original_passes(n: u8) -> Result {
-    if let Some(why) = no_python() {
-        return Ok(Completion::ignored_with(why));
-    }
-    let dir = temp_dir(&format!("original{n}"));
-    let file = match original(n, &dir) {
-        Ok(file) => file,
-        Err(why) => return Ok(Completion::ignored_with(why)),
-    };
-    let file = file.to_string_lossy().to_string();
-    // --strict: the notes' flaws, CPython's accidents and the header's exact format are
-    // required too; the original shows them all. (A CPython program that passes strictly
-    // passes the contract alone too.)
-    let (out, _) = check(
-        &[&n.to_string(), "--strict", "--json", "--", "python3", &file],
-        &[],
-        Duration::from_secs(180),
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-    let scenarios = json_scenarios(&out);
-    let failed: Vec<_> = scenarios.iter().filter(|s| s["result"] == "fail").collect();
-    if out.status.code() != Some(0) || !failed.is_empty() || scenarios.is_empty() {
-        return Err(format!(
-            "the original stage {n} does not pass its own scenarios with --strict:\n{}",
-            text(&out)
-        )
-        .into());
-    }
-    Ok(Completion::Completed)
 }
 
 /// A server written for the tests in another language (`tests/servers/`), and what

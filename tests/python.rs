@@ -1,11 +1,13 @@
 //! The class's Python programs (`stages/python/`), run as a student runs them: the built
 //! `netlab`, and `netlab check ID --json -- python3 FILE {port}`.
 //!
-//! - Each stage's Python program passes its stage.
+//! - Each stage's Python program passes its stage with `--strict` (flaws and CPython's
+//!   accidents required too).
 //! - Where the tutorial's original of a stage is at hand (`../shared/reference`, copied
 //!   with its port taken from `$PORT`), the original and netlab's Python get the same
-//!   result on every scenario of that stage and of the next: netlab's Python is the
-//!   notes' program, flaws included.
+//!   result on every scenario of that stage and of the next, with `--strict`: netlab's
+//!   Python is the notes' program, flaws included, and the original passes its own stage
+//!   strictly (so with the contract alone too).
 //! - Each exercise's start file, as `netlab exercise ID --start` writes it, fails the
 //!   exercise first at the scenario and step its `fails_at` names; each Python solution
 //!   passes it.
@@ -257,11 +259,20 @@ impl CheckRun {
     }
 }
 
-/// `netlab check ID --json [--only SCENARIO] -- COMMAND...`, in a fresh directory.
+/// `netlab check ID --json [--only SCENARIO] -- COMMAND...`, in a fresh directory; with
+/// `--strict` when ID is a stage: the stages' programs (netlab's Python and the notes'
+/// originals) keep the notes' flaws and CPython's accidents, and must show them all. (A
+/// program that passes strictly passes the contract alone too, so the originals passing
+/// here is all `netlab check N` promises of them.) An exercise's solution fixes a flaw,
+/// so exercises are checked as a student's program is, without it.
 fn check(id: &str, only: Option<&str>, command: &[String]) -> CheckRun {
     let dir = temp_dir(&format!("check-{id}-{}", unique()));
     let mut cmd = netlab(&dir);
     cmd.args(["check", id, "--json"]);
+    let stage = curriculum::of_kind(Kind::Stage).any(|s| s.id == id);
+    if stage {
+        cmd.arg("--strict");
+    }
     if let Some(only) = only {
         cmd.args(["--only", only]);
     }
@@ -281,7 +292,8 @@ fn check(id: &str, only: Option<&str>, command: &[String]) -> CheckRun {
         code: out.status.code(),
         results,
         text: format!(
-            "$ netlab check {id} --json -- {}\n{}",
+            "$ netlab check {id} --json{} -- {}\n{}",
+            if stage { " --strict" } else { "" },
             command.join(" "),
             text(&out)
         ),
