@@ -23,3 +23,4 @@ mod launcher;
 mod ports;
 mod rust_log;
 mod selfcheck;
+mod zh_prose;
