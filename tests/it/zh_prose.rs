@@ -52,7 +52,7 @@
 //! - dead socket: 死套接字; churn: 来来去去, 来去的; on the wire: 线路上
 //! - clean close: 干净地, 干净的路径; cut short: 强行结束
 //! - listener: 监听者; wall clock: 挂钟; piggybacked ACK: 搭上别的包; starvation: 饿死
-//! - freeze: 冻结; framing: 分块, 划分消息, 粘连; chunk: 一块数据; end of stream: 流的结束
+//! - freeze: 冻结; framing: 分块, 划分消息, 按消息划分, 粘连; chunk: 一块数据; end of stream: 流的结束
 //! - reset: 重置 (allowed in 连接被对方重置, the Linux error text), 复位 (reset)
 //! - race: 竞争 (allowed in 数据竞争, Rust's "data race", and 锁竞争, lock contention)
 //! - slow reader: 慢读者 (allowed as a gloss in brackets: （慢读者）)
@@ -509,6 +509,7 @@ const REJECTED: &[Rejected] = &[
     no("冻结", "卡死（整个服务端）/ 卡住（一个线程）"),
     no("分块", "消息边界 / 分帧"),
     no("划分消息", "消息边界 / 分帧"),
+    no("按消息划分", "消息边界（粘包、拆包）"),
     no("粘连", "粘包"),
     no("一块数据", "一次 recv() 读到的数据"),
     no("流的结束", "EOF"),
