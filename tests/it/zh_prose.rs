@@ -36,10 +36,14 @@
 //! paragraph), but not a blank line. Inline code counts as a Latin character. So these
 //! pass: `127.0.0.1:34520`, `13,849`, a function call written without backticks
 //! (`recv()`, `recv(1024)`, `f.close()`: a `(` right after a Latin letter, digit or `_`,
-//! with only Latin text up to its `)`, is code), `(python-originals §1)` between Latin words, a line
-//! that is all Latin such as `- SO_REUSEADDR: ...`, a table's pipes and a list's markers
-//! (not in the set); and these are findings: `服务端, 客户端`, `笔记 (见下文)`,
+//! with only Latin text up to its `)`, is code), `(python-originals §1)` between Latin
+//! words, a line that is all Latin such as `- SO_REUSEADDR: ...`, a table's pipes and a
+//! list's markers (not in the set); and these are findings: `服务端, 客户端`, `笔记 (见下文)`,
 //! `` `recv()`, 然后 ``, `**注意**: 这里`.
+//!
+//! A half-width full stop `.` is a finding when it comes right after a Han character and
+//! before a space, the line's end or Chinese (`服务端退出了.`): `文件名.md`, `§1.` and
+//! `recv().` pass.
 //!
 //! # Rule 2: the glossary's rejected variants
 //!
@@ -52,7 +56,8 @@
 //! - dead socket: 死套接字; churn: 来来去去, 来去的; on the wire: 线路上
 //! - clean close: 干净地, 干净的路径; cut short: 强行结束
 //! - listener: 监听者; wall clock: 挂钟; piggybacked ACK: 搭上别的包; starvation: 饿死
-//! - freeze: 冻结; framing: 分块, 划分消息, 按消息划分, 粘连; chunk: 一块数据; end of stream: 流的结束
+//! - freeze: 冻结; framing: 分块, 划分消息, 按消息划分, 粘连; chunk: 一块数据;
+//!   end of stream: 流的结束
 //! - reset: 重置 (allowed in 连接被对方重置, the Linux error text), 复位 (reset)
 //! - race: 竞争 (allowed in 数据竞争, Rust's "data race", and 锁竞争, lock contention)
 //! - slow reader: 慢读者 (allowed as a gloss in brackets: （慢读者）)
@@ -122,14 +127,14 @@ fn zh_prose_uses_the_glossary_terms() {
 fn zh_prose_checker_finds_a_seeded_mistake_and_accepts_a_correct_sentence() {
     let quotes = Quotations::from_text("> 回答: 会出现绑定端口重复\n");
     let wrong = Prose::markdown(
-        "线程死掉了, 服务端却不知道 (见下文)。\n\
+        "线程死掉了, 服务端却不知道 (见下文)。聊天继续.\n\
          **注意**: `recv()`, 然后以 `BrokenPipeError` 失败。\n",
     );
     let punct = punctuation("seed.md", &wrong, &quotes);
     let lines: Vec<(usize, char)> = punct.iter().map(|f| (f.line, f.what)).collect();
     assert_eq!(
         lines,
-        [(1, ','), (1, '('), (1, ')'), (2, ':'), (2, ',')],
+        [(1, ','), (1, '('), (1, ')'), (1, '.'), (2, ':'), (2, ',')],
         "{}",
         report(&punct, "seeded")
     );
@@ -150,7 +155,7 @@ fn zh_prose_checker_finds_a_seeded_mistake_and_accepts_a_correct_sentence() {
          ```\n\
          [第 3 阶段](stage3-event.md)的 `(a, b)`：卡死了。\n\
          stop() 阻塞在 f.close() 里，每次 recv(1024) 读到的数据；代码把端口写死了，\
-         监护进程被杀死。\n",
+         监护进程被杀死，配置在 netlab.toml 和 配置.toml 里，见 §1.\n",
     );
     let found: Vec<Finding> = punctuation("right.md", &right, &quotes)
         .into_iter()
@@ -383,6 +388,11 @@ impl Quotations {
     }
 }
 
+/// A Han character.
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}')
+}
+
 /// A Han character or CJK punctuation: what makes a neighbour Chinese.
 fn is_chinese(c: char) -> bool {
     matches!(c,
@@ -436,11 +446,27 @@ fn punctuation(file: &str, prose: &Prose, quotes: &Quotations) -> Vec<Finding> {
         if class != Class::Prose {
             continue;
         }
-        let Some(&(_, full)) = HALF.iter().find(|(h, _)| *h == c) else {
-            continue;
+        let han = |at: Option<usize>| {
+            at.and_then(|at| chars.get(at))
+                .is_some_and(|&(c, class, _)| class == Class::Prose && is_han(c))
+        };
+        let full = if c == '.' {
+            // A full stop: right after a Han character, and before a space, the line's end
+            // or Chinese; `文件名.md` and `§1.` pass.
+            let after = chars.get(i + 1).map(|&(c, _, _)| c);
+            let ends = after.is_none_or(|c| c.is_whitespace() || is_chinese(c));
+            if !(han(i.checked_sub(1)) && ends) {
+                continue;
+            }
+            '。'
+        } else {
+            let Some(&(_, full)) = HALF.iter().find(|(h, _)| *h == c) else {
+                continue;
+            };
+            full
         };
         let chinese = |n: Option<char>| n.is_some_and(is_chinese);
-        if chinese(neighbour(i, -1)) || chinese(neighbour(i, 1)) {
+        if c == '.' || chinese(neighbour(i, -1)) || chinese(neighbour(i, 1)) {
             found.push(Finding {
                 file: file.to_string(),
                 line,
