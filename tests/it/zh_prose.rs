@@ -65,6 +65,12 @@
 //! - exercise hints: 委婉; calques: 以 X 失败 (以, then only Latin/code, then 失败), 放走,
 //!   推一把, 形状
 //!
+//! # Rule 3: 套接字（socket） once per page
+//!
+//! A page's first 套接字 in prose, headings aside, is written 套接字（socket）, as the
+//! glossary asks (once per page). The other gloss-once rows are left to review: they ask for one gloss in the
+//! whole course, not one per page.
+//!
 //! Left to review, as no plain match tells right from wrong: 头部 (a queue's 头部 is
 //! right), 记录 vs 交互记录, 弹出 vs 移除, 停滞, 阶段 N vs 第 N 阶段, `<name>` (inside
 //! code), and the gloss-once rows (套接字（socket）, TIME-WAIT（时间等待）, backlog,
@@ -120,6 +126,65 @@ fn zh_prose_uses_the_glossary_terms() {
     );
 }
 
+/// The glossary's one per-page rule that a match can check: a page's first 套接字 in prose
+/// (headings aside) is glossed, 套接字（socket）, so that a reader who opens any page meets the English
+/// word once. Markdown pages only: a catalogue or a table has no pages.
+#[test]
+fn zh_pages_gloss_socket_at_its_first_mention() {
+    let found: Vec<Finding> = sources()
+        .iter()
+        .filter(|(name, _)| name.ends_with(".md"))
+        .filter_map(|(name, prose)| first_socket_unglossed(name, prose))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "{}",
+        report(&found, "pages whose first 套接字 is not 套接字（socket）")
+    );
+}
+
+/// The first 套接字 of a page's prose, if it is not written 套接字（socket）.
+fn first_socket_unglossed(file: &str, prose: &Prose) -> Option<Finding> {
+    // Headings are left out: the gloss goes in the text, not in a title.
+    let headings: std::collections::HashSet<usize> = prose
+        .chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &(c, class, _))| {
+            c == '#' && class == Class::Prose && (i == 0 || prose.chars[i - 1].0 == '\n')
+        })
+        .map(|(_, &(_, _, line))| line)
+        .collect();
+    let chars: Vec<char> = prose
+        .chars
+        .iter()
+        .map(|&(c, class, line)| {
+            if class == Class::Prose && !headings.contains(&line) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let word: Vec<char> = "套接字".chars().collect();
+    let glossed: Vec<char> = "套接字（socket）".chars().collect();
+    let at = chars
+        .windows(word.len())
+        .position(|w| w == word.as_slice())?;
+    if chars[at..].starts_with(&glossed) {
+        return None;
+    }
+    let cs: Vec<(char, Class, usize)> = prose.chars.clone();
+    Some(Finding {
+        file: file.to_string(),
+        line: prose.chars[at].2,
+        what: ' ',
+        rejected: "套接字",
+        excerpt: excerpt(&cs, at),
+        fix: "套接字 -> 套接字（socket）, once per page, at its first mention".to_string(),
+    })
+}
+
 /// The checker itself: it finds seeded mistakes, each of them, and passes correct Chinese,
 /// code, URLs and the notes' own words; so the two tests above cannot pass by finding
 /// nothing.
@@ -162,6 +227,13 @@ fn zh_prose_checker_finds_a_seeded_mistake_and_accepts_a_correct_sentence() {
         .chain(glossary("right.md", &right, &quotes))
         .collect();
     assert!(found.is_empty(), "{}", report(&found, "false findings"));
+
+    let later = Prose::markdown("`socket` 是套接字，\n第二个套接字（socket）。\n");
+    let finding = first_socket_unglossed("later.md", &later).map(|f| f.line);
+    assert_eq!(finding, Some(1));
+    let first =
+        Prose::markdown("# 非阻塞套接字\n```py\n# 套接字\n```\n套接字（socket）和套接字。\n");
+    assert!(first_socket_unglossed("first.md", &first).is_none());
 }
 
 /// One mistake: where, what, and what to write instead.
