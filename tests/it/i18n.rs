@@ -216,7 +216,10 @@ fn code_blocks_are_identical_in_both_languages() {
 
 /// What must be the same in both languages of a fenced block: its kind, and its lines
 /// without their comments; of an output sample (`console`, `text`, or no kind), only the
-/// commands in it (`$ ...`, or a line that starts with a command).
+/// commands in it: its `$ ...` lines, or, in a block with no `$ ` line, every line when
+/// each of them starts with a command (a usage line). Output that starts with a command's
+/// name (`netlab demo churn --stage 5: ...`, `netlab waits for them ...`) is output: the
+/// Chinese page shows it in Chinese.
 fn code_of(block: &str) -> (String, Vec<String>) {
     let mut lines = block.lines();
     let kind = lines
@@ -235,15 +238,21 @@ fn code_of(block: &str) -> (String, Vec<String>) {
         };
         Some(code.trim_end().to_string())
     };
+    let starts_with_a_command = |line: &str| {
+        ["netlab ", "nc ", "python3 ", "cargo ", "make ", "pip "]
+            .iter()
+            .any(|c| line.starts_with(c))
+    };
+    let prompted = body.iter().any(|line| line.starts_with("$ "));
+    let only_commands = body.iter().all(|line| {
+        starts_with_a_command(line) || line.trim().is_empty() || line.trim_start().starts_with('#')
+    });
     let code = match kind.as_str() {
         "console" | "text" | "" => body
             .iter()
             .filter_map(|line| {
                 let command = line.strip_prefix("$ ").or_else(|| {
-                    ["netlab ", "nc ", "python3 ", "cargo ", "make ", "pip "]
-                        .iter()
-                        .any(|c| line.starts_with(c))
-                        .then_some(*line)
+                    (!prompted && only_commands && starts_with_a_command(line)).then_some(*line)
                 })?;
                 without_comment(command)
             })

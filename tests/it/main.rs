@@ -26,3 +26,4 @@ mod ports;
 mod rust_log;
 mod selfcheck;
 mod view;
+mod zh_prose;
