@@ -9,8 +9,8 @@
 //!
 //! # What is read
 //!
-//! [`sources`] lists the texts, as (name shown in a report, [`Prose`]). For now: every
-//! `docs/zh/*.md` page. Another source is one more line there: `messages/zh.ftl` or the
+//! [`sources`] lists the texts, as (name shown in a report, [`Prose`]): every
+//! `docs/zh/*.md` page and README.zh.md. Another source is one more line there: `messages/zh.ftl` or the
 //! `zh` texts of `stages/curriculum.toml` go through [`Prose::plain`] once their values are
 //! pulled out (keep their line numbers: put each value on the line it comes from).
 //!
@@ -83,6 +83,8 @@ use std::path::Path;
 fn sources() -> Vec<(String, Prose)> {
     let mut out = Vec::new();
     out.extend(markdown_pages("docs/zh"));
+    let (name, text) = read_file("README.zh.md");
+    out.push((name, Prose::markdown(&text)));
     // out.push(("messages/zh.ftl".into(), Prose::plain(&ftl_values("messages/zh.ftl"))));
     out
 }
@@ -726,11 +728,23 @@ fn around(cs: &[char], at: usize) -> String {
 }
 
 /// The `.md` files of a directory of the repository, sorted, as (path, text).
-fn read_dir_md(dir: &str) -> Vec<(String, String)> {
-    let root = std::env::var_os("ZH_PROSE_ROOT").map_or_else(
+/// Where the sources are read from: this checkout, or `ZH_PROSE_ROOT`.
+fn root() -> std::path::PathBuf {
+    std::env::var_os("ZH_PROSE_ROOT").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
         Into::into,
-    );
+    )
+}
+
+/// One file under the root, as (its name, its text).
+fn read_file(name: &str) -> (String, String) {
+    let text = std::fs::read_to_string(root().join(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    (name.to_string(), text)
+}
+
+fn read_dir_md(dir: &str) -> Vec<(String, String)> {
+    let root = root();
     let mut pages: Vec<(String, String)> = std::fs::read_dir(root.join(dir))
         .unwrap()
         .map(|e| e.unwrap().path())
