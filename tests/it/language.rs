@@ -426,6 +426,8 @@ fn outputs(lang: &str) -> BTreeMap<String, String> {
         &[
             "check",
             "2",
+            "--only",
+            "header_has_the_notes_format",
             "--",
             "python3",
             "tests/servers/python/slash_date.py",

@@ -738,8 +738,7 @@ fn root() -> std::path::PathBuf {
 
 /// One file under the root, as (its name, its text).
 fn read_file(name: &str) -> (String, String) {
-    let text = std::fs::read_to_string(root().join(name))
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let text = std::fs::read_to_string(root().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     (name.to_string(), text)
 }
 
