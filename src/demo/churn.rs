@@ -23,10 +23,8 @@
 use super::at_time;
 use crate::py::{Exception, Interpreter, Record};
 use crate::scenario::{churn, ChurnOptions, ChurnReport};
-use crate::stage::Running;
 use crate::tr;
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -71,14 +69,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         return Ok(());
     }
     // Captured: the server's log (a record per line A sends) stays out of the demo's output.
-    let server =
-        Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true).map_err(|e| {
-            anyhow::anyhow!(tr!(
-                "demo-cannot-start",
-                stage = stage.id,
-                error = e.to_string()
-            ))
-        })?;
+    let server = super::start_captured(stage)?;
     let seconds = Duration::from_secs_f64(args.seconds);
     crate::outln!(
         "{}\n",

@@ -23,7 +23,6 @@ use crate::scenario::{slow_reader, slow_reader_watched, SlowOptions, SlowReport,
 use crate::stage::{describe, Running};
 use crate::tr;
 use crate::view::{Control, Live, Watched};
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,14 +50,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         return Ok(());
     }
     // Captured: the server's own log (10 KB lines) stays out of the demo's output.
-    let server =
-        Running::start(stage, SocketAddr::from(([127, 0, 0, 1], 0)), true).map_err(|e| {
-            anyhow::anyhow!(tr!(
-                "demo-cannot-start",
-                stage = stage.id,
-                error = e.to_string()
-            ))
-        })?;
+    let server = super::start_captured(stage)?;
     crate::outln!(
         "{}\n",
         tr!(
