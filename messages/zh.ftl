@@ -66,7 +66,7 @@ script-signal-killed = 被信号杀死
 forever-no-stop = 第 { $stage } 阶段没有控制台，也没有办法停止：它会一直服务，直到收到 Ctrl-C（SIGINT）或 SIGTERM，与 Python 程序相同
 forever-signal = { $signal }：进程立即结束，与 Python 相同（退出码 { $code }）；客户端会看到连接关闭
 console-eof = 标准输入已结束，控制台已失效（Python 的控制台会因 EOFError 退出）；服务端继续服务。可以按 Ctrl-C 停止它，或者执行 `kill { $pid }`（SIGTERM）。
-console-signal = { $signal }：按输入了 `quit` 处理，开始停止（在 Python 里，Ctrl-C 只会让控制台退出，服务端继续运行）。再按一次 Ctrl-C 可立即结束等待。
+console-signal = { $signal }：视同输入了 `quit`，开始停止（在 Python 里，Ctrl-C 只会让控制台退出，服务端继续运行）。再按一次 Ctrl-C 可立即结束等待。
 console-not-utf8 = 这一行不是 UTF-8：Python 的 input() 会抛出 { $error }（在 UTF-8 的 locale 下），控制台也会随之退出。netlab 跳过这一行，不执行也不发送任何内容，控制台照常可用。
 
 ## quit 之后：Python 会等待的线程（src/stage.rs、src/thread_list.rs）
@@ -75,9 +75,9 @@ quit-every-thread-ended = quit 之后 { $seconds } 秒，所有线程都已结�
 quit-cut-short = quit 之后 { $seconds } 秒退出，强行终止了 { $threads }（退出码 0）
 quit-signal-cut = 退出过程中收到 { $signal }：立即强行终止；仍有 { $n } 个线程在运行：
 quit-stop-blocked = stop() 过了 { $seconds } 秒仍未返回：它阻塞了，与 Python 相同（python-originals §9）：
-quit-stop-blocked-then = 此时只要有客户端发来一行或断开连接，与它相关的阻塞就会解除。netlab 最多等到 quit 之后 { $grace } 秒（--grace），届时强行终止剩余线程；按 Ctrl-C 可立即终止。
+quit-stop-blocked-then = 此时只要有客户端发来一行或断开连接，与它相关的阻塞就会解除。netlab 最多等到 quit 之后 { $grace } 秒（--grace），届时仍在运行的线程会被强行终止；按 Ctrl-C 可立即终止。
 quit-stop-returned = stop() 已经返回；Python 现在要等待 stop() 没能唤醒的 { $threads }：
-quit-stop-returned-then = netlab 最多等到 quit 之后 { $grace } 秒（--grace），届时强行终止仍在运行的线程；按 Ctrl-C 可立即终止。
+quit-stop-returned-then = netlab 最多等到 quit 之后 { $grace } 秒（--grace），届时仍在运行的线程会被强行终止；按 Ctrl-C 可立即终止。
 quit-grace-over = quit 之后已过 { $seconds } 秒（--grace），仍有 { $n } 个线程在运行；Python 会一直等到所有线程结束，而阻塞在套接字调用里的线程永远不会结束：
 quit-grace-over-then = netlab 现在强行终止仍在运行的线程：对每个套接字执行 shutdown，客户端会看到连接关闭。
 quit-how-they-ended = 被强行终止的线程，最终结果如下：
@@ -109,7 +109,7 @@ call-other = 阻塞在 { $call }
 why-accept = 在 Linux 上，从另一个线程关闭监听套接字不会唤醒 accept()；要等下一个客户端连进来，它才会返回（python-originals §12 M3）
 why-recv = 在 Linux 上，从另一个线程关闭这个套接字，既不会唤醒 { $call }，也不会发出 FIN；只有这个客户端发来数据或断开连接，{ $call } 才会返回（python-originals §12 M3）
 why-send = 这个客户端不读数据：它的接收缓冲区和这个套接字的发送缓冲区都已写满，所以 send() 在等缓冲区腾出空间
-why-event = 在一个没人会设置的事件上暂停：这是笔记有意安排的等待
+why-event = 在等一个永远没有人 set() 的事件：这是笔记有意安排的等待
 why-lock-held-by = self.lock 被线程 { $holder } 持有，而该线程自己也卡住了
 why-lock-held = self.lock 被另一个线程持有
 why-makefile-close = 另一个线程还在这个 makefile 的 readline() 里，makefile 无法关闭；要等那个客户端发来一行或断开连接，它才会关闭（python-originals §12 M2）
@@ -126,24 +126,24 @@ spin-stopped = { $call } 连续 { $limit } 次返回 b''：对端已关闭它那
 client-cannot-connect = 无法连接到 { $addr }：{ $error }。那里有服务端在运行吗？请在另一个终端里用 `netlab stage 7`（或 `make run`）启动一个。
 client-quit = quit：笔记里的 stop() 先关闭套接字，再等 3 秒才记录“Client stops”。按 Ctrl-C 可立即结束客户端。
 client-would-hang = Python 的客户端会在这里卡住：它的 recv 线程仍阻塞在 recv() 里，close() 既没有唤醒它，也没有发出 FIN，所以服务端还不知道你已经离开。netlab 改为对连接执行 shutdown，然后退出。
-client-failed = { $what } 失败：{ $error }。连接已断开；Python 的客户端会打印这个 traceback，然后停在提示符处。
+client-failed = { $what }失败：{ $error }。连接已断开；Python 的客户端会打印这个 traceback，然后停在提示符处。
 client-eof = 标准输入已结束：Python 客户端的主线程会在提示符处因 EOFError 退出，但 recv 线程仍在运行；netlab 继续接收，直到服务端关闭连接，或者你按下 Ctrl-C。
 client-recv-ended = recv 线程已经结束，再也没有线程接收消息了。Python 的客户端会继续显示提示符，却没有人在接收；netlab 退出。
 client-recv-ended-solution = recv 线程已经结束（服务端关闭了连接）：客户端退出。
 client-signal = { $signal }：{ $python }；netlab 关闭连接并退出（退出码 { $code }）。
 client-signal-console = Python 的客户端只会失去控制台（KeyboardInterrupt），仍会继续接收消息
-client-signal-stopping = Python 的客户端会因 KeyboardInterrupt 跳出 stop() 里的 3 秒等待，然后仍然卡在等 recv 线程结束上
+client-signal-stopping = Python 的客户端会因 KeyboardInterrupt 跳出 stop() 里的 3 秒等待，但随后仍会卡住，一直等 recv 线程结束
 client-signal-other = Python 的客户端也会立即结束
 client-reset = /reset：先设置 SO_LINGER {"{"}on, 0{"}"}，再 close()：内核发出的是 RST 而不是 FIN。服务端的 recv()（第 6、7 阶段是 readline()）抛出 ConnectionResetError: [Errno 104] Connection reset by peer，第 7 阶段之前没有代码捕获它：在第 1 阶段，整个服务端因此退出；在第 2～6 阶段，负责读取你的那个线程因此异常退出。连接已断开，所以客户端退出。
 client-halfclose = /halfclose：shutdown(SHUT_WR) 发出了 FIN：你不再发送，但仍然接收。服务端的 recv() 现在返回 b''：第 4～7 阶段认为你已离开，随即关闭连接（接着这个客户端的 recv() 也会返回 b''，笔记里的循环空转，直到 netlab 让它停下）；第 2、3 阶段则会不停地读到 b''，陷入空转（见 `netlab explain 2`）。此后再输入一行，发送会报 BrokenPipeError。
 client-bytes = /bytes：原样发送了 { $n } 个字节：{ $bytes }
-client-flood = /flood：一次性发送了 { $n } 行，从 `flood 1` 到 `flood { $n }`（共 { $bytes } 字节），用时 { $ms } 毫秒。第 2～5 阶段每次用 recv(1024) 读取，不按行划分，所以这些行到达时会被截断、粘在一起（粘包与拆包）。
+client-flood = /flood：一次性发送了 { $n } 行，从 `flood 1` 到 `flood { $n }`（共 { $bytes } 字节），用时 { $ms } 毫秒。第 2～5 阶段每次用 recv(1024) 读取，不按换行符分帧，所以这些行到达时会被截断、粘在一起（粘包与拆包）。
 client-send = 发送
 client-help =
     netlab 的命令（笔记里的客户端没有命令；其他任何一行都作为聊天消息发送）：
       /reset            SO_LINGER 0，然后 close()：服务端收到 RST 而不是 FIN；客户端退出
       /halfclose        shutdown(SHUT_WR)：服务端收到 FIN（recv() 返回 b''）；你仍然可以接收
-      /bytes ff fe 0a   按十六进制原样发送这些字节（此例：不是 UTF-8 的字节，再加一个换行）
+      /bytes ff fe 0a   按十六进制原样发送这些字节（此例：两个非法 UTF-8 字节，再加一个换行）
       /flood N          一次性发送 N 行带编号的消息（`flood 1` ... `flood N`），N 最大为 { $max }
       /help             显示这个列表
       //text            发送聊天消息 `/text`（开头的 / 要写两个）
@@ -211,7 +211,7 @@ help-bench--addrs = 已经在本机 HOST:PORT 上运行的聊天服务端（只�
 help-bench--clients = 要测量的班级人数，每个人数单独运行一次
 help-bench--messages = 测量阶段每个客户端发送的消息数
 help-bench--size = 每条消息的消息体字节数，不含换行符（至少 33：发送者、编号、发送时间和摘要）
-help-bench--window = 闭环：每个客户端最多领先自己已收回的最大编号 W 条消息 [默认值：8]
+help-bench--window = 闭环：每个客户端发出的消息，编号最多比自己已收回的最大编号超前 W 条 [默认值：8]
 help-bench--rate = 开环：每个客户端每秒发送 R 条消息，不管收回了多少
 help-bench--slow-readers = 其中 K 个客户端登记之后就不再读数据（也不发送）：就像某个学生的终端被暂停了
 help-bench--slow-read-bps = 不读数据的客户端改为每秒读这么多字节
@@ -244,7 +244,7 @@ help-source = 打印一个阶段的程序：默认是 Python 版，即课堂上�
 help-source--entry = 阶段编号（{ $stages }）、`client`，或者练习编号（它的参考答案）
 help-source--python = Python 程序，即课堂上输入并运行的版本（默认）
 help-source--rust = Rust 程序，即 netlab 运行的版本（`stages/*.rs`）
-help-demo = 现场实验：字典遍历竞态、两次绑定同一个端口、从不读数据的客户端、客户端频繁上下线
+help-demo = 现场实验：字典遍历竞态、两次绑定同一个端口、不读数据的客户端、客户端频繁上下线
 help-demo-race = 一个线程遍历字典，另一个线程同时往里添加：Python 的 RuntimeError，以及加锁的效果
 help-demo-race--locked = 在每次插入和每一整轮遍历外面加一把锁，运行 --seconds 秒，再与同样时长的不加锁脚本比较各项计数
 help-demo-race--runs = 运行 N 次并打印表格：多少次出错，出错前经过的时间（最短、中位数、最长）
@@ -252,7 +252,7 @@ help-demo-race--seconds = 每次运行的时限（秒）。到时限仍未出错
 help-demo-bind = 两次绑定同一个端口，以及在 TIME-WAIT 之后重新绑定，分别设置和不设置 SO_REUSEADDR
 help-demo-bind--port = 实验 1（两次绑定）使用的端口，例如笔记里的 60000。0（默认）表示让内核挑一个空闲端口。其他实验总是使用新的端口，所以演示不会在这个端口上留下 TIME-WAIT，可以立即再运行一次
 help-demo-bind--clients = 实验 3 向两个设置了 SO_REUSEPORT 的监听套接字发起多少个连接
-help-demo-slow = 一个从不读数据的客户端：哪些阶段会整个卡死，哪些只卡住一个线程
+help-demo-slow = 一个不读数据的客户端：哪些阶段会整个卡死，哪些只卡住一个线程
 help-demo-slow--stage = 要运行哪个阶段的服务端（`netlab stages` 会列出）
 help-demo-slow--view = 在实时视图里观看（`netlab explain view`）：线程、锁、每个客户端的队列，以及实时的时间线；按 `q` 结束演示
 help-demo-churn = 客户端频繁上下线，同时另一个客户端一直在发言：第 4、5 阶段的字典遍历竞态
@@ -313,7 +313,7 @@ port-time-wait-no-reuse = 端口 { $port } 上，上一次运行留下的 { $n }
 port-time-wait = 端口 { $port } 上，上一次运行留下的 { $n } 个连接处于 TIME-WAIT 状态（`netlab ports --all --port { $port }` 可以列出）。留下它们的服务端没有设置 SO_REUSEADDR（笔记里的 Python 代码，或者加了 --no-reuseaddr 的 netlab）；只在新套接字上设置 SO_REUSEADDR 绕不过它们（`netlab demo bind`，实验 2b）。请等大约一分钟
 port-unknown = 已经有另一个服务端在那里监听（另一个 netlab？），或者上一次运行的连接还在关闭过程中（`netlab ports --all` 可以列出，`netlab demo bind` 解释原因）
 port-unknown-holders = 没有当前用户能看到的程序在那里监听，但这个端口并不空闲：{ $holders }
-port-ephemeral = 端口 { $port } 落在 { $low }-{ $high } 这个范围里，Linux 从这里给每个向外发起的连接分配它自己的端口（/proc/sys/net/ipv4/ip_local_port_range），而现在另一个程序的连接正占着它：{ $holders }。连接在存续期间一直占着这个端口，关闭后还会再占最多一分钟（TIME-WAIT），与 SO_REUSEADDR 无关；{ $low } 以下的端口永远不会这样被占用
+port-ephemeral = 端口 { $port } 落在 { $low }-{ $high } 这个范围里，Linux 从这个范围里为每个向外发起的连接分配本地端口（/proc/sys/net/ipv4/ip_local_port_range），而现在另一个程序的连接正占着它：{ $holders }。连接在存续期间一直占着这个端口，关闭后还会再占最多一分钟（TIME-WAIT），与 SO_REUSEADDR 无关；{ $low } 以下的端口永远不会这样被占用
 port-holders-unknown = `netlab ports --all --port { $port }` 可以列出它
 port-time-wait-program = 端口 { $port } 上，上一次运行留下的 { $n } 个连接处于 TIME-WAIT（时间等待）状态（`netlab ports --all --port { $port }` 可以列出）：这些连接是程序主动关闭的，内核会保留它们约 60 秒；不设置 SO_REUSEADDR 的服务端（笔记里的服务端都不设置）在这些连接消失之前无法绑定这个端口
 port-why-and-what-to-do = { $why }。{ $next }
@@ -328,16 +328,16 @@ launch-hint-not-found = `{ $program }` 安装了吗？它在 PATH 里吗？
 launch-hint-command = 请检查 `--` 后面的命令
 launch-exited = `{ $command }` 在 { $addr } 上开始监听之前就结束了（{ $status }）
 launch-timed-out = 启动 `{ $command }` 后 { $seconds } 秒内，{ $addr } 上没有任何程序监听
-launch-elsewhere = `{ $command }` 在 { $other } 上监听，而不是在给它的地址 { $addr } 上
+launch-elsewhere = `{ $command }` 在 { $other } 上监听，而不是在分配给它的地址 { $addr } 上
 launch-port-unusable = 端口 { $port } 无法使用
 launch-status-code = 退出码 { $code }
 launch-status-signal = 被信号 { $signal } 杀死
 launch-status-ended = 已结束
 launch-port-from = 请从命令行或环境变量读取端口：把笔记 `__init__` 里的端口改成 `port=int(__import__('os').environ.get('PORT', 60000))`，只需改这一行（`netlab explain check`）
-launch-hint-elsewhere = 程序在 { $other } 上监听：它绑定的是不是另一个端口，而不是给它的那个？{ $port_from }
-launch-hint-other-port-in-use = 程序报告地址已被占用，可给它的端口明明是空闲的：它绑定的是给它的那个端口吗？{ $port_from }
+launch-hint-elsewhere = 程序在 { $other } 上监听：它是不是绑定了别的端口，而没有用分配给它的那个？{ $port_from }
+launch-hint-other-port-in-use = 程序报告地址已被占用，可分配给它的端口明明是空闲的：它绑定的真是分配给它的端口吗？{ $port_from }
 launch-hint-output-above = 它的输出见上文
-launch-hint-silent = 程序什么也没有输出：它有没有在给它的端口上调用 bind() 和 listen()？如果它启动很慢（要先编译），请用 --start-timeout 多给它一些时间
+launch-hint-silent = 程序什么也没有输出：它有没有在分配给它的端口上调用 bind() 和 listen()？如果它启动很慢（要先编译），请用 --start-timeout 多给它一些时间
 launch-hint-taken = netlab 挑选的 { $attempts } 个空闲端口，每一个都在程序绑定之前被别的程序占用了；最后一个：{ $why }
 launch-fixed-port-remedy = 请先让它空出来，或者换一个 --port（低于 { $low }，这里的端口不会被连接占用），或者去掉 --port：netlab 会为每次运行挑一个空闲端口，程序从参数里的 {"{"}port{"}"} 或环境变量 $PORT 读取它（`netlab explain check` 给出只需改一行的做法）
 launch-waiting-port = 正在等待端口 { $port } 重新空出来（最多 { $seconds } 秒）：上一次运行中有 { $n } 个连接由程序主动关闭，正处于 TIME-WAIT（时间等待）状态
@@ -347,19 +347,19 @@ check-program-label = 你的程序
 check-port-taken = netlab check：端口 { $port } 已被占用：{ $why }。{ $remedy }
 program-left-running = 你的程序留下了 { $n } 个仍在运行的进程：{ $processes }，已将其结束
 check-after-scenario = netlab check，{ $scenario } 之后：{ $report }
-bench-after-run = netlab bench，{ $what } 之后：{ $report }
+bench-after-run = netlab bench，{ $what }之后：{ $report }
 bench-addr-closed = netlab bench：{ $addr } 上没有任何程序监听：请先启动那个服务端（在另一个终端里运行 `netlab stage 7 --port { $port }`），或者让 netlab 为每次运行启动一个（--stage N，或者 `--` 后面的命令）
 ## netlab bench（src/bench）
 
-bench-line = netlab bench: { $text }
+bench-line = netlab bench：{ $text }
 bench-arg-addr = { $text } 不是 HOST:PORT 格式（例如 127.0.0.1:61000）
 bench-arg-not-loopback = { $addr } 不在本机上：基准测试只对回环地址上的服务端施加负载（127.0.0.0/8、::1）
 bench-arg-clients = { $text } 不是 1 到 { $max } 之间的班级人数
 bench-arg-size = { $text } 不是 { $min } 到 1048576 字节之间的消息体大小
 bench-arg-rate = { $text } 不是每秒消息数
-bench-nothing = netlab bench: 没有可测量的服务端：请给出 --stage N、--addr HOST:PORT，或者在 `--` 后面给出一条命令（`netlab bench --stage 7 --stage 2`）
-bench-no-sender = netlab bench: --slow-readers { $slow } 让 { $smallest } 人的班级里没有客户端负责发送
-bench-interrupted = netlab bench: 已中断；它启动的服务端都已停止
+bench-nothing = netlab bench：没有可测量的服务端：请给出 --stage N、--addr HOST:PORT，或者在 `--` 后面给出一条命令（`netlab bench --stage 7 --stage 2`）
+bench-no-sender = netlab bench：--slow-readers { $slow } 让 { $smallest } 人的班级里没有客户端负责发送
+bench-interrupted = netlab bench：已中断；它启动的服务端都已停止
 bench-not-a-chat-server = 第 { $id } 阶段不是聊天服务端：它依次服务两个客户端后就退出。请测量第 2 阶段及以后的阶段
 bench-progress-runs = 次运行，
 bench-progress-deliveries = { $what }：已送达 { $delivered }/{ $expected } 次
@@ -430,7 +430,7 @@ race-header = netlab demo race：在一个按 Python 语义实现的字典上运
     不加锁，每次最多运行 { $limit }。
 race-forever = （一直循环）
 race-not-seconds = { $text } 不是大于 0、不超过 3600 的秒数
-race-col-run = 次
+race-col-run = 第几次
 race-col-after = 出现 RuntimeError 的时间
 race-col-items = 本轮已访问项
 race-col-keys = 字典中的键
@@ -452,9 +452,9 @@ race-col-longest-wait = 最长等待
 race-locked = 加锁
 race-unlocked = 不加锁
 race-unlocked-restarted = 不加锁，出错后重启
-race-died = iterdict 在开始后 { $after } 因异常退出，这一轮遍历此时已访问了 { $items } 项；
+race-died = iterdict 在开始后 { $after }因异常退出，这一轮遍历此时已访问了 { $items } 项；
     此前它完成了 { $passes } 轮遍历，字典里有 { $keys } 个键。
-race-no-failure = { $limit } 内没有出现 RuntimeError（遍历了 { $passes } 轮，添加了 { $keys } 个键）：请用更长的 --seconds 再试。
+race-no-failure = { $limit }内没有出现 RuntimeError（遍历了 { $passes } 轮，添加了 { $keys } 个键）：请用更长的 --seconds 再试。
 race-python-says =
     Python（python-originals §7，25 次运行）：每次都出现同样的 RuntimeError，出错前访问了 1～17 项
     （25 次中有 22 次是 1 项）；其中 22 次出错时距进程启动 38～98 毫秒（另外 3 次是 0.35、0.82、0.93 秒）。
@@ -478,7 +478,7 @@ race-locked-header = netlab demo race --locked：在竞态演示脚本的每次�
 
 ## netlab demo slow（src/demo/slow.rs）
 
-slow-stage1 = netlab demo slow --stage 1：第 1 阶段一次只服务一个客户端，也不广播，所以不会有别的客户端被慢客户端拖住。试试 --stage 2（只有一个线程卡住）或 --stage 7（整个服务端卡死）。
+slow-stage1 = netlab demo slow --stage 1：第 1 阶段一次只服务一个客户端，也不广播，所以即使有客户端不读数据，也拖不住别的客户端。试试 --stage 2（只有一个线程卡住）或 --stage 7（整个服务端卡死）。
 slow-intro = netlab demo slow --stage { $stage }：第 { $stage } 阶段（{ $summary }）运行在 { $addr }。
     A 不停地发送长行，C 从不读数据，B 和 D 是普通客户端；随后 B 发言，E 加入。
 slow-view-title = demo slow · 第 { $stage } 阶段
@@ -525,7 +525,7 @@ churn-done-time = 结束：客户端频繁上下线持续了 { $seconds } 秒；
 churn-more-deaths = ……另外还有 { $n } 个线程异常退出
 churn-summary = { $seconds } 秒内共 { $connections } 个连接。A 发送了 { $sent } 行，收回 { $echoed } 行。异常退出的服务端线程：{ $deaths } 个（其中 { $races } 个因竞态退出）。
 churn-race = 字典遍历竞态。一个线程正在广播、遍历 self.clients，这时 accept 线程添加了一个客户端，或者另一个线程弹出了一个：字典在循环过程中改变了大小，Python 就在这里抛出 RuntimeError（`netlab demo race` 用笔记自己的脚本演示了同样的错误）。{ $lock }
-churn-lock-5 = 第 5 阶段在添加和弹出客户端时获取 self.lock，遍历客户端的循环却没有加锁：锁只保护获取了它的代码。笔记正是为了这个竞态才加的锁，可它依然存在（python-originals §8；测试 stage5_dict_changed_size_under_churn）。
+churn-lock-5 = 第 5 阶段在添加和弹出客户端时获取 self.lock，遍历客户端的循环却没有加锁：锁只保护获取了它的代码。笔记正是为了这个竞态才加的锁，可竞态依然存在（python-originals §8；测试 stage5_dict_changed_size_under_churn）。
 churn-lock-4 = 第 4 阶段根本没有锁（python-originals §6；测试 stage4_dict_changed_size_under_churn）；第 5 阶段的锁也没有覆盖这个循环（`netlab demo churn --stage 5`）。
 churn-lock-other = 第 { $stage } 阶段的广播循环也没有加锁。
 churn-others = 还有服务端线程因其他异常退出：{ $classes }。
@@ -576,7 +576,7 @@ bind-err-proc = 无法读取 /proc/net/tcp
 bind-refused-ok = 成功了，而 Linux 通常不允许这样
 bind-refused-errno = 失败，错误是 { $error }，Python 抛出的是 `OSError: [Errno { $errno }] { $strerror }`
 bind-refused-other = 失败：{ $error }
-bind-point-1 = 1：一个端口，一个监听套接字。第二次 bind() { $refused }。SO_REUSEADDR 改变不了这一点（1b）；只有 SO_REUSEPORT 能让两个套接字监听同一个端口（3）。
+bind-point-1 = 1：一个端口，一个监听套接字。第二次 bind() { $refused }。SO_REUSEADDR（地址复用，常被笼统地叫作“端口复用”）改变不了这一点（1b）；只有 SO_REUSEPORT（真正的端口复用）能让两个套接字监听同一个端口（3）。
 bind-point-2 = 2：主动关闭连接的一方，会让这个连接在 TIME-WAIT（时间等待）状态停留约 60 秒（实测 61～62 秒，见 python-originals §10），这期间它的端口无法绑定（2a）。只在新套接字上设置 SO_REUSEADDR 没有用（2b）：旧的监听套接字必须在它的连接进入 TIME-WAIT 之前就设置了它（2c），新的也必须设置（2d）。
 bind-point-3 = 3：每个监听套接字都设置了 SO_REUSEPORT 时，内核把每个新连接交给其中一个（按客户端地址和端口的哈希值分配）。
 bind-point-4 = 4：端口 0 让内核挑一个空闲端口，上面这些问题就都绕开了：`netlab stage 1 --port 0`。
