@@ -13,7 +13,7 @@ unit-s = { $n } 秒
 
 ## netlab 自己的行：错误的前缀（前缀与英文界面保持同一格式，测试也依赖它）
 
-netlab-error = netlab: 错误: { $message }
+netlab-error = netlab: 错误：{ $message }
 
 ## netlab stages（src/main.rs）：每个阶段的标题后面是笔记里的标题
 
@@ -50,11 +50,11 @@ terminal-shortened = （共 { $total } 字节；netlab 只显示前 { $shown } �
 
 ## netlab 自己的行：警告的前缀；信号
 
-netlab-warning = netlab: 警告: { $message }
+netlab-warning = netlab: 警告：{ $message }
 signal-sigint = Ctrl-C（SIGINT）
 signal-sigterm = SIGTERM
 signal-other = 信号
-cannot-catch-signals = netlab: 警告: 无法捕获 Ctrl-C（{ $error }）；按下 Ctrl-C 会立即结束进程
+cannot-catch-signals = netlab: 警告：无法捕获 Ctrl-C（{ $error }）；按下 Ctrl-C 会立即结束进程
 
 ## 阶段如何结束（src/console.rs）
 
@@ -410,7 +410,7 @@ bench-col-ended = 结束方式
 bench-one-run-each = 每组运行一次
 bench-median-of = { $reps } 次运行的中位数，[最低-最高]
 bench-legend = { $each }；延迟指从发送到收到的时间；乱序即到达顺序颠倒；服务端 CPU 和基准测试 CPU 只统计测量阶段；耗时指测量阶段的实际耗时（墙钟时间）
-bench-note-busy = { $server }，{ $clients } 个客户端：基准测试在运行中有 { $percent } % 的时间在忙（!）：决定速度的可能是它自己，而不是服务端
+bench-note-busy = { $server }，{ $clients } 个客户端：基准测试在运行中有 { $percent } % 的时间在忙（！）：决定速度的可能是它自己，而不是服务端
 bench-note-slow-cut = { $server }，{ $clients } 个客户端：每次运行都断开了 { $n } 个不读数据的客户端
 bench-note-closed = { $server }，{ $clients } 个客户端：运行中关闭了最多 { $n } 个客户端的连接
 bench-note-lost = { $server }，{ $clients } 个客户端：丢失了 { $percent } % 的送达（各次运行的中位数）

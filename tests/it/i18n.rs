@@ -534,7 +534,7 @@ fn netlab_lines_speak_the_language_chosen() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "netlab: 错误: 无法连接到 127.0.0.1:",
+            "netlab: 错误：无法连接到 127.0.0.1:",
         ))
         .stderr(predicate::str::contains("netlab stage 7"));
     netlab()

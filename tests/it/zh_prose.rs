@@ -10,7 +10,9 @@
 //! # What is read
 //!
 //! [`sources`] lists the texts, as (name shown in a report, [`Prose`]): every
-//! `docs/zh/*.md` page and README.zh.md. Another source is one more line there: `messages/zh.ftl` or the
+//! `docs/zh/*.md` page, README.zh.md, the values of messages/zh.ftl ([`ftl_values`]) and
+//! the `text.zh.*` values of stages/curriculum.toml ([`zh_values`]), each value on the
+//! line it comes from. Another source is one more line there: `messages/zh.ftl` or the
 //! `zh` texts of `stages/curriculum.toml` go through [`Prose::plain`] once their values are
 //! pulled out (keep their line numbers: put each value on the line it comes from).
 //!
@@ -85,6 +87,10 @@ fn sources() -> Vec<(String, Prose)> {
     out.extend(markdown_pages("docs/zh"));
     let (name, text) = read_file("README.zh.md");
     out.push((name, Prose::markdown(&text)));
+    let (name, text) = read_file("messages/zh.ftl");
+    out.push((name, Prose::plain(&ftl_values(&text))));
+    let (name, text) = read_file("stages/curriculum.toml");
+    out.push((name, Prose::plain(&zh_values(&text))));
     // out.push(("messages/zh.ftl".into(), Prose::plain(&ftl_values("messages/zh.ftl"))));
     out
 }
@@ -236,6 +242,44 @@ fn zh_prose_checker_finds_a_seeded_mistake_and_accepts_a_correct_sentence() {
     let first =
         Prose::markdown("# 非阻塞套接字\n```py\n# 套接字\n```\n套接字（socket）和套接字。\n");
     assert!(first_socket_unglossed("first.md", &first).is_none());
+}
+
+/// The catalogue's and the table's values are read on their own lines, their mistakes
+/// found, and what is code in them (placeables, ids, the `netlab: ` prefix, `::1`, the
+/// view's `?` key, English texts) left alone.
+#[test]
+fn zh_prose_reads_the_catalogue_and_the_table() {
+    let quotes = Quotations::from_text("");
+    let ftl = "# 注释, 不检查\n\
+               ok-one = netlab: 错误：{ $message }（试试 ::1）\n\
+               bad-one = 端口 { $port } 已被占用, 换一个\n\
+               plural = { $n ->\n\
+               \x20   *[other] { $n } 个线程(仍在运行)\n\
+               }\n\
+               keys = ? 按键  p 暂停\n";
+    let values = ftl_values(ftl);
+    let found = punctuation("zh.ftl", &Prose::plain(&values), &quotes);
+    let lines: Vec<(usize, char)> = found.iter().map(|f| (f.line, f.what)).collect();
+    assert_eq!(
+        lines,
+        [(3, ','), (5, '('), (5, ')')],
+        "{}",
+        report(&found, "ftl")
+    );
+
+    let toml = "heading = \"实战: 写一个群聊程序\"\n\
+                text.zh.title = \"把离开的客户端移除\"\n\
+                text.zh.task = \"\"\"\n\
+                第一行没问题。\n\
+                第二行有问题, 逗号是半角的。\"\"\"\n\
+                text.zh.hints = [\n\
+                \x20   \"提示一: 半角冒号\",\n\
+                ]\n\
+                text.en.title = \"remove a client, then: go on\"\n";
+    let values = zh_values(toml);
+    let found = punctuation("curriculum.toml", &Prose::plain(&values), &quotes);
+    let lines: Vec<(usize, char)> = found.iter().map(|f| (f.line, f.what)).collect();
+    assert_eq!(lines, [(5, ','), (7, ':')], "{}", report(&found, "toml"));
 }
 
 /// One mistake: where, what, and what to write instead.
@@ -728,6 +772,92 @@ fn around(cs: &[char], at: usize) -> String {
 }
 
 /// The `.md` files of a directory of the repository, sorted, as (path, text).
+/// The values of a Fluent file, each on its own line, everything else blank: comments,
+/// ids and variant keys (`*[other]`) go, and placeables (`{ $n }`, `{"{"}`), which stand
+/// for text the code supplies, become a single `X`, as does what is code in a message.
+fn ftl_values(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let value = if line.starts_with('#') {
+                ""
+            } else if let Some((_, value)) = line
+                .split_once(" = ")
+                .filter(|(id, _)| !id.starts_with(char::is_whitespace))
+            {
+                value
+            } else {
+                let t = line.trim_start();
+                match t.strip_prefix('*').unwrap_or(t).strip_prefix('[') {
+                    Some(rest) => rest.split_once(']').map_or("", |(_, v)| v),
+                    None => line,
+                }
+            };
+            let mut out = String::new();
+            let mut depth = 0;
+            for c in value.chars() {
+                match c {
+                    '{' => {
+                        if depth == 0 {
+                            out.push('X');
+                        }
+                        depth += 1;
+                    }
+                    '}' if depth > 0 => depth -= 1,
+                    _ if depth == 0 => out.push(c),
+                    _ => {}
+                }
+            }
+            // What is code in a message: the `netlab: ` that starts a line (a program's
+            // name and its colon, as every Unix tool writes it), the address `::1`, and the
+            // live view's key `?` standing alone.
+            let out = out.replacen("netlab: ", "netlab ", 1).replace("::1", "X");
+            let out: Vec<&str> = out
+                .split(' ')
+                .map(|word| if word == "?" { "X" } else { word })
+                .collect();
+            out.join(" ") + "\n"
+        })
+        .collect()
+}
+
+/// The `text.zh.*` values of the curriculum table (a string, a `"""` block or a list of
+/// strings), each on the line it comes from; every other line blank (the `heading` field
+/// is the notes' own words, as they wrote them).
+fn zh_values(text: &str) -> String {
+    let mut out = String::new();
+    // Inside a zh value: until the line that ends it.
+    let mut until: Option<&str> = None;
+    for line in text.lines() {
+        let keep = match until {
+            Some(end) => {
+                if line.trim_end().ends_with(end) {
+                    until = None;
+                }
+                true
+            }
+            None => match line.strip_prefix("text.zh.") {
+                Some(rest) => {
+                    let value = rest.split_once(" = ").map_or("", |(_, v)| v).trim();
+                    if value == "\"\"\""
+                        || (value.starts_with("\"\"\"") && !value[3..].ends_with("\"\"\""))
+                    {
+                        until = Some("\"\"\"");
+                    } else if value == "[" {
+                        until = Some("]");
+                    }
+                    true
+                }
+                None => false,
+            },
+        };
+        if keep {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Where the sources are read from: this checkout, or `ZH_PROSE_ROOT`.
 fn root() -> std::path::PathBuf {
     std::env::var_os("ZH_PROSE_ROOT").map_or_else(
