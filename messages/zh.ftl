@@ -17,8 +17,8 @@ netlab-error = netlab: 错误：{ $message }
 
 ## netlab stages（src/main.rs）：每个阶段的标题后面是笔记里的标题
 
-stages-heading = （{ $heading }）
-stages-client = （{ $heading }）：{ $command }
+stages-heading = 《{ $heading }》
+stages-client = 《{ $heading }》：{ $command }
 
 ## netlab explain
 
