@@ -642,7 +642,7 @@ churn-no-death-lines = No thread died, but A got back { $echoed } of its { $sent
 
 bind-title = 两次绑定同一个监听端口会怎么样? What happens when a port is bound twice?
 bind-rows = Each row is a real bind() then listen() on 127.0.0.1; the outcome is what they returned.
-bind-no-time-wait = Experiment 2: no TIME-WAIT line appeared in /proc/net/tcp within { $wait }.
+bind-no-time-wait = Experiment 2: no TIME-WAIT line appeared in /proc/net/tcp within { $seconds } s.
 bind-time-wait = Experiment 2's servers closed first; `ss -tan` shows what they left behind:
 bind-means = What it means:
 bind-col-experiment = experiment
@@ -668,7 +668,7 @@ bind-err-fresh-port = could not listen on a fresh port
 bind-err-connect = could not connect to { $addr }
 bind-err-no-close = the client did not see the server close
 bind-err-data = the client received data from a server that sent none
-bind-err-no-accept = no connection to accept within { $wait }
+bind-err-no-accept = no connection to accept within { $seconds } s
 bind-err-accept = accept() failed
 bind-err-proc = could not read /proc/net/tcp
 bind-refused-ok = succeeded, which Linux does not normally allow

@@ -544,7 +544,7 @@ churn-no-death-lines = 没有线程退出，但 A 的 { $sent } 行只收回了 
 
 bind-title = 两次绑定同一个监听端口会怎么样？
 bind-rows = 每一行都是在 127.0.0.1 上真实执行的 bind() 和 listen()；结果一栏就是它们的返回值。
-bind-no-time-wait = 实验 2：{ $wait } 内 /proc/net/tcp 里没有出现 TIME-WAIT 的行。
+bind-no-time-wait = 实验 2：{ $seconds } 秒内 /proc/net/tcp 里没有出现 TIME-WAIT 的行。
 bind-time-wait = 实验 2 中是服务端主动关闭的连接；`ss -tan` 显示它们留下了什么：
 bind-means = 这说明：
 bind-col-experiment = 实验
@@ -570,7 +570,7 @@ bind-err-fresh-port = 无法在新端口上监听
 bind-err-connect = 无法连接到 { $addr }
 bind-err-no-close = 客户端没有看到服务端关闭连接
 bind-err-data = 服务端没有发送任何数据，客户端却收到了数据
-bind-err-no-accept = { $wait } 内没有可以 accept 的连接
+bind-err-no-accept = { $seconds } 秒内没有可以 accept 的连接
 bind-err-accept = accept() 失败
 bind-err-proc = 无法读取 /proc/net/tcp
 bind-refused-ok = 成功了，而 Linux 通常不允许这样

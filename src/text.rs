@@ -167,6 +167,41 @@ fn pieces(text: &str) -> Vec<(bool, &str)> {
     if let Some(s) = start {
         out.push((space_before, &text[s..]));
     }
+    keep_numbers_with_their_words(text, out)
+}
+
+/// A short number between two Chinese characters (`第 6 阶段`, `共 3 个`) joins them in
+/// one piece, so that no row ends with `第 6` or starts with `个`.
+fn keep_numbers_with_their_words<'t>(
+    text: &'t str,
+    pieces: Vec<(bool, &'t str)>,
+) -> Vec<(bool, &'t str)> {
+    let wide = |c: Option<char>| c.and_then(|c| c.width()).unwrap_or(0) == 2;
+    let number = |p: &str| p.len() <= 6 && p.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let offset = |piece: &str| piece.as_ptr() as usize - text.as_ptr() as usize;
+    let mut out: Vec<(bool, &'t str)> = Vec::with_capacity(pieces.len());
+    let mut i = 0;
+    while i < pieces.len() {
+        let (space, piece) = pieces[i];
+        if let (Some(&(before_space, before)), Some(&(after_space, after))) =
+            (out.last(), pieces.get(i + 1))
+        {
+            if space
+                && after_space
+                && number(piece)
+                && wide(before.chars().next_back())
+                && wide(after.chars().next())
+            {
+                out.pop();
+                let end = offset(after) + after.len();
+                out.push((before_space, &text[offset(before)..end]));
+                i += 2;
+                continue;
+            }
+        }
+        out.push((space, piece));
+        i += 1;
+    }
     out
 }
 
@@ -316,6 +351,24 @@ mod tests {
         // Too far from the end of the row, a comma changes nothing.
         let far = "甲乙丙丁，戊己庚辛壬癸甲乙丙丁子丑寅卯辰巳午未申酉戌亥";
         assert!(wrap_to(far, "", "", 40).starts_with("甲乙丙丁，戊己庚辛壬癸甲乙丙丁子丑寅卯辰\n"));
+    }
+
+    #[test]
+    fn a_number_stays_with_the_characters_around_it() {
+        let text = "做完之后再看第 6 阶段怎么做，一共 12 个线程";
+        for max in 8..30 {
+            for row in lines(text, max, max) {
+                assert!(
+                    !row.ends_with('6') && !row.starts_with("阶段"),
+                    "{max}: {row:?}"
+                );
+                assert!(
+                    !row.ends_with("12") && !row.starts_with('个'),
+                    "{max}: {row:?}"
+                );
+            }
+        }
+        assert_eq!(lines(text, 80, 80).concat(), text);
     }
 
     #[test]

@@ -351,7 +351,7 @@ fn accept_within(listener: &Socket, deadline: Instant) -> anyhow::Result<Socket>
                 thread::sleep(Duration::from_millis(1));
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                bail!(tr!("bind-err-no-accept", wait = format!("{WAIT:?}")))
+                bail!(tr!("bind-err-no-accept", seconds = WAIT.as_secs()))
             }
             Err(e) => return Err(e).context(tr!("bind-err-accept")),
         }
@@ -440,7 +440,7 @@ fn share_one_port(clients: usize) -> anyhow::Result<(Row, [usize; 2])> {
         row.note.push_str(&tr!(
             "bind-note-short",
             total = total,
-            wait = format!("{WAIT:?}")
+            seconds = WAIT.as_secs()
         ));
     }
     // The clients close first, so the TIME-WAITs stay on their own ephemeral ports.
@@ -532,7 +532,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     crate::out!("{}", table(&report));
     crate::outln!();
     if report.time_wait.is_empty() {
-        crate::outln!("{}", tr!("bind-no-time-wait", wait = format!("{WAIT:?}")));
+        crate::outln!("{}", tr!("bind-no-time-wait", seconds = WAIT.as_secs()));
     } else {
         crate::outln!("{}", tr!("bind-time-wait"));
         crate::outln!();
