@@ -311,13 +311,23 @@ pub(crate) fn grade(items: &[Item], grading: Grading<'_>) -> Graded {
     // The long ones first (a quit's pause, a flood, a churn), so that none starts last.
     let mut first: Vec<usize> = (0..items.len()).collect();
     first.sort_by_key(|&i| std::cmp::Reverse(items[i].weight()));
-    pool::run(
+    // Each scenario's program starts while the one before it runs, unless they share a
+    // fixed port (--port): then only one may listen at a time.
+    let pool = pool::Pool {
         items,
-        &first,
+        first: &first,
         jobs,
+        ahead: options.port.is_none(),
+    };
+    pool.run(
         |item| match *item {
-            Item::Server(s) => scenario::run_program(s, &options),
-            Item::Client(s) => client_check::run_program(
+            Item::Server(_) => Some(scenario::launch(&options)),
+            Item::Client(_) => None,
+        },
+        |item, launched| match (*item, launched) {
+            (Item::Server(s), Some(launched)) => scenario::run_launched(s, launched?, &options),
+            (Item::Server(s), None) => scenario::run_program(s, &options),
+            (Item::Client(s), _) => client_check::run_program(
                 s,
                 server.expect("a client's exercise has a server stage"),
                 &options,

@@ -42,6 +42,7 @@ pub use outcome::{Failure, Note, Outcome, Verdict};
 #[cfg(test)]
 pub(crate) use runner::run as run_scenario;
 pub(crate) use runner::Transcript;
+pub(crate) use runner::{launch, run_launched};
 pub use runner::{run_in_process, run_program, Judge, NotStarted, ProgramOptions, DEFAULT_WAIT};
 #[cfg(test)]
 pub(crate) use target::InProcess;

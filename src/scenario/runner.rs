@@ -105,13 +105,20 @@ pub fn run_program(
     scenario: &'static Scenario,
     options: &ProgramOptions,
 ) -> Result<Outcome, NotStarted> {
+    run_launched(scenario, launch(options)?, options)
+}
+
+/// The program of `options`, started and listening, for a scenario to come: what
+/// [`run_launched`] takes. A check starts the next scenario's program while one runs, so
+/// that the program's start-up (an interpreter's, a compiler's) is not waited for.
+pub(crate) fn launch(options: &ProgramOptions) -> Result<Launched, NotStarted> {
     let launch = Launch {
         command: &options.command,
         port: options.port,
         start_timeout: options.start_timeout,
         keep: Keep::All,
     };
-    let Launched { mut program, addr } = launch.start().map_err(|mut e| {
+    launch.start().map_err(|mut e| {
         let output = match e.program_mut() {
             Some((program, addr)) => External::new(program, addr, &options.label).rest_of_output(),
             None => Vec::new(),
@@ -121,7 +128,17 @@ pub fn run_program(
             hint: e.hint(),
             output,
         }
-    })?;
+    })
+}
+
+/// [`run_program`] with the program [`launch`] started: runs `scenario` against it, then
+/// stops it and everything it started.
+pub(crate) fn run_launched(
+    scenario: &'static Scenario,
+    launched: Launched,
+    options: &ProgramOptions,
+) -> Result<Outcome, NotStarted> {
+    let Launched { mut program, addr } = launched;
     // What the program prints once the scenario is over (its reaction to the clients
     // closing) is not part of the scenario, and stays out of the transcript.
     let outcome = run_keeping(
