@@ -23,6 +23,9 @@ pub(crate) struct Report {
     printed: Vec<(String, &'static str)>,
     /// The scenarios that were not run.
     not_run: Vec<&'static str>,
+    /// A group's heading not printed yet: it comes before the group's first scenario that
+    /// ran, so a group whose scenarios were all not run shows no heading.
+    group: Option<String>,
 }
 
 impl Report {
@@ -41,6 +44,7 @@ impl Report {
             log,
             printed: Vec::new(),
             not_run: Vec::new(),
+            group: None,
         }
     }
 
@@ -100,8 +104,8 @@ impl Report {
     }
 
     /// A group's heading: the stage's own scenarios, those it keeps.
-    pub(crate) fn group(&self, heading: &str) {
-        self.say(&format!("\n{heading}"));
+    pub(crate) fn group(&mut self, heading: &str) {
+        self.group = Some(heading.to_string());
     }
 
     /// One scenario, as soon as it is done (`None`: it was not run).
@@ -126,6 +130,9 @@ impl Report {
         if self.json {
             outln!("{}", self.json_object(outcome));
             return;
+        }
+        if let Some(heading) = self.group.take() {
+            self.say(&format!("\n{heading}"));
         }
         let headline = self.headline(outcome);
         let failed = outcome.verdict() == Verdict::Failed;
@@ -154,7 +161,7 @@ impl Report {
     /// The program could not be checked at all.
     pub(crate) fn not_started(&self, why: &NotStarted) {
         let mut text = format!(
-            "{}\n",
+            "\n{}\n",
             tr!("check-cannot-check", why = why.message.as_str())
         );
         for line in &why.output {
