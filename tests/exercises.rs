@@ -1,5 +1,5 @@
 //! The exercises are checked as rustlings checks its own: every exercise fails on netlab's
-//! base stage as shipped, at the step `stages/exercises.toml` says, and passes with netlab's
+//! base stage as shipped, at the step `stages/curriculum.toml` says, and passes with netlab's
 //! reference solution, in this process and as a program; the tutorial's original Python
 //! program fails it too. The tests are generated from the exercise table
 //! (the curriculum's entries of kind `solution`): nothing here lists the exercises again.

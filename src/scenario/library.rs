@@ -644,7 +644,7 @@ pub static SCENARIOS: &[Scenario] = &[
         ],
     },
     // ------------------------------------------------- the exercises' scenarios
-    // What a fixed server does (stages/exercises.toml): each fails on the stage the
+    // What a fixed server does (stages/curriculum.toml): each fails on the stage the
     // exercise starts from, as shipped, and passes on netlab's reference solution.
     Scenario {
         name: "closed_client_leaves_the_chat",
