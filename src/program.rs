@@ -495,6 +495,13 @@ impl ExternalProgram {
     pub(crate) fn escaped(&self) -> Vec<Escaped> {
         lock(&self.reports).escaped.clone()
     }
+
+    /// [`ExternalProgram::stop`], then the line that says which processes it had left
+    /// running ([`left_running`]), if it had.
+    pub(crate) fn stop_reporting(&mut self) -> Option<String> {
+        self.stop();
+        left_running(&self.escaped())
+    }
 }
 
 impl Drop for ExternalProgram {

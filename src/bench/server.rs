@@ -153,9 +153,7 @@ impl BenchServer {
     /// Stops what netlab started, and everything it started; says which processes had
     /// escaped the server's process group, if any did.
     pub(crate) fn stop(&mut self) -> Option<String> {
-        let program = self.program.as_mut()?;
-        program.stop();
-        program::left_running(&program.escaped())
+        self.program.as_mut()?.stop_reporting()
     }
 }
 

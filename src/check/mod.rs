@@ -324,10 +324,12 @@ pub(crate) fn grade(items: &[Item], grading: Grading<'_>) -> Graded {
             Item::Server(_) => Some(scenario::launch(&options)),
             Item::Client(_) => None,
         },
-        |item, launched| match (*item, launched) {
-            (Item::Server(s), Some(launched)) => scenario::run_launched(s, launched?, &options),
-            (Item::Server(s), None) => scenario::run_program(s, &options),
-            (Item::Client(s), _) => client_check::run_program(
+        |item, launched| match *item {
+            Item::Server(s) => {
+                let launched = launched.expect("every server scenario's program is launched");
+                scenario::run_launched(s, launched?, &options)
+            }
+            Item::Client(s) => client_check::run_program(
                 s,
                 server.expect("a client's exercise has a server stage"),
                 &options,

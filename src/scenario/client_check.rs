@@ -60,17 +60,7 @@ pub fn run_program(
     };
     let outcome = run(scenario, server, &mut target, options.wait);
     if let Some(program) = &mut target.program {
-        program.stop();
-        if let Some(report) = crate::program::left_running(&program.escaped()) {
-            crate::errln!(
-                "{}",
-                crate::tr!(
-                    "check-after-scenario",
-                    scenario = scenario.name,
-                    report = report
-                )
-            );
-        }
+        super::runner::stop_after(program, scenario.name);
     }
     outcome
 }

@@ -6,7 +6,7 @@ use super::model::Class;
 use super::outcome::{Failure, Note, Outcome};
 use super::target::{External, InProcess, Observation, Target};
 use super::{contains, ClientOptions, End, Scenario, Step, TestClient};
-use crate::program::{left_running, Keep, Launch, Launched};
+use crate::program::{ExternalProgram, Keep, Launch, Launched};
 use crate::py::addr_repr;
 use crate::stage::{Running, ServerProgram};
 use crate::tr;
@@ -148,18 +148,18 @@ pub(crate) fn run_launched(
         Judge::of(&options.command, options.strict),
         options.keep_all_output,
     );
-    program.stop();
-    if let Some(report) = left_running(&program.escaped()) {
+    stop_after(&mut program, scenario.name);
+    Ok(outcome)
+}
+
+/// Stops a program a scenario ran against, and says so if it had left processes running.
+pub(crate) fn stop_after(program: &mut ExternalProgram, scenario: &str) {
+    if let Some(report) = program.stop_reporting() {
         crate::errln!(
             "{}",
-            crate::tr!(
-                "check-after-scenario",
-                scenario = scenario.name,
-                report = report
-            )
+            crate::tr!("check-after-scenario", scenario = scenario, report = report)
         );
     }
-    Ok(outcome)
 }
 
 /// Runs `scenario` against `target`, each step waiting at most `wait`, judged by `judge`.
