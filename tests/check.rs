@@ -271,37 +271,10 @@ fn no_python() -> Option<String> {
     (!ok).then(|| "python3 is not installed: this test runs Python servers".to_string())
 }
 
-/// The tutorial's original stage `n`, copied to a temporary directory with its port taken
-/// from `$PORT` (the one-line change docs/en/check.md shows); or why it cannot be had.
+/// The tutorial's original stage `n`, copied to `dir` with its port taken from `$PORT`;
+/// or why it cannot be had.
 fn original(n: u8, dir: &Path) -> std::result::Result<PathBuf, String> {
-    let reference = here("../shared/reference");
-    let file = std::fs::read_dir(&reference)
-        .map_err(|e| {
-            format!(
-                "{} is not here ({e}): it holds the tutorial's originals",
-                reference.display()
-            )
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| {
-            p.file_name().and_then(|f| f.to_str()).is_some_and(|f| {
-                f.starts_with(&format!("stage_{n}_"))
-                    && f.ends_with(".py")
-                    && !f.contains("client")
-                    && !f.contains("skeleton")
-            })
-        })
-        .ok_or_else(|| format!("no stage_{n}_*.py in {}", reference.display()))?;
-    let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
-    assert!(
-        text.contains("61000"),
-        "{} no longer has its port 61000",
-        file.display()
-    );
-    let text = text.replace("61000", "int(__import__('os').environ.get('PORT', 61000))");
-    let copy = dir.join(file.file_name().unwrap());
-    std::fs::write(&copy, text).map_err(|e| e.to_string())?;
-    Ok(copy)
+    common::copy_original(&format!("stage_{n}_"), false, dir)
 }
 
 fn temp_dir(name: &str) -> PathBuf {

@@ -275,36 +275,20 @@ fn python_original_fails(e: &'static Entry) -> Result<Completion, Failed> {
     if !python {
         return Ok(Completion::ignored_with("python3 is not installed"));
     }
-    let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference");
     let base = e.base().expect("an exercise has a base");
     let wanted = if of_the_client(e) {
         "stage_7_client".to_string()
     } else {
         format!("stage_{}_", base.id)
     };
-    let Some(original) = std::fs::read_dir(&reference).ok().and_then(|entries| {
-        entries.filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            name.starts_with(&wanted)
-                && name.ends_with(".py")
-                && !name.contains("skeleton")
-                && (of_the_client(e) || !name.contains("client"))
-        })
-    }) else {
-        return Ok(Completion::ignored_with(format!(
-            "{} is not here: it holds the tutorial's originals",
-            reference.display()
-        )));
-    };
     let dir = temp_dir(&format!("{}-python", e.id));
-    let source = std::fs::read_to_string(&original).unwrap();
-    // The one-line change docs/check.md shows: the port from $PORT.
-    let copy = dir.join(original.file_name().unwrap());
-    std::fs::write(
-        &copy,
-        source.replace("61000", "int(__import__('os').environ.get('PORT', 61000))"),
-    )
-    .unwrap();
+    let copy = match common::copy_original(&wanted, of_the_client(e), &dir) {
+        Ok(copy) => copy,
+        Err(why) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Ok(Completion::ignored_with(why));
+        }
+    };
     let copy = copy.to_string_lossy().to_string();
     let (scenario, _) = e.fails_at.expect("an exercise says where its base fails");
     let out = check(

@@ -380,40 +380,8 @@ fn remove_originals() {
 }
 
 fn copy_original(stage: &Entry) -> Result<PathBuf, String> {
-    let reference = here("../shared/reference");
-    let prefix = format!("stage_{}_", stage.id);
-    let file = std::fs::read_dir(&reference)
-        .map_err(|e| {
-            format!(
-                "{} is not here ({e}): it holds the tutorial's originals",
-                reference.display()
-            )
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| {
-            p.file_name().and_then(|f| f.to_str()).is_some_and(|f| {
-                f.starts_with(&prefix) && f.ends_with(".py") && !f.contains("client")
-            })
-        })
-        .ok_or_else(|| {
-            format!(
-                "{} has no {prefix}*.py: the notes have no original of stage {}",
-                reference.display(),
-                stage.id
-            )
-        })?;
-    let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
-    if !text.contains("61000") {
-        return Err(format!("{} no longer has its port 61000", file.display()));
-    }
     let dir = temp_dir(&format!("original-{}", stage.id));
-    let copy = dir.join(file.file_name().unwrap());
-    std::fs::write(
-        &copy,
-        text.replace("61000", "int(__import__('os').environ['PORT'])"),
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(copy)
+    common::copy_original(&format!("stage_{}_", stage.id), false, &dir)
 }
 
 /// What a program of `stage` gets on each scenario of `netlab check subject`, by name,

@@ -42,3 +42,42 @@ pub fn english(mut cmd: assert_cmd::Command) -> assert_cmd::Command {
     }
     cmd
 }
+
+/// The tutorial's original program whose file name starts with `prefix` (`stage_4_`,
+/// `stage_7_client`), from `../shared/reference`, copied into `dir` with its literal port
+/// 61000 taken from `$PORT` (the one-line change docs/en/check.md shows); or why there is
+/// none here. The notes' skeleton is never taken, nor a client unless `client`.
+pub fn copy_original(
+    prefix: &str,
+    client: bool,
+    dir: &std::path::Path,
+) -> Result<std::path::PathBuf, String> {
+    let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference");
+    let file = std::fs::read_dir(&reference)
+        .map_err(|e| {
+            format!(
+                "{} is not here ({e}): it holds the tutorial's originals",
+                reference.display()
+            )
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name().and_then(|f| f.to_str()).is_some_and(|f| {
+                f.starts_with(prefix)
+                    && f.ends_with(".py")
+                    && !f.contains("skeleton")
+                    && (client || !f.contains("client"))
+            })
+        })
+        .ok_or_else(|| format!("{} has no {prefix}*.py", reference.display()))?;
+    let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+    assert!(
+        text.contains("61000"),
+        "{} no longer has its port 61000",
+        file.display()
+    );
+    let text = text.replace("61000", "int(__import__('os').environ.get('PORT', 61000))");
+    let copy = dir.join(file.file_name().unwrap());
+    std::fs::write(&copy, text).map_err(|e| e.to_string())?;
+    Ok(copy)
+}
